@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenGateway
+import WardenGrants
+
+struct GrantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Mint and inspect send grants (admin).",
+        subcommands: [MintGrant.self, InspectGrant.self]
+    )
+}
+
+struct MintGrant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mint",
+        abstract: "Mint a send grant for one tool and exact recipients, as an admin."
+    )
+
+    @OptionGroup var cell: CellOptions
+
+    @Option(help: "The send tool, as server.tool.") var tool: String
+    @Option(help: "An email recipient (repeatable).") var to: [String] = []
+    @Option(help: "A webhook URL recipient (repeatable).") var webhook: [String] = []
+    @Option(help: "A channel recipient, e.g. slack:#finance (repeatable).") var channel: [String] = []
+    @Option(help: "Bind the grant to this agent (token subject).") var agent: String?
+    @Option(help: "Bind the grant to exactly these tool arguments (JSON object): the content digest.")
+    var arguments: String?
+    @Option(help: "Lifetime in seconds.") var ttl: Int = 600
+    @Option(help: "Who mints it, recorded in the grant.") var mintedBy: String = "cli"
+
+    func run() async throws {
+        guard QualifiedToolName(parsing: tool) != nil else { throw ValidationError("--tool must be server.tool") }
+        let configuration = try cell.load()
+        let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+        let normalizer = RecipientNormalizer()
+        var recipients: [Recipient] = []
+        do {
+            recipients += try to.map { address throws(RecipientError) in try normalizer.email(address) }
+            recipients += try webhook.map { url throws(RecipientError) in try normalizer.webhook(url) }
+            recipients += try channel.map { name throws(RecipientError) in try normalizer.channel(name) }
+        } catch {
+            throw ValidationError("recipient refused: \(error)")
+        }
+        var digest: ContentDigest?
+        if let arguments {
+            guard case .object(let members) = try StrictJSONParser().parse(arguments) else {
+                throw ValidationError("--arguments must be a JSON object")
+            }
+            digest = ContentDigest.sha256(of: CanonicalJSON.encode(.object(members)))
+        }
+        let now = Date()
+        let minted = try GrantMinter(keys: keys.grantKeys).mint(
+            tenant: configuration.tenant,
+            mintedBy: GrantOrigin(.admin, id: mintedBy),
+            agent: agent,
+            tool: tool,
+            recipients: recipients,
+            contentDigest: digest,
+            notBefore: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(ttl))
+        )
+        print(minted.token)
+    }
+}
+
+struct InspectGrant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a grant's claims and whether it verifies in this cell."
+    )
+
+    @OptionGroup var cell: CellOptions
+
+    @Argument(help: "The grant token (wg1.…).") var token: String
+
+    func run() async throws {
+        let configuration = try cell.load()
+        let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+        let inspection = GrantVerifier(keys: keys.grantKeys).inspect(token, now: Date())
+        if let claims = inspection.claims ?? (try? GrantToken.decodeUnverified(token)) {
+            print("tenant:     \(claims.tenant)")
+            print("key id:     \(claims.keyID)")
+            print("minted by:  \(claims.mintedBy)")
+            print("agent:      \(claims.agent ?? "(any)")")
+            print("tool:       \(claims.tool)")
+            print("recipients: \(claims.recipients.map(\.canonical).joined(separator: ", "))")
+            print("content:    \(claims.contentDigest.map { "\($0)" } ?? "(not bound)")")
+            print("valid:      \(claims.notBefore) ..< \(claims.expiresAt)")
+        }
+        if let refusal = inspection.refusal {
+            print("verifies:   NO (\(refusal.code): \(refusal))")
+            throw ExitCode(1)
+        }
+        print("verifies:   yes (signature, key and time; single use is checked when it is redeemed)")
+    }
+}

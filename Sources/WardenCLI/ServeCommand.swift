@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WardenGateway
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a tenant cell (quick-start defaults when no configuration is given)."
+    )
+
+    @OptionGroup var cell: CellOptions
+
+    @Option(name: .long, help: "Log level (trace, debug, info, notice, warning, error).")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let configuration = try cell.load()
+        let logger = WardenLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
+        if configuration.auth == nil {
+            printBanner(
+                """
+                WARNING: no external issuer is configured. This cell runs its DEVELOPMENT issuer: it signs its own
+                tokens (`warden token`). Configure `auth:` with your IdP before anything real connects.
+                """
+            )
+        }
+        try await built.cell.run { listener, port in
+            if listener == "agents" {
+                say("warden: agents listener on \(configuration.agentListener.host):\(port)")
+                say("warden: MCP endpoint \(configuration.trimmedPublicURLForDisplay(port: port))/mcp")
+                if configuration.auth == nil {
+                    say("warden: get a token:  warden token --role analyst --data-dir \(configuration.dataDirectory)")
+                }
+            } else {
+                say("warden: \(listener) listener on port \(port)")
+            }
+            say("warden: ready")
+        }
+    }
+}
+
+func printBanner(_ text: String) {
+    let line = String(repeating: "!", count: 100)
+    FileHandle.standardError.write(Data("\(line)\n\(text)\n\(line)\n".utf8))
+}
+
+/// Writes a line to standard output unbuffered (tests and scripts wait for these lines).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+extension CellConfiguration {
+    func trimmedPublicURLForDisplay(port: Int) -> String {
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        if agentListener.port == 0 { return "http://\(agentListener.host):\(port)" }
+        return base
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import WardenCore
+
+/// One tenant cell: its listeners, upstreams, catalog, gatekeeper, sessions and ledger.
+///
+/// A cell knows only its own tenant (from configuration); nothing in a request can select another. The cell
+/// is the composition root: each control is constructed here once and plugged in at its one place.
+public struct Cell: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: CellConfiguration
+    public let authenticator: any AgentAuthenticator
+    public let upstreams: [any ToolUpstream]
+    public let audit: any AuditSink
+    /// Extra gates after the tool policy (send grants, approvals, containment), in order.
+    public let gates: [any ToolCallGate]
+    public let policy: any ToolPolicy
+    public let protectedResourceMetadata: JSONValue
+    public let logger: Logger
+
+    public init(
+        configuration: CellConfiguration,
+        authenticator: any AgentAuthenticator,
+        upstreams: [any ToolUpstream],
+        audit: any AuditSink,
+        policy: any ToolPolicy,
+        gates: [any ToolCallGate],
+        protectedResourceMetadata: JSONValue,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.authenticator = authenticator
+        self.upstreams = upstreams
+        self.audit = audit
+        self.policy = policy
+        self.gates = gates
+        self.protectedResourceMetadata = protectedResourceMetadata
+        self.logger = logger
+    }
+
+    /// Spend waits for a human approval of the exact action; until the approval gate is configured, spend is refused.
+    public static let holdSpend = EffectClassHold(
+        effect: .spend,
+        refusal: Refusal(rule: "approval.required", message: "spend needs a human approval of this exact action")
+    )
+
+    /// Runs until cancelled (SIGINT/SIGTERM through the service group). `onListening` receives each
+    /// listener's name and bound port once it accepts connections.
+    public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
+        let pins: ToolPins
+        do {
+            pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
+        } catch {
+            for upstream in upstreams { await upstream.shutdown() }
+            try? await audit.close()
+            throw error
+        }
+        var classifications: [String: [String: EffectClass]] = [:]
+        var recipientFields: [String: [String: [String: RecipientKind]]] = [:]
+        for upstream in configuration.upstreams {
+            classifications[upstream.name] = upstream.tools
+            recipientFields[upstream.name] = upstream.recipientFields
+        }
+        let registry = UpstreamRegistry(
+            upstreams: upstreams,
+            classifications: classifications,
+            recipientFields: recipientFields,
+            pins: pins,
+            logger: logger
+        )
+        await registry.startAll()
+        do {
+            try await serve(registry: registry, classifications: classifications, onListening: onListening)
+        } catch {
+            // Upstream clients and the ledger must be closed on every path, or their resources leak.
+            await registry.shutdownAll()
+            try? await audit.close()
+            throw error
+        }
+        await registry.shutdownAll()
+        try await audit.close()
+    }
+
+    func serve(
+        registry: UpstreamRegistry,
+        classifications: [String: [String: EffectClass]],
+        onListening: @escaping @Sendable (String, Int) -> Void
+    ) async throws {
+
+        var policyInForce = policy
+        var policyText: String?
+        if let policyFile = configuration.policyFile {
+            let (cedar, text) = try PolicyFileWatcher.load(
+                path: policyFile,
+                classifications: classifications,
+                catalog: await registry.currentCatalog()
+            )
+            policyInForce = cedar
+            policyText = text
+            try await audit.record(
+                AuditEvent(
+                    kind: "policy.loaded", facts: ["policy": .string(cedar.identity), "file": .string(policyFile)])
+            )
+        }
+        let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
+        var watcher: Task<Void, Never>?
+        if let policyFile = configuration.policyFile, let policyText {
+            let fileWatcher = PolicyFileWatcher(
+                path: policyFile,
+                classifications: classifications,
+                registry: registry,
+                gatekeeper: gatekeeper,
+                audit: audit,
+                logger: logger
+            )
+            watcher = Task { await fileWatcher.watch(initialText: policyText) }
+        }
+        defer { watcher?.cancel() }
+        let dispatcher = MCPDispatcher(
+            gatekeeper: gatekeeper,
+            registry: registry,
+            audit: audit,
+            logger: logger,
+            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds)
+        )
+        let sessions = MCPSessionStore(
+            idleSeconds: configuration.mcp.sessionIdleSeconds,
+            maxSessions: configuration.mcp.maxSessions
+        )
+        let metadataURL = Self.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
+        let endpoint = MCPHTTPEndpoint(
+            path: "/mcp",
+            resourceMetadataURL: metadataURL,
+            allowedOrigins: configuration.mcp.allowedOrigins,
+            maxBodyBytes: configuration.limits.maxBodyBytes,
+            authenticator: authenticator,
+            sessions: sessions,
+            dispatcher: dispatcher,
+            serverVersion: Self.version,
+            logger: logger
+        )
+
+        let router = Router()
+        endpoint.register(on: router)
+        let metadata = protectedResourceMetadata
+        for path in ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"] {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(metadata)))
+                )
+            }
+        }
+
+        let refusalLogger = logger
+        let onRefused: @Sendable (String) -> Void = { listener in
+            refusalLogger.debug("ingress refusal counted", metadata: ["listener": "\(listener)"])
+        }
+        var services: [any Service] = []
+        let agentListener = configuration.agentListener
+        services.append(
+            Application(
+                router: router,
+                server: try ListenerServer.builder(
+                    listener: agentListener,
+                    name: "agents",
+                    limits: configuration.limits,
+                    onRefused: onRefused
+                ),
+                configuration: ListenerServer.configuration(
+                    agentListener, limits: configuration.limits, logger: logger),
+                onServerRunning: { channel in onListening("agents", channel.localAddress?.port ?? agentListener.port) },
+                logger: logger
+            )
+        )
+        if let adminListener = configuration.adminListener {
+            let adminRouter = Router()
+            adminRouter.get("/healthz") { _, _ in "ok\n" }
+            services.append(
+                Application(
+                    router: adminRouter,
+                    server: try ListenerServer.builder(
+                        listener: adminListener,
+                        name: "admin",
+                        limits: configuration.limits,
+                        onRefused: onRefused
+                    ),
+                    configuration: ListenerServer.configuration(
+                        adminListener, limits: configuration.limits, logger: logger),
+                    onServerRunning: { channel in onListening("admin", channel.localAddress?.port ?? adminListener.port)
+                    },
+                    logger: logger
+                )
+            )
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    /// RFC 9728 metadata URL for a resource: the well-known suffix is inserted before the resource's path.
+    public static func protectedResourceMetadataURL(publicURL: String, path: String) -> String {
+        publicURL + "/.well-known/oauth-protected-resource" + path
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import WardenCore
+import WardenGrants
+import WardenMCP
+import WardenOAuth
+
+/// Builds a runnable cell from its configuration: the one place each control is constructed.
+public enum CellBootstrap {
+    /// Constructs the configured upstreams, resolving their secret references now.
+    public static func makeUpstreams(
+        configuration: CellConfiguration,
+        secrets: any SecretResolver = EnvironmentSecretResolver(),
+        logger: Logger
+    ) async throws -> [any ToolUpstream] {
+        var upstreams: [any ToolUpstream] = []
+        let timeout = Duration.seconds(configuration.limits.upstreamTimeoutSeconds)
+        for upstream in configuration.upstreams {
+            var upstreamLogger = logger
+            upstreamLogger[metadataKey: "upstream"] = "\(upstream.name)"
+            switch upstream.transport {
+            case .builtinDemo:
+                let outbox = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(
+                    "demo-outbox.jsonl"
+                ).path
+                upstreams.append(BuiltinDemoUpstream(name: upstream.name, outboxPath: outbox))
+            case .stdio(let command, let environment, let workingDirectory):
+                var injected: [String: String] = [:]
+                for (key, template) in environment { injected[key] = try await template.resolve(with: secrets) }
+                let stdio = StdioUpstreamConfiguration(
+                    command: command[0],
+                    arguments: Array(command.dropFirst()),
+                    workingDirectory: workingDirectory,
+                    injectedEnvironment: injected
+                )
+                let client = try UpstreamClient.stdio(stdio, requestTimeout: timeout, logger: upstreamLogger)
+                upstreams.append(MCPToolUpstream(name: upstream.name, client: client))
+            case .http(let url, let headers):
+                var resolved: [String: String] = [:]
+                for (key, template) in headers { resolved[key] = try await template.resolve(with: secrets) }
+                let http = HTTPUpstreamConfiguration(endpoint: url, headers: resolved)
+                let client = try UpstreamClient.http(http, requestTimeout: timeout, logger: upstreamLogger)
+                upstreams.append(MCPToolUpstream(name: upstream.name, client: client))
+            }
+        }
+        return upstreams
+    }
+}
+
+/// A cell ready to run, and the development issuer when it has one.
+public struct BuiltCell: Sendable {
+    public var cell: Cell
+    public var developmentIssuer: DevelopmentIssuer?
+    public var keys: CellKeys
+}
+
+extension CellBootstrap {
+    public static func make(
+        configuration: CellConfiguration,
+        audit: (any AuditSink)? = nil,
+        logger: Logger
+    ) async throws -> BuiltCell {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+        let secrets = VaultThenEnvironmentResolver(vault: keys.vault)
+        let metadataURL = Cell.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
+        let issuer: String
+        let fetcher: any JWKSFetching
+        var developmentIssuer: DevelopmentIssuer?
+        var resourceConfiguration: ResourceServerConfiguration
+        if let auth = configuration.auth {
+            issuer = auth.issuer
+            let policy = FetchPolicy(allowsLoopbackHTTP: auth.allowLoopbackHTTP)
+            let source: HTTPJWKSFetcher.Source =
+                auth.jwksURI.map { .jwksURI($0) } ?? .issuerDiscovery(issuer: auth.issuer)
+            fetcher = HTTPJWKSFetcher(source: source, policy: policy, logger: logger)
+            var algorithms: Set<JWSAlgorithm> = []
+            for name in auth.algorithms {
+                guard let algorithm = JWSAlgorithm(rawValue: name) else {
+                    throw ResourceServerConfigurationError("algorithm \(name) is not supported")
+                }
+                algorithms.insert(algorithm)
+            }
+            var roleClaims = auth.roleClaims.map { RoleClaimSource(path: ClaimPath(dotted: $0), format: .list) }
+            if let scopeClaim = auth.scopeClaim {
+                roleClaims.append(RoleClaimSource(path: ClaimPath(dotted: scopeClaim), format: .spaceSeparated))
+            }
+            resourceConfiguration = ResourceServerConfiguration(
+                issuer: issuer,
+                resource: configuration.resourceURI,
+                additionalAudiences: auth.additionalAudiences,
+                allowedAlgorithms: algorithms,
+                clockSkew: .seconds(auth.clockSkewSeconds),
+                requiredScopes: Set(auth.requiredScopes),
+                roleClaims: roleClaims,
+                tenantClaim: ClaimPath(dotted: auth.tenantClaim ?? "tid"),
+                expectedTenant: auth.tenantID,
+                subjectClaim: ClaimPath(dotted: auth.subjectClaim)
+            )
+        } else {
+            let dev = try await DevelopmentIssuerStore.load(configuration: configuration)
+            developmentIssuer = dev
+            issuer = dev.issuer
+            fetcher = dev.jwksFetcher
+            resourceConfiguration = ResourceServerConfiguration(issuer: issuer, resource: configuration.resourceURI)
+        }
+        let jwks = JWKSCache(fetcher: fetcher, logger: logger)
+        let verifier = try AccessTokenVerifier(configuration: resourceConfiguration, keys: jwks)
+        let authenticator = OAuthAgentAuthenticator(
+            verifier: verifier,
+            tenant: configuration.tenant,
+            resourceMetadataURL: metadataURL,
+            scopes: configuration.auth?.requiredScopes ?? []
+        )
+        let metadata = ProtectedResourceMetadata(
+            configuration: resourceConfiguration, resourceName: "Warden (\(configuration.tenant))")
+        let metadataJSON = try StrictJSONParser().parse(metadata.jsonBytes())
+        let sink: any AuditSink
+        if let audit {
+            sink = audit
+        } else {
+            sink = try await LedgerAuditSink.open(
+                dataDirectory: configuration.dataDirectory,
+                tenant: configuration.tenant,
+                keys: keys
+            )
+        }
+        let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
+        let cell = Cell(
+            configuration: configuration,
+            authenticator: authenticator,
+            upstreams: upstreams,
+            audit: sink,
+            policy: RoleTablePolicy(table: configuration.roles),
+            gates: [
+                SendGrantGate(
+                    tenant: configuration.tenant,
+                    redeemer: GrantRedeemer(
+                        verifier: GrantVerifier(keys: keys.grantKeys),
+                        nonces: try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+                    )
+                ),
+                Cell.holdSpend,
+            ],
+            protectedResourceMetadata: metadataJSON,
+            logger: logger
+        )
+        return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)
+    }
+}
+
+/// The development issuer's signing key, kept in the cell's data folder so `warden token` and
+/// `warden serve` agree. Development only: a configured `auth:` section disables it entirely.
+public enum DevelopmentIssuerStore {
+    public static func issuerURL(for configuration: CellConfiguration) -> String {
+        configuration.trimmedPublicURL + "/dev-issuer"
+    }
+
+    public static func load(configuration: CellConfiguration) async throws -> DevelopmentIssuer {
+        let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("dev-issuer-key.pem").path
+        let issuer = issuerURL(for: configuration)
+        if let pem = try? String(contentsOfFile: path, encoding: .utf8) {
+            return try await DevelopmentIssuer(
+                issuer: issuer, keyID: "warden-dev-1", algorithm: .eddsa, privateKeyPEM: pem)
+        }
+        let fresh = try await DevelopmentIssuer(issuer: issuer)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(fresh.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteUnknown) }
+        return fresh
+    }
+}

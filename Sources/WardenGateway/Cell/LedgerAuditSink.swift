@@ -1,0 +1,62 @@
+import Foundation
+import WardenCore
+import WardenLedger
+import WardenRedaction
+
+/// The production audit sink: every event is redacted, encoded as canonical JSON and appended to the cell's
+/// RFC 6962 ledger (C2SP tlog-tiles), and `record` returns only once the entry is durable.
+public struct LedgerAuditSink: AuditSink {
+    public let writer: LedgerWriter
+    let tenant: String
+    let redactor: Redactor
+
+    /// The log's origin line in checkpoints; also the signing key's name.
+    public static func origin(tenant: String) -> String { "warden.cell/\(tenant)" }
+
+    public static func directory(dataDirectory: String) -> String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger").path
+    }
+
+    public static func signer(keys: CellKeys, tenant: String) throws -> Ed25519NoteSigner {
+        try Ed25519NoteSigner(
+            name: origin(tenant: tenant),
+            privateKey: try keys.keyring.activeKey(.ledgerSigning).signingKey()
+        )
+    }
+
+    public static func open(dataDirectory: String, tenant: String, keys: CellKeys) async throws -> LedgerAuditSink {
+        let signer = try signer(keys: keys, tenant: tenant)
+        let previous = try keys.keyring.verificationKeys(.ledgerSigning).filter {
+            $0.keyID != keys.keyring.activeKey(.ledgerSigning).keyID
+        }.map {
+            try Ed25519NoteSigner(name: origin(tenant: tenant), privateKey: try $0.signingKey()).verifier
+        }
+        let writer = try await LedgerWriter.open(
+            directory: directory(dataDirectory: dataDirectory),
+            origin: origin(tenant: tenant),
+            signer: signer,
+            options: LedgerWriter.Options(previousKeys: previous)
+        )
+        return LedgerAuditSink(writer: writer, tenant: tenant, redactor: Redactor())
+    }
+
+    public func record(_ event: AuditEvent) async throws {
+        var redacted = event
+        redacted.facts = event.facts.mapValues(redact)
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try await writer.append(Data(redacted.canonicalBytes(tenant: tenant, timeMillis: millis)))
+    }
+
+    public func close() async throws {
+        try await writer.close()
+    }
+
+    func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(redactor.redact(text))
+        case .array(let elements): return .array(elements.map(redact))
+        case .object(let members): return .object(members.mapValues(redact))
+        default: return value
+        }
+    }
+}

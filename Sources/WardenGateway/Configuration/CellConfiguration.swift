@@ -1,0 +1,197 @@
+import WardenCore
+
+/// Everything one tenant cell needs to run. One file per cell; see docs/configuration.md.
+public struct CellConfiguration: Sendable {
+    /// The tenant this cell serves. Set here, never taken from a request.
+    public var tenant: String
+    /// Where the cell keeps its database, keys, ledger and pins (absolute path).
+    public var dataDirectory: String
+    /// The canonical base URI agents use to reach the cell (RFC 8707 resource is `publicURL + /mcp`).
+    public var publicURL: String
+    public var agentListener: ListenerConfiguration
+    public var adminListener: ListenerConfiguration?
+    public var limits: Limits
+    public var mcp: MCPSettings
+    /// The external OAuth issuer; nil means the cell runs its own development issuer (loudly).
+    public var auth: AuthSettings?
+    public var upstreams: [UpstreamConfiguration]
+    /// Interim role → effect class table (used when no Cedar policy file is configured).
+    public var roles: [String: Set<EffectClass>]
+    /// The Cedar policy file; when set it decides every call and listing instead of `roles`.
+    public var policyFile: String? = nil
+    /// Path of the file this was loaded from, for messages.
+    public var sourceFile: String?
+
+    /// The RFC 8707 resource identifier of the MCP endpoint: the audience tokens must carry.
+    public var resourceURI: String { auth?.audience ?? (trimmedPublicURL + "/mcp") }
+
+    var trimmedPublicURL: String {
+        publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    }
+}
+
+/// One listening socket and who may connect to it.
+public struct ListenerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Sources allowed to connect. Empty refuses everyone.
+    public var allowlist: IngressAllowlist
+    public var tls: TLSSettings?
+
+    public init(host: String, port: Int, allowlist: IngressAllowlist, tls: TLSSettings? = nil) {
+        self.host = host
+        self.port = port
+        self.allowlist = allowlist
+        self.tls = tls
+    }
+}
+
+public struct TLSSettings: Sendable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+    /// When set, clients must present a certificate signed by this CA (mTLS).
+    public var clientCAPath: String?
+}
+
+/// Resource limits applied to every request on the agent listener.
+public struct Limits: Sendable {
+    public var maxBodyBytes = 1 << 20
+    public var maxHeaderBytes = 32 << 10
+    /// A request's head and body must arrive within this many seconds (slow clients are cut off).
+    public var readTimeoutSeconds = 10
+    public var idleTimeoutSeconds = 60
+    public var maxConnections = 512
+    public var upstreamTimeoutSeconds = 30
+
+    public init() {}
+}
+
+public struct MCPSettings: Sendable {
+    /// `Origin` values accepted from browsers; a request with any other Origin is refused (403).
+    public var allowedOrigins: Set<String> = []
+    /// A session unused for this long ends; later requests on it get 404.
+    public var sessionIdleSeconds = 1800
+    public var maxSessions = 10_000
+
+    public init() {}
+}
+
+/// The external authorization server whose access tokens the cell accepts.
+public struct AuthSettings: Sendable {
+    public var issuer: String
+    public var audience: String?
+    /// Further `aud` values that name this server (Entra ID v2 tokens carry the application id).
+    public var additionalAudiences: [String] = []
+    public var jwksURI: String?
+    public var algorithms: [String] = ["RS256", "ES256", "EdDSA"]
+    public var roleClaims: [String] = ["roles"]
+    public var scopeClaim: String? = "scp"
+    public var subjectClaim = "sub"
+    public var tenantClaim: String?
+    /// When set, tokens must carry this value in `tenantClaim` (Entra ID `tid` binding).
+    public var tenantID: String?
+    public var requiredScopes: [String] = []
+    public var clockSkewSeconds = 60
+    /// Permit a plain-http issuer on a loopback address (tests and local IdPs only).
+    public var allowLoopbackHTTP = false
+
+    public init(issuer: String) {
+        self.issuer = issuer
+    }
+}
+
+/// How Warden reaches one upstream MCP server, and how each of its tools is classified.
+public struct UpstreamConfiguration: Sendable {
+    public enum Transport: Sendable {
+        case stdio(command: [String], environment: [String: SecretTemplate], workingDirectory: String?)
+        case http(url: String, headers: [String: SecretTemplate])
+        /// The demo upstream compiled into Warden, for the quick start.
+        case builtinDemo
+    }
+
+    public var name: String
+    public var transport: Transport
+    /// Tool name (without the server prefix) → effect class. A tool not listed here is denied.
+    public var tools: [String: EffectClass]
+    /// For `send` tools: which arguments carry recipients, and of what kind. Required for every send tool.
+    public var recipientFields: [String: [String: RecipientKind]]
+
+    public init(
+        name: String,
+        transport: Transport,
+        tools: [String: EffectClass],
+        recipientFields: [String: [String: RecipientKind]] = [:]
+    ) {
+        self.name = name
+        self.transport = transport
+        self.tools = tools
+        self.recipientFields = recipientFields
+    }
+}
+
+/// What an argument of a send tool addresses: checked against the send grant after normalisation.
+public enum RecipientKind: String, Sendable, Hashable {
+    case email
+    case webhook
+    case channel
+}
+
+/// A configuration string that may reference secrets as `${secret://name}`; resolved only at run time.
+public struct SecretTemplate: Sendable, Hashable {
+    public enum Part: Sendable, Hashable {
+        case literal(String)
+        case secret(String)
+    }
+
+    public var parts: [Part]
+
+    public var secretNames: [String] {
+        parts.compactMap { if case .secret(let name) = $0 { name } else { nil } }
+    }
+
+    /// Parses `text`; a whole value of `secret://name` is shorthand for `${secret://name}`.
+    public init(parsing text: String) throws(SecretReferenceError) {
+        if text.hasPrefix("secret://") {
+            let name = String(text.dropFirst("secret://".count))
+            guard Self.isValidName(name) else { throw SecretReferenceError(reference: text) }
+            parts = [.secret(name)]
+            return
+        }
+        var parts: [Part] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            if open.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                throw SecretReferenceError(reference: String(rest[open.lowerBound...]))
+            }
+            let reference = String(rest[open.upperBound..<close])
+            guard reference.hasPrefix("secret://"), Self.isValidName(String(reference.dropFirst(9))) else {
+                throw SecretReferenceError(reference: reference)
+            }
+            parts.append(.secret(String(reference.dropFirst(9))))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        self.parts = parts
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 128
+            && name.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E
+                    || c == 0x5F || c == 0x2D
+            }
+    }
+
+    /// The literal text only (what linting inspects for secrets written in by value).
+    public var literalText: String {
+        parts.map { if case .literal(let s) = $0 { s } else { "" } }.joined()
+    }
+}
+
+public struct SecretReferenceError: Error, Sendable, CustomStringConvertible {
+    public var reference: String
+    public var description: String {
+        "'\(reference)' is not a valid secret reference (expected secret://name with letters, digits, '.', '_', '-')"
+    }
+}

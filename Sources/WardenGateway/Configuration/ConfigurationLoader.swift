@@ -1,0 +1,317 @@
+import Foundation
+import WardenCore
+
+/// Loads and validates a cell's YAML configuration. Unknown keys, wrong types, out-of-range values and
+/// literal secrets are errors naming the file, line and key; nothing is defaulted silently except what the
+/// reference documents as a default.
+public enum ConfigurationLoader {
+    /// Finds values that look like secrets written in by value: given the dotted key and the literal text,
+    /// returns what kind of secret it looks like, or nil (wired to the redaction detectors).
+    public typealias LiteralSecretDetector = @Sendable (_ key: String, _ value: String) -> String?
+
+    public static func load(
+        path: String,
+        literalSecretDetector: LiteralSecretDetector? = nil
+    ) throws(ConfigurationError) -> CellConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, line: 0, column: 0, key: "", message: "cannot read the file")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text, file: path, baseDirectory: base, literalSecretDetector: literalSecretDetector)
+    }
+
+    public static func parse(
+        _ text: String,
+        file: String,
+        baseDirectory: String,
+        literalSecretDetector: LiteralSecretDetector? = nil
+    ) throws(ConfigurationError) -> CellConfiguration {
+        let root = try YAMLReader.parse(text, file: file)
+        if let literalSecretDetector { try root.refuseLiteralSecrets(literalSecretDetector) }
+        var top = try root.mapping()
+
+        let tenantReader = try top.required("tenant")
+        let tenant = try tenantReader.nonEmptyString()
+        guard QualifiedToolName.isValidPart(Substring(tenant)) else {
+            throw tenantReader.error("tenant ids use letters, digits, '_' and '-' only")
+        }
+        let dataDirectory = resolvePath(
+            try top.optional("data_dir")?.nonEmptyString() ?? ".warden/\(tenant)", base: baseDirectory)
+
+        guard let listenersReader = top.optional("listeners") else {
+            throw root.error("missing required key 'listeners' (at least listeners.agents)")
+        }
+        var listeners = try listenersReader.mapping()
+        let agents = try listener(try listeners.required("agents"), base: baseDirectory)
+        let admin = try listeners.optional("admin").map { r throws(ConfigurationError) in
+            try listener(r, base: baseDirectory)
+        }
+        try listeners.finish()
+
+        let publicURLReader = top.optional("public_url")
+        let publicURL = try publicURLReader?.nonEmptyString() ?? "http://\(agents.host):\(agents.port)"
+        if let publicURLReader { try requireURL(publicURL, reader: publicURLReader) }
+
+        var limits = Limits()
+        if let limitsReader = top.optional("limits") {
+            var m = try limitsReader.mapping()
+            if let r = m.optional("max_body_bytes") { limits.maxBodyBytes = try r.integer(in: 1024...(64 << 20)) }
+            if let r = m.optional("max_header_bytes") { limits.maxHeaderBytes = try r.integer(in: 1024...(1 << 20)) }
+            if let r = m.optional("read_timeout_seconds") { limits.readTimeoutSeconds = try r.integer(in: 1...600) }
+            if let r = m.optional("idle_timeout_seconds") { limits.idleTimeoutSeconds = try r.integer(in: 1...3600) }
+            if let r = m.optional("max_connections") { limits.maxConnections = try r.integer(in: 1...100_000) }
+            if let r = m.optional("upstream_timeout_seconds") {
+                limits.upstreamTimeoutSeconds = try r.integer(in: 1...3600)
+            }
+            try m.finish()
+        }
+
+        var mcp = MCPSettings()
+        if let mcpReader = top.optional("mcp") {
+            var m = try mcpReader.mapping()
+            if let r = m.optional("allowed_origins") { mcp.allowedOrigins = Set(try r.stringList()) }
+            if let r = m.optional("session_idle_seconds") { mcp.sessionIdleSeconds = try r.integer(in: 10...86_400) }
+            if let r = m.optional("max_sessions") { mcp.maxSessions = try r.integer(in: 1...1_000_000) }
+            try m.finish()
+        }
+
+        let auth = try top.optional("auth").map { r throws(ConfigurationError) in try authSettings(r) }
+
+        var upstreams: [UpstreamConfiguration] = []
+        if let upstreamsReader = top.optional("upstreams") {
+            var m = try upstreamsReader.mapping()
+            for (name, reader) in m.all() {
+                guard QualifiedToolName.isValidPart(Substring(name)) else {
+                    throw reader.error("upstream names use letters, digits, '_' and '-' only")
+                }
+                upstreams.append(try upstream(name: name, reader, base: baseDirectory, detector: literalSecretDetector))
+            }
+            try m.finish()
+        }
+
+        var roles: [String: Set<EffectClass>] = [:]
+        if let rolesReader = top.optional("roles") {
+            var m = try rolesReader.mapping()
+            for (role, reader) in m.all() {
+                var classes: Set<EffectClass> = []
+                for element in try reader.sequence() {
+                    let name = try element.nonEmptyString()
+                    guard let effect = EffectClass(rawValue: name) else {
+                        throw element.error("unknown effect class '\(name)' (expected read, mutate, send or spend)")
+                    }
+                    classes.insert(effect)
+                }
+                roles[role] = classes
+            }
+            try m.finish()
+        }
+        var policyFile: String?
+        if let policyReader = top.optional("policy") {
+            var m = try policyReader.mapping()
+            policyFile = resolvePath(try m.required("file").nonEmptyString(), base: baseDirectory)
+            try m.finish()
+            if !roles.isEmpty {
+                throw policyReader.error("use either `roles` (the interim table) or `policy` (Cedar), not both")
+            }
+        }
+        try top.finish()
+
+        var configuration = CellConfiguration(
+            tenant: tenant,
+            dataDirectory: dataDirectory,
+            publicURL: publicURL,
+            agentListener: agents,
+            adminListener: admin,
+            limits: limits,
+            mcp: mcp,
+            auth: auth,
+            upstreams: upstreams,
+            roles: roles,
+            sourceFile: file
+        )
+        configuration.policyFile = policyFile
+        return configuration
+    }
+
+    static func resolvePath(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    static func requireURL(_ text: String, reader: YAMLReader) throws(ConfigurationError) {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            url.host != nil, url.query == nil, url.fragment == nil
+        else { throw reader.error("expected an http(s) URL without query or fragment") }
+    }
+
+    static func listener(_ reader: YAMLReader, base: String) throws(ConfigurationError) -> ListenerConfiguration {
+        var m = try reader.mapping()
+        let bindReader = try m.required("bind")
+        let bind = try bindReader.nonEmptyString()
+        guard let separator = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: separator)...]),
+            (0...65535).contains(port)
+        else { throw bindReader.error("expected host:port, e.g. 127.0.0.1:8790") }
+        var host = String(bind[..<separator])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        // `allow` is required: a listener without an allowlist would admit nobody, which is never what a
+        // file author meant, so say so instead of starting a dead listener.
+        let allowReader = try m.required("allow")
+        var blocks: [CIDRBlock] = []
+        for element in try allowReader.sequence() {
+            let text = try element.nonEmptyString()
+            guard let block = CIDRBlock(text) else {
+                throw element.error("'\(text)' is not a CIDR block (e.g. 10.0.0.0/8, ::1/128; host bits must be zero)")
+            }
+            blocks.append(block)
+        }
+        guard !blocks.isEmpty else { throw allowReader.error("an empty allowlist admits nobody; list source networks") }
+        var tls: TLSSettings?
+        if let tlsReader = m.optional("tls") {
+            var t = try tlsReader.mapping()
+            tls = TLSSettings(
+                certificatePath: resolvePath(try t.required("certificate").nonEmptyString(), base: base),
+                privateKeyPath: resolvePath(try t.required("private_key").nonEmptyString(), base: base),
+                clientCAPath: try t.optional("client_ca").map { r throws(ConfigurationError) in
+                    resolvePath(try r.nonEmptyString(), base: base)
+                }
+            )
+            try t.finish()
+        }
+        try m.finish()
+        return ListenerConfiguration(host: host, port: port, allowlist: IngressAllowlist(blocks), tls: tls)
+    }
+
+    static func authSettings(_ reader: YAMLReader) throws(ConfigurationError) -> AuthSettings {
+        var m = try reader.mapping()
+        let issuerReader = try m.required("issuer")
+        var settings = AuthSettings(issuer: try issuerReader.nonEmptyString())
+        try requireURL(settings.issuer, reader: issuerReader)
+        if let r = m.optional("audience") { settings.audience = try r.nonEmptyString() }
+        if let r = m.optional("additional_audiences") { settings.additionalAudiences = try r.stringList() }
+        if let r = m.optional("jwks_uri") {
+            settings.jwksURI = try r.nonEmptyString()
+            try requireURL(settings.jwksURI ?? "", reader: r)
+        }
+        if let r = m.optional("algorithms") {
+            let algorithms = try r.stringList()
+            let allowed: Set<String> = [
+                "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+            ]
+            for alg in algorithms where !allowed.contains(alg) {
+                throw r.error("algorithm '\(alg)' is not allowed (asymmetric algorithms only; never none or HS*)")
+            }
+            guard !algorithms.isEmpty else { throw r.error("at least one algorithm is required") }
+            settings.algorithms = algorithms
+        }
+        if let r = m.optional("role_claims") { settings.roleClaims = try r.stringList() }
+        if let r = m.optional("scope_claim") { settings.scopeClaim = try r.nonEmptyString() }
+        if let r = m.optional("subject_claim") { settings.subjectClaim = try r.nonEmptyString() }
+        if let r = m.optional("tenant_claim") { settings.tenantClaim = try r.nonEmptyString() }
+        if let r = m.optional("tenant_id") { settings.tenantID = try r.nonEmptyString() }
+        if settings.tenantID != nil && settings.tenantClaim == nil { settings.tenantClaim = "tid" }
+        if let r = m.optional("required_scopes") { settings.requiredScopes = try r.stringList() }
+        if let r = m.optional("clock_skew_seconds") { settings.clockSkewSeconds = try r.integer(in: 0...300) }
+        if let r = m.optional("allow_loopback_http") { settings.allowLoopbackHTTP = try r.bool() }
+        try m.finish()
+        return settings
+    }
+
+    static func upstream(
+        name: String,
+        _ reader: YAMLReader,
+        base: String,
+        detector: LiteralSecretDetector?
+    ) throws(ConfigurationError) -> UpstreamConfiguration {
+        var m = try reader.mapping()
+        let transportReader = try m.required("transport")
+        let transport: UpstreamConfiguration.Transport
+        switch try transportReader.string() {
+        case "stdio":
+            let command = try m.required("command").stringList()
+            guard !command.isEmpty else { throw reader.error("command must name a program") }
+            let environment = try templates(m.optional("env"), detector: detector)
+            let workingDirectory = try m.optional("working_dir").map { r throws(ConfigurationError) in
+                resolvePath(try r.nonEmptyString(), base: base)
+            }
+            transport = .stdio(command: command, environment: environment, workingDirectory: workingDirectory)
+        case "http":
+            let urlReader = try m.required("url")
+            let url = try urlReader.nonEmptyString()
+            try requireURL(url, reader: urlReader)
+            transport = .http(url: url, headers: try templates(m.optional("headers"), detector: detector))
+        case "builtin-demo":
+            transport = .builtinDemo
+        case let other:
+            throw transportReader.error("unknown transport '\(other)' (expected stdio, http or builtin-demo)")
+        }
+        var tools: [String: EffectClass] = [:]
+        var recipientFields: [String: [String: RecipientKind]] = [:]
+        var toolsMap = try m.required("tools").mapping()
+        for (tool, toolReader) in toolsMap.all() {
+            guard QualifiedToolName.isValidPart(Substring(tool)) else {
+                throw toolReader.error("tool names use letters, digits, '_' and '-' only")
+            }
+            // Either `tool: read` or `tool: {effect: send, recipients: {to: email, cc: email}}`.
+            var effectReader = toolReader
+            var recipientsReader: YAMLReader?
+            if case .mapping = toolReader.node {
+                var toolMap = try toolReader.mapping()
+                effectReader = try toolMap.required("effect")
+                recipientsReader = toolMap.optional("recipients")
+                try toolMap.finish()
+            }
+            let value = try effectReader.nonEmptyString()
+            guard let effect = EffectClass(rawValue: value) else {
+                throw effectReader.error("unknown effect class '\(value)' (expected read, mutate, send or spend)")
+            }
+            tools[tool] = effect
+            if let recipientsReader {
+                guard effect == .send else { throw recipientsReader.error("only send tools have recipients") }
+                var fields: [String: RecipientKind] = [:]
+                var recipientsMap = try recipientsReader.mapping()
+                for (argument, kindReader) in recipientsMap.all() {
+                    let kindName = try kindReader.nonEmptyString()
+                    guard let kind = RecipientKind(rawValue: kindName) else {
+                        throw kindReader.error(
+                            "unknown recipient kind '\(kindName)' (expected email, webhook or channel)")
+                    }
+                    fields[argument] = kind
+                }
+                try recipientsMap.finish()
+                guard !fields.isEmpty else { throw recipientsReader.error("list at least one recipient argument") }
+                recipientFields[tool] = fields
+            } else if effect == .send {
+                // A send tool whose recipients Warden cannot see can never be checked against a grant.
+                throw toolReader.error(
+                    "send tools must declare their recipient arguments: {effect: send, recipients: {to: email}}")
+            }
+        }
+        try toolsMap.finish()
+        try m.finish()
+        return UpstreamConfiguration(name: name, transport: transport, tools: tools, recipientFields: recipientFields)
+    }
+
+    static func templates(
+        _ reader: YAMLReader?,
+        detector: LiteralSecretDetector?
+    ) throws(ConfigurationError) -> [String: SecretTemplate] {
+        guard let reader else { return [:] }
+        var m = try reader.mapping()
+        var result: [String: SecretTemplate] = [:]
+        for (key, valueReader) in m.all() {
+            let text = try valueReader.string()
+            let template: SecretTemplate
+            do {
+                template = try SecretTemplate(parsing: text)
+            } catch {
+                throw valueReader.error(error.description)
+            }
+            result[key] = template
+        }
+        try m.finish()
+        return result
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+import WardenCore
+import WardenMCP
+
+/// Answers MCP requests inside an established session: `ping`, `tools/list`, `tools/call`.
+///
+/// Every `tools/call` goes through the gatekeeper, and its decision is recorded before the call runs; the
+/// executed call is recorded (digests only) before the result is returned.
+public struct MCPDispatcher: Sendable {
+    public let gatekeeper: GatekeeperHolder
+    public let registry: UpstreamRegistry
+    public let audit: any AuditSink
+    public let logger: Logger
+    public let upstreamTimeout: Duration
+
+    public init(
+        gatekeeper: GatekeeperHolder,
+        registry: UpstreamRegistry,
+        audit: any AuditSink,
+        logger: Logger,
+        upstreamTimeout: Duration
+    ) {
+        self.gatekeeper = gatekeeper
+        self.registry = registry
+        self.audit = audit
+        self.logger = logger
+        self.upstreamTimeout = upstreamTimeout
+    }
+
+    public func handle(_ request: JSONRPCRequest, principal: Principal, session: MCPSession) async -> JSONRPCResponse {
+        switch request.method {
+        case MCPMethod.ping:
+            return success(request, .object([:]))
+        case MCPMethod.toolsList:
+            return await listTools(request, principal: principal)
+        case MCPMethod.toolsCall:
+            return await callTool(request, principal: principal, session: session)
+        case MCPMethod.initialize:
+            return failure(request, .invalidRequest, "the session is already initialised")
+        default:
+            return failure(request, .methodNotFound, "method not offered by this server")
+        }
+    }
+
+    func success(_ request: JSONRPCRequest, _ result: JSONValue) -> JSONRPCResponse {
+        .success(JSONRPCSuccessResponse(id: request.id, result: result))
+    }
+
+    func failure(
+        _ request: JSONRPCRequest,
+        _ code: JSONRPCErrorCode,
+        _ message: String,
+        data: JSONValue? = nil
+    ) -> JSONRPCResponse {
+        .error(
+            JSONRPCErrorResponse(id: request.id, error: JSONRPCErrorObject(code: code, message: message, data: data)))
+    }
+
+    func listTools(_ request: JSONRPCRequest, principal: Principal) async -> JSONRPCResponse {
+        await registry.refresh()
+        let catalog = await registry.currentCatalog()
+        let keeper = await gatekeeper.current
+        let visible = keeper.visibleTools(principal: principal, catalog: catalog)
+        return success(request, .object(["tools": .array(visible.map(\.advertisedDefinition))]))
+    }
+
+    func callTool(_ request: JSONRPCRequest, principal: Principal, session: MCPSession) async -> JSONRPCResponse {
+        guard case .object(let params)? = request.params, case .string(let name)? = params["name"] else {
+            return failure(request, .invalidParams, "tools/call needs params.name (a string)")
+        }
+        var arguments: [String: JSONValue] = [:]
+        switch params["arguments"] {
+        case nil, .null?: break
+        case .object(let members)?: arguments = members
+        default: return failure(request, .invalidParams, "params.arguments must be an object")
+        }
+        let meta = params["_meta"]?.objectValue ?? [:]
+        let catalog = await registry.currentCatalog()
+        let keeper = await gatekeeper.current
+        let verdict = await keeper.authorize(
+            principal: principal,
+            requestedTool: name,
+            arguments: arguments,
+            meta: meta,
+            run: session.run,
+            catalog: catalog
+        )
+        let argumentsDigest = CanonicalJSON.sha256Hex(.object(arguments))
+        var facts: [String: JSONValue] = [
+            "agent": .string(principal.subject),
+            "session": .string(Digest.sha256Hex(Array(session.id.utf8))),
+            "tool": .string(verdict.entry?.name.description ?? "unknown"),
+            "arguments_sha256": .string(argumentsDigest),
+            "policy": .string(keeper.policy.identity),
+        ]
+        switch verdict.decision {
+        case .deny(let refusal):
+            facts["decision"] = "deny"
+            facts["rule"] = .string(refusal.rule)
+            if verdict.entry == nil { facts["requested_tool_sha256"] = .string(Digest.sha256Hex(Array(name.utf8))) }
+            guard await recordOrFail(AuditEvent(kind: "tool.decision", facts: facts)) else {
+                return failure(request, .internalError, "the audit ledger is unavailable; nothing was done")
+            }
+            logger.info("tool call refused", metadata: ["rule": "\(refusal.rule)", "tool": "\(facts["tool"] ?? "")"])
+            return refusalResponse(
+                request, refusal: refusal, entry: verdict.entry, principal: principal, keeper: keeper)
+        case .allow(let reasons):
+            facts["decision"] = "allow"
+            facts["reasons"] = .array(reasons.map { .string($0) })
+        }
+        guard let entry = verdict.entry,
+            await recordOrFail(AuditEvent(kind: "tool.decision", facts: facts))
+        else {
+            return failure(request, .internalError, "the audit ledger is unavailable; nothing was done")
+        }
+        let result: JSONValue
+        let callArguments = arguments
+        do {
+            result = try await withTimeout(upstreamTimeout) {
+                try await registry.call(entry, arguments: callArguments)
+            }
+        } catch {
+            logger.warning("upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(error)"])
+            facts["outcome"] = "upstream-error"
+            _ = await recordOrFail(AuditEvent(kind: "tool.executed", facts: facts))
+            return success(
+                request,
+                .object([
+                    "content": .array([
+                        .object(["type": "text", "text": "The upstream server failed to run this tool."])
+                    ]),
+                    "isError": true,
+                ])
+            )
+        }
+        facts["outcome"] = (result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
+        facts["result_sha256"] = .string(CanonicalJSON.sha256Hex(result))
+        guard await recordOrFail(AuditEvent(kind: "tool.executed", facts: facts)) else {
+            return failure(request, .internalError, "the audit ledger is unavailable; the result is withheld")
+        }
+        return success(request, result)
+    }
+
+    /// Unknown tools and tools the caller may not even see get the same answer, so guessing names
+    /// reveals nothing; other refusals name their rule in a tool error the agent can read.
+    func refusalResponse(
+        _ request: JSONRPCRequest,
+        refusal: Refusal,
+        entry: CatalogEntry?,
+        principal: Principal,
+        keeper: Gatekeeper
+    ) -> JSONRPCResponse {
+        let hidden = entry.map { !keeper.policy.mayList(principal: principal, entry: $0) } ?? true
+        if hidden || refusal.rule.hasPrefix("catalog.unknown") {
+            return failure(
+                request,
+                .invalidParams,
+                "unknown tool: no tool of that name is available to this caller",
+                data: .object(["rule": "tool.not-available"])
+            )
+        }
+        return success(
+            request,
+            .object([
+                "content": .array([.object(["type": "text", "text": .string("Warden refused this call. \(refusal)")])]),
+                "isError": true,
+                "_meta": .object([
+                    "warden/refusal": .object(["rule": .string(refusal.rule), "message": .string(refusal.message)])
+                ]),
+            ])
+        )
+    }
+
+    func recordOrFail(_ event: AuditEvent) async -> Bool {
+        do {
+            try await audit.record(event)
+            return true
+        } catch {
+            logger.error("audit record failed", metadata: ["kind": "\(event.kind)", "error": "\(error)"])
+            return false
+        }
+    }
+}
+
+/// Holds the gatekeeper in force; a policy reload swaps it atomically.
+public actor GatekeeperHolder {
+    public private(set) var current: Gatekeeper
+
+    public init(_ gatekeeper: Gatekeeper) {
+        self.current = gatekeeper
+    }
+
+    public func replace(_ gatekeeper: Gatekeeper) {
+        current = gatekeeper
+    }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    var description: String { "timed out" }
+}
+
+func withTimeout<T: Sendable>(
+    _ limit: Duration,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw TimeoutError() }
+        return first
+    }
+}

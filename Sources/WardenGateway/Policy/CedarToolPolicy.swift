@@ -1,0 +1,130 @@
+import WardenCore
+import WardenPolicy
+
+/// The Cedar tool policy (replaces the role table when `policy.file` is configured).
+///
+/// Mapping (docs/policy.md): principal `Agent::"<sub>"` in `Role::"<role>"` for each role; action
+/// `Action::"<server>.<tool>"` in its effect class `Action::"read"|"mutate"|"send"|"spend"`; resource
+/// `System::"<server>"`; context `{args, run}` with `args` typed from the tool's input schema. Decisions use
+/// strict mode: if any policy whose scope matches errors, the answer is deny.
+public struct CedarToolPolicy: ToolPolicy {
+    public let identity: String
+    let authorizer: Authorizer
+
+    /// Parses and validates `text` against `schema`; any parse or validation error refuses the whole set.
+    public init(text: String, fileName: String, schema: Schema) throws(PolicyLoadError) {
+        let policies: PolicySet
+        do {
+            policies = try PolicySet(text: text, fileName: fileName)
+        } catch {
+            throw PolicyLoadError(rule: "policy.parse-error", details: [error.description])
+        }
+        let problems = Validator.validate(policies, schema: schema)
+        guard problems.isEmpty else {
+            throw PolicyLoadError(rule: "policy.validation-error", details: problems.map { "\(fileName): \($0)" })
+        }
+        self.identity = "cedar:" + Digest.sha256Hex(Array(text.utf8))
+        self.authorizer = Authorizer(policies: policies, strict: true)
+    }
+
+    public func decide(_ call: ToolCallRequest) -> WardenCore.Decision {
+        let (request, entities) = Self.request(
+            for: call.principal, entry: call.entry, arguments: call.arguments, run: call.run)
+        let response = authorizer.isAuthorized(request, entities: entities)
+        switch response.decision {
+        case .allow:
+            return .allow(reasons: response.reasons.map { "policy.cedar:\($0)" })
+        case .deny:
+            if let failed = response.errors.first {
+                return .deny(
+                    Refusal(
+                        rule: "policy.cedar-error",
+                        message:
+                            "policy \(failed.policyID) could not be evaluated (strict mode denies): \(failed.message)"
+                    )
+                )
+            }
+            if let forbid = response.reasons.first {
+                return .deny(Refusal(rule: "policy.cedar-forbid", message: "forbidden by policy \(forbid)"))
+            }
+            return .deny(Refusal(rule: "policy.cedar-no-permit", message: "no policy permits this call"))
+        }
+    }
+
+    /// Every policy whose scope matches the call, and whether it held, failed to hold, or errored.
+    public func explain(_ call: ToolCallRequest) -> [String] {
+        let (request, entities) = Self.request(
+            for: call.principal, entry: call.entry, arguments: call.arguments, run: call.run)
+        return authorizer.explain(request, entities: entities).map { trace in
+            let outcome: String
+            switch trace.outcome {
+            case .satisfied: outcome = "satisfied"
+            case .notSatisfied: outcome = "not satisfied"
+            case .error(let message): outcome = "error: \(message)"
+            }
+            return "\(trace.policyID) (\(trace.effect)): \(outcome)"
+        }
+    }
+
+    public func mayList(principal: Principal, entry: CatalogEntry) -> Bool {
+        let (request, entities) = Self.request(for: principal, entry: entry, arguments: [:], run: nil)
+        return authorizer.couldPermit(
+            principal: request.principal,
+            action: request.action,
+            resource: request.resource,
+            entities: entities
+        )
+    }
+
+    static func request(
+        for principal: Principal,
+        entry: CatalogEntry,
+        arguments: [String: WardenCore.JSONValue],
+        run: RunContext?
+    ) -> (WardenPolicy.Request, Entities) {
+        let agent = EntityUID("Agent", principal.subject)
+        let action = EntityUID("Action", entry.name.description)
+        let system = EntityUID("System", entry.name.server)
+        let roles = Set(principal.roles.map { EntityUID("Role", $0) })
+        var entities = [
+            Entity(uid: agent, parents: roles),
+            Entity(uid: system),
+            Entity(uid: action, parents: entry.effect.map { [EntityUID("Action", $0.rawValue)] } ?? []),
+        ]
+        entities += roles.map { Entity(uid: $0) }
+        entities += EffectClass.allCases.map { Entity(uid: EntityUID("Action", $0.rawValue)) }
+        var arguments = arguments
+        arguments = arguments.filter { entry.argumentTypes[$0.key] != nil }
+        let context: [String: Value] = [
+            "args": .record(arguments.compactMapValues(cedarValue)),
+            "run": .record([
+                "tainted": .bool(run?.tainted ?? false),
+                "session": .string(run?.sessionID ?? ""),
+            ]),
+        ]
+        return (
+            WardenPolicy.Request(principal: agent, action: action, resource: system, context: context),
+            Entities(entities)
+        )
+    }
+
+    /// JSON → Cedar: strings, integers, booleans, arrays (as sets) and objects (as records); anything else
+    /// (null, non-integral numbers) is left out, so a policy that needs it sees the attribute as absent.
+    static func cedarValue(_ json: WardenCore.JSONValue) -> Value? {
+        switch json {
+        case .string(let s): return .string(s)
+        case .integer(let i): return .long(i)
+        case .bool(let b): return .bool(b)
+        case .array(let elements): return .set(Set(elements.compactMap(cedarValue)))
+        case .object(let members): return .record(members.compactMapValues(cedarValue))
+        case .null, .double: return nil
+        }
+    }
+}
+
+/// A policy set that was refused at load: parse or validation errors, each with file, line and column.
+public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
+    public var rule: String
+    public var details: [String]
+    public var description: String { "policy refused (\(rule)):\n" + details.joined(separator: "\n") }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import WardenCore
+import WardenPolicy
+
+/// Loads the cell's Cedar policy file and keeps it current: the file is re-read when it changes; a new
+/// version that fails to parse or validate is refused, logged and recorded, and the previous one stays.
+public struct PolicyFileWatcher: Sendable {
+    let path: String
+    let classifications: [String: [String: EffectClass]]
+    let registry: UpstreamRegistry
+    let gatekeeper: GatekeeperHolder
+    let audit: any AuditSink
+    let logger: Logger
+
+    public init(
+        path: String,
+        classifications: [String: [String: EffectClass]],
+        registry: UpstreamRegistry,
+        gatekeeper: GatekeeperHolder,
+        audit: any AuditSink,
+        logger: Logger
+    ) {
+        self.path = path
+        self.classifications = classifications
+        self.registry = registry
+        self.gatekeeper = gatekeeper
+        self.audit = audit
+        self.logger = logger
+    }
+
+    /// Reads, parses and validates the file against the schema generated from the current catalog.
+    public static func load(
+        path: String,
+        classifications: [String: [String: EffectClass]],
+        catalog: ToolCatalog
+    ) throws -> (CedarToolPolicy, String) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PolicyLoadError(rule: "policy.unreadable", details: ["\(path): cannot read the file"])
+        }
+        let schemaText = CedarSchemaBuilder.schemaText(classifications: classifications, catalog: catalog)
+        let schema: Schema
+        do {
+            schema = try Schema(cedarSchema: schemaText, fileName: "generated.cedarschema")
+        } catch {
+            throw PolicyLoadError(rule: "policy.schema-error", details: ["the generated schema is invalid: \(error)"])
+        }
+        return (try CedarToolPolicy(text: text, fileName: path, schema: schema), text)
+    }
+
+    /// Polls the file every `interval` until cancelled; swaps the policy in force only when a new version loads.
+    public func watch(initialText: String, interval: Duration = .seconds(2)) async {
+        var current = Digest.sha256Hex(Array(initialText.utf8))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let digest = Digest.sha256Hex(Array(data))
+            guard digest != current else { continue }
+            current = digest
+            do {
+                let (policy, _) = try Self.load(
+                    path: path,
+                    classifications: classifications,
+                    catalog: await registry.currentCatalog()
+                )
+                let previous = await gatekeeper.current
+                await gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
+                try? await audit.record(
+                    AuditEvent(
+                        kind: "policy.loaded", facts: ["policy": .string(policy.identity), "file": .string(path)])
+                )
+                logger.notice("policy reloaded", metadata: ["policy": "\(policy.identity)"])
+            } catch {
+                let rule = (error as? PolicyLoadError)?.rule ?? "policy.load-error"
+                logger.error(
+                    "policy refused; the previous policy stays in force",
+                    metadata: ["rule": "\(rule)", "error": "\(error)"]
+                )
+                try? await audit.record(
+                    AuditEvent(
+                        kind: "policy.refused",
+                        facts: ["rule": .string(rule), "sha256": .string(digest), "file": .string(path)]
+                    )
+                )
+            }
+        }
+    }
+}

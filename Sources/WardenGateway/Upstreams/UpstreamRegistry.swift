@@ -1,0 +1,88 @@
+import Logging
+import WardenCore
+
+/// The cell's upstreams and the catalog built from their listings, configuration and pins.
+public actor UpstreamRegistry {
+    let upstreams: [String: any ToolUpstream]
+    let classifications: [String: [String: EffectClass]]
+    let recipientFields: [String: [String: [String: RecipientKind]]]
+    var pins: ToolPins
+    var catalog = ToolCatalog()
+    var listings: [String: [UpstreamToolDefinition]] = [:]
+    var lastRefresh: ContinuousClock.Instant?
+    let minimumRefreshInterval: Duration
+    let logger: Logger
+
+    public init(
+        upstreams: [any ToolUpstream],
+        classifications: [String: [String: EffectClass]],
+        recipientFields: [String: [String: [String: RecipientKind]]] = [:],
+        pins: ToolPins,
+        minimumRefreshInterval: Duration = .seconds(1),
+        logger: Logger
+    ) {
+        self.upstreams = Dictionary(uniqueKeysWithValues: upstreams.map { ($0.name, $0) })
+        self.classifications = classifications
+        self.recipientFields = recipientFields
+        self.pins = pins
+        self.minimumRefreshInterval = minimumRefreshInterval
+        self.logger = logger
+    }
+
+    public func startAll() async {
+        for (name, upstream) in upstreams.sorted(by: { $0.key < $1.key }) {
+            do {
+                try await upstream.start()
+            } catch {
+                logger.error("upstream failed to start", metadata: ["upstream": "\(name)", "error": "\(error)"])
+            }
+        }
+        await refresh(force: true)
+    }
+
+    public func shutdownAll() async {
+        for upstream in upstreams.values { await upstream.shutdown() }
+    }
+
+    /// Re-lists every upstream's tools (at most once per interval unless forced). An upstream that fails to
+    /// list keeps none of its tools in the catalog: its tools are unknown until it answers again.
+    public func refresh(force: Bool = false) async {
+        if !force, let lastRefresh, ContinuousClock.now - lastRefresh < minimumRefreshInterval { return }
+        lastRefresh = .now
+        var fresh: [String: [UpstreamToolDefinition]] = [:]
+        for (name, upstream) in upstreams {
+            do {
+                fresh[name] = try await upstream.listTools()
+            } catch {
+                logger.warning("upstream failed to list tools", metadata: ["upstream": "\(name)", "error": "\(error)"])
+            }
+        }
+        listings = fresh
+        catalog = ToolCatalog(
+            listings: fresh,
+            classifications: classifications,
+            recipientFields: recipientFields,
+            pins: pins
+        )
+    }
+
+    public func currentCatalog() -> ToolCatalog { catalog }
+
+    public func updatePins(_ pins: ToolPins) {
+        self.pins = pins
+        catalog = ToolCatalog(
+            listings: listings,
+            classifications: classifications,
+            recipientFields: recipientFields,
+            pins: pins
+        )
+    }
+
+    /// Calls an approved catalog entry on its upstream.
+    public nonisolated func call(_ entry: CatalogEntry, arguments: [String: JSONValue]) async throws -> JSONValue {
+        guard let upstream = upstreams[entry.name.server] else {
+            throw UpstreamFailure(upstream: entry.name.server, reason: "not configured")
+        }
+        return try await upstream.callTool(entry.name.tool, arguments: arguments)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// The cell's nonce store: one SQLite table in WAL mode with `synchronous = FULL`, so a consumed nonce is on disk
+/// before ``consume(nonce:expiresAt:)`` returns.
+///
+/// Single use rests on the primary key: `INSERT ... ON CONFLICT DO NOTHING` inserts a row only if none exists,
+/// atomically inside SQLite, so of any number of concurrent redemptions (threads or processes sharing the file)
+/// exactly one sees a changed row. No read-then-write race exists to exploit.
+public final class SQLiteNonceStore: NonceStore {
+    private let database: DatabasePool
+
+    /// Opens (creating if needed) the nonce database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        database = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-grant-nonce") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grant_nonce (
+                        nonce BLOB PRIMARY KEY NOT NULL CHECK (length(nonce) = 16),
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX grant_nonce_expires_at ON grant_nonce (expires_at);
+                    """)
+        }
+        try migrator.migrate(database)
+    }
+
+    public func consume(nonce: GrantNonce, expiresAt: Date) async throws -> Bool {
+        let key = Data(nonce.bytes)
+        let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
+        return try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO grant_nonce (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING",
+                arguments: [key, expiry])
+            return db.changesCount == 1
+        }
+    }
+
+    @discardableResult
+    public func prune(before cutoff: Date) async throws -> Int {
+        let limit = Int64(cutoff.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            try db.execute(sql: "DELETE FROM grant_nonce WHERE expires_at < ?", arguments: [limit])
+            return db.changesCount
+        }
+    }
+
+    /// The journal mode SQLite reports (for tests and diagnostics).
+    public func journalMode() throws -> String {
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import WardenGrants
+
+@Suite("SQLite nonce store")
+struct NonceStoreTests {
+    let expiry = Fixture.now.addingTimeInterval(300)
+
+    @Test("a nonce is consumed once: true the first time, false ever after")
+    func singleUse() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+        let nonce = GrantNonce.random()
+        #expect(try await store.consume(nonce: nonce, expiresAt: expiry))
+        #expect(try await store.consume(nonce: nonce, expiresAt: expiry) == false)
+        #expect(try await store.consume(nonce: GrantNonce.random(), expiresAt: expiry))
+    }
+
+    @Test("of many concurrent consumes of one nonce exactly one succeeds")
+    func concurrentConsume() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+        let nonce = GrantNonce.random()
+        let expiry = self.expiry
+        let successes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<32 { group.addTask { try await store.consume(nonce: nonce, expiresAt: expiry) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(successes == 1)
+    }
+
+    @Test("a consumed nonce stays consumed after the store is reopened (a crash after consume cannot replay)")
+    func durableAcrossReopen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let grant = try Fixture.mint()
+        let facts = try Fixture.facts()
+        let verifier = GrantVerifier(keys: Fixture.acmeKeys)
+        do {
+            let store = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+            _ = try await GrantRedeemer(verifier: verifier, nonces: store).redeem(
+                grant.token, for: facts, now: Fixture.now)
+            // The process "crashes" here, before the send.
+        }
+        let restarted = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+        await #expect(throws: GrantRefusal.replayed) {
+            try await GrantRedeemer(verifier: verifier, nonces: restarted).redeem(
+                grant.token, for: facts, now: Fixture.now)
+        }
+    }
+
+    @Test("a refused grant does not consume its nonce")
+    func refusalDoesNotConsume() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+        let redeemer = GrantRedeemer(verifier: GrantVerifier(keys: Fixture.acmeKeys), nonces: store)
+        let grant = try Fixture.mint(to: ["alice@example.com"])
+        await #expect(throws: GrantRefusal.recipientNotCovered(try Fixture.email("eve@example.com"))) {
+            try await redeemer.redeem(grant.token, for: try Fixture.facts(to: ["eve@example.com"]), now: Fixture.now)
+        }
+        #expect(try await store.consume(nonce: grant.claims.nonce, expiresAt: expiry))
+    }
+
+    @Test("pruning forgets only nonces whose grants expired before the cutoff")
+    func pruning() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("nonces.sqlite"))
+        let old = GrantNonce.random()
+        let current = GrantNonce.random()
+        _ = try await store.consume(nonce: old, expiresAt: Fixture.now.addingTimeInterval(-10))
+        _ = try await store.consume(nonce: current, expiresAt: Fixture.now.addingTimeInterval(10))
+        #expect(try await store.prune(before: Fixture.now) == 1)
+        #expect(try await store.consume(nonce: current, expiresAt: expiry) == false)
+        #expect(try await store.consume(nonce: old, expiresAt: expiry))
+    }
+
+    @Test("the database runs in WAL mode")
+    func walMode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        #expect(try SQLiteNonceStore(path: directory.file("nonces.sqlite")).journalMode() == "wal")
+    }
+}
+
+@Suite("grant redemption under concurrency")
+struct ConcurrentRedemptionTests {
+    @Test("of many concurrent redemptions of one grant exactly one succeeds; the rest are replays")
+    func concurrentRedeem() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let redeemer = GrantRedeemer(
+            verifier: GrantVerifier(keys: Fixture.acmeKeys),
+            nonces: try SQLiteNonceStore(path: directory.file("nonces.sqlite")))
+        let grant = try Fixture.mint()
+        let facts = try Fixture.facts()
+        let outcomes = try await withThrowingTaskGroup(of: GrantRefusal?.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    do {
+                        _ = try await redeemer.redeem(grant.token, for: facts, now: Fixture.now)
+                        return nil
+                    } catch let refusal as GrantRefusal {
+                        return refusal
+                    }
+                }
+            }
+            return try await group.reduce(into: [GrantRefusal?]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == nil }.count == 1)
+        #expect(outcomes.filter { $0 == .replayed }.count == 15)
+    }
+}

@@ -1,0 +1,121 @@
+"""Gateway overhead benchmark (not a test): the same MCP tools/call workload against the upstream directly and
+through Warden, on loopback, at concurrency 1 and 16. Prints p50/p99 latency for both paths, the added latency,
+and the throughput ratio. Both paths use the same raw JSON-RPC client, so client overhead cancels out.
+
+    .venv/bin/python bench/gateway_bench.py [--calls 2000] [--warden PATH]
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "e2e"))
+import conftest  # noqa: E402  (reuses the e2e process helpers)
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 0,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
+}
+
+
+def parse_body(response):
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        for line in response.text.splitlines():
+            if line.startswith("data:"):
+                return json.loads(line[5:])
+        raise RuntimeError("no data in SSE response")
+    return response.json()
+
+
+async def open_session(client, url, headers):
+    r = await client.post(url, headers=headers, json=INIT)
+    r.raise_for_status()
+    session = r.headers["mcp-session-id"]
+    h = headers | {"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"}
+    await client.post(url, headers=h, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    return h
+
+
+async def run_path(url, headers, tool, calls, concurrency):
+    latencies = []
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=concurrency * 2)) as client:
+        sessions = [await open_session(client, url, headers) for _ in range(concurrency)]
+        counter = iter(range(calls))
+
+        async def worker(h):
+            for i in counter:
+                body = {"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": {"name": tool, "arguments": {"text": "x"}}}
+                t0 = time.perf_counter()
+                r = await client.post(url, headers=h, json=body)
+                data = parse_body(r)
+                latencies.append(time.perf_counter() - t0)
+                if "error" in data or data["result"].get("isError"):
+                    raise RuntimeError(f"call failed: {data}")
+
+        # warm-up
+        for h in sessions:
+            body = {"jsonrpc": "2.0", "id": 0, "method": "tools/call", "params": {"name": tool, "arguments": {"text": "w"}}}
+            parse_body(await client.post(url, headers=h, json=body))
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(h) for h in sessions))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "calls_per_s": len(latencies) / elapsed,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    idp = upstream = None
+    cell = None
+    try:
+        port = conftest.free_port()
+        issuer = f"http://127.0.0.1:{port}"
+        idp = conftest.Process(
+            "idp", [conftest.PY, str(ROOT / "e2e/idp/authlib_server.py"), "--port", str(port), "--issuer", issuer,
+                    "--client", "bench:bench-pass:analyst"], ready="READY")
+        idp.issuer = issuer
+        up_port = conftest.free_port()
+        upstream = conftest.Process(
+            "upstream", [conftest.PY, str(ROOT / "e2e/upstreams/demo_server.py"), "--transport", "http", "--port", str(up_port)],
+            ready="READY")
+        upstream.url = f"http://127.0.0.1:{up_port}/mcp"
+        cell = conftest.start_cell(Path(tempfile.mkdtemp()), idp, upstream)
+        token = conftest.client_credentials_token(idp, "bench", "bench-pass", cell.mcp_url)
+        base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+        upstream_headers = base | {"Authorization": "Bearer remote-token"}
+        warden_headers = base | {"Authorization": f"Bearer {token}"}
+        print(f"{'concurrency':>11} {'path':>8} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
+        for concurrency in (1, 16):
+            direct = asyncio.run(run_path(upstream.url, upstream_headers, "echo", args.calls, concurrency))
+            through = asyncio.run(run_path(cell.mcp_url, warden_headers, "remote.echo", args.calls, concurrency))
+            for name, r in (("direct", direct), ("warden", through)):
+                print(f"{concurrency:>11} {name:>8} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
+            print(
+                f"{concurrency:>11} {'added':>8} {through['p50_ms'] - direct['p50_ms']:>8.3f} "
+                f"{through['p99_ms'] - direct['p99_ms']:>8.3f} "
+                f"throughput ratio warden/direct = {through['calls_per_s'] / direct['calls_per_s']:.2f}"
+            )
+    finally:
+        for p in (cell.process if cell else None, upstream, idp):
+            if p is not None and hasattr(p, "proc"):
+                p.stop()
+
+
+if __name__ == "__main__":
+    main()
