@@ -131,3 +131,23 @@ def test_policy_cli_check_test_and_explain(cedar_cell, tmp_path):
     explained = cedar_cell.cli("policy", "explain", "--role", "clerk", "--tool", "billing.update_invoice_status",
                                "--arguments", '{"invoice_id": "INV-1003", "status": "open"}').stdout
     assert "policy2 (forbid): satisfied" in explained and "policy.cedar-forbid" in explained
+
+
+def test_sighup_reloads_the_policy_and_keeps_the_cell_running(cedar_cell, idp):
+    import os
+    import signal
+
+    analyst = token(idp, cedar_cell, "analyst")
+    path = cedar_cell.config_path.parent / "policies.cedar"
+    original = path.read_text()
+    try:
+        path.write_text('forbid (principal, action, resource);\n')
+        os.kill(cedar_cell.process.proc.pid, signal.SIGHUP)
+        time.sleep(0.7)
+        assert cedar_cell.process.alive(), "SIGHUP must reload the policy, not end the cell"
+        assert run(listing(cedar_cell, analyst)) == []
+    finally:
+        path.write_text(original)
+        os.kill(cedar_cell.process.proc.pid, signal.SIGHUP)
+        time.sleep(0.7)
+    assert "billing.lookup_invoice" in run(listing(cedar_cell, analyst))

@@ -108,6 +108,7 @@ public struct Cell: Sendable {
         }
         let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
         var watcher: Task<Void, Never>?
+        var hangup: SignalTrigger?
         if let policyFile = configuration.policyFile, let policyText {
             let fileWatcher = PolicyFileWatcher(
                 path: policyFile,
@@ -118,8 +119,12 @@ public struct Cell: Sendable {
                 logger: logger
             )
             watcher = Task { await fileWatcher.watch(initialText: policyText) }
+            hangup = SignalTrigger(signal: SIGHUP) { Task { await fileWatcher.check(force: true) } }
         }
-        defer { watcher?.cancel() }
+        defer {
+            watcher?.cancel()
+            hangup?.cancel()
+        }
         let dispatcher = MCPDispatcher(
             gatekeeper: gatekeeper,
             registry: registry,

@@ -73,7 +73,8 @@ public enum CedarSchemaBuilder {
                 lines.append(
                     "action \(quoted(name)) in [\(quoted(effect.rawValue))] appliesTo { principal: [Agent], "
                         + "resource: [System], context: { args: { \(args.joined(separator: ", ")) }, "
-                        + "run: { tainted: Bool, session: String } } };"
+                        + "run: { tainted: Bool, session: String }, "
+                        + "time: { epochSeconds: Long, hourUTC: Long, weekdayUTC: Long } } };"
                 )
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import WardenCore
 import WardenPolicy
 
@@ -80,7 +81,8 @@ public struct CedarToolPolicy: ToolPolicy {
         for principal: Principal,
         entry: CatalogEntry,
         arguments: [String: WardenCore.JSONValue],
-        run: RunContext?
+        run: RunContext?,
+        now: Date = Date()
     ) -> (WardenPolicy.Request, Entities) {
         let agent = EntityUID("Agent", principal.subject)
         let action = EntityUID("Action", entry.name.description)
@@ -101,11 +103,24 @@ public struct CedarToolPolicy: ToolPolicy {
                 "tainted": .bool(run?.tainted ?? false),
                 "session": .string(run?.sessionID ?? ""),
             ]),
+            "time": timeRecord(now),
         ]
         return (
             WardenPolicy.Request(principal: agent, action: action, resource: system, context: context),
             Entities(entities)
         )
+    }
+
+    /// `context.time`: seconds since the epoch, and the UTC hour (0–23) and weekday (0 = Sunday) for
+    /// business-hours rules.
+    static func timeRecord(_ now: Date) -> Value {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        return .record([
+            "epochSeconds": .long(seconds),
+            "hourUTC": .long(((seconds % 86_400) + 86_400) % 86_400 / 3_600),
+            "weekdayUTC": .long(((days + 4) % 7 + 7) % 7),
+        ])
     }
 
     /// JSON → Cedar: strings, integers, booleans, arrays (as sets) and objects (as records); anything else

@@ -3,9 +3,9 @@ import Logging
 import WardenCore
 import WardenPolicy
 
-/// Loads the cell's Cedar policy file and keeps it current: the file is re-read when it changes; a new
-/// version that fails to parse or validate is refused, logged and recorded, and the previous one stays.
-public struct PolicyFileWatcher: Sendable {
+/// Loads the cell's Cedar policy file and keeps it current: the file is re-read when it changes or on SIGHUP;
+/// a new version that fails to parse or validate is refused, logged and recorded, and the previous one stays.
+public actor PolicyFileWatcher {
     let path: String
     let classifications: [String: [String: EffectClass]]
     let registry: UpstreamRegistry
@@ -29,6 +29,8 @@ public struct PolicyFileWatcher: Sendable {
         self.logger = logger
     }
 
+    var currentDigest = ""
+
     /// Reads, parses and validates the file against the schema generated from the current catalog.
     public static func load(
         path: String,
@@ -51,41 +53,53 @@ public struct PolicyFileWatcher: Sendable {
         return (try CedarToolPolicy(text: text, fileName: path, schema: schema), text)
     }
 
-    /// Polls the file every `interval` until cancelled; swaps the policy in force only when a new version loads.
+    /// Polls the file every `interval` until cancelled.
     public func watch(initialText: String, interval: Duration = .seconds(2)) async {
-        var current = Digest.sha256Hex(Array(initialText.utf8))
+        currentDigest = Digest.sha256Hex(Array(initialText.utf8))
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            let digest = Digest.sha256Hex(Array(data))
-            guard digest != current else { continue }
-            current = digest
-            do {
-                let (policy, _) = try Self.load(
-                    path: path,
-                    classifications: classifications,
-                    catalog: await registry.currentCatalog()
-                )
-                let previous = await gatekeeper.current
-                await gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
-                try? await audit.record(
-                    AuditEvent(
-                        kind: "policy.loaded", facts: ["policy": .string(policy.identity), "file": .string(path)])
-                )
-                logger.notice("policy reloaded", metadata: ["policy": "\(policy.identity)"])
-            } catch {
-                let rule = (error as? PolicyLoadError)?.rule ?? "policy.load-error"
+            await check(force: false)
+        }
+    }
+
+    /// Re-reads the file; loads it when it changed (or always, when forced, e.g. by SIGHUP: the catalog and so
+    /// the schema may have changed too). Only a version that parses and validates replaces the one in force.
+    public func check(force: Bool) async {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if force {
                 logger.error(
-                    "policy refused; the previous policy stays in force",
-                    metadata: ["rule": "\(rule)", "error": "\(error)"]
-                )
-                try? await audit.record(
-                    AuditEvent(
-                        kind: "policy.refused",
-                        facts: ["rule": .string(rule), "sha256": .string(digest), "file": .string(path)]
-                    )
-                )
+                    "policy file unreadable; the previous policy stays in force",
+                    metadata: ["rule": "policy.unreadable"])
             }
+            return
+        }
+        let digest = Digest.sha256Hex(Array(data))
+        guard force || digest != currentDigest else { return }
+        currentDigest = digest
+        do {
+            let (policy, _) = try Self.load(
+                path: path,
+                classifications: classifications,
+                catalog: await registry.currentCatalog()
+            )
+            let previous = await gatekeeper.current
+            await gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
+            try? await audit.record(
+                AuditEvent(kind: "policy.loaded", facts: ["policy": .string(policy.identity), "file": .string(path)])
+            )
+            logger.notice("policy reloaded", metadata: ["policy": "\(policy.identity)"])
+        } catch {
+            let rule = (error as? PolicyLoadError)?.rule ?? "policy.load-error"
+            logger.error(
+                "policy refused; the previous policy stays in force",
+                metadata: ["rule": "\(rule)", "error": "\(error)"]
+            )
+            try? await audit.record(
+                AuditEvent(
+                    kind: "policy.refused",
+                    facts: ["rule": .string(rule), "sha256": .string(digest), "file": .string(path)]
+                )
+            )
         }
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenPolicy
+
+@testable import WardenGateway
+
+@Suite("Cedar tool policy: typed arguments, strict mode, fail closed on crafted input")
+struct CedarToolPolicyTests {
+    static let update = UpstreamToolDefinition(
+        name: "update_invoice_status",
+        definition: [
+            "name": "update_invoice_status",
+            "inputSchema": [
+                "type": "object",
+                "properties": [
+                    "invoice_id": ["type": "string"], "status": ["type": "string"], "amount": ["type": "integer"],
+                ],
+                "required": ["invoice_id", "status"],
+            ],
+        ]
+    )
+    static let classes: [String: [String: EffectClass]] = ["billing": ["update_invoice_status": .mutate]]
+
+    var catalog: ToolCatalog {
+        ToolCatalog(
+            listings: ["billing": [Self.update]],
+            classifications: Self.classes,
+            pins: ToolPins(digests: ["billing.update_invoice_status": Self.update.digest])
+        )
+    }
+
+    func policy(_ text: String) throws -> CedarToolPolicy {
+        let schema = try Schema(
+            cedarSchema: CedarSchemaBuilder.schemaText(classifications: Self.classes, catalog: catalog)
+        )
+        return try CedarToolPolicy(text: text, fileName: "test.cedar", schema: schema)
+    }
+
+    func decide(_ policy: CedarToolPolicy, roles: Set<String> = ["clerk"], _ arguments: [String: WardenCore.JSONValue])
+        throws
+        -> WardenCore.Decision
+    {
+        let entry = try #require(catalog.entries["billing.update_invoice_status"])
+        return policy.decide(
+            ToolCallRequest(
+                principal: Principal(tenant: "t", subject: "agent", issuer: "i", roles: roles),
+                entry: entry,
+                arguments: arguments,
+                meta: [:],
+                run: RunContext(sessionID: "s")
+            )
+        )
+    }
+
+    let onlyDisputes = """
+        permit (principal in Role::"clerk", action == Action::"billing.update_invoice_status", resource)
+        when { context.args.status == "disputed" };
+        """
+
+    @Test("the permitted argument value is allowed")
+    func allowed() throws {
+        #expect(try decide(policy(onlyDisputes), ["invoice_id": "INV-1", "status": "disputed"]).isAllowed)
+    }
+
+    static let crafted: [[String: WardenCore.JSONValue]] = [
+        ["invoice_id": "INV-1", "status": .array([.string("disputed")])],  // an array where a string is expected
+        ["invoice_id": "INV-1", "status": .integer(1)],
+        ["invoice_id": "INV-1", "status": "DISPUTED"],
+        ["invoice_id": "INV-1", "status": "disputed\u{0}"],
+        ["invoice_id": "INV-1", "Status": "disputed"],  // another key: not the typed argument
+        ["invoice_id": "INV-1"],  // required argument missing: evaluation error, strict deny
+        ["invoice_id": "INV-1", "status": .null],
+    ]
+
+    @Test("crafted arguments never widen a permit", arguments: crafted)
+    func craftedArguments(_ arguments: [String: WardenCore.JSONValue]) throws {
+        #expect(!(try decide(policy(onlyDisputes), arguments).isAllowed))
+    }
+
+    @Test("a role outside the permit is denied")
+    func otherRole() throws {
+        #expect(
+            !(try decide(policy(onlyDisputes), roles: ["analyst"], ["invoice_id": "INV-1", "status": "disputed"])
+                .isAllowed))
+    }
+
+    @Test("a policy that does not type-check is refused at load")
+    func typeErrorRefused() {
+        #expect(throws: PolicyLoadError.self) {
+            try policy("permit (principal, action, resource) when { context.args.status > 5 };")
+        }
+        #expect(throws: PolicyLoadError.self) {
+            try policy("permit (principal, action == Action::\"billing.nope\", resource);")
+        }
+        #expect(throws: PolicyLoadError.self) { try policy("permit (principal, action, resource) when {") }
+    }
+
+    @Test("listing: a tool is listed only when some permit's scope could apply")
+    func listing() throws {
+        let p = try policy(onlyDisputes)
+        let entry = try #require(catalog.entries["billing.update_invoice_status"])
+        let clerk = Principal(tenant: "t", subject: "a", issuer: "i", roles: ["clerk"])
+        let analyst = Principal(tenant: "t", subject: "a", issuer: "i", roles: ["analyst"])
+        #expect(p.mayList(principal: clerk, entry: entry))
+        #expect(!p.mayList(principal: analyst, entry: entry))
+        let forbidAll = try policy(onlyDisputes + "\nforbid (principal, action, resource);")
+        #expect(!forbidAll.mayList(principal: clerk, entry: entry))
+    }
+
+    @Test("context.time gives UTC hour and weekday")
+    func timeContext() {
+        // 2026-11-26T23:30:00Z is a Thursday.
+        let record = CedarToolPolicy.timeRecord(Date(timeIntervalSince1970: 1_795_735_800))
+        #expect(
+            record == .record(["epochSeconds": .long(1_795_735_800), "hourUTC": .long(23), "weekdayUTC": .long(4)]))
+    }
+
+    @Test("business-hours rules see the time")
+    func businessHours() throws {
+        let p = try policy(
+            """
+            permit (principal in Role::"clerk", action, resource)
+            when { context.time.hourUTC >= 0 && context.time.hourUTC < 24 && context.time.weekdayUTC <= 6 };
+            """
+        )
+        #expect(try decide(p, ["invoice_id": "INV-1", "status": "open"]).isAllowed)
+    }
+}
