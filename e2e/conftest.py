@@ -85,6 +85,7 @@ def idp():
             "--client", "analyst-agent:analyst-pass:analyst",
             "--client", "clerk-agent:clerk-pass:clerk",
             "--client", "mailer-agent:mailer-pass:mailer",
+            "--client", "auditor-agent:auditor-pass:auditor",
             "--client", "nobody-agent:nobody-pass:",
             "--export-signing-keys", str(key_dir / "jwks.json"),
         ],

@@ -75,3 +75,24 @@ def test_verifier_refuses_a_foreign_key(cell, tokens):
     other = "warden.cell/acme+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     result = cell.cli("ledger", "verify", "--key", other, check=False)
     assert result.returncode != 0
+
+
+def test_auditors_read_the_ledger_as_tlog_tiles_on_the_admin_listener(cell, idp, tokens):
+    import httpx
+
+    from conftest import client_credentials_token
+
+    make_traffic(cell, tokens)
+    admin = f"http://127.0.0.1:{cell.admin_port}/ledger"
+    auditor = client_credentials_token(idp, "auditor-agent", "auditor-pass", cell.mcp_url)
+    r = httpx.get(f"{admin}/checkpoint", headers={"Authorization": f"Bearer {auditor}"}, timeout=10)
+    assert r.status_code == 200 and r.text.startswith("warden.cell/acme\n")
+    size = int(r.text.splitlines()[1])
+    assert size > 0
+    bundle = f"tile/entries/000.p/{size}" if size < 256 else "tile/entries/000"
+    b = httpx.get(f"{admin}/{bundle}", headers={"Authorization": f"Bearer {auditor}"}, timeout=10)
+    assert b.status_code == 200 and b.content[2:].startswith(b"{")
+    assert httpx.get(f"{admin}/checkpoint", timeout=10).status_code == 401
+    assert httpx.get(f"{admin}/checkpoint", headers={"Authorization": f"Bearer {tokens['analyst']}"}, timeout=10).status_code == 403
+    for path in ("../master.key", "%2e%2e/master.key", "ledger.wal", "tile/../../master.key"):
+        assert httpx.get(f"{admin}/{path}", headers={"Authorization": f"Bearer {auditor}"}, timeout=10).status_code in (400, 404)

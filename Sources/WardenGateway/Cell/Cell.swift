@@ -186,6 +186,11 @@ public struct Cell: Sendable {
         if let adminListener = configuration.adminListener {
             let adminRouter = Router()
             adminRouter.get("/healthz") { _, _ in "ok\n" }
+            LedgerReadEndpoint(
+                directory: LedgerAuditSink.directory(dataDirectory: configuration.dataDirectory),
+                authenticator: authenticator,
+                logger: logger
+            ).register(on: adminRouter)
             services.append(
                 Application(
                     router: adminRouter,
