@@ -92,8 +92,8 @@ def main():
         idp.issuer = issuer
         up_port = conftest.free_port()
         upstream = conftest.Process(
-            "upstream", [conftest.PY, str(ROOT / "e2e/upstreams/demo_server.py"), "--transport", "http", "--port", str(up_port)],
-            ready="READY")
+            "upstream", [conftest.PY, str(ROOT / "e2e/upstreams/demo_server.py"), "--transport", "http", "--json-response", "--port", str(up_port)],
+            ready="WARDEN-UPSTREAM-READY")
         upstream.url = f"http://127.0.0.1:{up_port}/mcp"
         cell = conftest.start_cell(Path(tempfile.mkdtemp()), idp, upstream)
         token = conftest.client_credentials_token(idp, "bench", "bench-pass", cell.mcp_url)
