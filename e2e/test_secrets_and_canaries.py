@@ -1,0 +1,76 @@
+"""Secrets live in the encrypted vault and reach upstreams only at run time; canary PII and secrets planted in
+every input never appear in a log line or a ledger entry."""
+
+import hashlib
+import json
+import subprocess
+import time
+
+import httpx
+
+from conftest import SECRET_ENV, client_credentials_token, start_cell, warden_bin
+from mcp_client import json_headers, mcp_session, run
+
+CANARIES = {
+    "email": "canary.person.7731@example.org",
+    "iban": "GB82WEST12345698765432",
+    "card": "4111 1111 1111 1111",
+    "aws": "AKIAQCANARY7EXAMPLE9",
+    "github": "ghp_" + "C" * 36,
+    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeS10b2tlbg",
+}
+
+
+def test_vault_secret_reaches_the_upstream_and_never_the_disk_in_clear(idp, http_upstream, tmp_path):
+    cell = start_cell(tmp_path, idp, http_upstream)
+    cell.process.stop()
+    value = "vault-held-value-" + "x" * 16
+    out = subprocess.run(
+        [warden_bin(), "secret", "set", "billing-api-key", "--config", str(cell.config_path)],
+        input=value + "\n", capture_output=True, text=True, env=SECRET_ENV | {"PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert value not in out.stdout
+    listed = cell.cli("secret", "list").stdout
+    assert "secret://billing-api-key" in listed and value not in listed
+    assert value.encode() not in (cell.data_dir / "vault.sealed").read_bytes()
+    cell = start_cell(tmp_path, idp, http_upstream, reuse=cell)
+    try:
+        token = client_credentials_token(idp, "analyst-agent", "analyst-pass", cell.mcp_url)
+
+        async def digest():
+            async with mcp_session(cell.mcp_url, token) as s:
+                return (await s.call_tool("billing.env_var_digest", {"name": "BILLING_API_KEY"})).content[0].text
+
+        # The vault wins over the environment's WARDEN_SECRET_BILLING_API_KEY.
+        assert hashlib.sha256(value.encode()).hexdigest() in run(digest())
+    finally:
+        cell.process.stop()
+
+
+def test_canaries_never_reach_logs_or_the_ledger(cell, tokens):
+    planted = " ".join(CANARIES.values())
+
+    async def scenario():
+        async with mcp_session(cell.mcp_url, tokens["analyst"]) as s:
+            await s.call_tool("billing.echo", {"text": planted})  # argument and result carry the canaries
+            await s.call_tool("remote.echo", {"text": planted})
+            await s.call_tool("billing.lookup_invoice", {"invoice_id": CANARIES["email"]})
+
+    run(scenario())
+    # Hostile requests carrying canaries in the token, the session header and the body.
+    httpx.post(cell.mcp_url, headers=json_headers(CANARIES["jwt"]), json={"jsonrpc": "2.0", "id": 1, "method": "ping"}, timeout=10)
+    headers = json_headers(tokens["analyst"]) | {"Mcp-Session-Id": CANARIES["github"]}
+    httpx.post(cell.mcp_url, headers=headers, json={"jsonrpc": "2.0", "id": 2, "method": "ping"}, timeout=10)
+    httpx.post(cell.mcp_url, headers=json_headers(tokens["analyst"]), content=planted.encode(), timeout=10)
+    time.sleep(1.5)
+    logs = cell.process.output()
+    ledger = cell.cli("ledger", "entries", "--count", "1000000").stdout
+    assert ledger.count("\n") > 3, "the ledger should hold the calls"
+    for name, canary in CANARIES.items():
+        compact = canary.replace(" ", "")
+        assert canary not in logs and compact not in logs, f"{name} canary found in the cell's log"
+        assert canary not in ledger and compact not in ledger, f"{name} canary found in the ledger"
+    for line in logs.splitlines():
+        if line.startswith("{"):
+            json.loads(line)  # every log line is one JSON object
