@@ -48,3 +48,17 @@ def test_refused_sources_do_not_disturb_the_listener(cell):
 def test_admin_listener_has_its_own_allowlist(cell):
     assert raw_exchange("127.0.0.2", cell.admin_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") == b""
     assert httpx.get(f"http://127.0.0.1:{cell.admin_port}/healthz", timeout=5).text.strip() == "ok"
+
+
+def test_metrics_count_refusals_and_decisions_without_personal_data(cell, tokens):
+    from test_tool_access import call, list_names  # noqa: F401  (reuse the SDK helpers)
+    from mcp_client import run
+
+    raw_exchange("127.0.0.2", cell.port)
+    run(call(cell, tokens["analyst"], "billing.echo", {"text": "metrics canary.user@example.org"}))
+    text = httpx.get(f"http://127.0.0.1:{cell.admin_port}/metrics", timeout=5).text
+    refusals = [line for line in text.splitlines() if line.startswith('warden_ingress_refusals_total{listener="agents"}')]
+    assert refusals and int(refusals[0].split()[-1]) >= 1
+    assert 'warden_decisions_total{outcome="allow",rule="allowed"}' in text
+    assert "warden_tool_call_duration_seconds_bucket" in text and "warden_ledger_entries" in text
+    assert "canary.user@example.org" not in text and "analyst-agent" not in text

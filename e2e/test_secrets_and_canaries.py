@@ -15,9 +15,9 @@ CANARIES = {
     "email": "canary.person.7731@example.org",
     "iban": "GB82WEST12345698765432",
     "card": "4111 1111 1111 1111",
-    "aws": "AKIAQCANARY7EXAMPLE9",
+    "aws": "AKIAQCANARY7EXAMPLE9",  # pragma: allowlist secret (a planted canary, not a key)
     "github": "ghp_" + "C" * 36,
-    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeS10b2tlbg",
+    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeS10b2tlbg",  # pragma: allowlist secret
 }
 
 

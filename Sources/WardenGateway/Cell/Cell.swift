@@ -125,12 +125,14 @@ public struct Cell: Sendable {
             watcher?.cancel()
             hangup?.cancel()
         }
+        let metrics = GatewayMetrics()
         let dispatcher = MCPDispatcher(
             gatekeeper: gatekeeper,
             registry: registry,
             audit: audit,
             logger: logger,
-            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds)
+            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds),
+            metrics: metrics
         )
         let sessions = MCPSessionStore(
             idleSeconds: configuration.mcp.sessionIdleSeconds,
@@ -146,7 +148,8 @@ public struct Cell: Sendable {
             sessions: sessions,
             dispatcher: dispatcher,
             serverVersion: Self.version,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
 
         let router = Router()
@@ -165,6 +168,7 @@ public struct Cell: Sendable {
         let refusalLogger = logger
         let onRefused: @Sendable (String) -> Void = { listener in
             refusalLogger.debug("ingress refusal counted", metadata: ["listener": "\(listener)"])
+            metrics.ingressRefused(listener: listener)
         }
         var services: [any Service] = []
         let agentListener = configuration.agentListener
@@ -186,6 +190,21 @@ public struct Cell: Sendable {
         if let adminListener = configuration.adminListener {
             let adminRouter = Router()
             adminRouter.get("/healthz") { _, _ in "ok\n" }
+            let auditSink = audit
+            adminRouter.get("/metrics") { _, _ in
+                var gauges: [(name: String, help: String, value: Double)] = [
+                    ("warden_sessions_open", "Open MCP sessions.", Double(await sessions.count))
+                ]
+                if let ledger = auditSink as? LedgerAuditSink {
+                    gauges.append(
+                        ("warden_ledger_entries", "Entries in the cell's ledger.", Double(await ledger.writer.size)))
+                }
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges)))
+                )
+            }
             LedgerReadEndpoint(
                 directory: LedgerAuditSink.directory(dataDirectory: configuration.dataDirectory),
                 authenticator: authenticator,

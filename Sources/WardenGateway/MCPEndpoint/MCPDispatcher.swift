@@ -13,14 +13,17 @@ public struct MCPDispatcher: Sendable {
     public let audit: any AuditSink
     public let logger: Logger
     public let upstreamTimeout: Duration
+    public let metrics: GatewayMetrics
 
     public init(
         gatekeeper: GatekeeperHolder,
         registry: UpstreamRegistry,
         audit: any AuditSink,
         logger: Logger,
-        upstreamTimeout: Duration
+        upstreamTimeout: Duration,
+        metrics: GatewayMetrics = GatewayMetrics()
     ) {
+        self.metrics = metrics
         self.gatekeeper = gatekeeper
         self.registry = registry
         self.audit = audit
@@ -35,11 +38,23 @@ public struct MCPDispatcher: Sendable {
         case MCPMethod.toolsList:
             return await listTools(request, principal: principal)
         case MCPMethod.toolsCall:
-            return await callTool(request, principal: principal, session: session)
+            let started = ContinuousClock.now
+            let response = await callTool(request, principal: principal, session: session)
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            metrics.toolCall(outcome: Self.outcome(of: response), seconds: seconds)
+            return response
         case MCPMethod.initialize:
             return failure(request, .invalidRequest, "the session is already initialised")
         default:
             return failure(request, .methodNotFound, "method not offered by this server")
+        }
+    }
+
+    static func outcome(of response: JSONRPCResponse) -> String {
+        switch response {
+        case .error: return "error"
+        case .success(let success): return (success.result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
         }
     }
 
@@ -96,6 +111,7 @@ public struct MCPDispatcher: Sendable {
         ]
         switch verdict.decision {
         case .deny(let refusal):
+            metrics.decision(outcome: "deny", rule: refusal.rule)
             facts["decision"] = "deny"
             facts["rule"] = .string(refusal.rule)
             if verdict.entry == nil { facts["requested_tool_sha256"] = .string(Digest.sha256Hex(Array(name.utf8))) }
@@ -106,6 +122,7 @@ public struct MCPDispatcher: Sendable {
             return refusalResponse(
                 request, refusal: refusal, entry: verdict.entry, principal: principal, keeper: keeper)
         case .allow(let reasons):
+            metrics.decision(outcome: "allow", rule: "allowed")
             facts["decision"] = "allow"
             facts["reasons"] = .array(reasons.map { .string($0) })
         }

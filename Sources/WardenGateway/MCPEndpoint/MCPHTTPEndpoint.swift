@@ -20,6 +20,7 @@ public struct MCPHTTPEndpoint: Sendable {
     public let dispatcher: MCPDispatcher
     public let serverVersion: String
     public let logger: Logger
+    public let metrics: GatewayMetrics
 
     static let sessionHeader = headerName("Mcp-Session-Id")
     static let versionHeader = headerName("MCP-Protocol-Version")
@@ -39,8 +40,10 @@ public struct MCPHTTPEndpoint: Sendable {
         sessions: MCPSessionStore,
         dispatcher: MCPDispatcher,
         serverVersion: String,
-        logger: Logger
+        logger: Logger,
+        metrics: GatewayMetrics = GatewayMetrics()
     ) {
+        self.metrics = metrics
         self.path = path
         self.resourceMetadataURL = resourceMetadataURL
         self.allowedOrigins = allowedOrigins
@@ -74,6 +77,7 @@ public struct MCPHTTPEndpoint: Sendable {
         switch await authenticator.authenticate(authorization: authorization, tokenInQuery: tokenInQuery) {
         case .failure(let failure):
             logger.notice("authentication refused", metadata: ["rule": "\(failure.rule)"])
+            metrics.authenticationFailure(rule: failure.rule)
             var response = plain(HTTPResponse.Status(code: failure.status), "\(failure.message) (rule \(failure.rule))")
             response.headers[.wwwAuthenticate] = failure.challenge
             return .failure(response)
