@@ -98,6 +98,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenGateway", "WardenCore", "WardenMCP", "WardenGrants", "WardenVault", "WardenLedger",
+                "WardenRedaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

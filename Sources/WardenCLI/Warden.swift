@@ -8,7 +8,8 @@ struct Warden: AsyncParsableCommand {
         version: WardenVersion.string,
         subcommands: [
             ServeCommand.self, DemoCommand.self, TokenCommand.self, ToolsCommand.self, GrantCommand.self,
-            KeysCommand.self, SecretCommand.self, LedgerCommand.self, PolicyCommand.self, ConfigCommand.self,
+            KeysCommand.self, SecretCommand.self, LedgerCommand.self, PolicyCommand.self, BenchCommand.self,
+            ConfigCommand.self,
             VersionCommand.self,
         ]
     )

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import WardenGrants
+import WardenLedger
+import WardenRedaction
+
+/// Benchmarks (measurements, never tests). Build with `-c release`; compare against the named peer in the
+/// same run (scripts in bench/ run the peers).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure grants, ledger and redaction throughput (use a release build).",
+        subcommands: [BenchGrants.self, BenchLedger.self, BenchRedaction.self]
+    )
+}
+
+struct BenchGrants: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grants",
+        abstract: "Grant verifications per CPU-second."
+    )
+    @Option(help: "Verifications to run.") var iterations: Int = 1_000_000
+
+    func run() async throws {
+        let rate = try GrantBenchmark.verifyThroughput(iterations: iterations)
+        print("grant verification: \(Int(rate)) verifications per CPU-second (goal 1,000,000 per core)")
+    }
+}
+
+struct BenchLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Durable appends/s with group commit, and verification speed."
+    )
+    @Option(help: "Entries to append.") var entries: Int = 200_000
+    @Option(help: "Entry size in bytes.") var size: Int = 300
+    @Option(help: "Concurrent appenders (comma-separated list).") var concurrency: String = "1,64,1024,4096"
+    @Option(help: "Folder to write in (default: a temporary folder on the same disk as /tmp).") var directory: String?
+
+    func run() async throws {
+        for level in concurrency.split(separator: ",").compactMap({ Int($0) }) {
+            let result = try await LedgerBenchmark.run(
+                entries: level == 1 ? min(entries, 2_000) : entries,
+                size: size,
+                concurrency: level,
+                directory: directory.map { $0 + "/c\(level)" }
+            )
+            print(result)
+        }
+    }
+}
+
+struct BenchRedaction: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redaction",
+        abstract: "Throughput, recall and precision on a labelled corpus (bench/redaction/make_corpus.py)."
+    )
+    @Argument(help: "Folder with corpus.txt and labels.jsonl.") var corpus: String
+
+    func run() async throws {
+        let text = try String(contentsOfFile: corpus + "/corpus.txt", encoding: .utf8)
+        let labels = try RedactionBenchmark.labels(
+            fromJSONLines: try String(contentsOfFile: corpus + "/labels.jsonl", encoding: .utf8)
+        )
+        let report = RedactionBenchmark.evaluate(corpus: text, labels: labels)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+}
