@@ -62,3 +62,10 @@ def test_demo_runs_the_whole_story():
     assert "[assistant] demo.send_email -> refused: Warden refused this call. refused by grant.missing" in out.stdout
     assert "[assistant] demo.send_email -> ok: sent" in out.stdout
     assert "grant.replayed" in out.stdout and "grant.recipient_not_covered" in out.stdout
+
+
+def test_bench_commands_run(tmp_path):
+    # Benchmarks are measurements, not tests: this only checks that the commands work end to end.
+    assert "verifications per CPU-second" in warden("bench", "grants", "--iterations", "2000").stdout
+    out = warden("bench", "ledger", "--entries", "300", "--concurrency", "1,8", "--directory", str(tmp_path)).stdout
+    assert out.count("durable appends/s") == 2
