@@ -75,12 +75,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Warden's own outbound channels: SMTP (STARTTLS, AUTH) and signed webhooks, exposed as built-in tools.
+        .target(
+            name: "WardenChannels",
+            dependencies: [
+                "WardenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The cell: listener, ingress allowlist, authentication, MCP endpoint, catalog, gatekeeper.
         .target(
             name: "WardenGateway",
             dependencies: [
                 "WardenCore", "WardenPolicy", "WardenLedger", "WardenGrants", "WardenRedaction",
-                "WardenVault", "WardenOAuth", "WardenMCP",
+                "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -101,6 +115,15 @@ let package = Package(
                 "WardenRedaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WardenChannelsTests",
+            dependencies: [
+                "WardenChannels", "WardenCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -42,8 +42,9 @@ class Process:
         self.log_path = Path(tempfile.mkstemp(prefix=f"warden-e2e-{name}-", suffix=".log")[1])
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            argv, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
-        )
+            argv, stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+            start_new_session=True,
+        )  # stdin stays open: some peers run until their standard input closes
         deadline = time.time() + timeout
         while time.time() < deadline:
             text = self.log_path.read_text(errors="replace")

@@ -34,7 +34,9 @@ struct MintGrant: AsyncParsableCommand {
         guard QualifiedToolName(parsing: tool) != nil else { throw ValidationError("--tool must be server.tool") }
         let configuration = try cell.load()
         let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
-        let normalizer = RecipientNormalizer()
+        let normalizer = RecipientNormalizer(
+            allowInsecureWebhooks: configuration.channels.webhook?.allowPlaintextLoopback ?? false
+        )
         var recipients: [Recipient] = []
         do {
             recipients += try to.map { address throws(RecipientError) in try normalizer.email(address) }

@@ -1,6 +1,6 @@
 """A real SMTP server for Warden's channel tests (aiosmtpd).
 
-STARTTLS is offered and required (self-signed certificate generated at start and written to
+STARTTLS is offered and required (or, with --implicit-tls, TLS from the first byte; self-signed certificate generated at start and written to
 --cert-dir/cert.pem so the test can trust it), AUTH is required with --user/--password, and every
 accepted message is appended to --out as one JSON line: envelope, raw data, the decoded subject,
 header names and body, whether the session was TLS and which AUTH mechanism was used. Prints "READY <port>" once it accepts connections.
@@ -78,7 +78,8 @@ class Recorder:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.content.decode("utf-8", "replace"),
-            "tls": session.ssl is not None,
+            "starttls": session.ssl is not None,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": bool(session.authenticated),
             "auth_mechanism": getattr(session, "warden_mechanism", None),
         }
@@ -113,6 +114,7 @@ def main():
     parser.add_argument("--cert-dir", required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", required=True)
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (SMTPS) instead of STARTTLS")
     args = parser.parse_args()
 
     cert_path, key_path = make_certificate(args.cert_dir)
@@ -120,15 +122,18 @@ def main():
     context.load_cert_chain(cert_path, key_path)
 
     port = free_port()
+    if args.implicit_tls:
+        # aiosmtpd only counts STARTTLS as TLS for AUTH; the whole session is TLS here.
+        tls_options = {"ssl_context": context, "auth_require_tls": False}
+    else:
+        tls_options = {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
     controller = Controller(
         Recorder(args.out),
         hostname="127.0.0.1",
         port=port,
-        tls_context=context,
-        require_starttls=True,
         auth_required=True,
-        auth_require_tls=True,
         authenticator=make_authenticator(args.user, args.password),
+        **tls_options,
     )
     controller.start()
     print(f"READY {port}", flush=True)

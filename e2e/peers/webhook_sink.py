@@ -1,7 +1,8 @@
 """A local HTTP receiver for Warden's webhook tests (standard library only).
 
 Records every request (method, path, headers, body as text) to --out as one JSON line and answers 200,
-except /redirect which answers 302 to /redirected (a client that follows it would record a second request).
+except /redirect which answers 302 to /redirected (a client that follows it would record a second request),
+/big which answers 200 with a 1 MiB body, and /slow which waits 5 seconds before answering.
 Prints "READY <port>" once it listens.
 """
 
@@ -9,6 +10,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -34,7 +36,9 @@ def make_handler(out_path, lock):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            reply = b'{"ok":true}'
+            if self.path == "/slow":
+                time.sleep(5)
+            reply = b"x" * (1 << 20) if self.path == "/big" else b'{"ok":true}'
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

@@ -19,6 +19,8 @@ public enum CellBootstrap {
             var upstreamLogger = logger
             upstreamLogger[metadataKey: "upstream"] = "\(upstream.name)"
             switch upstream.transport {
+            case .channels:
+                upstreams.append(try await ChannelUpstream(settings: configuration.channels, secrets: secrets))
             case .builtinDemo:
                 let outbox = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(
                     "demo-outbox.jsonl"
@@ -142,6 +144,9 @@ extension CellBootstrap {
                     redeemer: GrantRedeemer(
                         verifier: GrantVerifier(keys: keys.grantKeys),
                         nonces: try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+                    ),
+                    normalizer: RecipientNormalizer(
+                        allowInsecureWebhooks: configuration.channels.webhook?.allowPlaintextLoopback ?? false
                     )
                 ),
                 Cell.holdSpend,

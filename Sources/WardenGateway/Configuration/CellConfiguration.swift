@@ -19,6 +19,8 @@ public struct CellConfiguration: Sendable {
     public var roles: [String: Set<EffectClass>]
     /// The Cedar policy file; when set it decides every call and listing instead of `roles`.
     public var policyFile: String? = nil
+    /// Warden's own outbound channels, offered as the built-in upstream `warden`.
+    public var channels = ChannelSettings()
     /// Path of the file this was loaded from, for messages.
     public var sourceFile: String?
 
@@ -107,6 +109,8 @@ public struct UpstreamConfiguration: Sendable {
         case http(url: String, headers: [String: SecretTemplate])
         /// The demo upstream compiled into Warden, for the quick start.
         case builtinDemo
+        /// Warden's own outbound channels (configured under `channels:`).
+        case channels
     }
 
     public var name: String
@@ -127,6 +131,32 @@ public struct UpstreamConfiguration: Sendable {
         self.tools = tools
         self.recipientFields = recipientFields
     }
+}
+
+/// Warden's own outbound channels (tools `warden.send_email`, `warden.post_webhook`), each send-classified
+/// and so gated by send grants like any other send tool.
+public struct ChannelSettings: Sendable {
+    public struct Email: Sendable {
+        public var host: String
+        public var port: Int
+        /// `starttls` (default), `implicit-tls`, or `plaintext-loopback` (test servers on loopback only).
+        public var security: String
+        public var username: SecretTemplate?
+        public var password: SecretTemplate?
+        public var from: String
+        /// Trust roots for the SMTP server's certificate (default: the system's).
+        public var caFile: String?
+    }
+
+    public struct Webhook: Sendable {
+        public var signingKey: SecretTemplate
+        public var allowPlaintextLoopback: Bool
+    }
+
+    public var email: Email?
+    public var webhook: Webhook?
+
+    public init() {}
 }
 
 /// What an argument of a send tool addresses: checked against the send grant after normalisation.

@@ -117,6 +117,74 @@ public enum ConfigurationLoader {
                 throw policyReader.error("use either `roles` (the interim table) or `policy` (Cedar), not both")
             }
         }
+        var channels = ChannelSettings()
+        if let channelsReader = top.optional("channels") {
+            var m = try channelsReader.mapping()
+            if let emailReader = m.optional("email") {
+                var e = try emailReader.mapping()
+                let smtpReader = try e.required("smtp")
+                let smtp = try smtpReader.nonEmptyString()
+                guard let colon = smtp.lastIndex(of: ":"), let port = Int(smtp[smtp.index(after: colon)...]),
+                    (1...65535).contains(port)
+                else { throw smtpReader.error("expected host:port, e.g. smtp.example.com:587") }
+                let securityReader = e.optional("security")
+                let security = try securityReader?.nonEmptyString() ?? "starttls"
+                guard ["starttls", "implicit-tls", "plaintext-loopback"].contains(security) else {
+                    throw (securityReader ?? emailReader).error(
+                        "unknown security '\(security)' (expected starttls, implicit-tls or plaintext-loopback)"
+                    )
+                }
+                func template(_ key: String) throws(ConfigurationError) -> SecretTemplate? {
+                    guard let r = e.optional(key) else { return nil }
+                    do { return try SecretTemplate(parsing: try r.nonEmptyString()) } catch let error
+                        as SecretReferenceError
+                    {
+                        throw r.error(error.description)
+                    } catch { throw r.error("\(error)") }
+                }
+                let username = try template("username")
+                let password = try template("password")
+                if (username == nil) != (password == nil) {
+                    throw emailReader.error("give both username and password, or neither")
+                }
+                channels.email = ChannelSettings.Email(
+                    host: String(smtp[..<colon]),
+                    port: port,
+                    security: security,
+                    username: username,
+                    password: password,
+                    from: try e.required("from").nonEmptyString(),
+                    caFile: try e.optional("ca_file").map { r throws(ConfigurationError) in
+                        resolvePath(try r.nonEmptyString(), base: baseDirectory)
+                    }
+                )
+                try e.finish()
+            }
+            if let webhookReader = m.optional("webhook") {
+                var w = try webhookReader.mapping()
+                let keyReader = try w.required("signing_key")
+                let key: SecretTemplate
+                do {
+                    key = try SecretTemplate(parsing: try keyReader.nonEmptyString())
+                } catch let error as SecretReferenceError {
+                    throw keyReader.error(error.description)
+                } catch {
+                    throw keyReader.error("\(error)")
+                }
+                guard key.secretNames.count == 1, key.literalText.isEmpty else {
+                    throw keyReader.error("signing_key must be exactly one secret://name reference")
+                }
+                channels.webhook = ChannelSettings.Webhook(
+                    signingKey: key,
+                    allowPlaintextLoopback: try w.optional("allow_plaintext_loopback")?.bool() ?? false
+                )
+                try w.finish()
+            }
+            try m.finish()
+        }
+        if channels.email != nil || channels.webhook != nil, upstreams.contains(where: { $0.name == "warden" }) {
+            throw root.error("the upstream name 'warden' is reserved for Warden's own channels")
+        }
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -133,6 +201,23 @@ public enum ConfigurationLoader {
             sourceFile: file
         )
         configuration.policyFile = policyFile
+        configuration.channels = channels
+        if channels.email != nil || channels.webhook != nil {
+            // The channels are an upstream like any other: classified send, with their recipient arguments.
+            var tools: [String: EffectClass] = [:]
+            var fields: [String: [String: RecipientKind]] = [:]
+            if channels.email != nil {
+                tools["send_email"] = .send
+                fields["send_email"] = ["to": .email, "cc": .email, "bcc": .email]
+            }
+            if channels.webhook != nil {
+                tools["post_webhook"] = .send
+                fields["post_webhook"] = ["url": .webhook]
+            }
+            configuration.upstreams.append(
+                UpstreamConfiguration(name: "warden", transport: .channels, tools: tools, recipientFields: fields)
+            )
+        }
         return configuration
     }
 
