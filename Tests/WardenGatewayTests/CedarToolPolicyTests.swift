@@ -127,3 +127,44 @@ struct CedarToolPolicyTests {
         #expect(try decide(p, ["invoice_id": "INV-1", "status": "open"]).isAllowed)
     }
 }
+
+@Suite("The roles table compiles to Cedar with the same answers")
+struct RoleTableAsCedarTests {
+    static let table: [String: Set<EffectClass>] = [
+        "analyst": [.read], "clerk": [.read, .mutate], "mailer": [.read, .send], "odd \"role\"\\": [.spend],
+        "empty": [],
+    ]
+    static let tools: [(String, EffectClass)] = [
+        ("lookup", .read), ("update", .mutate), ("mail", .send), ("pay", .spend),
+    ]
+
+    @Test("every role and tool gets the same decision and listing from the table and from its Cedar text")
+    func equivalence() throws {
+        let definitions = Self.tools.map { UpstreamToolDefinition(name: $0.0, definition: ["name": .string($0.0)]) }
+        let classes = ["s": Dictionary(uniqueKeysWithValues: Self.tools.map { ($0.0, $0.1) })]
+        var pins = ToolPins()
+        for d in definitions { pins.digests["s.\(d.name)"] = d.digest }
+        let catalog = ToolCatalog(listings: ["s": definitions], classifications: classes, pins: pins)
+        let cedar = try PolicyFileWatcher.compile(
+            text: RoleTablePolicy.cedarText(Self.table),
+            fileName: "roles",
+            classifications: classes,
+            catalog: catalog
+        )
+        let table = RoleTablePolicy(table: Self.table)
+        let roleSets: [Set<String>] = [
+            [], ["analyst"], ["clerk"], ["mailer"], ["odd \"role\"\\"], ["empty"], ["analyst", "mailer"], ["ANALYST"],
+        ]
+        for roles in roleSets {
+            for entry in catalog.entries.values {
+                let principal = Principal(tenant: "t", subject: "a", issuer: "i", roles: roles)
+                let call = ToolCallRequest(
+                    principal: principal, entry: entry, arguments: [:], meta: [:], run: RunContext(sessionID: "s"))
+                #expect(cedar.decide(call).isAllowed == table.decide(call).isAllowed, "\(roles) \(entry.name)")
+                #expect(
+                    cedar.mayList(principal: principal, entry: entry)
+                        == table.mayList(principal: principal, entry: entry))
+            }
+        }
+    }
+}

@@ -105,6 +105,20 @@ public struct Cell: Sendable {
                 AuditEvent(
                     kind: "policy.loaded", facts: ["policy": .string(cedar.identity), "file": .string(policyFile)])
             )
+        } else {
+            // The `roles:` table is sugar for Cedar: it is compiled to permit policies and decided by the same
+            // engine, schema and strict mode as a policy file.
+            let text = RoleTablePolicy.cedarText(configuration.roles)
+            let cedar = try PolicyFileWatcher.compile(
+                text: text,
+                fileName: "roles (configuration)",
+                classifications: classifications,
+                catalog: await registry.currentCatalog()
+            )
+            policyInForce = cedar
+            try await audit.record(
+                AuditEvent(kind: "policy.loaded", facts: ["policy": .string(cedar.identity), "file": "roles"])
+            )
         }
         let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
         var watcher: Task<Void, Never>?

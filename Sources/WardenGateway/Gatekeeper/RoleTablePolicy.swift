@@ -39,6 +39,33 @@ public struct RoleTablePolicy: ToolPolicy {
         guard let effect = entry.effect else { return false }
         return allowedEffects(for: principal).contains(effect)
     }
+
+    /// The table as Cedar: one permit per role over its effect classes. The cell decides with this text
+    /// (through `CedarToolPolicy`), so a table and a policy file are held to the same engine and checks.
+    public static func cedarText(_ table: [String: Set<EffectClass>]) -> String {
+        var lines = ["// Generated from the configuration's roles table."]
+        for role in table.keys.sorted() {
+            let classes = (table[role] ?? []).map(\.rawValue).sorted()
+            guard !classes.isEmpty else { continue }
+            let actions = classes.map { "Action::\"\($0)\"" }.joined(separator: ", ")
+            lines.append("permit (principal in Role::\(quoted(role)), action in [\(actions)], resource);")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }
 
 /// Refuses every call of one effect class until the control that governs it is configured.

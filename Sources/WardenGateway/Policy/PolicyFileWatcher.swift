@@ -43,6 +43,16 @@ public actor PolicyFileWatcher {
         } catch {
             throw PolicyLoadError(rule: "policy.unreadable", details: ["\(path): cannot read the file"])
         }
+        return (try compile(text: text, fileName: path, classifications: classifications, catalog: catalog), text)
+    }
+
+    /// Parses and validates policy text against the schema generated from `catalog`.
+    public static func compile(
+        text: String,
+        fileName: String,
+        classifications: [String: [String: EffectClass]],
+        catalog: ToolCatalog
+    ) throws -> CedarToolPolicy {
         let schemaText = CedarSchemaBuilder.schemaText(classifications: classifications, catalog: catalog)
         let schema: Schema
         do {
@@ -50,7 +60,7 @@ public actor PolicyFileWatcher {
         } catch {
             throw PolicyLoadError(rule: "policy.schema-error", details: ["the generated schema is invalid: \(error)"])
         }
-        return (try CedarToolPolicy(text: text, fileName: path, schema: schema), text)
+        return try CedarToolPolicy(text: text, fileName: fileName, schema: schema)
     }
 
     /// Polls the file every `interval` until cancelled.
