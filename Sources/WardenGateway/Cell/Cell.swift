@@ -18,7 +18,6 @@ public struct Cell: Sendable {
     public let audit: any AuditSink
     /// Extra gates after the tool policy (send grants, approvals, containment), in order.
     public let gates: [any ToolCallGate]
-    public let policy: any ToolPolicy
     public let protectedResourceMetadata: JSONValue
     public let logger: Logger
 
@@ -27,7 +26,6 @@ public struct Cell: Sendable {
         authenticator: any AgentAuthenticator,
         upstreams: [any ToolUpstream],
         audit: any AuditSink,
-        policy: any ToolPolicy,
         gates: [any ToolCallGate],
         protectedResourceMetadata: JSONValue,
         logger: Logger
@@ -36,7 +34,6 @@ public struct Cell: Sendable {
         self.authenticator = authenticator
         self.upstreams = upstreams
         self.audit = audit
-        self.policy = policy
         self.gates = gates
         self.protectedResourceMetadata = protectedResourceMetadata
         self.logger = logger
@@ -91,7 +88,7 @@ public struct Cell: Sendable {
         onListening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
 
-        var policyInForce = policy
+        let policyInForce: any ToolPolicy
         var policyText: String?
         if let policyFile = configuration.policyFile {
             let (cedar, text) = try PolicyFileWatcher.load(

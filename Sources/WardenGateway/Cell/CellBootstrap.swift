@@ -137,7 +137,6 @@ extension CellBootstrap {
             authenticator: authenticator,
             upstreams: upstreams,
             audit: sink,
-            policy: RoleTablePolicy(table: configuration.roles),
             gates: [
                 SendGrantGate(
                     tenant: configuration.tenant,

@@ -139,8 +139,7 @@ public struct ChannelSettings: Sendable {
     public struct Email: Sendable {
         public var host: String
         public var port: Int
-        /// `starttls` (default), `implicit-tls`, or `plaintext-loopback` (test servers on loopback only).
-        public var security: String
+        public var security: SMTPSecurity
         public var username: SecretTemplate?
         public var password: SecretTemplate?
         public var from: String
@@ -157,6 +156,16 @@ public struct ChannelSettings: Sendable {
     public var webhook: Webhook?
 
     public init() {}
+}
+
+/// How Warden's SMTP channel protects its connection.
+public enum SMTPSecurity: String, Sendable {
+    /// STARTTLS before anything else (the default); a server that does not offer it is refused.
+    case startTLS = "starttls"
+    /// TLS from the first byte (SMTPS).
+    case implicitTLS = "implicit-tls"
+    /// No TLS: only to a test server on a loopback address.
+    case plaintextLoopback = "plaintext-loopback"
 }
 
 /// What an argument of a send tool addresses: checked against the send grant after normalisation.

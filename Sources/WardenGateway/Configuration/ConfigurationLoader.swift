@@ -87,7 +87,7 @@ public enum ConfigurationLoader {
                 guard QualifiedToolName.isValidPart(Substring(name)) else {
                     throw reader.error("upstream names use letters, digits, '_' and '-' only")
                 }
-                upstreams.append(try upstream(name: name, reader, base: baseDirectory, detector: literalSecretDetector))
+                upstreams.append(try upstream(name: name, reader, base: baseDirectory))
             }
             try m.finish()
         }
@@ -122,34 +122,25 @@ public enum ConfigurationLoader {
             var m = try channelsReader.mapping()
             if let emailReader = m.optional("email") {
                 var e = try emailReader.mapping()
-                let smtpReader = try e.required("smtp")
-                let smtp = try smtpReader.nonEmptyString()
-                guard let colon = smtp.lastIndex(of: ":"), let port = Int(smtp[smtp.index(after: colon)...]),
-                    (1...65535).contains(port)
-                else { throw smtpReader.error("expected host:port, e.g. smtp.example.com:587") }
+                let (smtpHost, smtpPort) = try e.required("smtp").hostAndPort(
+                    ports: 1...65535,
+                    example: "smtp.example.com:587"
+                )
                 let securityReader = e.optional("security")
-                let security = try securityReader?.nonEmptyString() ?? "starttls"
-                guard ["starttls", "implicit-tls", "plaintext-loopback"].contains(security) else {
+                let securityName = try securityReader?.nonEmptyString() ?? SMTPSecurity.startTLS.rawValue
+                guard let security = SMTPSecurity(rawValue: securityName) else {
                     throw (securityReader ?? emailReader).error(
-                        "unknown security '\(security)' (expected starttls, implicit-tls or plaintext-loopback)"
+                        "unknown security '\(securityName)' (expected starttls, implicit-tls or plaintext-loopback)"
                     )
                 }
-                func template(_ key: String) throws(ConfigurationError) -> SecretTemplate? {
-                    guard let r = e.optional(key) else { return nil }
-                    do { return try SecretTemplate(parsing: try r.nonEmptyString()) } catch let error
-                        as SecretReferenceError
-                    {
-                        throw r.error(error.description)
-                    } catch { throw r.error("\(error)") }
-                }
-                let username = try template("username")
-                let password = try template("password")
+                let username = try e.optional("username")?.secretTemplate()
+                let password = try e.optional("password")?.secretTemplate()
                 if (username == nil) != (password == nil) {
                     throw emailReader.error("give both username and password, or neither")
                 }
                 channels.email = ChannelSettings.Email(
-                    host: String(smtp[..<colon]),
-                    port: port,
+                    host: smtpHost,
+                    port: smtpPort,
                     security: security,
                     username: username,
                     password: password,
@@ -163,14 +154,7 @@ public enum ConfigurationLoader {
             if let webhookReader = m.optional("webhook") {
                 var w = try webhookReader.mapping()
                 let keyReader = try w.required("signing_key")
-                let key: SecretTemplate
-                do {
-                    key = try SecretTemplate(parsing: try keyReader.nonEmptyString())
-                } catch let error as SecretReferenceError {
-                    throw keyReader.error(error.description)
-                } catch {
-                    throw keyReader.error("\(error)")
-                }
+                let key = try keyReader.secretTemplate()
                 guard key.secretNames.count == 1, key.literalText.isEmpty else {
                     throw keyReader.error("signing_key must be exactly one secret://name reference")
                 }
@@ -234,13 +218,7 @@ public enum ConfigurationLoader {
 
     static func listener(_ reader: YAMLReader, base: String) throws(ConfigurationError) -> ListenerConfiguration {
         var m = try reader.mapping()
-        let bindReader = try m.required("bind")
-        let bind = try bindReader.nonEmptyString()
-        guard let separator = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: separator)...]),
-            (0...65535).contains(port)
-        else { throw bindReader.error("expected host:port, e.g. 127.0.0.1:8790") }
-        var host = String(bind[..<separator])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let (host, port) = try m.required("bind").hostAndPort(ports: 0...65535, example: "127.0.0.1:8790")
         // `allow` is required: a listener without an allowlist would admit nobody, which is never what a
         // file author meant, so say so instead of starting a dead listener.
         let allowReader = try m.required("allow")
@@ -307,8 +285,7 @@ public enum ConfigurationLoader {
     static func upstream(
         name: String,
         _ reader: YAMLReader,
-        base: String,
-        detector: LiteralSecretDetector?
+        base: String
     ) throws(ConfigurationError) -> UpstreamConfiguration {
         var m = try reader.mapping()
         let transportReader = try m.required("transport")
@@ -317,7 +294,7 @@ public enum ConfigurationLoader {
         case "stdio":
             let command = try m.required("command").stringList()
             guard !command.isEmpty else { throw reader.error("command must name a program") }
-            let environment = try templates(m.optional("env"), detector: detector)
+            let environment = try templates(m.optional("env"))
             let workingDirectory = try m.optional("working_dir").map { r throws(ConfigurationError) in
                 resolvePath(try r.nonEmptyString(), base: base)
             }
@@ -326,7 +303,7 @@ public enum ConfigurationLoader {
             let urlReader = try m.required("url")
             let url = try urlReader.nonEmptyString()
             try requireURL(url, reader: urlReader)
-            transport = .http(url: url, headers: try templates(m.optional("headers"), detector: detector))
+            transport = .http(url: url, headers: try templates(m.optional("headers")))
         case "builtin-demo":
             transport = .builtinDemo
         case let other:
@@ -379,23 +356,11 @@ public enum ConfigurationLoader {
         return UpstreamConfiguration(name: name, transport: transport, tools: tools, recipientFields: recipientFields)
     }
 
-    static func templates(
-        _ reader: YAMLReader?,
-        detector: LiteralSecretDetector?
-    ) throws(ConfigurationError) -> [String: SecretTemplate] {
+    static func templates(_ reader: YAMLReader?) throws(ConfigurationError) -> [String: SecretTemplate] {
         guard let reader else { return [:] }
         var m = try reader.mapping()
         var result: [String: SecretTemplate] = [:]
-        for (key, valueReader) in m.all() {
-            let text = try valueReader.string()
-            let template: SecretTemplate
-            do {
-                template = try SecretTemplate(parsing: text)
-            } catch {
-                throw valueReader.error(error.description)
-            }
-            result[key] = template
-        }
+        for (key, valueReader) in m.all() { result[key] = try valueReader.secretTemplate() }
         try m.finish()
         return result
     }

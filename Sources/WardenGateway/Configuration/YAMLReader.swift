@@ -162,6 +162,28 @@ struct YAMLReader {
         }
     }
 
+    /// A `secret://name` reference or a string with `${secret://name}` parts.
+    func secretTemplate() throws(ConfigurationError) -> SecretTemplate {
+        let text = try string()
+        do {
+            return try SecretTemplate(parsing: text)
+        } catch {
+            throw self.error(error.description)
+        }
+    }
+
+    /// `host:port` (IPv6 hosts in brackets), with the port in `ports`.
+    func hostAndPort(ports: ClosedRange<Int>, example: String) throws(ConfigurationError) -> (host: String, port: Int) {
+        let text = try nonEmptyString()
+        guard let separator = text.lastIndex(of: ":"), let port = Int(text[text.index(after: separator)...]),
+            ports.contains(port)
+        else { throw error("expected host:port, e.g. \(example)") }
+        var host = String(text[..<separator])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw error("expected host:port, e.g. \(example)") }
+        return (host, port)
+    }
+
     func stringList() throws(ConfigurationError) -> [String] {
         var result: [String] = []
         for element in try sequence() { result.append(try element.nonEmptyString()) }

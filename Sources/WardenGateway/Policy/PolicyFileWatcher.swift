@@ -87,8 +87,13 @@ public actor PolicyFileWatcher {
         guard force || digest != currentDigest else { return }
         currentDigest = digest
         do {
-            let (policy, _) = try Self.load(
-                path: path,
+            // Compile the bytes that were digested: one read, so the recorded digest is of the policy in force.
+            guard let text = String(validating: Array(data), as: UTF8.self) else {
+                throw PolicyLoadError(rule: "policy.unreadable", details: ["\(path): not UTF-8 text"])
+            }
+            let policy = try Self.compile(
+                text: text,
+                fileName: path,
                 classifications: classifications,
                 catalog: await registry.currentCatalog()
             )

@@ -26,9 +26,9 @@ public struct ChannelUpstream: ToolUpstream {
             if let caFile = settings.caFile { tls.trustRoots = .file(caFile) }
             let security: SMTPTransportSecurity
             switch settings.security {
-            case "implicit-tls": security = .implicitTLS
-            case "plaintext-loopback": security = .plaintextLoopbackOnly
-            default: security = .startTLS
+            case .startTLS: security = .startTLS
+            case .implicitTLS: security = .implicitTLS
+            case .plaintextLoopback: security = .plaintextLoopbackOnly
             }
             let client = SMTPClient(
                 configuration: SMTPConfiguration(
