@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+import canaries
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -45,6 +47,8 @@ class Process:
             argv, stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=cwd,
             start_new_session=True,
         )  # stdin stays open: some peers run until their standard input closes
+        if Path(argv[0]).name == "warden":
+            canaries.WARDEN_OUTPUTS.append(self.log_path)
         deadline = time.time() + timeout
         while time.time() < deadline:
             text = self.log_path.read_text(errors="replace")
@@ -73,6 +77,21 @@ class Process:
         self.log.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def canary_sweep(tmp_path_factory):
+    """After every test of the session (cells stopped, ledgers closed): no canary and no access token in any
+    warden output or ledger entry the whole suite produced. See canaries.py."""
+    yield
+    bundles = canaries.ledger_bundles(tmp_path_factory.getbasetemp())
+    texts = {f"warden CLI output #{i}": out for i, out in enumerate(canaries.CLI_OUTPUTS)}
+    files = [p for p in canaries.WARDEN_OUTPUTS if p.exists()] + bundles
+    hits = canaries.sweep(texts, files, canaries.ISSUED_TOKENS)
+    assert not hits, f"planted canaries or tokens leaked: {hits[:20]}"
+    if os.environ.get("WARDEN_E2E_FULL") == "1":
+        # A full run must actually have swept something, or the check could pass by looking at nothing.
+        assert canaries.WARDEN_OUTPUTS and bundles and canaries.ISSUED_TOKENS, "the canary sweep saw no outputs"
+
+
 @pytest.fixture(scope="session")
 def idp():
     """The authlib authorization server with one client per role used in the tests."""
@@ -89,6 +108,8 @@ def idp():
             "--client", "auditor-agent:auditor-pass:auditor",
             "--client", "nobody-agent:nobody-pass:",
             "--export-signing-keys", str(key_dir / "jwks.json"),
+            # canary PII in every token (claims Warden may read, never log)
+            "--extra-claims", json.dumps({"email": canaries.CANARIES["email"], "name": canaries.PLANTED}),
         ],
         ready="READY",
     )
@@ -103,6 +124,7 @@ def client_credentials_token(idp, client_id, secret, resource, **extra):
     data = {"grant_type": "client_credentials", "resource": resource, **extra}
     r = httpx.post(f"{idp.issuer}/token", data=data, auth=(client_id, secret), timeout=10)
     assert r.status_code == 200, r.text
+    canaries.ISSUED_TOKENS.append(r.json()["access_token"])
     return r.json()["access_token"]
 
 
@@ -122,6 +144,7 @@ def http_upstream():
 def warden(*args, env=None, check=True):
     """Runs a warden CLI command and returns its stdout."""
     run = subprocess.run([warden_bin(), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    canaries.CLI_OUTPUTS.append(run.stdout + run.stderr)
     if check:
         assert run.returncode == 0, run.stdout + run.stderr
     return run

@@ -7,12 +7,29 @@ import httpx
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
+from canaries import CANARIES, PLANTED
+
+
+# Tools whose arguments are bound by a send grant's content digest: they get no extra canary argument.
+SEND_TOOLS = {"billing.send_email", "warden.send_email", "warden.post_webhook"}
+
+
+class CanaryClientSession(ClientSession):
+    """The official client, planting canaries in every call's `_meta` and (except sends) in its arguments."""
+
+    async def call_tool(self, name, arguments=None, *args, meta=None, **kwargs):
+        planted_meta = {"canary/note": PLANTED, **(meta or {})}
+        if name not in SEND_TOOLS:
+            arguments = {**(arguments or {}), "note": PLANTED}
+        return await super().call_tool(name, arguments, *args, meta=planted_meta, **kwargs)
+
 
 @contextlib.asynccontextmanager
 async def mcp_session(url, token):
-    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+    headers = {"Authorization": f"Bearer {token}", "X-Canary-Note": CANARIES["email"] + " " + CANARIES["aws"]}
+    async with httpx.AsyncClient(headers=headers, timeout=30) as http:
         async with streamable_http_client(url, http_client=http) as (read, write, _):
-            async with ClientSession(read, write) as session:
+            async with CanaryClientSession(read, write) as session:
                 await session.initialize()
                 yield session
 

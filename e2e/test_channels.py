@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from canaries import PLANTED
 from conftest import PY, ROOT, SECRET_ENV, Process, client_credentials_token, start_cell
 from mcp_client import mcp_session, run
 
@@ -63,7 +64,7 @@ async def call(cell, token, tool, args, grant=None):
 def test_email_goes_out_over_starttls_only_with_a_grant(channel_cell, idp, peers):
     d, _, _ = peers
     token = client_credentials_token(idp, "mailer-agent", "mailer-pass", channel_cell.mcp_url)
-    message = {"to": "cfo@example.com", "bcc": ["audit@example.com"], "subject": "Invoices", "body": "INV-1002 is disputed."}
+    message = {"to": "cfo@example.com", "bcc": ["audit@example.com"], "subject": "Invoices", "body": "INV-1002 is disputed. " + PLANTED}
     refused = run(call(channel_cell, token, "warden.send_email", message))
     assert refused.isError and refused.meta["warden/refusal"]["rule"] == "grant.missing"
     narrow = channel_cell.cli("grant", "mint", "--tool", "warden.send_email", "--to", "cfo@example.com").stdout.strip()

@@ -8,17 +8,10 @@ import time
 
 import httpx
 
+from canaries import CANARIES
 from conftest import SECRET_ENV, client_credentials_token, start_cell, warden_bin
 from mcp_client import json_headers, mcp_session, run
 
-CANARIES = {
-    "email": "canary.person.7731@example.org",
-    "iban": "GB82WEST12345698765432",
-    "card": "4111 1111 1111 1111",
-    "aws": "AKIAQCANARY7EXAMPLE9",  # pragma: allowlist secret (a planted canary, not a key)
-    "github": "ghp_" + "C" * 36,
-    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeS10b2tlbg",  # pragma: allowlist secret
-}
 
 
 def test_vault_secret_reaches_the_upstream_and_never_the_disk_in_clear(idp, http_upstream, tmp_path):
@@ -74,3 +67,18 @@ def test_canaries_never_reach_logs_or_the_ledger(cell, tokens):
     for line in logs.splitlines():
         if line.startswith("{"):
             json.loads(line)  # every log line is one JSON object
+
+
+def test_the_suite_wide_sweep_finds_a_leak(tmp_path):
+    """The session-end sweep (conftest.canary_sweep) must be able to fail: a planted value or a token's
+    signature in a log or ledger file is reported with where it was found."""
+    import canaries
+
+    log = tmp_path / "warden.log"
+    log.write_text('{"level":"info","message":"call","note":"' + canaries.CANARIES["iban"] + '"}\n')
+    token = "header.payload.c2lnbmF0dXJl"
+    assert ("iban", str(log)) in canaries.sweep({}, [log])
+    assert canaries.sweep({"cli": "refused " + token}, [], [token]) == [("access token #0", "cli")]
+    assert canaries.sweep({"cli": "card 4111111111111111"}, []) == [("card (compact)", "cli")]
+    log.write_text("clean\n")
+    assert canaries.sweep({"cli": "[REDACTED:email]"}, [log], [token]) == []

@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from conftest import start_cell
+from canaries import PLANTED
+from conftest import SECRET_ENV, start_cell, warden
 from mcp_client import mcp_session, run
 
-MESSAGE = {"to": "alice@example.com", "subject": "Invoice INV-1001", "body": "Paid today."}
+MESSAGE = {"to": "alice@example.com", "subject": "Invoice INV-1001", "body": "Paid today. " + PLANTED}
 
 
 async def send(cell, token, args, grant=None):
@@ -150,3 +151,111 @@ def test_retired_key_no_longer_verifies(idp, http_upstream, tmp_path):
         assert refusal(result) == "grant.unknown_key"
     finally:
         restarted.process.stop()
+
+
+# --- Grants minted by an explicit policy rule (trusted recipients) -------------------------------------------
+
+AUTO_GRANTS = """\
+grants:
+  auto:
+    - id: vendors-for-auditors
+      tools: [billing.send_email]
+      roles: [auditor]
+      recipients:
+        email_domains: [vendor.example]
+    - id: trusted-partners
+      tools: [billing.send_email]
+      roles: [mailer]
+      max_recipients: 3
+      recipients:
+        email_domains: [partner.example]
+        directory: trusted.txt
+"""
+
+
+@pytest.fixture(scope="module")
+def trusted_cell(idp, http_upstream, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("trusted")
+    (tmp / "trusted.txt").write_text("# the tenant's trusted directory\nceo@acme.example\n\nCFO@Acme.Example\n")
+    c = start_cell(tmp, idp, http_upstream, extra=AUTO_GRANTS)
+    yield c
+    c.process.stop()
+
+
+@pytest.fixture(scope="module")
+def mailer_token(idp, trusted_cell):
+    return __import__("conftest").client_credentials_token(idp, "mailer-agent", "mailer-pass", trusted_cell.mcp_url)
+
+
+def test_rule_mints_a_grant_for_trusted_recipients_and_names_itself(trusted_cell, mailer_token):
+    args = MESSAGE | {"to": "ap@partner.example", "cc": ["ceo@acme.example"]}
+    result = run(send(trusted_cell, mailer_token, args))
+    assert not result.isError, result
+    assert outbox(trusted_cell)[-1]["to"] == "ap@partner.example"
+    time.sleep(1.5)
+    allowed = [d for d in decisions(trusted_cell) if d.get("tool") == "billing.send_email" and d.get("decision") == "allow"]
+    assert allowed and "grant.minted-by:policy:trusted-partners" in allowed[-1]["reasons"], allowed
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"bcc": ["mallory@example.net"]},  # one untrusted recipient refuses the whole send
+        {"to": "ap@mail.partner.example"},  # a trusted domain does not trust its subdomains
+        {"to": "sales@vendor.example"},  # that rule is for another role
+        {"to": "cfo@acme.example"},  # the directory keeps the local part's case: CFO@ is trusted, cfo@ is not
+        {"cc": ["a@partner.example", "b@partner.example", "c@partner.example"]},  # over max_recipients
+    ],
+)
+def test_rule_does_not_cover_the_send(trusted_cell, mailer_token, extra):
+    before = len(outbox(trusted_cell))
+    result = run(send(trusted_cell, mailer_token, MESSAGE | {"to": "ap@partner.example"} | extra))
+    assert refusal(result) == "grant.missing", result
+    assert len(outbox(trusted_cell)) == before
+
+
+def test_a_presented_grant_is_never_replaced_by_a_rule(trusted_cell, mailer_token):
+    grant = mint(trusted_cell, "--to", "ap@partner.example")
+    prefix, payload, tag = grant.split(".")
+    forged = f"{prefix}.{payload}.{tag[:-2] + ('A' if tag[-2] != 'A' else 'B') + tag[-1]}"
+    before = len(outbox(trusted_cell))
+    result = run(send(trusted_cell, mailer_token, MESSAGE | {"to": "ap@partner.example"}, forged))
+    assert refusal(result) == "grant.bad_signature"
+    assert len(outbox(trusted_cell)) == before
+
+
+def test_bad_rules_stop_the_configuration(trusted_cell, tmp_path):
+    config = trusted_cell.config_path.read_text()
+    broken = config.replace("tools: [billing.send_email]\n      roles: [mailer]", "tools: [billing.lookup_invoice]\n      roles: [mailer]")
+    (tmp_path / "warden.yaml").write_text(broken)
+    (tmp_path / "trusted.txt").write_text("ceo@acme.example\n")
+    out = warden("config", "check", str(tmp_path / "warden.yaml"), env=SECRET_ENV, check=False)
+    assert out.returncode != 0 and "not a configured send tool" in out.stdout + out.stderr
+    (tmp_path / "warden.yaml").write_text(config)
+    (tmp_path / "trusted.txt").write_text("ceo@acme.example\nAlice <mallory@example.net>\n")
+    out = warden("config", "check", str(tmp_path / "warden.yaml"), env=SECRET_ENV, check=False)
+    assert out.returncode != 0 and "trusted.txt:2" in out.stdout + out.stderr
+
+
+# --- Grants attached to the exact call (an approval or an admin), never handed to the agent -------------------
+
+
+def test_attached_grant_lets_that_exact_call_through_once(cell, tokens):
+    args = MESSAGE | {"to": "bob@example.com", "subject": "Attached"}
+    out = mint(cell, "--to", "bob@example.com", "--arguments", json.dumps(args), "--approval", "apr-17", "--attach")
+    assert out.startswith("attached a grant (approval:apr-17)"), out
+    assert not out.startswith("wg1."), "an attached grant must not be printed for the agent"
+    # other arguments: not the approved action, nothing attached to it
+    send_refused(cell, tokens, args | {"body": "changed"}, None, "grant.missing")
+    result = run(send(cell, tokens["mailer"], args))
+    assert not result.isError, result
+    assert outbox(cell)[-1]["to"] == "bob@example.com"
+    send_refused(cell, tokens, args, None, "grant.missing")
+    time.sleep(1.5)
+    allowed = [d for d in decisions(cell) if d.get("tool") == "billing.send_email" and d.get("decision") == "allow"]
+    assert "grant.attached" in allowed[-1]["reasons"], allowed[-1]
+
+
+def test_attach_needs_the_exact_arguments(cell):
+    out = cell.cli("grant", "mint", "--tool", "billing.send_email", "--to", "bob@example.com", "--attach", check=False)
+    assert out.returncode != 0 and "--attach needs --arguments" in out.stderr

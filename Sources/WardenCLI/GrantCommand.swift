@@ -29,6 +29,14 @@ struct MintGrant: AsyncParsableCommand {
     var arguments: String?
     @Option(help: "Lifetime in seconds.") var ttl: Int = 600
     @Option(help: "Who mints it, recorded in the grant.") var mintedBy: String = "cli"
+    @Option(help: "Record the grant as minted by this approval id (an approval of exactly --arguments).")
+    var approval: String?
+    @Flag(
+        help: """
+            Attach the grant to the exact call (--tool with --arguments) in the cell's database instead of printing \
+            it: the agent's call with those arguments then needs no grant, and the agent never sees the token.
+            """)
+    var attach = false
 
     func run() async throws {
         guard QualifiedToolName(parsing: tool) != nil else { throw ValidationError("--tool must be server.tool") }
@@ -46,16 +54,24 @@ struct MintGrant: AsyncParsableCommand {
             throw ValidationError("recipient refused: \(error)")
         }
         var digest: ContentDigest?
+        var callArguments: [String: JSONValue]?
         if let arguments {
             guard case .object(let members) = try StrictJSONParser().parse(arguments) else {
                 throw ValidationError("--arguments must be a JSON object")
             }
             digest = ContentDigest.sha256(of: CanonicalJSON.encode(.object(members)))
+            callArguments = members
+        }
+        if attach && callArguments == nil {
+            throw ValidationError("--attach needs --arguments: a grant attaches to one exact call")
+        }
+        if approval != nil && callArguments == nil {
+            throw ValidationError("--approval needs --arguments: an approval is of one exact call")
         }
         let now = Date()
         let minted = try GrantMinter(keys: keys.grantKeys).mint(
             tenant: configuration.tenant,
-            mintedBy: GrantOrigin(.admin, id: mintedBy),
+            mintedBy: approval.map { GrantOrigin(.approval, id: $0) } ?? GrantOrigin(.admin, id: mintedBy),
             agent: agent,
             tool: tool,
             recipients: recipients,
@@ -63,7 +79,14 @@ struct MintGrant: AsyncParsableCommand {
             notBefore: now,
             expiresAt: now.addingTimeInterval(TimeInterval(ttl))
         )
-        print(minted.token)
+        if attach, let callArguments {
+            let store = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+            let action = ToolCallRequest.actionDigest(tool: tool, arguments: callArguments)
+            try await store.attach(token: minted.token, actionDigest: action, expiresAt: minted.claims.expiresAt)
+            print("attached a grant (\(minted.claims.mintedBy)) to action \(action)")
+        } else {
+            print(minted.token)
+        }
     }
 }
 

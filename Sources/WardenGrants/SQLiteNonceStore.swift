@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
 
-/// The cell's nonce store: one SQLite table in WAL mode with `synchronous = FULL`, so a consumed nonce is on disk
+/// The cell's grant database: used nonces and grants attached to exact actions.
+///
+/// Nonces: one SQLite table in WAL mode with `synchronous = FULL`, so a consumed nonce is on disk
 /// before ``consume(nonce:expiresAt:)`` returns.
 ///
 /// Single use rests on the primary key: `INSERT ... ON CONFLICT DO NOTHING` inserts a row only if none exists,
 /// atomically inside SQLite, so of any number of concurrent redemptions (threads or processes sharing the file)
 /// exactly one sees a changed row. No read-then-write race exists to exploit.
-public final class SQLiteNonceStore: NonceStore {
+public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
     private let database: DatabasePool
 
     /// Opens (creating if needed) the nonce database at `path`.
@@ -28,7 +30,43 @@ public final class SQLiteNonceStore: NonceStore {
                     CREATE INDEX grant_nonce_expires_at ON grant_nonce (expires_at);
                     """)
         }
+        migrator.registerMigration("v2-attached-grant") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE attached_grant (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        action_digest TEXT NOT NULL CHECK (length(action_digest) = 64),
+                        token TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX attached_grant_action ON attached_grant (action_digest, id);
+                    """)
+        }
         try migrator.migrate(database)
+    }
+
+    public func attach(token: String, actionDigest: String, expiresAt: Date) async throws {
+        let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO attached_grant (action_digest, token, expires_at) VALUES (?, ?, ?)",
+                arguments: [actionDigest, token, expiry])
+        }
+    }
+
+    public func takeAttached(actionDigest: String, now: Date) async throws -> String? {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            try db.execute(sql: "DELETE FROM attached_grant WHERE expires_at <= ?", arguments: [current])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, token FROM attached_grant WHERE action_digest = ? ORDER BY id LIMIT 1",
+                    arguments: [actionDigest])
+            else { return nil }
+            let id: Int64 = row["id"]
+            try db.execute(sql: "DELETE FROM attached_grant WHERE id = ?", arguments: [id])
+            return row["token"]
+        }
     }
 
     public func consume(nonce: GrantNonce, expiresAt: Date) async throws -> Bool {

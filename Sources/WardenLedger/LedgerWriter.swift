@@ -10,8 +10,9 @@ import Foundation
 ///   directory fsynced before first use). Concurrent appends that arrive while a sync is in flight are written
 ///   together by the next one (group commit), so one sync covers many entries.
 /// - `tile/...` (hash tiles and entry bundles, C2SP tlog-tiles) are derived from the log. Each file is written
-///   to a temporary name and renamed, so a reader never sees a half-written tile; they are not fsynced
-///   because `open` re-derives and repairs every tile from the log after a crash.
+///   to a temporary name and renamed, so a reader never sees a half-written tile, and fsynced (files, then
+///   their directories) before the checkpoint that covers them is signed, so the static files verify on their
+///   own after a power loss. `open` still re-derives and repairs every tile from the log after a crash.
 /// - `checkpoint` is the last signed checkpoint, replaced by temporary file + fsync + rename + directory
 ///   fsync. It only ever covers entries already durable in the log. Before signing, the writer proves (with a
 ///   consistency proof over the tiles it just wrote) that the new tree extends the last signed one, so it never

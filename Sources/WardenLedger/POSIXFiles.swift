@@ -88,14 +88,18 @@ enum POSIXFiles {
     /// Writes a file by write-to-temporary then rename, so readers see the old or the new contents, never a mix.
     /// With `durable`, the temporary file is fsynced before the rename and the directory after it, so the new
     /// contents survive a crash once this returns.
-    static func replace(_ path: String, with data: Data, durable: Bool) throws(LedgerStorageError) {
+    /// Replaces `path` atomically. `durable` syncs the data and the directory entry; `syncData` only the data
+    /// (the caller syncs directories itself, once for many files).
+    static func replace(_ path: String, with data: Data, durable: Bool, syncData: Bool = false)
+        throws(LedgerStorageError)
+    {
         let directory = (path as NSString).deletingLastPathComponent
         try makeDirectories(directory)
         let temporary = path + ".tmp-\(getpid())"
         let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
         do {
             try writeAll(fd, data, path: temporary)
-            if durable { try sync(fd, path: temporary) }
+            if durable || syncData { try sync(fd, path: temporary) }
         } catch {
             Glibc.close(fd)
             unlink(temporary)

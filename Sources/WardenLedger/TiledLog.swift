@@ -106,17 +106,31 @@ public struct TiledLog: Sendable {
     /// Stores tiles and bundles, skipping files that already hold the same bytes and dropping a full tile's
     /// obsolete partial versions. Not durable by itself: tiles are derived from the log, and the writer
     /// re-derives any that a crash lost when it reopens.
+    /// Writes tiles and bundles (temporary file + rename each). Each file's data is fsynced and then every
+    /// directory that gained or changed a name, up to the log directory, so a checkpoint signed after `store`
+    /// returns never refers to a tile that a power loss could take away: the static files verify on their own,
+    /// without the writer re-deriving them first.
     func store(_ files: [TileFile]) throws(LedgerStorageError) {
+        var touched = Set<String>()
         for file in files {
             let path = filePath(file.resource)
             if let existing = try POSIXFiles.read(path), existing == file.contents { continue }
-            try POSIXFiles.replace(path, with: file.contents, durable: false)
+            try POSIXFiles.replace(path, with: file.contents, durable: false, syncData: true)
+            var directory = (path as NSString).deletingLastPathComponent
+            while directory.count > self.directory.count, touched.insert(directory).inserted {
+                directory = (directory as NSString).deletingLastPathComponent
+            }
             switch file.resource {
             case .tile(_, _, 256), .entryBundle(_, 256):
                 POSIXFiles.removeFlatDirectory(path + ".p")
             default:
                 break
             }
+        }
+        if !touched.isEmpty { touched.insert(directory) }
+        // Deepest first, so a directory's own entry is synced after its contents.
+        for path in touched.sorted(by: { $0.count > $1.count }) {
+            try POSIXFiles.syncDirectory(path)
         }
     }
 }

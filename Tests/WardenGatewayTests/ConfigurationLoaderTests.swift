@@ -132,3 +132,68 @@ struct ConfigurationLoaderTests {
         #expect(throws: SecretReferenceError.self) { try SecretTemplate(parsing: "Bearer ${secret://x") }
     }
 }
+
+@Suite("grants.auto: explicit auto-grant rules")
+struct AutoGrantConfigurationTests {
+    let base = """
+        tenant: acme
+        listeners:
+          agents:
+            bind: 127.0.0.1:8790
+            allow: [127.0.0.1/32]
+        upstreams:
+          billing:
+            transport: stdio
+            command: [python3, server.py]
+            tools:
+              lookup_invoice: read
+              send_email: {effect: send, recipients: {to: email}}
+        roles:
+          mailer: [send]
+        grants:
+          auto:
+            - id: trusted
+              tools: [TOOL]
+              recipients:
+                emails: [ADDRESS]
+                email_domains: [Partner.Example]
+
+        """
+
+    func load(tool: String = "billing.send_email", address: String = "ceo@acme.example") throws -> CellConfiguration {
+        try ConfigurationLoader.parse(
+            base.replacingOccurrences(of: "TOOL", with: tool).replacingOccurrences(of: "ADDRESS", with: address),
+            file: "warden.yaml", baseDirectory: "/srv/warden")
+    }
+
+    func error(tool: String = "billing.send_email", address: String = "ceo@acme.example") -> ConfigurationError? {
+        do {
+            _ = try load(tool: tool, address: address)
+            return nil
+        } catch {
+            return error as? ConfigurationError
+        }
+    }
+
+    @Test("a rule loads with normalised recipients and domains")
+    func loads() throws {
+        let rule = try #require(try load().autoGrants.first)
+        #expect(rule.id == "trusted")
+        #expect(rule.tools == ["billing.send_email"])
+        #expect(rule.recipients.emailDomains == ["partner.example"])
+        #expect(rule.recipients.exact.map(\.canonical) == ["mailto:ceo@acme.example"])
+    }
+
+    @Test("a rule must name a configured send tool")
+    func sendToolsOnly() throws {
+        #expect(error(tool: "billing.lookup_invoice")?.message.contains("not a configured send tool") == true)
+        #expect(error(tool: "billing.nope")?.key == "grants.auto[0].tools")
+    }
+
+    @Test("a recipient that does not normalise is refused with its line")
+    func badRecipient() throws {
+        let refused = try #require(error(address: "\"Alice <mallory@example.net>\""))
+        #expect(refused.key == "grants.auto[0].recipients.emails[0]")
+        #expect(refused.line == 20)
+    }
+}

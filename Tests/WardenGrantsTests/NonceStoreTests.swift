@@ -114,3 +114,57 @@ struct ConcurrentRedemptionTests {
         #expect(outcomes.filter { $0 == .replayed }.count == 15)
     }
 }
+
+@Suite("Grants attached to an exact action")
+struct AttachedGrantStoreTests {
+    let action = String(repeating: "ab", count: 32)
+    let other = String(repeating: "cd", count: 32)
+
+    @Test("an attached grant is taken once, only for its action, oldest first")
+    func takenOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
+        let later = Fixture.now.addingTimeInterval(300)
+        try await store.attach(token: "wg1.first", actionDigest: action, expiresAt: later)
+        try await store.attach(token: "wg1.second", actionDigest: action, expiresAt: later)
+        #expect(try await store.takeAttached(actionDigest: other, now: Fixture.now) == nil)
+        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == "wg1.first")
+        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == "wg1.second")
+        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == nil)
+    }
+
+    @Test("an expired attachment is never handed out")
+    func expired() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
+        try await store.attach(token: "wg1.old", actionDigest: action, expiresAt: Fixture.now)
+        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == nil)
+    }
+
+    @Test("of concurrent takes of one attachment exactly one gets it")
+    func concurrentTake() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
+        try await store.attach(token: "wg1.once", actionDigest: action, expiresAt: Fixture.now.addingTimeInterval(60))
+        let action = self.action
+        let taken = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<16 { group.addTask { try await store.takeAttached(actionDigest: action, now: Fixture.now) } }
+            return try await group.reduce(into: [String]()) { if let token = $1 { $0.append(token) } }
+        }
+        #expect(taken == ["wg1.once"])
+    }
+
+    @Test("an attachment survives reopening the database")
+    func durable() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.file("grants.sqlite")
+        try await SQLiteNonceStore(path: path).attach(
+            token: "wg1.kept", actionDigest: action, expiresAt: Fixture.now.addingTimeInterval(60))
+        #expect(
+            try await SQLiteNonceStore(path: path).takeAttached(actionDigest: action, now: Fixture.now) == "wg1.kept")
+    }
+}

@@ -82,9 +82,10 @@ class InvalidTargetError(OAuth2Error):
 class ResourceBoundTokenGenerator(JWTBearerTokenGenerator):
     """RFC 9068 tokens whose audience is the RFC 8707 resource and that carry the client's roles."""
 
-    def __init__(self, issuer, keys):
+    def __init__(self, issuer, keys, extra_claims=None):
         super().__init__(issuer=issuer, alg="RS256", expires_generator=lambda client, grant_type: 300)
         self.keys = keys
+        self.extra_claims = extra_claims or {}
 
     def get_jwks(self):
         return self.keys
@@ -96,7 +97,7 @@ class ResourceBoundTokenGenerator(JWTBearerTokenGenerator):
         return resource
 
     def get_extra_claims(self, client, grant_type, user, scope):
-        return {"roles": client.roles}
+        return {**self.extra_claims, "roles": client.roles}
 
     def access_token_generator(self, client, grant_type, user, scope):
         requested = request.form.get("token_alg", "RS256")
@@ -106,7 +107,7 @@ class ResourceBoundTokenGenerator(JWTBearerTokenGenerator):
         return super().access_token_generator(client, grant_type, user, scope)
 
 
-def create_app(issuer, clients, export_keys=None):
+def create_app(issuer, clients, export_keys=None, extra_claims=None):
     keys = KeySet(
         [
             RSAKey.generate_key(2048, parameters={"kid": "rsa-1", "alg": "RS256", "use": "sig"}),
@@ -126,7 +127,7 @@ def create_app(issuer, clients, export_keys=None):
         save_token=lambda token, req: None,
     )
     server.register_grant(ClientCredentialsGrant)
-    server.register_token_generator("default", ResourceBoundTokenGenerator(issuer, keys))
+    server.register_token_generator("default", ResourceBoundTokenGenerator(issuer, keys, extra_claims))
 
     metadata = {
         "issuer": issuer,
@@ -162,9 +163,10 @@ def main():
     parser.add_argument("--issuer", required=True, help="issuer URL, exactly as it appears in iss")
     parser.add_argument("--client", action="append", type=parse_client, default=[], help="id:secret:role1,role2")
     parser.add_argument("--export-signing-keys", help="test only: write the private JWKS to this file")
+    parser.add_argument("--extra-claims", type=json.loads, default={}, help="JSON object added to every token")
     args = parser.parse_args()
     issuer = args.issuer.rstrip("/")
-    app = create_app(issuer, args.client, args.export_signing_keys)
+    app = create_app(issuer, args.client, args.export_signing_keys, args.extra_claims)
 
     from werkzeug.serving import make_server
 

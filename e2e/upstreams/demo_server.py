@@ -19,6 +19,8 @@ import socket
 import sys
 from typing import Any
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from canaries import CANARIES  # noqa: E402  (canary PII in tool outputs; see e2e/canaries.py)
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.streamable_http import EventMessage, EventStore
 from mcp.types import JSONRPCMessage
@@ -26,7 +28,10 @@ from mcp.types import JSONRPCMessage
 mcp = FastMCP("warden-demo", instructions="Demo upstream for Warden tests.")
 
 INVOICES: dict[str, dict] = {
-    "INV-1001": {"id": "INV-1001", "customer": "Acme GmbH", "amount": "1250.00", "currency": "EUR", "status": "open"},
+    "INV-1001": {
+        "id": "INV-1001", "customer": "Acme GmbH", "amount": "1250.00", "currency": "EUR", "status": "open",
+        "contact": {"email": CANARIES["email"], "phone": CANARIES["phone"], "iban": CANARIES["iban"]},
+    },
     "INV-1002": {"id": "INV-1002", "customer": "Globex", "amount": "99.90", "currency": "EUR", "status": "paid"},
 }
 

@@ -5,6 +5,19 @@ import NIOCore
 import ServiceLifecycle
 import WardenCore
 
+/// Periodic work a cell does beside serving: it runs once at start, then every `interval`, until the cell stops.
+public struct CellBackgroundWork: Sendable {
+    public var name: String
+    public var interval: Duration
+    public var work: @Sendable () async -> Void
+
+    public init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.interval = interval
+        self.work = work
+    }
+}
+
 /// One tenant cell: its listeners, upstreams, catalog, gatekeeper, sessions and ledger.
 ///
 /// A cell knows only its own tenant (from configuration); nothing in a request can select another. The cell
@@ -19,6 +32,8 @@ public struct Cell: Sendable {
     /// Extra gates after the tool policy (send grants, approvals, containment), in order.
     public let gates: [any ToolCallGate]
     public let protectedResourceMetadata: JSONValue
+    /// Periodic work beside serving (nonce pruning, witness submission), started with the listeners.
+    public let backgroundWork: [CellBackgroundWork]
     public let logger: Logger
 
     public init(
@@ -28,6 +43,7 @@ public struct Cell: Sendable {
         audit: any AuditSink,
         gates: [any ToolCallGate],
         protectedResourceMetadata: JSONValue,
+        backgroundWork: [CellBackgroundWork] = [],
         logger: Logger
     ) {
         self.configuration = configuration
@@ -36,6 +52,7 @@ public struct Cell: Sendable {
         self.audit = audit
         self.gates = gates
         self.protectedResourceMetadata = protectedResourceMetadata
+        self.backgroundWork = backgroundWork
         self.logger = logger
     }
 
@@ -132,9 +149,18 @@ public struct Cell: Sendable {
             watcher = Task { await fileWatcher.watch(initialText: policyText) }
             hangup = SignalTrigger(signal: SIGHUP) { Task { await fileWatcher.check(force: true) } }
         }
+        let background = backgroundWork.map { item in
+            Task {
+                while !Task.isCancelled {
+                    await item.work()
+                    try? await Task.sleep(for: item.interval)
+                }
+            }
+        }
         defer {
             watcher?.cancel()
             hangup?.cancel()
+            for task in background { task.cancel() }
         }
         let metrics = GatewayMetrics()
         let dispatcher = MCPDispatcher(

@@ -132,6 +132,7 @@ extension CellBootstrap {
             )
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
+        let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
         let cell = Cell(
             configuration: configuration,
             authenticator: authenticator,
@@ -140,17 +141,23 @@ extension CellBootstrap {
             gates: [
                 SendGrantGate(
                     tenant: configuration.tenant,
-                    redeemer: GrantRedeemer(
-                        verifier: GrantVerifier(keys: keys.grantKeys),
-                        nonces: try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
-                    ),
+                    redeemer: GrantRedeemer(verifier: GrantVerifier(keys: keys.grantKeys), nonces: grantDatabase),
                     normalizer: RecipientNormalizer(
                         allowInsecureWebhooks: configuration.channels.webhook?.allowPlaintextLoopback ?? false
-                    )
+                    ),
+                    attached: grantDatabase,
+                    autoGrants: configuration.autoGrants,
+                    minter: GrantMinter(keys: keys.grantKeys)
                 ),
                 Cell.holdSpend,
             ],
             protectedResourceMetadata: metadataJSON,
+            backgroundWork: [
+                // Used nonces of expired grants are forgotten with an hour's margin (see NonceStore.prune).
+                CellBackgroundWork(name: "grant-nonce-pruning", interval: .seconds(600)) {
+                    _ = try? await grantDatabase.prune(before: Date().addingTimeInterval(-3600))
+                }
+            ],
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)

@@ -1,4 +1,5 @@
 import WardenCore
+import WardenGrants
 
 /// Everything one tenant cell needs to run. One file per cell; see docs/configuration.md.
 public struct CellConfiguration: Sendable {
@@ -21,6 +22,8 @@ public struct CellConfiguration: Sendable {
     public var policyFile: String? = nil
     /// Warden's own outbound channels, offered as the built-in upstream `warden`.
     public var channels = ChannelSettings()
+    /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.
+    public var autoGrants: [AutoGrantRule] = []
     /// Path of the file this was loaded from, for messages.
     public var sourceFile: String?
 

@@ -1,5 +1,6 @@
 import Foundation
 import WardenCore
+import WardenGrants
 
 /// Loads and validates a cell's YAML configuration. Unknown keys, wrong types, out-of-range values and
 /// literal secrets are errors naming the file, line and key; nothing is defaulted silently except what the
@@ -169,6 +170,7 @@ public enum ConfigurationLoader {
         if channels.email != nil || channels.webhook != nil, upstreams.contains(where: { $0.name == "warden" }) {
             throw root.error("the upstream name 'warden' is reserved for Warden's own channels")
         }
+        let grantsReader = top.optional("grants")
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -200,6 +202,17 @@ public enum ConfigurationLoader {
             }
             configuration.upstreams.append(
                 UpstreamConfiguration(name: "warden", transport: .channels, tools: tools, recipientFields: fields)
+            )
+        }
+        if let grantsReader {
+            let sendTools = Set(
+                configuration.upstreams.flatMap { upstream in
+                    upstream.tools.filter { $0.value == .send }.map { "\(upstream.name).\($0.key)" }
+                })
+            configuration.autoGrants = try autoGrantRules(
+                grantsReader, base: baseDirectory, sendTools: sendTools,
+                normalizer: RecipientNormalizer(
+                    allowInsecureWebhooks: channels.webhook?.allowPlaintextLoopback ?? false)
             )
         }
         return configuration

@@ -25,7 +25,12 @@ public struct ToolCallRequest: Sendable {
 
     /// Digest of tool and arguments: what approvals and grants bind to.
     public var actionDigest: String {
-        CanonicalJSON.sha256Hex(.object(["tool": .string(entry.name.description), "arguments": .object(arguments)]))
+        Self.actionDigest(tool: entry.name.description, arguments: arguments)
+    }
+
+    /// SHA-256 (hex) of the canonical JSON `{"arguments": …, "tool": "server.tool"}`.
+    public static func actionDigest(tool: String, arguments: [String: JSONValue]) -> String {
+        CanonicalJSON.sha256Hex(.object(["tool": .string(tool), "arguments": .object(arguments)]))
     }
 }
 

@@ -8,18 +8,36 @@ import WardenGrants
 /// from anything the agent says about them; each is normalised, and every one must be in the grant. The
 /// grant's nonce is consumed before the call goes upstream, so a crash after this point loses the send
 /// rather than allowing a second one. The content digest is the SHA-256 of the arguments' canonical JSON.
+///
+/// A call that presents no grant takes the grant attached to its exact action (tool + arguments digest), if an
+/// approval or an admin attached one; otherwise it may still be covered by an explicit auto-grant rule (trusted recipients):
+/// the gate then mints a grant for exactly this send (`minted-by = policy:<rule id>`, bound to the agent and
+/// the content digest, valid for a minute) and redeems it through the same path, so single use and the
+/// ledger trail are the same as for any other grant. A presented grant is never replaced by a rule: if it
+/// fails, the send fails.
 public struct SendGrantGate: ToolCallGate {
     /// Where an agent presents a grant on `tools/call`: `params._meta["warden/grant"]`.
     public static let metaKey = "warden/grant"
+    /// Lifetime of a grant minted by an auto-grant rule: it is redeemed at once, so a minute is ample.
+    static let autoGrantLifetimeSeconds: TimeInterval = 60
 
     let tenant: String
     let redeemer: GrantRedeemer
     let normalizer: RecipientNormalizer
+    let autoGrants: [AutoGrantRule]
+    let minter: GrantMinter?
+    let attached: (any AttachedGrantStore)?
 
-    public init(tenant: String, redeemer: GrantRedeemer, normalizer: RecipientNormalizer = RecipientNormalizer()) {
+    public init(
+        tenant: String, redeemer: GrantRedeemer, normalizer: RecipientNormalizer = RecipientNormalizer(),
+        attached: (any AttachedGrantStore)? = nil, autoGrants: [AutoGrantRule] = [], minter: GrantMinter? = nil
+    ) {
         self.tenant = tenant
         self.redeemer = redeemer
         self.normalizer = normalizer
+        self.attached = attached
+        self.autoGrants = minter == nil ? [] : autoGrants
+        self.minter = minter
     }
 
     public func check(_ call: ToolCallRequest) async -> Decision {
@@ -29,10 +47,39 @@ public struct SendGrantGate: ToolCallGate {
         case .failure(let refusal): return .deny(refusal)
         case .success(let built): facts = built
         }
-        let token = call.meta[Self.metaKey]?.stringValue
+        let now = Date()
+        var token = call.meta[Self.metaKey]?.stringValue
+        var reasons = ["grant.verified"]
+        if call.meta[Self.metaKey] == nil, let attached {
+            do {
+                if let found = try await attached.takeAttached(actionDigest: call.actionDigest, now: now) {
+                    token = found
+                    reasons = ["grant.attached", "grant.verified"]
+                }
+            } catch {
+                return .deny(
+                    Refusal(
+                        rule: "grant.store-unavailable", message: "the grant could not be redeemed; nothing was sent"))
+            }
+        }
+        if token == nil, call.meta[Self.metaKey] == nil, let minter,
+            let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants)
+        {
+            do {
+                token =
+                    try minter.mint(
+                        tenant: tenant, mintedBy: GrantOrigin(.policy, id: rule.id), agent: facts.agent,
+                        tool: facts.tool, recipients: facts.recipients, contentDigest: facts.contentDigest,
+                        notBefore: now, expiresAt: now.addingTimeInterval(Self.autoGrantLifetimeSeconds)
+                    ).token
+                reasons = ["grant.minted-by:policy:\(rule.id)", "grant.verified"]
+            } catch {
+                return .deny(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)': \(error)"))
+            }
+        }
         do {
-            _ = try await redeemer.redeem(token, for: facts, now: Date())
-            return .allow(reasons: ["grant.verified"])
+            _ = try await redeemer.redeem(token, for: facts, now: now)
+            return .allow(reasons: reasons)
         } catch let refusal as GrantRefusal {
             return .deny(Refusal(rule: refusal.code, message: refusal.description))
         } catch {
