@@ -59,6 +59,7 @@ let package = Package(
         .target(
             name: "WardenOAuth",
             dependencies: [
+                "WardenCore",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "WardenOAuthTests",
             dependencies: [
-                "WardenOAuth",
+                "WardenOAuth", "WardenCore",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 
 /// The claim checks of an access token whose signature is already verified. Pure: time is passed in.
 struct AccessTokenClaims {

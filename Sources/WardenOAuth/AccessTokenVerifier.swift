@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 
 /// Verifies bearer access tokens as an OAuth 2.1 resource server (MCP authorization, RFC 6750, RFC 9068).
 ///

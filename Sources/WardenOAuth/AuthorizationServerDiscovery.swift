@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 
 /// Finds the issuer's `jwks_uri` through its RFC 8414 / OpenID Connect Discovery metadata, in the order the MCP
 /// authorization spec (2025-11-25) gives, and checks that the metadata names the configured issuer exactly.

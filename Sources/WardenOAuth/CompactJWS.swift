@@ -1,3 +1,5 @@
+import WardenCore
+
 /// A JWS in compact serialization, split and decoded but not yet verified.
 ///
 /// Only the header is interpreted before the signature is checked; the payload is decoded to JSON only after.

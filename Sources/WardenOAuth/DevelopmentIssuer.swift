@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import WardenCore
 
 /// DEVELOPMENT ONLY. A token issuer inside the cell for the quick start, when no identity provider is configured.
 ///

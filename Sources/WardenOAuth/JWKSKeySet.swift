@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Logging
+import WardenCore
 
 /// One public key from the issuer's JWKS, ready to verify signatures of exactly one algorithm.
 struct VerificationKey: Sendable {

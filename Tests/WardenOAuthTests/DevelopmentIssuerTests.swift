@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenCore
 
 @testable import WardenOAuth
 
@@ -70,7 +71,7 @@ struct DevelopmentIssuerTests {
         let claims = try #require(Base64URL.decode(parts[1]).flatMap { JSONValue.parse($0) })
         #expect(header["typ"] == "at+jwt")
         #expect(header["kid"] == "dev-9")
-        #expect(claims["exp"] == .number(1_800_003_600))
+        #expect(claims["exp"] == .integer(1_800_003_600))
         let metadata = try #require(JSONValue.parse(issuer.metadataDocument(jwksURI: Self.issuer + "/jwks")))
         #expect(metadata["issuer"] == .string(Self.issuer))
         #expect(metadata["jwks_uri"] == .string(Self.issuer + "/jwks"))

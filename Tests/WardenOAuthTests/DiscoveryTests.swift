@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import WardenCore
 
 @testable import WardenOAuth
 
@@ -132,7 +133,7 @@ struct DiscoveryTests {
         let token = TokenForge.token(
             key: key,
             claims: [
-                "iss": .string(Harness.issuer), "aud": .string(Harness.resource), "sub": "a", "exp": .number(now + 60),
+                "iss": .string(Harness.issuer), "aud": .string(Harness.resource), "sub": "a", "exp": .double(now + 60),
             ])
         _ = try await verifier.verify(authorizationHeader: "Bearer " + token).get()
         _ = try await fetcher.fetchJWKS()

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Testing
+import WardenCore
 
 @testable import WardenOAuth
 

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Synchronization
+import WardenCore
 import _CryptoExtras
 
 @testable import WardenOAuth
@@ -160,7 +161,7 @@ struct Harness {
         let now = clock.now.timeIntervalSince1970
         var claims: [String: JSONValue] = [
             "iss": .string(Self.issuer), "aud": .string(Self.resource), "sub": "agent-7",
-            "exp": .number(now + 300), "iat": .number(now), "nbf": .number(now),
+            "exp": .double(now + 300), "iat": .double(now), "nbf": .double(now),
             "jti": "token-1", "client_id": "client-a", "roles": ["analyst"], "scope": "mcp.tools",
             "tid": "tenant-a",
         ]
