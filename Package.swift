@@ -90,12 +90,34 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // C2SP tlog-witness: the witness server (`warden witness`) and the cell's checkpoint submitter.
+        .target(
+            name: "WardenWitness",
+            dependencies: [
+                "WardenLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Traces of tool calls as OpenTelemetry spans, exported over OTLP/HTTP JSON.
+        .target(
+            name: "WardenTracing",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The cell: listener, ingress allowlist, authentication, MCP endpoint, catalog, gatekeeper.
         .target(
             name: "WardenGateway",
             dependencies: [
                 "WardenCore", "WardenPolicy", "WardenLedger", "WardenGrants", "WardenRedaction",
-                "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels",
+                "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels", "WardenWitness", "WardenTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -113,7 +135,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenGateway", "WardenCore", "WardenMCP", "WardenGrants", "WardenVault", "WardenLedger",
-                "WardenRedaction",
+                "WardenRedaction", "WardenWitness", "WardenTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,6 +190,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WardenWitnessTests",
+            dependencies: [
+                "WardenWitness", "WardenLedger",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WardenTracingTests",
+            dependencies: ["WardenTracing", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
         .testTarget(name: "WardenGatewayTests", dependencies: ["WardenGateway", "WardenCore"], swiftSettings: strict),

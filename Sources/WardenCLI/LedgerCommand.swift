@@ -44,9 +44,14 @@ struct VerifyLedger: AsyncParsableCommand {
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "A checkpoint file seen earlier: the ledger must be consistent with it (no rollback).")
     var trusted: String?
+    @Option(
+        name: .customLong("witness"),
+        help: "A witness verifier key: the checkpoint must carry a valid cosignature by it (repeatable).")
+    var witnesses: [String] = []
 
     func run() async throws {
         let (directory, verifier) = try await ledger.resolve()
+        let witnessKeys = try witnesses.map { try Ed25519CosignatureVerifier(verifierKey: $0) }
         var trustedCheckpoint: SignedCheckpoint?
         if let trusted {
             let text = try String(contentsOfFile: trusted, encoding: .utf8)
@@ -66,9 +71,17 @@ struct VerifyLedger: AsyncParsableCommand {
                     )
                 }
             }
+            var cosigned: [String] = []
+            for witness in witnessKeys {
+                guard (try? report.checkpoint.note.verifiedSignatures(by: [witness]))?.isEmpty == false else {
+                    throw LedgerCLIError("the checkpoint carries no valid cosignature by witness \(witness.name)")
+                }
+                cosigned.append(witness.name)
+            }
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
             print(
                 "ok: \(report.entries) entries, \(report.tiles) tiles, root \(report.checkpoint.checkpoint.rootHash.base64) (\(seconds) s)"
+                    + cosigned.map { "; cosigned by \($0)" }.joined()
             )
         } catch {
             print("FAILED: \(error)")
@@ -167,4 +180,10 @@ struct ProveConsistency: AsyncParsableCommand {
         for hash in proof.hashes { print(hash.base64) }
         print("verified")
     }
+}
+
+/// A verification failure the CLI itself finds (beyond `LedgerVerifier`'s).
+struct LedgerCLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -83,6 +83,36 @@ public struct Ed25519Cosigner: NoteSigner, CustomStringConvertible {
         try Ed25519Cosigner(name: name, privateKey: Curve25519.Signing.PrivateKey(), clock: clock)
     }
 
+    /// Parses `PRIVATE+KEY+<name>+<hex key id>+<base64(0x04 || 32-byte seed)>`; the key id must match the key.
+    ///
+    /// The type byte 0x04 (tlog-cosignature) keeps a witness key from being loaded as a log signing key and the
+    /// other way round.
+    public init(
+        signerKey: String,
+        clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+    ) throws(SignedNoteError) {
+        let fields = signerKey.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "PRIVATE", fields[1] == "KEY" else {
+            throw .malformedKey("cosigner key is not PRIVATE+KEY+name+keyid+key")
+        }
+        let parsed = try NoteKeyName.parseKeyFields(
+            name: fields[2], hash: fields[3], key: fields[4], type: NoteKeyName.cosignatureV1Type)
+        let privateKey: Curve25519.Signing.PrivateKey
+        do {
+            privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: parsed.key)
+        } catch {
+            throw .malformedKey("not an Ed25519 private key seed")
+        }
+        try self.init(name: parsed.name, privateKey: privateKey, clock: clock)
+        guard keyID == parsed.keyID else { throw .malformedKey("key id does not match the key") }
+    }
+
+    /// The secret cosigner key string. Store it only in the witness key file; never log it.
+    public var signerKey: String {
+        let blob = Data([NoteKeyName.cosignatureV1Type]) + privateKey.rawRepresentation
+        return "PRIVATE+KEY+\(name)+\(NoteKeyName.hex8(keyID))+\(blob.base64EncodedString())"
+    }
+
     /// The matching cosignature verifier.
     public var verifier: Ed25519CosignatureVerifier {
         guard let verifier = try? Ed25519CosignatureVerifier(name: name, publicKey: privateKey.publicKey) else {

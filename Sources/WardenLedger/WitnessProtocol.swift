@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A parsed tlog-witness `add-checkpoint` request body.
@@ -94,6 +95,15 @@ public enum WitnessProtocol {
             digits == "0" || !digits.hasPrefix("0")
         else { return nil }
         return UInt64(digits)
+    }
+
+    /// Lower-case hex SHA-256 of `bytes`. A witness names a log by the SHA-256 of its origin (state files and
+    /// Warden's read-only `GET /checkpoint/<hash>`), so any origin text maps to a fixed, path-safe name.
+    public static func sha256Hex(_ bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
     }
 
     private static func firstBlankLine(_ bytes: [UInt8]) -> Int? {

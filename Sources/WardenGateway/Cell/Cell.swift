@@ -4,17 +4,37 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import WardenCore
+import WardenTracing
 
 /// Periodic work a cell does beside serving: it runs once at start, then every `interval`, until the cell stops.
 public struct CellBackgroundWork: Sendable {
     public var name: String
     public var interval: Duration
     public var work: @Sendable () async -> Void
+    /// Called once when the cell stops (release connections, flush).
+    public var stop: @Sendable () async -> Void
 
-    public init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
+    public init(
+        name: String, interval: Duration, work: @escaping @Sendable () async -> Void,
+        stop: @escaping @Sendable () async -> Void = {}
+    ) {
         self.name = name
         self.interval = interval
         self.work = work
+        self.stop = stop
+    }
+}
+
+/// One value on `/metrics` that a control reports about itself (no labels, so no PII).
+public struct MetricGauge: Sendable {
+    public var name: String
+    public var help: String
+    public var value: Double
+
+    public init(name: String, help: String, value: Double) {
+        self.name = name
+        self.help = help
+        self.value = value
     }
 }
 
@@ -34,6 +54,10 @@ public struct Cell: Sendable {
     public let protectedResourceMetadata: JSONValue
     /// Periodic work beside serving (nonce pruning, witness submission), started with the listeners.
     public let backgroundWork: [CellBackgroundWork]
+    /// Gauges controls report on `/metrics` (witness state, ...).
+    public let gaugeSources: [@Sendable () async -> [MetricGauge]]
+    /// Traces of tool calls (OpenTelemetry), when configured.
+    public let tracer: Tracer?
     public let logger: Logger
 
     public init(
@@ -44,6 +68,8 @@ public struct Cell: Sendable {
         gates: [any ToolCallGate],
         protectedResourceMetadata: JSONValue,
         backgroundWork: [CellBackgroundWork] = [],
+        gaugeSources: [@Sendable () async -> [MetricGauge]] = [],
+        tracer: Tracer? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -53,6 +79,8 @@ public struct Cell: Sendable {
         self.gates = gates
         self.protectedResourceMetadata = protectedResourceMetadata
         self.backgroundWork = backgroundWork
+        self.gaugeSources = gaugeSources
+        self.tracer = tracer
         self.logger = logger
     }
 
@@ -91,10 +119,12 @@ public struct Cell: Sendable {
             try await serve(registry: registry, classifications: classifications, onListening: onListening)
         } catch {
             // Upstream clients and the ledger must be closed on every path, or their resources leak.
+            for item in backgroundWork { await item.stop() }
             await registry.shutdownAll()
             try? await audit.close()
             throw error
         }
+        for item in backgroundWork { await item.stop() }
         await registry.shutdownAll()
         try await audit.close()
     }
@@ -169,7 +199,8 @@ public struct Cell: Sendable {
             audit: audit,
             logger: logger,
             upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds),
-            metrics: metrics
+            metrics: metrics,
+            tracer: tracer
         )
         let sessions = MCPSessionStore(
             idleSeconds: configuration.mcp.sessionIdleSeconds,
@@ -228,6 +259,7 @@ public struct Cell: Sendable {
             let adminRouter = Router()
             adminRouter.get("/healthz") { _, _ in "ok\n" }
             let auditSink = audit
+            let gaugeSources = self.gaugeSources
             adminRouter.get("/metrics") { _, _ in
                 var gauges: [(name: String, help: String, value: Double)] = [
                     ("warden_sessions_open", "Open MCP sessions.", Double(await sessions.count))
@@ -235,6 +267,9 @@ public struct Cell: Sendable {
                 if let ledger = auditSink as? LedgerAuditSink {
                     gauges.append(
                         ("warden_ledger_entries", "Entries in the cell's ledger.", Double(await ledger.writer.size)))
+                }
+                for source in gaugeSources {
+                    gauges.append(contentsOf: await source().map { ($0.name, $0.help, $0.value) })
                 }
                 return Response(
                     status: .ok,

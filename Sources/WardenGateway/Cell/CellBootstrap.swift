@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import WardenCore
 import WardenGrants
+import WardenLedger
 import WardenMCP
 import WardenOAuth
+import WardenTracing
 
 /// Builds a runnable cell from its configuration: the one place each control is constructed.
 public enum CellBootstrap {
@@ -125,11 +127,42 @@ extension CellBootstrap {
         if let audit {
             sink = audit
         } else {
-            sink = try await LedgerAuditSink.open(
-                dataDirectory: configuration.dataDirectory,
-                tenant: configuration.tenant,
-                keys: keys
-            )
+            let pinned = try LedgerWitnessing.pinnedCheckpoint(
+                dataDirectory: configuration.dataDirectory, settings: configuration.witnesses)
+            do {
+                sink = try await LedgerAuditSink.open(
+                    dataDirectory: configuration.dataDirectory,
+                    tenant: configuration.tenant,
+                    keys: keys,
+                    knownCheckpoint: pinned
+                )
+            } catch let error as LedgerStorageError {
+                guard let pinned else { throw error }
+                throw CellStartupError(
+                    "the ledger does not contain the checkpoint of size \(pinned.checkpoint.size) a witness cosigned "
+                        + "(rolled back or replaced?): \(error)")
+            }
+        }
+        var backgroundWork: [CellBackgroundWork] = []
+        var gaugeSources: [@Sendable () async -> [MetricGauge]] = []
+        if !configuration.witnesses.isEmpty, let ledger = sink as? LedgerAuditSink {
+            let witnessing = try LedgerWitnessing(
+                settings: configuration.witnesses, dataDirectory: configuration.dataDirectory, writer: ledger.writer,
+                audit: sink, logger: logger)
+            backgroundWork.append(witnessing.backgroundWork)
+            gaugeSources.append { await witnessing.gauges() }
+        }
+        var tracer: Tracer?
+        if let tracing = configuration.tracing {
+            var headers: [(name: String, value: String)] = []
+            for (name, template) in tracing.headers.sorted(by: { $0.key < $1.key }) {
+                headers.append((name: name, value: try await template.resolve(with: secrets)))
+            }
+            let tracing = try ToolCallTracing(
+                settings: tracing, headers: headers, tenant: configuration.tenant, logger: logger)
+            tracer = tracing.tracer
+            backgroundWork.append(tracing.start())
+            gaugeSources.append { tracing.gauges() }
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
         let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
@@ -152,12 +185,14 @@ extension CellBootstrap {
                 Cell.holdSpend,
             ],
             protectedResourceMetadata: metadataJSON,
-            backgroundWork: [
+            backgroundWork: backgroundWork + [
                 // Used nonces of expired grants are forgotten with an hour's margin (see NonceStore.prune).
                 CellBackgroundWork(name: "grant-nonce-pruning", interval: .seconds(600)) {
                     _ = try? await grantDatabase.prune(before: Date().addingTimeInterval(-3600))
                 }
             ],
+            gaugeSources: gaugeSources,
+            tracer: tracer,
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)
@@ -185,5 +220,14 @@ public enum DevelopmentIssuerStore {
                 atPath: path, contents: Data(fresh.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown) }
         return fresh
+    }
+}
+
+/// Why a cell refused to start, in words an operator can act on.
+public struct CellStartupError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }

@@ -24,7 +24,11 @@ public struct LedgerAuditSink: AuditSink {
         )
     }
 
-    public static func open(dataDirectory: String, tenant: String, keys: CellKeys) async throws -> LedgerAuditSink {
+    /// Opens the ledger. `knownCheckpoint` (the newest checkpoint a witness cosigned) must be contained in the
+    /// log, so a ledger rolled back below what a witness saw refuses to open.
+    public static func open(
+        dataDirectory: String, tenant: String, keys: CellKeys, knownCheckpoint: SignedCheckpoint? = nil
+    ) async throws -> LedgerAuditSink {
         let signer = try signer(keys: keys, tenant: tenant)
         let previous = try keys.keyring.verificationKeys(.ledgerSigning).filter {
             $0.keyID != keys.keyring.activeKey(.ledgerSigning).keyID
@@ -35,7 +39,7 @@ public struct LedgerAuditSink: AuditSink {
             directory: directory(dataDirectory: dataDirectory),
             origin: origin(tenant: tenant),
             signer: signer,
-            options: LedgerWriter.Options(previousKeys: previous)
+            options: LedgerWriter.Options(previousKeys: previous, knownCheckpoint: knownCheckpoint)
         )
         return LedgerAuditSink(writer: writer, tenant: tenant, redactor: Redactor())
     }

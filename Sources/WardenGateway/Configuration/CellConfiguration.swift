@@ -22,6 +22,10 @@ public struct CellConfiguration: Sendable {
     public var policyFile: String? = nil
     /// Warden's own outbound channels, offered as the built-in upstream `warden`.
     public var channels = ChannelSettings()
+    /// Witnesses the cell submits its ledger checkpoints to (C2SP tlog-witness).
+    public var witnesses: [WitnessSettings] = []
+    /// Where the cell exports tool-call traces (OTLP/HTTP JSON); nil: no tracing.
+    public var tracing: TracingSettings? = nil
     /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.
     public var autoGrants: [AutoGrantRule] = []
     /// Path of the file this was loaded from, for messages.
@@ -169,6 +173,27 @@ public enum SMTPSecurity: String, Sendable {
     case implicitTLS = "implicit-tls"
     /// No TLS: only to a test server on a loopback address.
     case plaintextLoopback = "plaintext-loopback"
+}
+
+/// One witness of the cell's ledger: where it serves `add-checkpoint` and the key its cosignatures verify with.
+public struct WitnessSettings: Sendable {
+    /// Base URL; the cell posts to `<url>/add-checkpoint`.
+    public var url: String
+    /// The witness's verifier key (`name+keyid+base64`, cosignature type).
+    public var verifierKey: String
+    /// Allows `http` to a non-loopback host (default: https, or http only on loopback).
+    public var allowInsecureHTTP: Bool
+}
+
+/// OpenTelemetry trace export (OTLP over HTTP with the JSON encoding).
+public struct TracingSettings: Sendable {
+    /// The collector's base URL; spans go to `<endpoint>/v1/traces`.
+    public var endpoint: String
+    /// Extra request headers (e.g. an API key as `${secret://name}`), resolved at run time.
+    public var headers: [String: SecretTemplate]
+    /// `service.name` of the exported resource.
+    public var serviceName: String
+    public var allowInsecureHTTP: Bool
 }
 
 /// What an argument of a send tool addresses: checked against the send grant after normalisation.

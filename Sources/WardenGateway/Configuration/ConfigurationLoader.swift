@@ -1,6 +1,7 @@
 import Foundation
 import WardenCore
 import WardenGrants
+import WardenLedger
 
 /// Loads and validates a cell's YAML configuration. Unknown keys, wrong types, out-of-range values and
 /// literal secrets are errors naming the file, line and key; nothing is defaulted silently except what the
@@ -171,6 +172,34 @@ public enum ConfigurationLoader {
             throw root.error("the upstream name 'warden' is reserved for Warden's own channels")
         }
         let grantsReader = top.optional("grants")
+        var witnesses: [WitnessSettings] = []
+        if let ledgerReader = top.optional("ledger") {
+            var m = try ledgerReader.mapping()
+            if let witnessesReader = m.optional("witnesses") {
+                for element in try witnessesReader.sequence() {
+                    witnesses.append(try witness(element))
+                }
+            }
+            try m.finish()
+        }
+        var tracing: TracingSettings?
+        if let observabilityReader = top.optional("observability") {
+            var m = try observabilityReader.mapping()
+            if let tracingReader = m.optional("tracing") {
+                var t = try tracingReader.mapping()
+                let endpointReader = try t.required("endpoint")
+                let endpoint = try endpointReader.nonEmptyString()
+                try requireURL(endpoint, reader: endpointReader)
+                tracing = TracingSettings(
+                    endpoint: endpoint,
+                    headers: try templates(t.optional("headers")),
+                    serviceName: try t.optional("service_name")?.nonEmptyString() ?? "warden",
+                    allowInsecureHTTP: try t.optional("allow_insecure_http")?.bool() ?? false
+                )
+                try t.finish()
+            }
+            try m.finish()
+        }
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -188,6 +217,8 @@ public enum ConfigurationLoader {
         )
         configuration.policyFile = policyFile
         configuration.channels = channels
+        configuration.witnesses = witnesses
+        configuration.tracing = tracing
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]
@@ -216,6 +247,24 @@ public enum ConfigurationLoader {
             )
         }
         return configuration
+    }
+
+    static func witness(_ reader: YAMLReader) throws(ConfigurationError) -> WitnessSettings {
+        var m = try reader.mapping()
+        let urlReader = try m.required("url")
+        let url = try urlReader.nonEmptyString()
+        try requireURL(url, reader: urlReader)
+        let keyReader = try m.required("key")
+        let key = try keyReader.nonEmptyString()
+        do {
+            _ = try Ed25519CosignatureVerifier(verifierKey: key)
+        } catch {
+            throw keyReader.error("not a witness verifier key (name+keyid+base64): \(error)")
+        }
+        let settings = WitnessSettings(
+            url: url, verifierKey: key, allowInsecureHTTP: try m.optional("allow_insecure_http")?.bool() ?? false)
+        try m.finish()
+        return settings
     }
 
     static func resolvePath(_ path: String, base: String) -> String {

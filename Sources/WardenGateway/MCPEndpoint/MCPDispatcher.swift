@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WardenCore
 import WardenMCP
+import WardenTracing
 
 /// Answers MCP requests inside an established session: `ping`, `tools/list`, `tools/call`.
 ///
@@ -14,6 +15,8 @@ public struct MCPDispatcher: Sendable {
     public let logger: Logger
     public let upstreamTimeout: Duration
     public let metrics: GatewayMetrics
+    /// Traces each `tools/call` when tracing is configured.
+    public let tracer: Tracer?
 
     public init(
         gatekeeper: GatekeeperHolder,
@@ -21,9 +24,11 @@ public struct MCPDispatcher: Sendable {
         audit: any AuditSink,
         logger: Logger,
         upstreamTimeout: Duration,
-        metrics: GatewayMetrics = GatewayMetrics()
+        metrics: GatewayMetrics = GatewayMetrics(),
+        tracer: Tracer? = nil
     ) {
         self.metrics = metrics
+        self.tracer = tracer
         self.gatekeeper = gatekeeper
         self.registry = registry
         self.audit = audit
@@ -39,10 +44,15 @@ public struct MCPDispatcher: Sendable {
             return await listTools(request, principal: principal)
         case MCPMethod.toolsCall:
             let started = ContinuousClock.now
-            let response = await callTool(request, principal: principal, session: session)
+            var span = tracer?.startSpan("tools/call", kind: .server)
+            let response = await callTool(request, principal: principal, session: session, span: &span)
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            metrics.toolCall(outcome: Self.outcome(of: response), seconds: seconds)
+            let outcome = Self.outcome(of: response)
+            metrics.toolCall(outcome: outcome, seconds: seconds)
+            span?.setAttribute("warden.outcome", .string(outcome))
+            span?.setStatus(outcome == "error" ? .error(message: outcome) : .ok)
+            span?.end()
             return response
         case MCPMethod.initialize:
             return failure(request, .invalidRequest, "the session is already initialised")
@@ -80,7 +90,9 @@ public struct MCPDispatcher: Sendable {
         return success(request, .object(["tools": .array(visible.map(\.advertisedDefinition))]))
     }
 
-    func callTool(_ request: JSONRPCRequest, principal: Principal, session: MCPSession) async -> JSONRPCResponse {
+    func callTool(
+        _ request: JSONRPCRequest, principal: Principal, session: MCPSession, span: inout ActiveSpan?
+    ) async -> JSONRPCResponse {
         guard case .object(let params)? = request.params, case .string(let name)? = params["name"] else {
             return failure(request, .invalidParams, "tools/call needs params.name (a string)")
         }
@@ -109,8 +121,12 @@ public struct MCPDispatcher: Sendable {
             "arguments_sha256": .string(argumentsDigest),
             "policy": .string(keeper.policy.identity),
         ]
+        span?.setAttribute("warden.tool", .string(verdict.entry?.name.description ?? "unknown"))
+        if let effect = verdict.entry?.effect { span?.setAttribute("warden.effect", .string(effect.rawValue)) }
         switch verdict.decision {
         case .deny(let refusal):
+            span?.setAttribute("warden.decision", "deny")
+            span?.setAttribute("warden.rule", .string(refusal.rule))
             metrics.decision(outcome: "deny", rule: refusal.rule)
             facts["decision"] = "deny"
             facts["rule"] = .string(refusal.rule)
@@ -122,6 +138,7 @@ public struct MCPDispatcher: Sendable {
             return refusalResponse(
                 request, refusal: refusal, entry: verdict.entry, principal: principal, keeper: keeper)
         case .allow(let reasons):
+            span?.setAttribute("warden.decision", "allow")
             metrics.decision(outcome: "allow", rule: "allowed")
             facts["decision"] = "allow"
             facts["reasons"] = .array(reasons.map { .string($0) })
@@ -133,11 +150,14 @@ public struct MCPDispatcher: Sendable {
         }
         let result: JSONValue
         let callArguments = arguments
+        var upstreamSpan = tracer?.startSpan("upstream \(entry.name.server)", kind: .client, parent: span?.context)
+        defer { upstreamSpan?.end() }
         do {
             result = try await withTimeout(upstreamTimeout) {
                 try await registry.call(entry, arguments: callArguments)
             }
         } catch {
+            upstreamSpan?.setStatus(.error(message: "upstream-error"))
             logger.warning("upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(error)"])
             facts["outcome"] = "upstream-error"
             _ = await recordOrFail(AuditEvent(kind: "tool.executed", facts: facts))

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import WardenLedger
+import WardenWitness
+
+@Suite("tlog-witness submitter: background loop, several witnesses, witnessed checkpoints guard the ledger")
+struct WitnessSubmitterLoopTests {
+    @Test("the background loop submits each new checkpoint and reports it to the observer")
+    func loopSubmitsGrowth() async throws {
+        let ledger = try TemporaryDirectory()
+        let state = try TemporaryDirectory()
+        let cell = try TemporaryDirectory()
+        defer { TemporaryDirectory.remove([ledger, state, cell]) }
+        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
+        let witness = try await RunningWitness.start(
+            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
+        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        try await Fixture.append(0..<5, to: writer)
+        let (outcomes, continuation) = AsyncStream<WitnessOutcome>.makeStream()
+        let submitter = try WitnessSubmitter(
+            source: writer, witnesses: [try witness.endpoint()], stateDirectory: cell.path,
+            onOutcome: { continuation.yield($0) })
+        let loop = Task { await submitter.run(interval: .milliseconds(20)) }
+        var iterator = outcomes.makeAsyncIterator()
+        #expect(await iterator.next() == WitnessOutcome(witness: cosigner.name, checkpointSize: 5, kind: .cosigned))
+        try await Fixture.append(5..<12, to: writer)
+        #expect(await iterator.next() == WitnessOutcome(witness: cosigner.name, checkpointSize: 12, kind: .cosigned))
+        loop.cancel()
+        await loop.value
+        continuation.finish()
+        // Nothing was submitted twice: the loop only submits a checkpoint it has not submitted yet.
+        #expect(await iterator.next() == nil)
+        try await submitter.shutdown()
+        try await writer.close()
+        await witness.stop()
+    }
+
+    @Test("with two witnesses the ledger checkpoint carries both cosignatures")
+    func twoWitnesses() async throws {
+        let ledger = try TemporaryDirectory()
+        let states = [try TemporaryDirectory(), try TemporaryDirectory()]
+        let cell = try TemporaryDirectory()
+        defer { TemporaryDirectory.remove([ledger, cell] + states) }
+        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+        let cosigners = [
+            try Ed25519Cosigner.generate(name: "witness.example/w1"),
+            try Ed25519Cosigner.generate(name: "witness.example/w2"),
+        ]
+        var witnesses: [RunningWitness] = []
+        for (state, cosigner) in zip(states, cosigners) {
+            witnesses.append(
+                try await RunningWitness.start(stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier]))
+        }
+        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        try await Fixture.append(0..<9, to: writer)
+        let submitter = try WitnessSubmitter(
+            source: writer, witnesses: try witnesses.map { try $0.endpoint() }, stateDirectory: cell.path)
+        let outcomes = await submitter.submitLatest()
+        #expect(outcomes.map(\.witness) == ["witness.example/w1", "witness.example/w2"])
+        #expect(outcomes.map(\.kind) == [.cosigned, .cosigned])
+        let onDisk = try writer.log.checkpoint(verifiers: [signer.verifier], origin: Fixture.origin)
+        #expect(try onDisk.note.verifiedSignatures(by: cosigners.map(\.verifier)).count == 2)
+        try await submitter.shutdown()
+        try await writer.close()
+        for witness in witnesses { await witness.stop() }
+    }
+
+    @Test("a retry after one witness failed does not ask the witness that already cosigned, so no key signs twice")
+    func retryDoesNotDuplicateCosignatures() async throws {
+        let ledger = try TemporaryDirectory()
+        let state = try TemporaryDirectory()
+        let cell = try TemporaryDirectory()
+        defer { TemporaryDirectory.remove([ledger, state, cell]) }
+        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
+        let witness = try await RunningWitness.start(
+            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
+        let down = try WitnessEndpoint(
+            url: URL(string: "http://127.0.0.1:1")!,
+            verifier: try Ed25519Cosigner.generate(name: "witness.example/down").verifier)
+        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        try await Fixture.append(0..<6, to: writer)
+        let submitter = try WitnessSubmitter(
+            source: writer, witnesses: [try witness.endpoint(), down], stateDirectory: cell.path,
+            timeout: .seconds(1))
+        let first = await submitter.submitLatest()
+        #expect(first.map(\.witness) == ["witness.example/w1", "witness.example/down"])
+        #expect(first.first?.kind == .cosigned)
+        let second = await submitter.submitLatest()
+        #expect(second.map(\.witness) == ["witness.example/down"])
+        let onDisk = try writer.log.checkpoint(verifiers: [signer.verifier], origin: Fixture.origin)
+        #expect(try onDisk.note.verifiedSignatures(by: [cosigner.verifier]).count == 1)
+        #expect(onDisk.note.signatures.count == 2)
+        try await submitter.shutdown()
+        try await writer.close()
+        await witness.stop()
+    }
+
+    @Test("a witnessed checkpoint given to the ledger as known makes a rolled-back ledger directory refuse to open")
+    func witnessedCheckpointGuardsReopen() async throws {
+        let ledger = try TemporaryDirectory()
+        let state = try TemporaryDirectory()
+        let cell = try TemporaryDirectory()
+        defer { TemporaryDirectory.remove([ledger, state, cell]) }
+        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
+        let witness = try await RunningWitness.start(
+            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
+        var writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        try await Fixture.append(0..<8, to: writer)
+        try await writer.close()
+        let snapshot = try ledger.copy()
+        defer { snapshot.remove() }
+        writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        try await Fixture.append(8..<20, to: writer)
+        let endpoint = try witness.endpoint()
+        let submitter = try WitnessSubmitter(source: writer, witnesses: [endpoint], stateDirectory: cell.path)
+        #expect(await submitter.submitLatest().map(\.kind) == [.cosigned])
+        try await submitter.shutdown()
+        try await writer.close()
+
+        let known = try #require(
+            try WitnessSubmitter.witnessedCheckpoints(stateDirectory: cell.path, witnesses: [endpoint]).first)
+        #expect(known.checkpoint.size == 20)
+        await #expect(throws: LedgerStorageError.checkpointAheadOfLog(checkpointSize: 20, logSize: 8)) {
+            _ = try await LedgerWriter.open(
+                directory: snapshot.path, origin: Fixture.origin, signer: signer,
+                options: LedgerWriter.Options(knownCheckpoint: known))
+        }
+        // The genuine directory opens with the same known checkpoint.
+        let reopened = try await LedgerWriter.open(
+            directory: ledger.path, origin: Fixture.origin, signer: signer,
+            options: LedgerWriter.Options(knownCheckpoint: known))
+        try await reopened.close()
+        await witness.stop()
+    }
+
+    @Test("a corrupt record of a witnessed checkpoint is refused with an error naming the file")
+    func corruptSubmitterRecord() async throws {
+        let ledger = try TemporaryDirectory()
+        let cell = try TemporaryDirectory()
+        defer { TemporaryDirectory.remove([ledger, cell]) }
+        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
+        let verifier = try Ed25519Cosigner.generate(name: "witness.example/w1").verifier
+        let endpoint = try WitnessEndpoint(url: URL(string: "http://127.0.0.1:1")!, verifier: verifier)
+        // A checkpoint signed by the log but not cosigned by this witness is not a witnessed checkpoint.
+        let unwitnessed = try #require(await writer.latestCheckpoint())
+        let path = cell.path + "/" + String(format: "%08x", verifier.keyID) + ".checkpoint"
+        try unwitnessed.serialized.write(to: URL(fileURLWithPath: path))
+        #expect(throws: WitnessError.corruptState(path: path, reason: SignedNoteError.noTrustedSignature.description)) {
+            _ = try WitnessSubmitter(source: writer, witnesses: [endpoint], stateDirectory: cell.path)
+        }
+        #expect(throws: WitnessError.self) {
+            _ = try WitnessSubmitter.witnessedCheckpoints(stateDirectory: cell.path, witnesses: [endpoint])
+        }
+        try await writer.close()
+    }
+}
