@@ -206,7 +206,9 @@ let package = Package(
             dependencies: ["WardenTracing", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
-        .testTarget(name: "WardenGatewayTests", dependencies: ["WardenGateway", "WardenCore"], swiftSettings: strict),
+        .testTarget(
+            name: "WardenGatewayTests", dependencies: ["WardenGateway", "WardenCore", "WardenWitness"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import time
 
+import httpx
+
 from conftest import SECRET_ENV, warden, warden_bin
 from mcp_client import mcp_session, run
 
@@ -96,3 +98,25 @@ def test_auditors_read_the_ledger_as_tlog_tiles_on_the_admin_listener(cell, idp,
     assert httpx.get(f"{admin}/checkpoint", headers={"Authorization": f"Bearer {tokens['analyst']}"}, timeout=10).status_code == 403
     for path in ("../master.key", "%2e%2e/master.key", "ledger.wal", "tile/../../master.key"):
         assert httpx.get(f"{admin}/{path}", headers={"Authorization": f"Bearer {auditor}"}, timeout=10).status_code in (400, 404)
+
+
+def test_start_and_refused_authentications_are_recorded(cell, tokens):
+    recorded = entries(cell)
+    started = [e for e in recorded if e["kind"] == "cell.started"]
+    assert started, "the cell's start is not in the ledger"
+    facts = started[-1]
+    assert len(facts["configuration_sha256"]) == 64
+    assert set(facts["active_key_ids"]) >= {"grants", "ledger-signing"}
+    assert "billing" in facts["upstreams"]
+    # Refused authentications are tallied per rule, one entry per interval, never with the token.
+    bogus = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJl"  # pragma: allowlist secret
+    for _ in range(3):
+        httpx.post(cell.mcp_url, headers={"Authorization": f"Bearer {bogus}"}, json={}, timeout=5)
+    deadline = time.time() + 15
+    tallies = []
+    while time.time() < deadline and not tallies:
+        time.sleep(1)
+        tallies = [e for e in entries(cell) if e["kind"] == "auth.refused"]
+    assert tallies, "refused authentications were not recorded"
+    assert sum(sum(e["counts"].values()) for e in tallies) >= 3
+    assert all("c2lnbmF0dXJl" not in json.dumps(e) for e in tallies)

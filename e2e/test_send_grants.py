@@ -242,7 +242,10 @@ def test_bad_rules_stop_the_configuration(trusted_cell, tmp_path):
 
 def test_attached_grant_lets_that_exact_call_through_once(cell, tokens):
     args = MESSAGE | {"to": "bob@example.com", "subject": "Attached"}
-    out = mint(cell, "--to", "bob@example.com", "--arguments", json.dumps(args), "--approval", "apr-17", "--attach")
+    out = mint(
+        cell, "--to", "bob@example.com", "--arguments", json.dumps(args), "--approval", "apr-17", "--attach",
+        "--agent", "mailer-agent",
+    )
     assert out.startswith("attached a grant (approval:apr-17)"), out
     assert not out.startswith("wg1."), "an attached grant must not be printed for the agent"
     # other arguments: not the approved action, nothing attached to it
@@ -254,8 +257,20 @@ def test_attached_grant_lets_that_exact_call_through_once(cell, tokens):
     time.sleep(1.5)
     allowed = [d for d in decisions(cell) if d.get("tool") == "billing.send_email" and d.get("decision") == "allow"]
     assert "grant.attached" in allowed[-1]["reasons"], allowed[-1]
+    assert "grant.minted-by:approval:apr-17" in allowed[-1]["reasons"], allowed[-1]
 
 
-def test_attach_needs_the_exact_arguments(cell):
+def test_attach_needs_the_exact_arguments_and_the_agent(cell):
     out = cell.cli("grant", "mint", "--tool", "billing.send_email", "--to", "bob@example.com", "--attach", check=False)
     assert out.returncode != 0 and "--attach needs --arguments" in out.stderr
+    out = cell.cli(
+        "grant", "mint", "--tool", "billing.send_email", "--to", "bob@example.com", "--attach",
+        "--arguments", json.dumps(MESSAGE), check=False,
+    )
+    assert out.returncode != 0 and "--attach needs --agent" in out.stderr
+
+
+def test_an_attachment_for_another_agent_is_not_used(cell, tokens):
+    args = MESSAGE | {"to": "bob@example.com", "subject": "For someone else"}
+    mint(cell, "--to", "bob@example.com", "--arguments", json.dumps(args), "--attach", "--agent", "another-agent")
+    send_refused(cell, tokens, args, None, "grant.missing")

@@ -85,7 +85,7 @@ def test_witness_cosigns_and_a_rollback_is_detected(idp, http_upstream, tmp_path
         wait_for(lambda: cosigned_size(cell, "witness.test/w1") > first, what="a larger cosigned checkpoint")
         # the witness shows the newest checkpoint it cosigned for this log
         witnessed = tmp_path / "witnessed.checkpoint"
-        witnessed.write_text(warden("witness", "show", "--state", str(state), "--key", str(tmp_path / "witness.key"), "--origin", ORIGIN).stdout)
+        witnessed.write_text(warden("witness", "show", "--state", str(state), "--vkey", vkey, "--origin", ORIGIN).stdout)
         assert witnessed.read_text().startswith(ORIGIN + "\n")
         # a submission ledger entry was recorded for the cosignature
         entries = cell.cli("ledger", "entries", "--count", "100000").stdout

@@ -65,6 +65,9 @@ struct MintGrant: AsyncParsableCommand {
         if attach && callArguments == nil {
             throw ValidationError("--attach needs --arguments: a grant attaches to one exact call")
         }
+        if attach && agent == nil {
+            throw ValidationError("--attach needs --agent: a grant attaches to one agent's call")
+        }
         if approval != nil && callArguments == nil {
             throw ValidationError("--approval needs --arguments: an approval is of one exact call")
         }
@@ -82,7 +85,8 @@ struct MintGrant: AsyncParsableCommand {
         if attach, let callArguments {
             let store = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
             let action = ToolCallRequest.actionDigest(tool: tool, arguments: callArguments)
-            try await store.attach(token: minted.token, actionDigest: action, expiresAt: minted.claims.expiresAt)
+            try await store.attach(
+                token: minted.token, actionDigest: action, agent: agent ?? "", expiresAt: minted.claims.expiresAt)
             print("attached a grant (\(minted.claims.mintedBy)) to action \(action)")
         } else {
             print(minted.token)

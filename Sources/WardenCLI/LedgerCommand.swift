@@ -46,7 +46,11 @@ struct VerifyLedger: AsyncParsableCommand {
     var trusted: String?
     @Option(
         name: .customLong("witness"),
-        help: "A witness verifier key: the checkpoint must carry a valid cosignature by it (repeatable).")
+        help: """
+            A witness verifier key: the checkpoint must carry a valid cosignature by it (repeatable). This proves \
+            the witness saw this checkpoint, not that it is the newest: against rollback, pass the witness's \
+            newest checkpoint (`warden witness show`) as --trusted.
+            """)
     var witnesses: [String] = []
 
     func run() async throws {
@@ -73,10 +77,13 @@ struct VerifyLedger: AsyncParsableCommand {
             }
             var cosigned: [String] = []
             for witness in witnessKeys {
-                guard (try? report.checkpoint.note.verifiedSignatures(by: [witness]))?.isEmpty == false else {
+                guard let signature = (try? report.checkpoint.note.verifiedSignatures(by: [witness]))?.first,
+                    let time = Ed25519CosignatureVerifier.timestamp(of: signature.signature)
+                else {
                     throw LedgerCLIError("the checkpoint carries no valid cosignature by witness \(witness.name)")
                 }
-                cosigned.append(witness.name)
+                let when = Date(timeIntervalSince1970: TimeInterval(time)).formatted(.iso8601)
+                cosigned.append("\(witness.name) at \(when)")
             }
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
             print(

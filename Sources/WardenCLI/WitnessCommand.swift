@@ -76,11 +76,11 @@ struct WitnessShow: AsyncParsableCommand {
         abstract: "Print the newest checkpoint this witness cosigned for a log (for `ledger verify --trusted`)."
     )
     @Option(help: "Directory of the witness state.") var state: String
-    @Option(help: "The witness's private key file (its cosignature must verify).") var key: String
+    @Option(help: "The witness's verifier key (its cosignature must verify).") var vkey: String
     @Option(help: "The log's origin, e.g. warden.cell/acme.") var origin: String
 
     func run() async throws {
-        let verifier = try WitnessKeyFile.readCosigner(path: key).verifier
+        let verifier = try Ed25519CosignatureVerifier(verifierKey: vkey)
         let path = state + "/" + WitnessStateStore.fileName(origin: origin)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("this witness has cosigned nothing for \(origin)")

@@ -1,12 +1,15 @@
 import Foundation
 
-/// Grants attached to one exact action — the digest of tool and arguments — by whoever minted them (an approval
-/// of that action, or an admin), so the agent's repeated call needs no grant in `_meta` and the agent never
-/// handles the token. The send path takes the grant out and redeems it like a presented one.
+/// Grants attached to one exact action — the digest of tool and arguments — of one agent, by whoever minted
+/// them (an approval of that action, or an admin), so the agent's repeated call needs no grant in `_meta` and
+/// the agent never handles the token. The send path takes the grant out and redeems it like a presented one.
+///
+/// The agent is part of the key: another principal repeating the same arguments finds nothing (it can neither
+/// use nor burn the approval).
 public protocol AttachedGrantStore: Sendable {
-    /// Attaches `token` to the action with digest `actionDigest` until `expiresAt`.
-    func attach(token: String, actionDigest: String, expiresAt: Date) async throws
-    /// Removes and returns the oldest unexpired grant attached to the action, if any. A taken grant is gone even
-    /// if redeeming it then fails, so one attachment authorises at most one attempt.
-    func takeAttached(actionDigest: String, now: Date) async throws -> String?
+    /// Attaches `token` to `agent`'s action with digest `actionDigest` until `expiresAt`.
+    func attach(token: String, actionDigest: String, agent: String, expiresAt: Date) async throws
+    /// Removes and returns the oldest unexpired grant attached to `agent`'s action, if any. A taken grant is gone
+    /// even if redeeming it then fails, so one attachment authorises at most one attempt.
+    func takeAttached(actionDigest: String, agent: String, now: Date) async throws -> String?
 }

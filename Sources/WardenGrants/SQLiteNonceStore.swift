@@ -42,26 +42,39 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
                     CREATE INDEX attached_grant_action ON attached_grant (action_digest, id);
                     """)
         }
+        // Attachments belong to one agent; rows from before this column (agent '') never match anyone.
+        migrator.registerMigration("v3-attached-grant-agent") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE attached_grant ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+                    DROP INDEX attached_grant_action;
+                    CREATE INDEX attached_grant_action ON attached_grant (action_digest, agent, id);
+                    """)
+        }
         try migrator.migrate(database)
     }
 
-    public func attach(token: String, actionDigest: String, expiresAt: Date) async throws {
+    public func attach(token: String, actionDigest: String, agent: String, expiresAt: Date) async throws {
         let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO attached_grant (action_digest, token, expires_at) VALUES (?, ?, ?)",
-                arguments: [actionDigest, token, expiry])
+                sql: "INSERT INTO attached_grant (action_digest, agent, token, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [actionDigest, agent, token, expiry])
         }
     }
 
-    public func takeAttached(actionDigest: String, now: Date) async throws -> String? {
+    public func takeAttached(actionDigest: String, agent: String, now: Date) async throws -> String? {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
             try db.execute(sql: "DELETE FROM attached_grant WHERE expires_at <= ?", arguments: [current])
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, token FROM attached_grant WHERE action_digest = ? ORDER BY id LIMIT 1",
-                    arguments: [actionDigest])
+                    db,
+                    sql: """
+                        SELECT id, token FROM attached_grant
+                        WHERE action_digest = ? AND agent = ? AND agent != '' ORDER BY id LIMIT 1
+                        """,
+                    arguments: [actionDigest, agent])
             else { return nil }
             let id: Int64 = row["id"]
             try db.execute(sql: "DELETE FROM attached_grant WHERE id = ?", arguments: [id])

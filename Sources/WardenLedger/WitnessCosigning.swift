@@ -57,19 +57,25 @@ public struct WitnessCosigning: Sendable {
             return .refused(
                 status: 409, reason: "old size does not match the latest cosigned size", sizeBody: "\(previousSize)\n")
         }
-        if let previous, previous.size > 0 {
-            if previous.size == checkpoint.size {
-                guard previous.rootHash == checkpoint.rootHash, request.consistencyProof.isEmpty else {
-                    return .refused(status: 409, reason: "same size, different root", sizeBody: nil)
-                }
-            } else {
-                do {
-                    try MerkleVerification.verifyConsistency(
-                        oldSize: previous.size, newSize: checkpoint.size, oldRoot: previous.rootHash,
-                        newRoot: checkpoint.rootHash, proof: request.consistencyProof)
-                } catch {
-                    return .refused(status: 422, reason: String(describing: error), sizeBody: nil)
-                }
+        guard checkpoint.size > 0 || checkpoint.rootHash == RFC6962.emptyRoot else {
+            return .refused(
+                status: 400, reason: "a checkpoint of size 0 must carry the empty tree's root", sizeBody: nil)
+        }
+        if let previous, previous.size == checkpoint.size {
+            // Same size: nothing to prove; a proof here is malformed, and a different root is a fork.
+            guard request.consistencyProof.isEmpty else {
+                return .refused(status: 400, reason: "a proof was sent for an unchanged size", sizeBody: nil)
+            }
+            guard previous.rootHash == checkpoint.rootHash else {
+                return .refused(status: 409, reason: "same size, different root", sizeBody: nil)
+            }
+        } else if let previous, previous.size > 0 {
+            do {
+                try MerkleVerification.verifyConsistency(
+                    oldSize: previous.size, newSize: checkpoint.size, oldRoot: previous.rootHash,
+                    newRoot: checkpoint.rootHash, proof: request.consistencyProof)
+            } catch {
+                return .refused(status: 422, reason: String(describing: error), sizeBody: nil)
             }
         } else if !request.consistencyProof.isEmpty {
             return .refused(status: 422, reason: "the proof must be empty when the old size is zero", sizeBody: nil)

@@ -126,12 +126,24 @@ struct AttachedGrantStoreTests {
         defer { directory.cleanUp() }
         let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
         let later = Fixture.now.addingTimeInterval(300)
-        try await store.attach(token: "wg1.first", actionDigest: action, expiresAt: later)
-        try await store.attach(token: "wg1.second", actionDigest: action, expiresAt: later)
-        #expect(try await store.takeAttached(actionDigest: other, now: Fixture.now) == nil)
-        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == "wg1.first")
-        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == "wg1.second")
-        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == nil)
+        try await store.attach(token: "wg1.first", actionDigest: action, agent: "agent-1", expiresAt: later)
+        try await store.attach(token: "wg1.second", actionDigest: action, agent: "agent-1", expiresAt: later)
+        #expect(try await store.takeAttached(actionDigest: other, agent: "agent-1", now: Fixture.now) == nil)
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) == "wg1.first")
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) == "wg1.second")
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) == nil)
+    }
+
+    @Test("another agent repeating the same action finds nothing and cannot burn the attachment")
+    func otherAgent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
+        try await store.attach(
+            token: "wg1.mine", actionDigest: action, agent: "agent-1", expiresAt: Fixture.now.addingTimeInterval(60))
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-2", now: Fixture.now) == nil)
+        #expect(try await store.takeAttached(actionDigest: action, agent: "", now: Fixture.now) == nil)
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) == "wg1.mine")
     }
 
     @Test("an expired attachment is never handed out")
@@ -139,8 +151,8 @@ struct AttachedGrantStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
-        try await store.attach(token: "wg1.old", actionDigest: action, expiresAt: Fixture.now)
-        #expect(try await store.takeAttached(actionDigest: action, now: Fixture.now) == nil)
+        try await store.attach(token: "wg1.old", actionDigest: action, agent: "agent-1", expiresAt: Fixture.now)
+        #expect(try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) == nil)
     }
 
     @Test("of concurrent takes of one attachment exactly one gets it")
@@ -148,10 +160,13 @@ struct AttachedGrantStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let store = try SQLiteNonceStore(path: directory.file("grants.sqlite"))
-        try await store.attach(token: "wg1.once", actionDigest: action, expiresAt: Fixture.now.addingTimeInterval(60))
+        try await store.attach(
+            token: "wg1.once", actionDigest: action, agent: "agent-1", expiresAt: Fixture.now.addingTimeInterval(60))
         let action = self.action
         let taken = try await withThrowingTaskGroup(of: String?.self) { group in
-            for _ in 0..<16 { group.addTask { try await store.takeAttached(actionDigest: action, now: Fixture.now) } }
+            for _ in 0..<16 {
+                group.addTask { try await store.takeAttached(actionDigest: action, agent: "agent-1", now: Fixture.now) }
+            }
             return try await group.reduce(into: [String]()) { if let token = $1 { $0.append(token) } }
         }
         #expect(taken == ["wg1.once"])
@@ -163,8 +178,9 @@ struct AttachedGrantStoreTests {
         defer { directory.cleanUp() }
         let path = directory.file("grants.sqlite")
         try await SQLiteNonceStore(path: path).attach(
-            token: "wg1.kept", actionDigest: action, expiresAt: Fixture.now.addingTimeInterval(60))
+            token: "wg1.kept", actionDigest: action, agent: "agent-1", expiresAt: Fixture.now.addingTimeInterval(60))
         #expect(
-            try await SQLiteNonceStore(path: path).takeAttached(actionDigest: action, now: Fixture.now) == "wg1.kept")
+            try await SQLiteNonceStore(path: path).takeAttached(
+                actionDigest: action, agent: "agent-1", now: Fixture.now) == "wg1.kept")
     }
 }

@@ -89,4 +89,25 @@ struct WitnessCosigningTests {
         #expect(Self.status(fixture.witness.addCheckpoint(sameSize) { _ in forkSeen }) == 409)
         #expect(Self.status(fixture.witness.addCheckpoint(Data("hello".utf8)) { _ in nil }) == 400)
     }
+
+    @Test("same size: the same root is cosigned again, a proof is malformed, and size 0 must be the empty tree")
+    func sameSizeAndEmptyTree() throws {
+        let fixture = try Fixture()
+        let seen = try fixture.checkpoint(13).checkpoint
+        #expect(Self.status(fixture.witness.addCheckpoint(try fixture.request(old: 13, new: 13)) { _ in seen }) == 200)
+        let withProof = try WitnessProtocol.addCheckpointRequest(
+            oldSize: 13, consistencyProof: [RFC6962.emptyRoot], checkpoint: try fixture.checkpoint(13))
+        #expect(Self.status(fixture.witness.addCheckpoint(withProof) { _ in seen }) == 400)
+        let bogusEmpty = try WitnessProtocol.addCheckpointRequest(
+            oldSize: 0, consistencyProof: [],
+            checkpoint: try SignedCheckpoint.sign(
+                Checkpoint(origin: "warden.example/log", size: 0, rootHash: RFC6962.leafHash(Data("x".utf8))),
+                signer: fixture.log))
+        #expect(Self.status(fixture.witness.addCheckpoint(bogusEmpty) { _ in nil }) == 400)
+        let empty = try WitnessProtocol.addCheckpointRequest(
+            oldSize: 0, consistencyProof: [],
+            checkpoint: try SignedCheckpoint.sign(
+                Checkpoint(origin: "warden.example/log", size: 0, rootHash: RFC6962.emptyRoot), signer: fixture.log))
+        #expect(Self.status(fixture.witness.addCheckpoint(empty) { _ in nil }) == 200)
+    }
 }

@@ -58,6 +58,8 @@ public struct Cell: Sendable {
     public let gaugeSources: [@Sendable () async -> [MetricGauge]]
     /// Traces of tool calls (OpenTelemetry), when configured.
     public let tracer: Tracer?
+    /// What the first ledger entry of a run records (`cell.started`): version, configuration digest, key ids.
+    public let startupFacts: [String: JSONValue]
     public let logger: Logger
 
     public init(
@@ -70,6 +72,7 @@ public struct Cell: Sendable {
         backgroundWork: [CellBackgroundWork] = [],
         gaugeSources: [@Sendable () async -> [MetricGauge]] = [],
         tracer: Tracer? = nil,
+        startupFacts: [String: JSONValue] = [:],
         logger: Logger
     ) {
         self.configuration = configuration
@@ -81,6 +84,7 @@ public struct Cell: Sendable {
         self.backgroundWork = backgroundWork
         self.gaugeSources = gaugeSources
         self.tracer = tracer
+        self.startupFacts = startupFacts
         self.logger = logger
     }
 
@@ -135,6 +139,7 @@ public struct Cell: Sendable {
         onListening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
 
+        try await audit.record(AuditEvent(kind: "cell.started", facts: startupFacts))
         let policyInForce: any ToolPolicy
         var policyText: String?
         if let policyFile = configuration.policyFile {
@@ -193,6 +198,14 @@ public struct Cell: Sendable {
             for task in background { task.cancel() }
         }
         let metrics = GatewayMetrics()
+        let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
+        let refusalTally = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                await authRefusals.flush()
+            }
+        }
+        defer { refusalTally.cancel() }
         let dispatcher = MCPDispatcher(
             gatekeeper: gatekeeper,
             registry: registry,
@@ -303,6 +316,7 @@ public struct Cell: Sendable {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
+        await authRefusals.flush()
     }
 
     /// RFC 9728 metadata URL for a resource: the well-known suffix is inserted before the resource's path.

@@ -6,6 +6,7 @@ import WardenLedger
 import WardenMCP
 import WardenOAuth
 import WardenTracing
+import WardenVault
 
 /// Builds a runnable cell from its configuration: the one place each control is constructed.
 public enum CellBootstrap {
@@ -193,6 +194,7 @@ extension CellBootstrap {
             ],
             gaugeSources: gaugeSources,
             tracer: tracer,
+            startupFacts: startupFacts(configuration: configuration, keys: keys),
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)
@@ -220,6 +222,28 @@ public enum DevelopmentIssuerStore {
                 atPath: path, contents: Data(fresh.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown) }
         return fresh
+    }
+}
+
+extension CellBootstrap {
+    /// Facts of the `cell.started` ledger entry: which build ran which configuration with which keys, so a
+    /// changed configuration or a rotated key shows in the ledger at the next start. Key ids only, never keys.
+    static func startupFacts(configuration: CellConfiguration, keys: CellKeys) -> [String: JSONValue] {
+        var facts: [String: JSONValue] = [
+            "version": .string(Cell.version),
+            "upstreams": .array(configuration.upstreams.map(\.name).sorted().map { .string($0) }),
+            "witnesses": .integer(Int64(configuration.witnesses.count)),
+            "auto_grant_rules": .array(configuration.autoGrants.map { .string($0.id) }),
+        ]
+        if let file = configuration.sourceFile, let bytes = FileManager.default.contents(atPath: file) {
+            facts["configuration_sha256"] = .string(Digest.sha256Hex(Array(bytes)))
+        }
+        var keyIDs: [String: JSONValue] = [:]
+        for purpose in KeyPurpose.allCases {
+            keyIDs[purpose.rawValue] = .string(keys.keyring.activeKey(purpose).keyID)
+        }
+        facts["active_key_ids"] = .object(keyIDs)
+        return facts
     }
 }
 

@@ -8,9 +8,13 @@ import WardenWitness
 /// tlog-witness), keeps their cosignatures, and raises the alarm when a witness has cosigned more of this log
 /// than it now holds (a rollback or fork).
 ///
-/// Only changes of a witness's state become ledger entries (`witness.cosigned` when it first cosigns or
-/// recovers, `witness.failing`, `witness.conflict`): recording every cosignature would itself grow the log and
-/// cause the next submission, forever.
+/// Only changes of a witness's state become ledger entries, debounced (`witness.failing` after three failures
+/// in a row, at most one transition a minute per witness; `witness.conflict` at once): recording every
+/// cosignature, or every flap of a flaky witness, would itself grow the log and cause the next submission,
+/// forever. Entries carry status codes and fixed reason classes, never text a witness sent.
+///
+/// Every alarm outcome — a witness ahead of the log, a 409 on an agreed size, a 422 (fork) — marks that witness
+/// in conflict until the cell restarts; `warden_witness_conflicts` counts them.
 public struct LedgerWitnessing: Sendable {
     /// Where the newest checkpoint each witness cosigned is kept, outside the ledger directory.
     public static func stateDirectory(dataDirectory: String) -> String {
@@ -53,10 +57,10 @@ public struct LedgerWitnessing: Sendable {
             stateDirectory: Self.stateDirectory(dataDirectory: dataDirectory), logger: logger
         ) { outcome in
             Task {
-                guard let event = await transitions.event(for: outcome) else { return }
+                guard let event = await transitions.event(for: outcome, now: ContinuousClock.now) else { return }
                 if event.kind == "witness.conflict" {
-                    logger.error(
-                        "ledger witness conflict: the witness cosigned more of this log than it holds",
+                    logger.critical(
+                        "ledger witness conflict: this ledger is not an extension of what the witness cosigned (rolled back or forked)",
                         metadata: ["witness": "\(outcome.witness)"])
                 }
                 try? await audit.record(event)
@@ -76,11 +80,12 @@ public struct LedgerWitnessing: Sendable {
     /// Gauges for `/metrics`: witnesses in conflict (alert on > 0) and witnesses currently failing.
     public func gauges() async -> [MetricGauge] {
         let status = await submitter.status()
+        let alarmed = await transitions.alarmed
         return [
             MetricGauge(
                 name: "warden_witness_conflicts",
-                help: "Witnesses that cosigned more of this ledger than it holds (rollback or fork; needs a human).",
-                value: Double(status.filter(\.conflict).count)),
+                help: "Witnesses whose answers show this ledger rolled back or forked (needs a human).",
+                value: Double(Set(status.filter(\.conflict).map(\.witness)).union(alarmed).count)),
             MetricGauge(
                 name: "warden_witness_failing", help: "Witnesses whose last submission failed.",
                 value: Double(status.filter { $0.lastError != nil }.count)),
@@ -88,36 +93,69 @@ public struct LedgerWitnessing: Sendable {
     }
 }
 
-/// Remembers each witness's last kind of outcome and turns changes into ledger events.
+/// Remembers each witness's recorded state and turns debounced changes into ledger events.
 actor WitnessTransitions {
-    private var last: [String: String] = [:]
+    static let failuresBeforeFailing = 3
+    static let minimumInterval = Duration.seconds(60)
 
-    func event(for outcome: WitnessOutcome) -> AuditEvent? {
-        let kind: String
+    private var recorded: [String: String] = [:]
+    private var lastRecordedAt: [String: ContinuousClock.Instant] = [:]
+    private var consecutiveFailures: [String: Int] = [:]
+    /// Witnesses that raised an alarm since the cell started (sticky).
+    private(set) var alarmed: Set<String> = []
+
+    func event(for outcome: WitnessOutcome, now: ContinuousClock.Instant) -> AuditEvent? {
+        let witness = outcome.witness
         var facts: [String: JSONValue] = [
-            "witness": .string(outcome.witness), "checkpoint_size": .integer(Int64(clamping: outcome.checkpointSize)),
+            "witness": .string(witness), "checkpoint_size": .integer(Int64(clamping: outcome.checkpointSize)),
         ]
+        let kind: String
         switch outcome.kind {
-        case .cosigned:
-            kind = "witness.cosigned"
         case .conflict(let witnessSize, let logSize):
             kind = "witness.conflict"
             facts["witness_size"] = .integer(Int64(clamping: witnessSize))
             facts["log_size"] = .integer(Int64(clamping: logSize))
-        case .refused(let status, let reason) where outcome.isAlarm:
+        case .refused(let status, _) where outcome.isAlarm:
             kind = "witness.conflict"
             facts["status"] = .integer(Int64(status))
-            facts["reason"] = .string(reason)
-        case .refused(let status, let reason):
-            kind = "witness.failing"
+        case .cosigned:
+            consecutiveFailures[witness] = 0
+            kind = "witness.cosigned"
+        case .refused(let status, _):
             facts["status"] = .integer(Int64(status))
-            facts["reason"] = .string(reason)
-        case .invalidResponse(let reason), .unreachable(let reason), .localFailure(let reason):
+            facts["reason"] = "refused"
             kind = "witness.failing"
-            facts["reason"] = .string(reason)
+        case .invalidResponse:
+            facts["reason"] = "invalid-response"
+            kind = "witness.failing"
+        case .unreachable:
+            facts["reason"] = "unreachable"
+            kind = "witness.failing"
+        case .localFailure:
+            facts["reason"] = "local-failure"
+            kind = "witness.failing"
         }
-        guard last[outcome.witness] != kind else { return nil }
-        last[outcome.witness] = kind
+        if kind == "witness.conflict" {
+            // Recorded once per witness, at once: it needs a human, not a debounce.
+            guard alarmed.insert(witness).inserted else { return nil }
+            return record(kind, facts, witness: witness, now: now)
+        }
+        if kind == "witness.failing" {
+            consecutiveFailures[witness, default: 0] += 1
+            guard consecutiveFailures[witness, default: 0] >= Self.failuresBeforeFailing else { return nil }
+        }
+        guard recorded[witness] != kind else { return nil }
+        if let last = lastRecordedAt[witness], now - last < Self.minimumInterval, recorded[witness] != nil {
+            return nil
+        }
+        return record(kind, facts, witness: witness, now: now)
+    }
+
+    private func record(_ kind: String, _ facts: [String: JSONValue], witness: String, now: ContinuousClock.Instant)
+        -> AuditEvent
+    {
+        recorded[witness] = kind
+        lastRecordedAt[witness] = now
         return AuditEvent(kind: kind, facts: facts)
     }
 }

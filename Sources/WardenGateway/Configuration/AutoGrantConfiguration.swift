@@ -44,7 +44,12 @@ extension ConfigurationLoader {
         for tool in tools where !sendTools.contains(tool) {
             throw toolsReader.error("'\(tool)' is not a configured send tool (server.tool)")
         }
-        let roles = try m.optional("roles")?.stringList() ?? []
+        var roles: [String] = []
+        if let rolesReader = m.optional("roles") {
+            roles = try rolesReader.stringList()
+            // An empty list would read as "nobody" but mean "anyone": leave the key out for any role.
+            guard !roles.isEmpty else { throw rolesReader.error("list at least one role, or leave `roles` out") }
+        }
         let maximum =
             try m.optional("max_recipients")?.integer(in: 1...1000) ?? AutoGrantRule.defaultMaximumRecipients
         let recipientsReader = try m.required("recipients")

@@ -52,7 +52,9 @@ public struct SendGrantGate: ToolCallGate {
         var reasons = ["grant.verified"]
         if call.meta[Self.metaKey] == nil, let attached {
             do {
-                if let found = try await attached.takeAttached(actionDigest: call.actionDigest, now: now) {
+                if let found = try await attached.takeAttached(
+                    actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
+                {
                     token = found
                     reasons = ["grant.attached", "grant.verified"]
                 }
@@ -78,7 +80,9 @@ public struct SendGrantGate: ToolCallGate {
             }
         }
         do {
-            _ = try await redeemer.redeem(token, for: facts, now: now)
+            let grant = try await redeemer.redeem(token, for: facts, now: now)
+            let origin = "grant.minted-by:\(grant.claims.mintedBy)"
+            if !reasons.contains(origin) { reasons.insert(origin, at: reasons.count - 1) }
             return .allow(reasons: reasons)
         } catch let refusal as GrantRefusal {
             return .deny(Refusal(rule: refusal.code, message: refusal.description))

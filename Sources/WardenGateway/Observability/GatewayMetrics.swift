@@ -37,6 +37,11 @@ public final class GatewayMetrics: Sendable {
         state.withLock { $0.authFailures[rule, default: 0] += 1 }
     }
 
+    /// Authentication refusals per rule since the process started (for the ledger's periodic `auth.refused`).
+    public func authenticationFailureCounts() -> [String: Int] {
+        state.withLock { $0.authFailures }
+    }
+
     public func ingressRefused(listener: String) {
         state.withLock { $0.ingressRefusals[listener, default: 0] += 1 }
     }
