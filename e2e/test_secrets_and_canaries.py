@@ -82,3 +82,43 @@ def test_the_suite_wide_sweep_finds_a_leak(tmp_path):
     assert canaries.sweep({"cli": "card 4111111111111111"}, []) == [("card (compact)", "cli")]
     log.write_text("clean\n")
     assert canaries.sweep({"cli": "[REDACTED:email]"}, [log], [token]) == []
+
+
+def test_keyed_hash_redaction_correlates_without_revealing(idp, http_upstream, tmp_path):
+    """With `observability.redaction: keyed-hash`, a redacted value carries a keyed hash: the same person reads
+    the same in every record, and the value itself appears nowhere. Here the agent's subject is its email
+    address (the test issuer puts a canary email in every token)."""
+    import os
+
+    from conftest import Cell, Process, free_port, warden, write_config
+
+    port, admin_port = free_port(), free_port()
+    config = write_config(
+        tmp_path, port=port, admin_port=admin_port, issuer=idp.issuer, upstream_url=http_upstream.url,
+        extra="observability:\n  redaction: keyed-hash\n",
+    )
+    config.write_text(config.read_text().replace("role_claims: [roles]", "role_claims: [roles]\n  subject_claim: email"))
+    warden("tools", "approve", "--all", "--config", str(config), env=SECRET_ENV)
+    proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready", env={**os.environ, **SECRET_ENV})
+    cell = Cell(config, tmp_path / "data", port, admin_port, proc)
+    try:
+        token = client_credentials_token(idp, "analyst-agent", "analyst-pass", cell.mcp_url)
+
+        async def two_calls():
+            async with mcp_session(cell.mcp_url, token) as s:
+                await s.call_tool("billing.echo", {"text": "one"})
+                await s.call_tool("billing.echo", {"text": "two"})
+
+        run(two_calls())
+        time.sleep(1.5)
+        decisions = [
+            json.loads(line) for line in cell.cli("ledger", "entries", "--count", "100000").stdout.splitlines()
+            if '"tool.decision"' in line
+        ]
+        agents = {d["agent"] for d in decisions}
+        assert len(decisions) >= 2 and len(agents) == 1, agents
+        agent = agents.pop()
+        assert agent.startswith("[REDACTED:email:") and len(agent) == len("[REDACTED:email:]") + 12, agent
+        assert CANARIES["email"] not in json.dumps(decisions)
+    finally:
+        proc.stop()

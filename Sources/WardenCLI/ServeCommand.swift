@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import WardenGateway
+import WardenRedaction
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try cell.load()
-        let logger = WardenLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        var redactor = Redactor()
+        if configuration.redactionMode == .keyedHash {
+            let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+            redactor = Redactor.cell(mode: .keyedHash, keyring: keys.keyring)
+        }
+        let logger = WardenLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, redactor: redactor)
         let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
         if configuration.auth == nil {
             printBanner(

@@ -65,4 +65,31 @@ struct JSONWriter {
     }
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+    // One object member, key and value, per call, so the encoder reads one line per OTLP field.
+
+    mutating func member(_ name: StaticString, string text: String) {
+        key(name)
+        string(text)
+    }
+
+    mutating func member(_ name: StaticString, int64String value: some BinaryInteger) {
+        key(name)
+        int64String(value)
+    }
+
+    mutating func member(_ name: StaticString, number value: some BinaryInteger) {
+        key(name)
+        number(value)
+    }
+
+    mutating func member(_ name: StaticString, double value: Double) {
+        key(name)
+        double(value)
+    }
+
+    mutating func member(_ name: StaticString, bool value: Bool) {
+        key(name)
+        bool(value)
+    }
 }

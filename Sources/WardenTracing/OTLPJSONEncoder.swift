@@ -60,11 +60,9 @@ public struct OTLPJSONEncoder: Sendable {
         json.key("attributes")
         attributes(resource.allAttributes, into: &json)
         json.raw("},\"scopeSpans\":[{\"scope\":{")
-        json.key("name")
-        json.string(Self.scopeName)
+        json.member("name", string: Self.scopeName)
         json.comma()
-        json.key("version")
-        json.string(scopeVersion)
+        json.member("version", string: scopeVersion)
         json.raw("},\"spans\":[")
         for (index, span) in spans.enumerated() {
             if index > 0 { json.comma() }
@@ -76,15 +74,12 @@ public struct OTLPJSONEncoder: Sendable {
 
     private func encode(_ span: SpanRecord, into json: inout JSONWriter) {
         json.raw("{")
-        json.key("traceId")
-        json.string(span.traceID.hex)
+        json.member("traceId", string: span.traceID.hex)
         json.comma()
-        json.key("spanId")
-        json.string(span.spanID.hex)
+        json.member("spanId", string: span.spanID.hex)
         if let parent = span.parentSpanID {
             json.comma()
-            json.key("parentSpanId")
-            json.string(parent.hex)
+            json.member("parentSpanId", string: parent.hex)
         }
         json.comma()
         json.key("flags")
@@ -92,25 +87,15 @@ public struct OTLPJSONEncoder: Sendable {
         if span.parentIsRemote { flags |= Self.isRemoteFlag }
         json.number(flags)
         json.comma()
-        json.key("name")
-        json.string(span.name)
+        json.member("name", string: span.name)
         json.comma()
-        json.key("kind")
-        json.number(span.kind.rawValue)
+        json.member("kind", number: span.kind.rawValue)
         json.comma()
-        json.key("startTimeUnixNano")
-        json.int64String(span.startTimeUnixNano)
+        json.member("startTimeUnixNano", int64String: span.startTimeUnixNano)
         json.comma()
-        json.key("endTimeUnixNano")
-        json.int64String(span.endTimeUnixNano)
+        json.member("endTimeUnixNano", int64String: span.endTimeUnixNano)
         json.comma()
-        json.key("attributes")
-        attributes(span.attributes, into: &json)
-        if span.droppedAttributesCount > 0 {
-            json.comma()
-            json.key("droppedAttributesCount")
-            json.number(span.droppedAttributesCount)
-        }
+        attributes(span.attributes, dropped: span.droppedAttributesCount, into: &json)
         if !span.events.isEmpty {
             json.comma()
             json.key("events")
@@ -121,40 +106,40 @@ public struct OTLPJSONEncoder: Sendable {
             }
             json.raw("]")
         }
-        if span.droppedEventsCount > 0 {
-            json.comma()
-            json.key("droppedEventsCount")
-            json.number(span.droppedEventsCount)
-        }
+        droppedCount("droppedEventsCount", span.droppedEventsCount, into: &json)
         json.comma()
         json.key("status")
         json.raw("{")
         if case .error(let message) = span.status, !message.isEmpty {
-            json.key("message")
-            json.string(message)
+            json.member("message", string: message)
             json.comma()
         }
-        json.key("code")
-        json.number(span.status.code)
+        json.member("code", number: span.status.code)
         json.raw("}}")
     }
 
     private func encode(_ event: SpanEvent, into json: inout JSONWriter) {
         json.raw("{")
-        json.key("timeUnixNano")
-        json.int64String(event.timeUnixNano)
+        json.member("timeUnixNano", int64String: event.timeUnixNano)
         json.comma()
-        json.key("name")
-        json.string(event.name)
+        json.member("name", string: event.name)
         json.comma()
-        json.key("attributes")
-        attributes(event.attributes, into: &json)
-        if event.droppedAttributesCount > 0 {
-            json.comma()
-            json.key("droppedAttributesCount")
-            json.number(event.droppedAttributesCount)
-        }
+        attributes(event.attributes, dropped: event.droppedAttributesCount, into: &json)
         json.raw("}")
+    }
+
+    /// `"attributes":[…]`, then how many were dropped: spans and events carry both.
+    private func attributes(_ list: [SpanAttribute], dropped: UInt32, into json: inout JSONWriter) {
+        json.key("attributes")
+        attributes(list, into: &json)
+        droppedCount("droppedAttributesCount", dropped, into: &json)
+    }
+
+    /// `,"<key>":count`, left out when nothing was dropped (proto3 JSON omits default values).
+    private func droppedCount(_ key: StaticString, _ count: UInt32, into json: inout JSONWriter) {
+        guard count > 0 else { return }
+        json.comma()
+        json.member(key, number: count)
     }
 
     private func attributes(_ list: [SpanAttribute], into json: inout JSONWriter) {
@@ -162,22 +147,17 @@ public struct OTLPJSONEncoder: Sendable {
         for (index, attribute) in list.enumerated() {
             if index > 0 { json.comma() }
             json.raw("{")
-            json.key("key")
-            json.string(attribute.key)
+            json.member("key", string: attribute.key)
             json.raw(",\"value\":{")
             switch attribute.value {
             case .string(let text):
-                json.key("stringValue")
-                json.string(text)
+                json.member("stringValue", string: text)
             case .int(let value):
-                json.key("intValue")
-                json.int64String(value)
+                json.member("intValue", int64String: value)
             case .double(let value):
-                json.key("doubleValue")
-                json.double(value)
+                json.member("doubleValue", double: value)
             case .bool(let value):
-                json.key("boolValue")
-                json.bool(value)
+                json.member("boolValue", bool: value)
             }
             json.raw("}}")
         }

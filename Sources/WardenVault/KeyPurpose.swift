@@ -9,6 +9,8 @@ public enum KeyPurpose: String, CaseIterable, Sendable, Hashable, Comparable {
     case sessionCookies = "session-cookies"
     /// Keys that encrypt tenant data at rest.
     case vaultData = "vault-data"
+    /// HMAC keys for keyed hashes of redacted values, so equal values correlate in logs without being revealed.
+    case logCorrelation = "log-correlation"
 
     public static func < (lhs: KeyPurpose, rhs: KeyPurpose) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -56,7 +56,8 @@ public struct KeyringState: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Parses ``serialized``; refuses anything else, and any state without exactly one active version per purpose.
+    /// Parses ``serialized``; refuses anything else, and any state without exactly one active version per purpose
+    /// it lists. A purpose it does not list at all (one added by a later release) starts at version 1, active.
     public init(serialized text: String) throws(KeyringError) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.first == "warden-keyring v1", lines.last == "" else { throw .malformedState(line: 1) }
@@ -70,8 +71,12 @@ public struct KeyringState: Sendable, Equatable {
             else { throw .malformedState(line: index + 2) }
             table[purpose, default: []].append(Version(version: version, status: status))
         }
-        for purpose in KeyPurpose.allCases where table[purpose]?.filter({ $0.status == .active }).count != 1 {
-            throw .malformedState(line: lines.count)
+        for purpose in KeyPurpose.allCases {
+            guard let versions = table[purpose] else {
+                table[purpose] = [Version(version: 1, status: .active)]
+                continue
+            }
+            guard versions.filter({ $0.status == .active }).count == 1 else { throw .malformedState(line: lines.count) }
         }
         self.table = table
     }

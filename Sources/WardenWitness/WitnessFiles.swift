@@ -1,4 +1,5 @@
 import Foundation
+import WardenLedger
 
 #if canImport(Glibc)
     import Glibc
@@ -6,71 +7,20 @@ import Foundation
     import Darwin
 #endif
 
-/// The POSIX file operations the witness needs, with durability explicit: a record is replaced by writing a
-/// temporary file, `fsync`, `rename`, then `fsync` of the directory, so after a crash the old or the new record
-/// is on disk, never a mix and never neither. (Foundation's atomic writes do not fsync.)
-enum WitnessFiles {
-    static func failure(_ operation: String, _ path: String) -> WitnessError {
-        .system(operation: operation, path: path, errno: errno)
-    }
+extension WitnessError: SystemCallFailure {}
 
-    static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws(WitnessError) -> Int32 {
-        while true {
-            let fd = open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw failure("open", path) }
-        }
-    }
+/// The witness's file operations: the ledger's POSIX operations throwing `WitnessError`, plus the few only the
+/// witness needs. A record is replaced by writing a temporary file, `fsync`, `rename`, then `fsync` of the
+/// directory, so after a crash the old or the new record is on disk, never a mix and never neither. Everything
+/// the witness creates is private to its user (files 0600, directories 0700).
+typealias WitnessFiles = POSIXFileSystem<WitnessError>
 
-    static func writeAll(_ fd: Int32, _ data: Data, path: String) throws(WitnessError) {
-        let result: WitnessError? = data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return failure("write", path)
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let result { throw result }
-    }
-
-    static func syncFile(_ fd: Int32, path: String) throws(WitnessError) {
-        if fsync(fd) != 0 { throw failure("fsync", path) }
-    }
-
-    static func syncDirectory(_ path: String) throws(WitnessError) {
-        let fd = try openFile(path, O_RDONLY | O_DIRECTORY)
-        defer { close(fd) }
-        try syncFile(fd, path: path)
-    }
-
+extension POSIXFileSystem where Failure == WitnessError {
     /// Reads a whole file of at most `limit` bytes; nil when it does not exist.
     static func contents(of path: String, limit: Int) throws(WitnessError) -> Data? {
-        let fd: Int32
-        do {
-            fd = try openFile(path, O_RDONLY)
-        } catch {
-            if case .system(_, _, let code) = error, code == ENOENT { return nil }
-            throw error
-        }
-        defer { close(fd) }
-        var out = Data()
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", path)
-            }
-            if count == 0 { return out }
-            out.append(contentsOf: buffer[..<count])
-            if out.count > limit { throw .corruptState(path: path, reason: "larger than \(limit) bytes") }
-        }
+        guard let data = try read(path, limit: limit) else { return nil }
+        if data.count > limit { throw .corruptState(path: path, reason: "larger than \(limit) bytes") }
+        return data
     }
 
     /// Creates `path` (mode 0700) and its missing parents, and makes the new names durable.
@@ -80,59 +30,22 @@ enum WitnessFiles {
             guard isDirectory.boolValue else { throw .invalidConfiguration("\(path) is not a directory") }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path { try makeDirectory(parent) }
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw failure("mkdir", path) }
-        try syncDirectory(parent.isEmpty ? "." : parent)
+        try makeDirectories(path, mode: 0o700, durable: true)
     }
 
     /// Durably replaces `path` with `data`: temporary file, fsync, rename, directory fsync.
     static func replaceDurably(_ path: String, with data: Data) throws(WitnessError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC)
-        do {
-            try writeAll(fd, data, path: temporary)
-            try syncFile(fd, path: temporary)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        if rename(temporary, path) != 0 {
-            let error = failure("rename", path)
-            unlink(temporary)
-            throw error
-        }
-        try syncDirectory(directory.isEmpty ? "." : directory)
+        try replaceInDirectory(path, with: data, durable: true, mode: 0o600)
     }
 
     /// Creates a new file (never replacing one) with `mode`, writes `data` durably.
     static func createDurably(_ path: String, with data: Data, mode: mode_t) throws(WitnessError) {
-        let fd: Int32
-        do {
-            fd = try openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
-        } catch {
-            if case .system(_, _, let code) = error, code == EEXIST { throw .keyFileExists(path: path) }
-            throw error
-        }
-        do {
-            try writeAll(fd, data, path: path)
-            try syncFile(fd, path: path)
-        } catch {
-            close(fd)
-            unlink(path)
-            throw error
-        }
-        close(fd)
-        let directory = (path as NSString).deletingLastPathComponent
-        try syncDirectory(directory.isEmpty ? "." : directory)
+        guard try createNewDurably(path, with: data, mode: mode) else { throw .keyFileExists(path: path) }
     }
 
     /// Takes an exclusive `flock` on `path` (created if missing); returns the descriptor that holds it.
     static func lockExclusively(_ path: String, directory: String) throws(WitnessError) -> Int32 {
-        let fd = try openFile(path, O_RDWR | O_CREAT)
+        let fd = try open(path, O_RDWR | O_CREAT, mode: 0o600)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             close(fd)

@@ -13,14 +13,19 @@ struct ExporterQueueTests {
         return OTLPHTTPExporter(configuration: configuration)
     }
 
-    @Test("spans beyond the queue capacity are dropped and counted, never waited on")
-    func fullQueueDrops() async throws {
-        let exporter = try Self.exporter(capacity: 4)
+    /// Starts and ends `count` spans through a tracer that sends them to `exporter`.
+    static func recordSpans(_ count: Int, to exporter: OTLPHTTPExporter) {
         let tracer = Tracer(sink: exporter, sanitizer: { $0 })
-        for index in 0..<10 {
+        for index in 0..<count {
             var span = tracer.startSpan("span \(index)")
             span.end()
         }
+    }
+
+    @Test("spans beyond the queue capacity are dropped and counted, never waited on")
+    func fullQueueDrops() async throws {
+        let exporter = try Self.exporter(capacity: 4)
+        Self.recordSpans(10, to: exporter)
         let counters = exporter.counters
         #expect(counters.queuedSpans == 4)
         #expect(counters.droppedSpans == 6)
@@ -31,11 +36,7 @@ struct ExporterQueueTests {
     @Test("spans still queued when the shutdown deadline passes are counted as failed, not lost silently")
     func shutdownDeadlineCountsFailed() async throws {
         let exporter = try Self.exporter(capacity: 8)
-        let tracer = Tracer(sink: exporter, sanitizer: { $0 })
-        for index in 0..<3 {
-            var span = tracer.startSpan("span \(index)")
-            span.end()
-        }
+        Self.recordSpans(3, to: exporter)
         await exporter.shutdown(deadline: .now)
         let counters = exporter.counters
         #expect(counters.failedSpans == 3)
@@ -46,9 +47,7 @@ struct ExporterQueueTests {
     func closedExporterDrops() async throws {
         let exporter = try Self.exporter(capacity: 4)
         await exporter.shutdown(deadline: .now)
-        let tracer = Tracer(sink: exporter, sanitizer: { $0 })
-        var span = tracer.startSpan("late")
-        span.end()
+        Self.recordSpans(1, to: exporter)
         #expect(exporter.counters.droppedSpans == 1)
         #expect(exporter.counters.queuedSpans == 0)
     }

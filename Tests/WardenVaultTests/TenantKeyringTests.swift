@@ -91,6 +91,18 @@ struct TenantKeyringTests {
         #expect(throws: KeyringError.self) { try KeyringState(serialized: twoActive) }
     }
 
+    @Test(
+        "a state written before a purpose existed gains it at version 1; a listed purpose without an active version is refused"
+    )
+    func newPurposes() throws {
+        let old = "warden-keyring v1\ngrants 1 verify-only\ngrants 2 active\nledger-signing 1 active\n"
+        let state = try KeyringState(serialized: old)
+        #expect(state.versions(.grants).map(\.version) == [1, 2])
+        #expect(state.versions(.logCorrelation).map(\.status) == [.active])
+        let noActive = "warden-keyring v1\ngrants 1 verify-only\n"
+        #expect(throws: KeyringError.self) { try KeyringState(serialized: noActive) }
+    }
+
     @Test("tenant ids follow the name grammar")
     func tenantIDGrammar() {
         #expect(throws: TenantIDError.self) { try TenantID("") }

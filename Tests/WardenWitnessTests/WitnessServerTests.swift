@@ -5,27 +5,26 @@ import WardenWitness
 
 @Suite("tlog-witness server: the spec's answers, atomic state, fail-closed storage")
 struct WitnessServerTests {
+    /// A witness and a ledger of `entries` entries; nothing cosigned yet.
     struct Setup {
-        let ledger: TemporaryDirectory
-        let state: TemporaryDirectory
-        let signer: Ed25519NoteSigner
-        let cosigner: Ed25519Cosigner
+        let scene: WitnessedLedger
         let writer: LedgerWriter
-        let witness: RunningWitness
+        var state: TemporaryDirectory { scene.state }
+        var signer: Ed25519NoteSigner { scene.signer }
+        var cosigner: Ed25519Cosigner { scene.cosigner }
+        var witness: RunningWitness { scene.witness }
 
-        /// A witness and a ledger of `entries` entries; nothing cosigned yet.
         static func start(entries: Int, maximumRequestBytes: Int? = nil) async throws -> Setup {
-            let ledger = try TemporaryDirectory()
-            let state = try TemporaryDirectory()
-            let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
-            let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
-            let writer = try await Fixture.openLedger(ledger.path, signer: signer)
-            try await Fixture.appendEach(0..<entries, to: writer)
-            let witness = try await RunningWitness.start(
-                stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier],
+            let scene = try await WitnessedLedger.start(
                 maximumRequestBytes: maximumRequestBytes ?? WitnessServerConfiguration.defaultMaximumRequestBytes)
-            return Setup(
-                ledger: ledger, state: state, signer: signer, cosigner: cosigner, writer: writer, witness: witness)
+            do {
+                let writer = try await scene.openLedger()
+                try await Fixture.appendEach(0..<entries, to: writer)
+                return Setup(scene: scene, writer: writer)
+            } catch {
+                try? await scene.stop()
+                throw error
+            }
         }
 
         func request(old: UInt64, new: UInt64) throws -> Data {
@@ -33,10 +32,7 @@ struct WitnessServerTests {
         }
 
         func stop() async throws {
-            await witness.stop()
-            try await writer.close()
-            ledger.remove()
-            state.remove()
+            try await scene.stop()
         }
     }
 
@@ -199,9 +195,7 @@ struct WitnessServerTests {
         #expect(throws: WitnessError.self) {
             _ = try WitnessStateStore.open(directory: setup.state.path, verifier: setup.cosigner.verifier)
         }
-        try await setup.writer.close()
-        setup.ledger.remove()
-        setup.state.remove()
+        try await setup.stop()
     }
 
     @Test("a second witness process cannot use the same state directory")
@@ -230,8 +224,28 @@ struct WitnessServerTests {
         #expect(decision.internalError != nil)
         let names = try FileManager.default.contentsOfDirectory(atPath: setup.state.path)
         #expect(!names.contains(WitnessStateStore.fileName(origin: Fixture.origin)))
-        try await setup.writer.close()
-        TemporaryDirectory.remove([setup.ledger, setup.state])
+        try await setup.stop()
+    }
+
+    @Test("the witness keeps its state private: the directories it creates are 0700 and its records 0600")
+    func stateIsPrivate() async throws {
+        try await WitnessedLedger.run { scene in
+            let writer = try await scene.openLedger()
+            try await Fixture.append(0..<3, to: writer)
+            let root = try scene.directory().path
+            let directory = root + "/nested/state"
+            let store = try WitnessStateStore.open(directory: directory, verifier: scene.cosigner.verifier)
+            let witness = WitnessCosigning(cosigner: scene.cosigner, logs: [Fixture.origin: [scene.signer.verifier]])
+            let request = try Fixture.request(old: 0, new: 3, of: writer, signer: scene.signer)
+            #expect(await store.addCheckpoint(request, witness: witness).status == 200)
+            await store.close()
+            func mode(_ path: String) throws -> Int {
+                try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            }
+            #expect(try mode(root + "/nested") == 0o700)
+            #expect(try mode(directory) == 0o700)
+            #expect(try mode(directory + "/" + WitnessStateStore.fileName(origin: Fixture.origin)) == 0o600)
+        }
     }
 
     @Test("a log's state file (and its GET path) is the lower-case hex SHA-256 of its origin")

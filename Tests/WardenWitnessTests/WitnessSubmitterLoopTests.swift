@@ -7,33 +7,23 @@ import WardenWitness
 struct WitnessSubmitterLoopTests {
     @Test("the background loop submits each new checkpoint and reports it to the observer")
     func loopSubmitsGrowth() async throws {
-        let ledger = try TemporaryDirectory()
-        let state = try TemporaryDirectory()
-        let cell = try TemporaryDirectory()
-        defer { TemporaryDirectory.remove([ledger, state, cell]) }
-        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
-        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
-        let witness = try await RunningWitness.start(
-            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
-        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
-        try await Fixture.append(0..<5, to: writer)
-        let (outcomes, continuation) = AsyncStream<WitnessOutcome>.makeStream()
-        let submitter = try WitnessSubmitter(
-            source: writer, witnesses: [try witness.endpoint()], stateDirectory: cell.path,
-            onOutcome: { continuation.yield($0) })
-        let loop = Task { await submitter.run(interval: .milliseconds(20)) }
-        var iterator = outcomes.makeAsyncIterator()
-        #expect(await iterator.next() == WitnessOutcome(witness: cosigner.name, checkpointSize: 5, kind: .cosigned))
-        try await Fixture.append(5..<12, to: writer)
-        #expect(await iterator.next() == WitnessOutcome(witness: cosigner.name, checkpointSize: 12, kind: .cosigned))
-        loop.cancel()
-        await loop.value
-        continuation.finish()
-        // Nothing was submitted twice: the loop only submits a checkpoint it has not submitted yet.
-        #expect(await iterator.next() == nil)
-        try await submitter.shutdown()
-        try await writer.close()
-        await witness.stop()
+        try await WitnessedLedger.run { scene in
+            let writer = try await scene.openLedger()
+            try await Fixture.append(0..<5, to: writer)
+            let (outcomes, continuation) = AsyncStream<WitnessOutcome>.makeStream()
+            let submitter = try scene.submitter(for: writer, onOutcome: { continuation.yield($0) })
+            let loop = Task { await submitter.run(interval: .milliseconds(20)) }
+            var iterator = outcomes.makeAsyncIterator()
+            let name = scene.cosigner.name
+            #expect(await iterator.next() == WitnessOutcome(witness: name, checkpointSize: 5, kind: .cosigned))
+            try await Fixture.append(5..<12, to: writer)
+            #expect(await iterator.next() == WitnessOutcome(witness: name, checkpointSize: 12, kind: .cosigned))
+            loop.cancel()
+            await loop.value
+            continuation.finish()
+            // Nothing was submitted twice: the loop only submits a checkpoint it has not submitted yet.
+            #expect(await iterator.next() == nil)
+        }
     }
 
     @Test("with two witnesses the ledger checkpoint carries both cosignatures")
@@ -68,72 +58,45 @@ struct WitnessSubmitterLoopTests {
 
     @Test("a retry after one witness failed does not ask the witness that already cosigned, so no key signs twice")
     func retryDoesNotDuplicateCosignatures() async throws {
-        let ledger = try TemporaryDirectory()
-        let state = try TemporaryDirectory()
-        let cell = try TemporaryDirectory()
-        defer { TemporaryDirectory.remove([ledger, state, cell]) }
-        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
-        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
-        let witness = try await RunningWitness.start(
-            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
-        let down = try WitnessEndpoint(
-            url: URL(string: "http://127.0.0.1:1")!,
-            verifier: try Ed25519Cosigner.generate(name: "witness.example/down").verifier)
-        let writer = try await Fixture.openLedger(ledger.path, signer: signer)
-        try await Fixture.append(0..<6, to: writer)
-        let submitter = try WitnessSubmitter(
-            source: writer, witnesses: [try witness.endpoint(), down], stateDirectory: cell.path,
-            timeout: .seconds(1))
-        let first = await submitter.submitLatest()
-        #expect(first.map(\.witness) == ["witness.example/w1", "witness.example/down"])
-        #expect(first.first?.kind == .cosigned)
-        let second = await submitter.submitLatest()
-        #expect(second.map(\.witness) == ["witness.example/down"])
-        let onDisk = try writer.log.checkpoint(verifiers: [signer.verifier], origin: Fixture.origin)
-        #expect(try onDisk.note.verifiedSignatures(by: [cosigner.verifier]).count == 1)
-        #expect(onDisk.note.signatures.count == 2)
-        try await submitter.shutdown()
-        try await writer.close()
-        await witness.stop()
+        try await WitnessedLedger.run { scene in
+            let down = try WitnessEndpoint(
+                url: URL(string: "http://127.0.0.1:1")!,
+                verifier: try Ed25519Cosigner.generate(name: "witness.example/down").verifier)
+            let writer = try await scene.openLedger()
+            try await Fixture.append(0..<6, to: writer)
+            let submitter = try scene.submitter(
+                for: writer, witnesses: [try scene.witness.endpoint(), down], timeout: .seconds(1))
+            let first = await submitter.submitLatest()
+            #expect(first.map(\.witness) == ["witness.example/w1", "witness.example/down"])
+            #expect(first.first?.kind == .cosigned)
+            let second = await submitter.submitLatest()
+            #expect(second.map(\.witness) == ["witness.example/down"])
+            let onDisk = try writer.log.checkpoint(verifiers: [scene.signer.verifier], origin: Fixture.origin)
+            #expect(try onDisk.note.verifiedSignatures(by: [scene.cosigner.verifier]).count == 1)
+            #expect(onDisk.note.signatures.count == 2)
+        }
     }
 
     @Test("a witnessed checkpoint given to the ledger as known makes a rolled-back ledger directory refuse to open")
     func witnessedCheckpointGuardsReopen() async throws {
-        let ledger = try TemporaryDirectory()
-        let state = try TemporaryDirectory()
-        let cell = try TemporaryDirectory()
-        defer { TemporaryDirectory.remove([ledger, state, cell]) }
-        let signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
-        let cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
-        let witness = try await RunningWitness.start(
-            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
-        var writer = try await Fixture.openLedger(ledger.path, signer: signer)
-        try await Fixture.append(0..<8, to: writer)
-        try await writer.close()
-        let snapshot = try ledger.copy()
-        defer { snapshot.remove() }
-        writer = try await Fixture.openLedger(ledger.path, signer: signer)
-        try await Fixture.append(8..<20, to: writer)
-        let endpoint = try witness.endpoint()
-        let submitter = try WitnessSubmitter(source: writer, witnesses: [endpoint], stateDirectory: cell.path)
-        #expect(await submitter.submitLatest().map(\.kind) == [.cosigned])
-        try await submitter.shutdown()
-        try await writer.close()
+        try await WitnessedLedger.run { scene in
+            let snapshot = try await scene.cosignKeepingRolledBackCopy(olderSize: 8, size: 20)
+            let endpoint = try scene.witness.endpoint()
 
-        let known = try #require(
-            try WitnessSubmitter.witnessedCheckpoints(stateDirectory: cell.path, witnesses: [endpoint]).first)
-        #expect(known.checkpoint.size == 20)
-        await #expect(throws: LedgerStorageError.checkpointAheadOfLog(checkpointSize: 20, logSize: 8)) {
-            _ = try await LedgerWriter.open(
-                directory: snapshot.path, origin: Fixture.origin, signer: signer,
+            let known = try #require(
+                try WitnessSubmitter.witnessedCheckpoints(stateDirectory: scene.cell.path, witnesses: [endpoint]).first)
+            #expect(known.checkpoint.size == 20)
+            await #expect(throws: LedgerStorageError.checkpointAheadOfLog(checkpointSize: 20, logSize: 8)) {
+                _ = try await LedgerWriter.open(
+                    directory: snapshot.path, origin: Fixture.origin, signer: scene.signer,
+                    options: LedgerWriter.Options(knownCheckpoint: known))
+            }
+            // The genuine directory opens with the same known checkpoint.
+            let reopened = try await LedgerWriter.open(
+                directory: scene.ledger.path, origin: Fixture.origin, signer: scene.signer,
                 options: LedgerWriter.Options(knownCheckpoint: known))
+            try await reopened.close()
         }
-        // The genuine directory opens with the same known checkpoint.
-        let reopened = try await LedgerWriter.open(
-            directory: ledger.path, origin: Fixture.origin, signer: signer,
-            options: LedgerWriter.Options(knownCheckpoint: known))
-        try await reopened.close()
-        await witness.stop()
     }
 
     @Test("a corrupt record of a witnessed checkpoint is refused with an error naming the file")

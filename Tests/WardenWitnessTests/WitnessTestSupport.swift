@@ -149,3 +149,131 @@ final class OutcomeLog: Sendable {
         storage.withLock { $0.append(outcome) }
     }
 }
+
+/// A witness that trusts a fresh log key, and the directories a cell needs to submit to it: the setup the
+/// server and submission tests start from. `stop` shuts down every submitter, closes every ledger and stops
+/// every witness it made, and removes its directories; `run` calls it however the test ends, and on success a
+/// failed shutdown or close fails the test.
+final class WitnessedLedger: Sendable {
+    /// The cell's ledger directory (`openLedger()` opens it).
+    let ledger: TemporaryDirectory
+    /// The witness's state directory.
+    let state: TemporaryDirectory
+    /// The cell's record of witnessed checkpoints (a submitter's default state directory).
+    let cell: TemporaryDirectory
+    let signer: Ed25519NoteSigner
+    /// The witness's key, named "witness.example/w1".
+    let cosigner: Ed25519Cosigner
+    let witness: RunningWitness
+    private let made = Mutex<Made>(Made())
+
+    private struct Made {
+        var submitters: [WitnessSubmitter] = []
+        var writers: [LedgerWriter] = []
+        var witnesses: [RunningWitness] = []
+        var directories: [TemporaryDirectory] = []
+    }
+
+    private init(maximumRequestBytes: Int) async throws {
+        let directories = try (0..<3).map { _ in try TemporaryDirectory() }
+        (ledger, state, cell) = (directories[0], directories[1], directories[2])
+        do {
+            signer = try Ed25519NoteSigner.generate(name: Fixture.origin)
+            cosigner = try Ed25519Cosigner.generate(name: "witness.example/w1")
+            witness = try await RunningWitness.start(
+                stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier],
+                maximumRequestBytes: maximumRequestBytes)
+        } catch {
+            TemporaryDirectory.remove(directories)
+            throw error
+        }
+        made.withLock { $0 = Made(witnesses: [witness], directories: directories) }
+    }
+
+    static func start(
+        maximumRequestBytes: Int = WitnessServerConfiguration.defaultMaximumRequestBytes
+    ) async throws -> WitnessedLedger {
+        try await WitnessedLedger(maximumRequestBytes: maximumRequestBytes)
+    }
+
+    static func run(_ body: (WitnessedLedger) async throws -> Void) async throws {
+        let scene = try await start()
+        do {
+            try await body(scene)
+        } catch {
+            try? await scene.stop()
+            throw error
+        }
+        try await scene.stop()
+    }
+
+    /// Another temporary directory, removed with the others.
+    func directory() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        made.withLock { $0.directories.append(directory) }
+        return directory
+    }
+
+    /// Opens a ledger signed with `signer` in `directory` (the cell's ledger directory by default).
+    func openLedger(in directory: TemporaryDirectory? = nil) async throws -> LedgerWriter {
+        let writer = try await Fixture.openLedger((directory ?? ledger).path, signer: signer)
+        made.withLock { $0.writers.append(writer) }
+        return writer
+    }
+
+    /// A submitter of `source`'s checkpoints to `witnesses` (this scene's witness by default) that records what
+    /// they cosigned in `records` (the cell directory by default).
+    func submitter(
+        for source: LedgerWriter, records: TemporaryDirectory? = nil, witnesses: [WitnessEndpoint]? = nil,
+        timeout: Duration = WitnessSubmitter.defaultTimeout, onOutcome: @escaping WitnessSubmitter.Observer = { _ in }
+    ) throws -> WitnessSubmitter {
+        let submitter = try WitnessSubmitter(
+            source: source, witnesses: try witnesses ?? [witness.endpoint()],
+            stateDirectory: (records ?? cell).path, timeout: timeout, onOutcome: onOutcome)
+        made.withLock { $0.submitters.append(submitter) }
+        return submitter
+    }
+
+    /// Has the witness cosign the cell's ledger at `size` entries and returns a copy of that ledger's directory
+    /// taken at `olderSize`: a rolled-back ledger. Both are closed; the cell directory records the cosigning.
+    func cosignKeepingRolledBackCopy(olderSize: Int, size: Int) async throws -> TemporaryDirectory {
+        let writer = try await openLedger()
+        try await Fixture.append(0..<olderSize, to: writer)
+        try await writer.close()
+        let copy = try ledger.copy()
+        made.withLock { $0.directories.append(copy) }
+        let grown = try await openLedger()
+        try await Fixture.append(olderSize..<size, to: grown)
+        let submitter = try submitter(for: grown)
+        #expect(await submitter.submitLatest().map(\.kind) == [.cosigned])
+        try await submitter.shutdown()
+        try await grown.close()
+        return copy
+    }
+
+    /// Stops the witness and starts it again on the same state directory and key.
+    func restartWitness() async throws -> RunningWitness {
+        await witness.stop()
+        let restarted = try await RunningWitness.start(
+            stateDirectory: state.path, cosigner: cosigner, logs: [signer.verifier])
+        made.withLock { $0.witnesses.append(restarted) }
+        return restarted
+    }
+
+    func stop() async throws {
+        let made = self.made.withLock { made in
+            defer { made = Made() }
+            return made
+        }
+        var failure: (any Error)?
+        for submitter in made.submitters {
+            do { try await submitter.shutdown() } catch { failure = failure ?? error }
+        }
+        for writer in made.writers {
+            do { try await writer.close() } catch { failure = failure ?? error }
+        }
+        for witness in made.witnesses { await witness.stop() }
+        TemporaryDirectory.remove(made.directories)
+        if let failure { throw failure }
+    }
+}

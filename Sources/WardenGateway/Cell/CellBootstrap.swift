@@ -5,6 +5,7 @@ import WardenGrants
 import WardenLedger
 import WardenMCP
 import WardenOAuth
+import WardenRedaction
 import WardenTracing
 import WardenVault
 
@@ -71,6 +72,7 @@ extension CellBootstrap {
             attributes: [.posixPermissions: 0o700]
         )
         let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+        let redactor = Redactor.cell(mode: configuration.redactionMode, keyring: keys.keyring)
         let secrets = VaultThenEnvironmentResolver(vault: keys.vault)
         let metadataURL = Cell.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
         let issuer: String
@@ -135,7 +137,8 @@ extension CellBootstrap {
                     dataDirectory: configuration.dataDirectory,
                     tenant: configuration.tenant,
                     keys: keys,
-                    knownCheckpoint: pinned
+                    knownCheckpoint: pinned,
+                    redactor: redactor
                 )
             } catch let error as LedgerStorageError {
                 guard let pinned else { throw error }
@@ -160,7 +163,7 @@ extension CellBootstrap {
                 headers.append((name: name, value: try await template.resolve(with: secrets)))
             }
             let tracing = try ToolCallTracing(
-                settings: tracing, headers: headers, tenant: configuration.tenant, logger: logger)
+                settings: tracing, headers: headers, tenant: configuration.tenant, redactor: redactor, logger: logger)
             tracer = tracing.tracer
             backgroundWork.append(tracing.start())
             gaugeSources.append { tracing.gauges() }

@@ -27,7 +27,8 @@ public struct LedgerAuditSink: AuditSink {
     /// Opens the ledger. `knownCheckpoint` (the newest checkpoint a witness cosigned) must be contained in the
     /// log, so a ledger rolled back below what a witness saw refuses to open.
     public static func open(
-        dataDirectory: String, tenant: String, keys: CellKeys, knownCheckpoint: SignedCheckpoint? = nil
+        dataDirectory: String, tenant: String, keys: CellKeys, knownCheckpoint: SignedCheckpoint? = nil,
+        redactor: Redactor = Redactor()
     ) async throws -> LedgerAuditSink {
         let signer = try signer(keys: keys, tenant: tenant)
         let previous = try keys.keyring.verificationKeys(.ledgerSigning).filter {
@@ -41,7 +42,7 @@ public struct LedgerAuditSink: AuditSink {
             signer: signer,
             options: LedgerWriter.Options(previousKeys: previous, knownCheckpoint: knownCheckpoint)
         )
-        return LedgerAuditSink(writer: writer, tenant: tenant, redactor: Redactor())
+        return LedgerAuditSink(writer: writer, tenant: tenant, redactor: redactor)
     }
 
     public func record(_ event: AuditEvent) async throws {

@@ -6,10 +6,9 @@ import WardenRedaction
 /// written as one JSON object. The rule for the whole code base: tool arguments, tool results, tokens and
 /// secrets are never logged; log their digests and sizes (see docs/logging.md).
 public enum WardenLogging {
-    public static func bootstrap(level: Logger.Level) -> Logger {
+    public static func bootstrap(level: Logger.Level, redactor: Redactor = Redactor()) -> Logger {
         // A log line written to a closed pipe must not kill the cell.
         signal(SIGPIPE, SIG_IGN)
-        let redactor = Redactor()
         LoggingSystem.bootstrap { label in
             var handler = RedactingLogHandler(label: label, redactor: redactor, sink: StandardOutputSink(descriptor: 2))
             handler.logLevel = level

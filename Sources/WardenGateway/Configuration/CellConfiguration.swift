@@ -24,6 +24,8 @@ public struct CellConfiguration: Sendable {
     public var channels = ChannelSettings()
     /// Witnesses the cell submits its ledger checkpoints to (C2SP tlog-witness).
     public var witnesses: [WitnessSettings] = []
+    /// How redacted values read in logs, ledger entries and spans.
+    public var redactionMode: RedactionMode = .label
     /// Where the cell exports tool-call traces (OTLP/HTTP JSON); nil: no tracing.
     public var tracing: TracingSettings? = nil
     /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.

@@ -183,8 +183,16 @@ public enum ConfigurationLoader {
             try m.finish()
         }
         var tracing: TracingSettings?
+        var redactionMode = RedactionMode.label
         if let observabilityReader = top.optional("observability") {
             var m = try observabilityReader.mapping()
+            if let redactionReader = m.optional("redaction") {
+                let name = try redactionReader.nonEmptyString()
+                guard let mode = RedactionMode(rawValue: name) else {
+                    throw redactionReader.error("unknown redaction '\(name)' (expected label or keyed-hash)")
+                }
+                redactionMode = mode
+            }
             if let tracingReader = m.optional("tracing") {
                 var t = try tracingReader.mapping()
                 let endpointReader = try t.required("endpoint")
@@ -219,6 +227,7 @@ public enum ConfigurationLoader {
         configuration.channels = channels
         configuration.witnesses = witnesses
         configuration.tracing = tracing
+        configuration.redactionMode = redactionMode
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]

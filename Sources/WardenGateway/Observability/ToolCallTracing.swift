@@ -10,9 +10,10 @@ public struct ToolCallTracing: Sendable {
     public let tracer: Tracer
     let exporter: OTLPHTTPExporter
 
-    public init(settings: TracingSettings, headers: [(name: String, value: String)], tenant: String, logger: Logger)
-        throws
-    {
+    public init(
+        settings: TracingSettings, headers: [(name: String, value: String)], tenant: String,
+        redactor: Redactor = Redactor(), logger: Logger
+    ) throws {
         let configuration = try OTLPExporterConfiguration(
             endpoint: try OTLPEndpoint(settings.endpoint, allowInsecureHTTP: settings.allowInsecureHTTP),
             headers: headers,
@@ -21,7 +22,6 @@ public struct ToolCallTracing: Sendable {
                 serviceInstanceID: "\(tenant)/\(ProcessInfo.processInfo.processIdentifier)",
                 attributes: [("warden.tenant", .string(tenant))]))
         exporter = OTLPHTTPExporter(configuration: configuration, logger: logger)
-        let redactor = Redactor()
         tracer = Tracer(sink: exporter, sanitizer: { redactor.redact($0) })
     }
 
