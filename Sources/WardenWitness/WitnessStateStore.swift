@@ -149,6 +149,12 @@ public actor WitnessStateStore {
             decision.internalError = "the cosigned checkpoint did not re-verify"
             return decision
         }
+        if previous == checkpoint {
+            // Already the stored state: answer with a fresh cosignature without rewriting (and fsyncing) it, so
+            // replaying the current checkpoint costs a signature, not disk writes.
+            decision.outcome = outcome
+            return decision
+        }
         let note = SignedNote(text: request.checkpoint.text, signatures: logSignatures + cosignatures)
         let name = Self.fileName(origin: checkpoint.origin)
         do {
@@ -180,8 +186,11 @@ public actor WitnessStateStore {
     private func keepEvidence(_ body: Data, origin: String, size: UInt64) -> String? {
         guard evidenceCount < Self.maximumEvidenceFiles else { return nil }
         let evidence = directory + "/" + Self.evidenceDirectoryName
-        let digest = WitnessProtocol.sha256Hex(body).prefix(16)
+        // One file per contradicting checkpoint (origin, size, root), however many junk proofs arrive with it.
+        let checkpointText = (try? WitnessProtocol.parseAddCheckpointRequest(body))?.checkpoint.text ?? ""
+        let digest = WitnessProtocol.sha256Hex(Data(checkpointText.utf8)).prefix(16)
         let path = evidence + "/" + Self.fileName(origin: origin) + "-\(size)-" + digest + ".request"
+        if FileManager.default.fileExists(atPath: path) { return path }
         do {
             try WitnessFiles.makeDirectory(evidence)
             try WitnessFiles.replaceDurably(path, with: body)

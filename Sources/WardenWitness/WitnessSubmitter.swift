@@ -232,6 +232,15 @@ public actor WitnessSubmitter {
                     return .failed(.refused(status: 409, reason: "witness cosigned another tree of size \(size)"))
                 }
                 if witnessSize > size { return .failed(.conflict(witnessSize: witnessSize, logSize: size)) }
+                // A witness only ever grows what it cosigned; one below our record of it has lost its state and
+                // would now cosign any tree: an alarm, not a retry.
+                if witnessSize < knownSize {
+                    return .failed(
+                        .refused(
+                            status: 409,
+                            reason: "witness reports size \(witnessSize) below the size \(knownSize) it cosigned before"
+                        ))
+                }
                 guard attempt == 0, witnessSize != oldSize else {
                     return .failed(.refused(status: 409, reason: "witness size moved again (now \(witnessSize))"))
                 }

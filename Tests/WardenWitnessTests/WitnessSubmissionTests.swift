@@ -36,6 +36,14 @@ struct WitnessSubmissionTests {
                 "/add-checkpoint", body: try Fixture.request(old: 0, new: 10, of: writer, signer: scene.signer))
             #expect(stale.status == 409)
             #expect(stale.body == "10\n")
+            // Replaying the stored checkpoint is cosigned again without rewriting the state file.
+            let stateFile = scene.state.path + "/" + WitnessStateStore.fileName(origin: Fixture.origin)
+            let before = try FileManager.default.attributesOfItem(atPath: stateFile)[.systemFileNumber] as? Int
+            let replay = try await witness.send(
+                "/add-checkpoint", body: try Fixture.request(old: 10, new: 10, of: writer, signer: scene.signer))
+            #expect(replay.status == 200)
+            let after = try FileManager.default.attributesOfItem(atPath: stateFile)[.systemFileNumber] as? Int
+            #expect(before != nil && before == after)
         }
     }
 
@@ -80,6 +88,35 @@ struct WitnessSubmissionTests {
             #expect(await early.submitLatest().map(\.kind) == [.cosigned])
             let stored = try SignedNote.parse(Data(try await scene.witness.storedCheckpoint().body.utf8))
             #expect(stored.text.contains("\n100\n"))
+        }
+    }
+
+    @Test("a witness that lost its state (reports a size below what it cosigned for us) raises the alarm")
+    func witnessAmnesiaIsAnAlarm() async throws {
+        try await WitnessedLedger.run { scene in
+            let writer = try await scene.openLedger()
+            try await Fixture.append(0..<40, to: writer)
+            let first = try scene.submitter(for: writer)
+            #expect(await first.submitLatest().map(\.kind) == [.cosigned])
+            try await first.shutdown()
+            // The witness comes back with an empty state directory.
+            await scene.witness.stop()
+            for name in try FileManager.default.contentsOfDirectory(atPath: scene.state.path) {
+                try FileManager.default.removeItem(atPath: scene.state.path + "/" + name)
+            }
+            let forgetful = try await RunningWitness.start(
+                stateDirectory: scene.state.path, cosigner: scene.cosigner, logs: [scene.signer.verifier])
+            defer { Task { await forgetful.stop() } }
+            try await Fixture.append(40..<50, to: writer)
+            let again = try scene.submitter(for: writer, witnesses: [try forgetful.endpoint()])
+            let outcomes = await again.submitLatest()
+            #expect(outcomes.count == 1)
+            #expect(outcomes.allSatisfy { $0.isAlarm })
+            guard case .refused(409, let reason)? = outcomes.first?.kind else {
+                Issue.record("expected a 409 alarm, got \(outcomes)")
+                return
+            }
+            #expect(reason.contains("below the size 40"))
         }
     }
 
