@@ -206,6 +206,16 @@ public struct Cell: Sendable {
             }
         }
         defer { refusalTally.cancel() }
+        // Upstream definitions are re-read periodically, not only when an agent lists tools: a changed
+        // definition (a rug pull) is refused at the next call even if no agent lists in between.
+        let refreshInterval = Duration.seconds(configuration.mcp.catalogRefreshSeconds)
+        let catalogRefresh = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: refreshInterval)
+                await registry.refresh(force: true)
+            }
+        }
+        defer { catalogRefresh.cancel() }
         let dispatcher = MCPDispatcher(
             gatekeeper: gatekeeper,
             registry: registry,

@@ -83,6 +83,8 @@ public struct MCPSettings: Sendable {
     /// A session unused for this long ends; later requests on it get 404.
     public var sessionIdleSeconds = 1800
     public var maxSessions = 10_000
+    /// How often upstream tool definitions are re-read (and compared with their pins) between listings.
+    public var catalogRefreshSeconds = 30
 
     public init() {}
 }

@@ -77,6 +77,7 @@ public enum ConfigurationLoader {
             if let r = m.optional("allowed_origins") { mcp.allowedOrigins = Set(try r.stringList()) }
             if let r = m.optional("session_idle_seconds") { mcp.sessionIdleSeconds = try r.integer(in: 10...86_400) }
             if let r = m.optional("max_sessions") { mcp.maxSessions = try r.integer(in: 1...1_000_000) }
+            if let r = m.optional("catalog_refresh_seconds") { mcp.catalogRefreshSeconds = try r.integer(in: 1...3600) }
             try m.finish()
         }
 
