@@ -4,6 +4,7 @@ only through Warden, with an OAuth token from a real authorization server; roles
 import asyncio
 import hashlib
 import json
+import time
 
 import pytest
 from mcp.shared.exceptions import McpError
@@ -212,5 +213,46 @@ def test_a_definition_changed_while_running_is_refused_without_a_listing(idp, ht
                 break
             time.sleep(0.5)
         assert result.get("isError") and result["_meta"]["warden/refusal"]["rule"] == "catalog.tool-definition-changed"
+    finally:
+        cell.process.stop()
+
+
+def test_spend_waits_for_a_person_and_runs_once(idp, http_upstream, tmp_path):
+    """A spend call is held with an approval id; the agent cannot approve itself; after a person approves,
+    the identical call runs once; other arguments need their own approval; /metrics counts what is pending."""
+    import re
+
+    import httpx
+
+    from conftest import start_cell
+
+    cell = start_cell(tmp_path, idp, http_upstream)
+    cell.process.stop()
+    cell.config_path.write_text(cell.config_path.read_text().replace("mailer: [read, send]", "mailer: [read, send, spend]"))
+    cell = start_cell(tmp_path, idp, http_upstream, reuse=cell)
+    try:
+        token = __import__("conftest").client_credentials_token(idp, "mailer-agent", "mailer-pass", cell.mcp_url)
+        payment = {"invoice_id": "INV-1001", "amount": "1250.00", "iban": "DE89370400440532013000"}
+        held = run(call(cell, token, "billing.pay_invoice", payment))
+        assert held.isError and held.meta["warden/refusal"]["rule"] == "approval.required"
+        approval = re.search(r"apr-[0-9a-f]+", held.meta["warden/refusal"]["message"]).group(0)
+        assert approval in cell.cli("approvals", "list").stdout
+        metrics = httpx.get(f"http://127.0.0.1:{cell.admin_port}/metrics", timeout=5).text
+        assert "warden_approvals_pending 1" in metrics, metrics
+        # the agent itself cannot approve
+        refused = cell.cli("approvals", "approve", approval, "--approver", "mailer-agent", check=False)
+        assert refused.returncode != 0 and "cannot approve" in refused.stderr
+        assert "approved by alice" in cell.cli("approvals", "approve", approval, "--approver", "alice").stdout
+        paid = run(call(cell, token, "billing.pay_invoice", payment))
+        assert not paid.isError, paid
+        # used once: the same call is held again, as a new request
+        again = run(call(cell, token, "billing.pay_invoice", payment))
+        assert again.isError and approval not in again.meta["warden/refusal"]["message"]
+        # other arguments are another action
+        other = run(call(cell, token, "billing.pay_invoice", payment | {"amount": "9999.00"}))
+        assert other.isError and other.meta["warden/refusal"]["rule"] == "approval.required"
+        time.sleep(1.5)
+        decisions = cell.cli("ledger", "entries", "--count", "100000").stdout
+        assert f"approval.used:{approval}" in decisions and "approval.approver:alice" in decisions
     finally:
         cell.process.stop()

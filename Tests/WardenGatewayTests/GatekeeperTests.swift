@@ -32,7 +32,7 @@ struct GatekeeperTests {
         policy: RoleTablePolicy(table: ["analyst": [.read], "clerk": [.read, .mutate], "mailer": [.read, .send]]),
         gates: [
             EffectClassHold(effect: .send, refusal: Refusal(rule: "grant.required", message: "no grant")),
-            Cell.holdSpend,
+            EffectClassHold(effect: .spend, refusal: Refusal(rule: "approval.required", message: "held")),
         ]
     )
 

@@ -88,12 +88,6 @@ public struct Cell: Sendable {
         self.logger = logger
     }
 
-    /// Spend waits for a human approval of the exact action; until the approval gate is configured, spend is refused.
-    public static let holdSpend = EffectClassHold(
-        effect: .spend,
-        refusal: Refusal(rule: "approval.required", message: "spend needs a human approval of this exact action")
-    )
-
     /// Runs until cancelled (SIGINT/SIGTERM through the service group). `onListening` receives each
     /// listener's name and bound port once it accepts connections.
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {

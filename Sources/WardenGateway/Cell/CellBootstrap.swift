@@ -170,6 +170,16 @@ extension CellBootstrap {
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
         let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+        let approvals = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
+        gaugeSources.append {
+            let pending = (try? await approvals.pending(now: Date()).count).map(Double.init) ?? -1
+            return [
+                MetricGauge(
+                    name: "warden_approvals_pending",
+                    help: "Held actions waiting for a human decision (-1: the approval store could not be read).",
+                    value: pending)
+            ]
+        }
         let cell = Cell(
             configuration: configuration,
             authenticator: authenticator,
@@ -186,7 +196,7 @@ extension CellBootstrap {
                     autoGrants: configuration.autoGrants,
                     minter: GrantMinter(keys: keys.grantKeys)
                 ),
-                Cell.holdSpend,
+                ApprovalGate(store: approvals),
             ],
             protectedResourceMetadata: metadataJSON,
             backgroundWork: backgroundWork + [

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+
+/// One held action waiting for (or decided by) a person.
+public struct ApprovalRequest: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case pending
+        case approved
+        case denied
+        case used
+    }
+
+    public var id: String
+    /// SHA-256 of the canonical `{"arguments": …, "tool": …}`: the approval covers this exact action only.
+    public var actionDigest: String
+    /// The agent (token subject) whose call was held; it may not approve its own action.
+    public var agent: String
+    public var tool: String
+    public var state: State
+    public var approver: String?
+    public var createdAt: Date
+    public var expiresAt: Date
+}
+
+/// Why an approval decision was refused.
+public enum ApprovalError: Error, Equatable, CustomStringConvertible {
+    case unknown(String)
+    case notPending(String, ApprovalRequest.State)
+    case expired(String)
+    case selfApproval(String)
+    case invalidApprover
+
+    public var description: String {
+        switch self {
+        case .unknown(let id): "no approval request \(id)"
+        case .notPending(let id, let state): "approval request \(id) is already \(state.rawValue)"
+        case .expired(let id): "approval request \(id) has expired; the agent must ask again"
+        case .selfApproval(let id): "the agent whose call was held cannot approve it (\(id))"
+        case .invalidApprover: "name the approver (1-256 characters)"
+        }
+    }
+}
+
+/// Held actions and their decisions, in the cell's SQLite database (WAL, `synchronous = FULL`).
+///
+/// An approval is bound to one agent's exact action (digest of tool and arguments), expires, cannot be given by
+/// that agent, and is used once: `takeApproved` flips it to `used` in the same transaction that finds it, so of
+/// concurrent identical calls exactly one proceeds.
+public final class ApprovalStore: Sendable {
+    /// How long a held action waits for a decision, and an approval for its use.
+    public static let defaultLifetime: TimeInterval = 24 * 3600
+    private let database: DatabasePool
+
+    /// The approvals database of a cell.
+    public static func path(dataDirectory: String) -> String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("approvals.sqlite").path
+    }
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        database = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-approval") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE approval (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        action_digest TEXT NOT NULL CHECK (length(action_digest) = 64),
+                        agent TEXT NOT NULL CHECK (length(agent) > 0),
+                        tool TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'denied', 'used')),
+                        approver TEXT,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX approval_action ON approval (action_digest, agent, state);
+                    """)
+        }
+        try migrator.migrate(database)
+    }
+
+    /// Holds `agent`'s action for a person, or returns the request already pending for it (one per action).
+    public func hold(
+        actionDigest: String, agent: String, tool: String, now: Date, lifetime: TimeInterval = defaultLifetime
+    )
+        async throws -> ApprovalRequest
+    {
+        let created = Int64(now.timeIntervalSince1970.rounded(.down))
+        let expires = Int64((now.timeIntervalSince1970 + lifetime).rounded(.down))
+        return try await database.write { db in
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM approval WHERE action_digest = ? AND agent = ? AND state = 'pending'
+                    AND expires_at > ? ORDER BY created_at LIMIT 1
+                    """,
+                arguments: [actionDigest, agent, created])
+            {
+                return Self.request(row)
+            }
+            let id = "apr-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+            try db.execute(
+                sql: """
+                    INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                    """,
+                arguments: [id, actionDigest, agent, tool, created, expires])
+            return ApprovalRequest(
+                id: id, actionDigest: actionDigest, agent: agent, tool: tool, state: .pending, approver: nil,
+                createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+        }
+    }
+
+    /// Approves or denies a pending request. The approver must not be the agent whose call was held.
+    public func decide(id: String, approver: String, approve: Bool, now: Date) async throws -> ApprovalRequest {
+        guard !approver.isEmpty, approver.utf8.count <= 256 else { throw ApprovalError.invalidApprover }
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]) else {
+                throw ApprovalError.unknown(id)
+            }
+            var request = Self.request(row)
+            guard request.state == .pending else { throw ApprovalError.notPending(id, request.state) }
+            guard Int64(request.expiresAt.timeIntervalSince1970) > current else { throw ApprovalError.expired(id) }
+            guard approver != request.agent else { throw ApprovalError.selfApproval(id) }
+            request.state = approve ? .approved : .denied
+            request.approver = approver
+            try db.execute(
+                sql: "UPDATE approval SET state = ?, approver = ? WHERE id = ? AND state = 'pending'",
+                arguments: [request.state.rawValue, approver, id])
+            return request
+        }
+    }
+
+    /// Uses the approval of `agent`'s exact action, if one is approved and unexpired: marks it used and returns it.
+    public func takeApproved(actionDigest: String, agent: String, now: Date) async throws -> ApprovalRequest? {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM approval WHERE action_digest = ? AND agent = ? AND state = 'approved'
+                        AND expires_at > ? ORDER BY created_at LIMIT 1
+                        """,
+                    arguments: [actionDigest, agent, current])
+            else { return nil }
+            var request = Self.request(row)
+            try db.execute(
+                sql: "UPDATE approval SET state = 'used' WHERE id = ? AND state = 'approved'", arguments: [request.id])
+            guard db.changesCount == 1 else { return nil }
+            request.state = .used
+            return request
+        }
+    }
+
+    /// Requests still waiting for a decision (not expired), oldest first.
+    public func pending(now: Date) async throws -> [ApprovalRequest] {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM approval WHERE state = 'pending' AND expires_at > ? ORDER BY created_at",
+                arguments: [current]
+            ).map(Self.request)
+        }
+    }
+
+    private static func request(_ row: Row) -> ApprovalRequest {
+        let created: Int64 = row["created_at"]
+        let expires: Int64 = row["expires_at"]
+        let state: String = row["state"]
+        return ApprovalRequest(
+            id: row["id"], actionDigest: row["action_digest"], agent: row["agent"], tool: row["tool"],
+            state: ApprovalRequest.State(rawValue: state) ?? .denied, approver: row["approver"],
+            createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+    }
+}
