@@ -274,3 +274,26 @@ def test_an_attachment_for_another_agent_is_not_used(cell, tokens):
     args = MESSAGE | {"to": "bob@example.com", "subject": "For someone else"}
     mint(cell, "--to", "bob@example.com", "--arguments", json.dumps(args), "--attach", "--agent", "another-agent")
     send_refused(cell, tokens, args, None, "grant.missing")
+
+
+def test_a_held_send_approved_by_a_person_goes_out_once(cell, tokens):
+    """No grant and no rule: the send is held for approval; the approval mints a grant for exactly those
+    recipients and that content, attached to the agent's identical call, which then goes out once."""
+    import re
+
+    args = MESSAGE | {"to": "carol@example.com", "subject": "Held for approval"}
+    before = len(outbox(cell))
+    held = run(send(cell, tokens["mailer"], args))
+    assert refusal(held) == "grant.missing"
+    approval = re.search(r"apr-[0-9a-f]+", held.meta["warden/refusal"]["message"]).group(0)
+    out = cell.cli("approvals", "approve", approval, "--approver", "alice").stdout
+    assert "grant for 1 recipient(s) is attached" in out, out
+    # a different message is a different action: still held
+    send_refused(cell, tokens, args | {"bcc": ["mallory@example.net"]}, None, "grant.missing")
+    sent = run(send(cell, tokens["mailer"], args))
+    assert not sent.isError, sent
+    assert outbox(cell)[-1]["to"] == "carol@example.com" and len(outbox(cell)) == before + 1
+    send_refused(cell, tokens, args, None, "grant.missing")  # once
+    time.sleep(1.5)
+    allowed = [d for d in decisions(cell) if d.get("tool") == "billing.send_email" and d.get("decision") == "allow"]
+    assert f"grant.minted-by:approval:{approval}" in allowed[-1]["reasons"], allowed[-1]

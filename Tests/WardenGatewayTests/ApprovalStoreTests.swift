@@ -91,4 +91,30 @@ struct ApprovalStoreTests {
         }
         #expect(used == 1)
     }
+
+    @Test("a held send keeps its exact recipients and content digest for the grant an approval mints")
+    func heldSend() async throws {
+        let (store, directory) = try store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let send = HeldSend(
+            recipients: ["mailto:ap@partner.example"], contentDigest: String(repeating: "c3", count: 32))
+        let held = try await store.hold(
+            actionDigest: action, agent: "agent-1", tool: "mail.send", send: send, now: now)
+        #expect(held.send == send)
+        #expect(try await store.pending(now: now).first?.send == send)
+    }
+
+    @Test("one agent cannot flood the inbox: at most 100 actions wait at once")
+    func pendingCap() async throws {
+        let (store, directory) = try store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for index in 0..<ApprovalStore.maximumPendingPerAgent {
+            let digest = String(format: "%064x", index)
+            _ = try await store.hold(actionDigest: digest, agent: "agent-1", tool: "billing.pay", now: now)
+        }
+        await #expect(throws: ApprovalError.tooManyPending(agent: "agent-1", limit: 100)) {
+            try await store.hold(actionDigest: action, agent: "agent-1", tool: "billing.pay", now: now)
+        }
+        _ = try await store.hold(actionDigest: action, agent: "agent-2", tool: "billing.pay", now: now)
+    }
 }

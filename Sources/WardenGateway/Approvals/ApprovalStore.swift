@@ -20,6 +20,19 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var approver: String?
     public var createdAt: Date
     public var expiresAt: Date
+    /// For a held send: every recipient (canonical form) and the content digest the grant must bind.
+    public var send: HeldSend?
+}
+
+/// What an approval of a send mints a grant for: exactly these recipients and this content.
+public struct HeldSend: Sendable, Equatable, Codable {
+    public var recipients: [String]
+    public var contentDigest: String
+
+    public init(recipients: [String], contentDigest: String) {
+        self.recipients = recipients
+        self.contentDigest = contentDigest
+    }
 }
 
 /// Why an approval decision was refused.
@@ -29,6 +42,7 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
     case expired(String)
     case selfApproval(String)
     case invalidApprover
+    case tooManyPending(agent: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +51,7 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
         case .expired(let id): "approval request \(id) has expired; the agent must ask again"
         case .selfApproval(let id): "the agent whose call was held cannot approve it (\(id))"
         case .invalidApprover: "name the approver (1-256 characters)"
+        case .tooManyPending(let agent, let limit): "agent \(agent) already has \(limit) actions waiting for approval"
         }
     }
 }
@@ -49,6 +64,8 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
 public final class ApprovalStore: Sendable {
     /// How long a held action waits for a decision, and an approval for its use.
     public static let defaultLifetime: TimeInterval = 24 * 3600
+    /// Held actions one agent may have waiting at once: an agent varying its arguments cannot flood the inbox.
+    public static let maximumPendingPerAgent = 100
     private let database: DatabasePool
 
     /// The approvals database of a cell.
@@ -77,15 +94,18 @@ public final class ApprovalStore: Sendable {
                     CREATE INDEX approval_action ON approval (action_digest, agent, state);
                     """)
         }
+        migrator.registerMigration("v2-approval-send") { db in
+            try db.execute(sql: "ALTER TABLE approval ADD COLUMN send TEXT")
+        }
         try migrator.migrate(database)
     }
 
     /// Holds `agent`'s action for a person, or returns the request already pending for it (one per action).
     public func hold(
-        actionDigest: String, agent: String, tool: String, now: Date, lifetime: TimeInterval = defaultLifetime
-    )
-        async throws -> ApprovalRequest
-    {
+        actionDigest: String, agent: String, tool: String, send: HeldSend? = nil, now: Date,
+        lifetime: TimeInterval = defaultLifetime
+    ) async throws -> ApprovalRequest {
+        let sendJSON = try send.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let created = Int64(now.timeIntervalSince1970.rounded(.down))
         let expires = Int64((now.timeIntervalSince1970 + lifetime).rounded(.down))
         return try await database.write { db in
@@ -99,17 +119,24 @@ public final class ApprovalStore: Sendable {
             {
                 return Self.request(row)
             }
+            let waiting =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM approval WHERE agent = ? AND state = 'pending' AND expires_at > ?",
+                    arguments: [agent, created]) ?? 0
+            guard waiting < Self.maximumPendingPerAgent else {
+                throw ApprovalError.tooManyPending(agent: agent, limit: Self.maximumPendingPerAgent)
+            }
             let id = "apr-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
             try db.execute(
                 sql: """
-                    INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                    INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at, send)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
                     """,
-                arguments: [id, actionDigest, agent, tool, created, expires])
+                arguments: [id, actionDigest, agent, tool, created, expires, sendJSON])
             return ApprovalRequest(
                 id: id, actionDigest: actionDigest, agent: agent, tool: tool, state: .pending, approver: nil,
                 createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
-                expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)), send: send)
         }
     }
 
@@ -171,10 +198,13 @@ public final class ApprovalStore: Sendable {
         let created: Int64 = row["created_at"]
         let expires: Int64 = row["expires_at"]
         let state: String = row["state"]
+        let sendJSON: String? = row["send"]
         return ApprovalRequest(
             id: row["id"], actionDigest: row["action_digest"], agent: row["agent"], tool: row["tool"],
+            // An unreadable state never reads as approved.
             state: ApprovalRequest.State(rawValue: state) ?? .denied, approver: row["approver"],
             createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)),
+            send: sendJSON.flatMap { try? JSONDecoder().decode(HeldSend.self, from: Data($0.utf8)) })
     }
 }

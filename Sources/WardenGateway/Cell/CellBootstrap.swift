@@ -194,7 +194,8 @@ extension CellBootstrap {
                     ),
                     attached: grantDatabase,
                     autoGrants: configuration.autoGrants,
-                    minter: GrantMinter(keys: keys.grantKeys)
+                    minter: GrantMinter(keys: keys.grantKeys),
+                    approvals: approvals
                 ),
                 ApprovalGate(store: approvals),
             ],

@@ -27,11 +27,14 @@ public struct SendGrantGate: ToolCallGate {
     let autoGrants: [AutoGrantRule]
     let minter: GrantMinter?
     let attached: (any AttachedGrantStore)?
+    let approvals: ApprovalStore?
 
     public init(
         tenant: String, redeemer: GrantRedeemer, normalizer: RecipientNormalizer = RecipientNormalizer(),
-        attached: (any AttachedGrantStore)? = nil, autoGrants: [AutoGrantRule] = [], minter: GrantMinter? = nil
+        attached: (any AttachedGrantStore)? = nil, autoGrants: [AutoGrantRule] = [], minter: GrantMinter? = nil,
+        approvals: ApprovalStore? = nil
     ) {
+        self.approvals = approvals
         self.tenant = tenant
         self.redeemer = redeemer
         self.normalizer = normalizer
@@ -77,6 +80,24 @@ public struct SendGrantGate: ToolCallGate {
                 reasons = ["grant.minted-by:policy:\(rule.id)", "grant.verified"]
             } catch {
                 return .deny(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)': \(error)"))
+            }
+        }
+        if token == nil, call.meta[Self.metaKey] == nil, let approvals {
+            // Nothing covers this send: it waits for a person, whose approval mints a grant for exactly these
+            // recipients and this content and attaches it to this agent's identical call.
+            let held = HeldSend(
+                recipients: facts.recipients.map(\.canonical), contentDigest: facts.contentDigest?.description ?? "")
+            do {
+                let request = try await approvals.hold(
+                    actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool, send: held,
+                    now: now)
+                return .deny(
+                    Refusal(
+                        rule: GrantRefusal.missing.code,
+                        message: "no grant covers this send; held for a human approval as \(request.id)"))
+            } catch {
+                return .deny(
+                    Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held: \(error))"))
             }
         }
         do {
