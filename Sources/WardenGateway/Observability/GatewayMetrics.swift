@@ -13,7 +13,11 @@ public final class GatewayMetrics: Sendable {
     }
 
     struct Histogram {
-        static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+        /// Fine below 5 ms, where the gateway's own added latency lives; coarse above, where upstreams dominate.
+        static let bounds: [Double] = [
+            0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+            10, 30,
+        ]
         var counts = [Int](repeating: 0, count: bounds.count)
         var sum = 0.0
         var total = 0
