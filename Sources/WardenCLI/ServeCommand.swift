@@ -17,13 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try cell.load()
-        var redactor = Redactor()
-        if configuration.redactionMode == .keyedHash {
-            let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
-            redactor = Redactor.cell(mode: .keyedHash, keyring: keys.keyring)
-        }
+        // The keys first: the log redactor may be keyed with the tenant's log-correlation key.
+        let keys = try await CellBootstrap.openKeys(configuration: configuration)
+        let redactor = Redactor.cell(mode: configuration.redactionMode, keyring: keys.keyring)
         let logger = WardenLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, redactor: redactor)
-        let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
+        let built = try await CellBootstrap.make(configuration: configuration, keys: keys, logger: logger)
         if configuration.auth == nil {
             printBanner(
                 """

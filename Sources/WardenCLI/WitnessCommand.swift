@@ -85,11 +85,8 @@ struct WitnessShow: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("this witness has cosigned nothing for \(origin)")
         }
-        let note = try SignedNote.parse(data)
-        _ = try note.verifiedSignatures(by: [verifier])
-        guard try Checkpoint.parse(noteText: note.text).origin == origin else {
-            throw ValidationError("the state file \(path) is not for \(origin)")
-        }
-        FileHandle.standardOutput.write(note.serialized)
+        // Parsed (size-bounded), cosignature verified and origin checked in one place.
+        let checkpoint = try SignedCheckpoint.open(data, verifiers: [verifier], origin: origin)
+        FileHandle.standardOutput.write(checkpoint.note.serialized)
     }
 }

@@ -38,7 +38,7 @@ public enum NoteKeyName {
         return hasher.finalize().prefix(4).reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
     }
 
-    static func hex8(_ value: UInt32) -> String {
+    package static func hex8(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
     }

@@ -103,10 +103,8 @@ public struct TiledLog: Sendable {
         return entries[Int(index % 256)]
     }
 
-    /// Stores tiles and bundles, skipping files that already hold the same bytes and dropping a full tile's
-    /// obsolete partial versions. Not durable by itself: tiles are derived from the log, and the writer
-    /// re-derives any that a crash lost when it reopens.
-    /// Writes tiles and bundles (temporary file + rename each). Each file's data is fsynced and then every
+    /// Writes tiles and bundles (temporary file + rename each), skipping files that already hold the same bytes and
+    /// dropping a full tile's obsolete partial versions. Each file's data is fsynced and then every
     /// directory that gained or changed a name, up to the log directory, so a checkpoint signed after `store`
     /// returns never refers to a tile that a power loss could take away: the static files verify on their own,
     /// without the writer re-deriving them first.

@@ -6,7 +6,7 @@ import WardenCore
 extension JSONValue {
     /// Parses a JSON document strictly; `nil` for anything that is not valid JSON.
     static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        try? StrictJSONParser().parse(Array(bytes))
+        try? StrictJSONParser().parse(bytes)
     }
 
     /// Follows a path of object member names.

@@ -34,8 +34,13 @@ public struct WitnessOutcome: Sendable, Equatable {
 
     /// Whether this outcome is evidence that the log is not append-only (rollback or fork), as opposed to a
     /// transient failure: a conflict, or a 409/422 refusal after the sizes were agreed.
+    public var isAlarm: Bool { kind.isAlarm }
+}
+
+extension WitnessOutcome.Kind {
+    /// See ``WitnessOutcome/isAlarm``.
     public var isAlarm: Bool {
-        switch kind {
+        switch self {
         case .conflict: true
         case .refused(let status, _): status == 409 || status == 422
         default: false
@@ -51,6 +56,6 @@ public struct WitnessStatus: Sendable, Equatable {
     public var lastCosignedSize: UInt64
     /// The last failure, cleared by the next cosignature.
     public var lastError: String?
-    /// Set once the witness reported cosigning more than the log holds; stays set (it needs a human).
+    /// Set once an answer of this witness raised an alarm (rollback, fork, lost state); stays set (it needs a human).
     public var conflict: Bool
 }

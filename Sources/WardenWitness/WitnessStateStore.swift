@@ -51,13 +51,19 @@ public actor WitnessStateStore {
     /// The state directory.
     public nonisolated let directory: String
     private var notes: [String: SignedNote]
+    /// The checkpoint of each stored note, parsed once (when loaded or written), so no request re-parses state.
+    private var checkpoints: [String: Checkpoint]
     private var lockDescriptor: Int32?
     private var failure: WitnessError?
     private var evidenceCount: Int
 
-    private init(directory: String, notes: [String: SignedNote], lock: Int32, evidenceCount: Int) {
+    private init(
+        directory: String, notes: [String: SignedNote], checkpoints: [String: Checkpoint], lock: Int32,
+        evidenceCount: Int
+    ) {
         self.directory = directory
         self.notes = notes
+        self.checkpoints = checkpoints
         self.lockDescriptor = lock
         self.evidenceCount = evidenceCount
     }
@@ -69,13 +75,16 @@ public actor WitnessStateStore {
         let lock = try WitnessFiles.lockExclusively(directory + "/" + lockFileName, directory: directory)
         do {
             var notes: [String: SignedNote] = [:]
+            var checkpoints: [String: Checkpoint] = [:]
             for name in try WitnessFiles.names(in: directory) where isStateFileName(name) {
                 let path = directory + "/" + name
                 guard let data = try WitnessFiles.contents(of: path, limit: maximumFileSize) else { continue }
-                notes[name] = try verifiedState(data, fileName: name, path: path, verifier: verifier)
+                (notes[name], checkpoints[name]) = try verifiedState(
+                    data, fileName: name, path: path, verifier: verifier)
             }
             let evidence = try WitnessFiles.names(in: directory + "/" + evidenceDirectoryName, missingIsEmpty: true)
-            return WitnessStateStore(directory: directory, notes: notes, lock: lock, evidenceCount: evidence.count)
+            return WitnessStateStore(
+                directory: directory, notes: notes, checkpoints: checkpoints, lock: lock, evidenceCount: evidence.count)
         } catch {
             WitnessFiles.unlock(lock)
             throw error
@@ -94,7 +103,7 @@ public actor WitnessStateStore {
 
     private static func verifiedState(
         _ data: Data, fileName: String, path: String, verifier: Ed25519CosignatureVerifier
-    ) throws -> SignedNote {
+    ) throws -> (SignedNote, Checkpoint) {
         let note: SignedNote
         let checkpoint: Checkpoint
         do {
@@ -107,7 +116,7 @@ public actor WitnessStateStore {
         guard Self.fileName(origin: checkpoint.origin) == fileName else {
             throw WitnessError.corruptState(path: path, reason: "file name is not the SHA-256 of its origin")
         }
-        return note
+        return (note, checkpoint)
     }
 
     /// The latest cosigned note for the origin whose state file name is `originHash`, or nil.
@@ -117,7 +126,7 @@ public actor WitnessStateStore {
 
     /// The latest checkpoint cosigned for `origin`, or nil.
     public func cosignedCheckpoint(origin: String) -> Checkpoint? {
-        notes[Self.fileName(origin: origin)].flatMap { try? Checkpoint.parse(noteText: $0.text) }
+        checkpoints[Self.fileName(origin: origin)]
     }
 
     /// Decides one `add-checkpoint` request and, when it is cosigned, persists the new state before returning.
@@ -169,6 +178,7 @@ public actor WitnessStateStore {
             return decision
         }
         notes[name] = note
+        checkpoints[name] = checkpoint
         decision.outcome = outcome
         return decision
     }

@@ -118,8 +118,7 @@ public actor WitnessSubmitter {
     }
 
     static func recordPath(_ directory: String, _ endpoint: WitnessEndpoint) -> String {
-        let digits = String(endpoint.verifier.keyID, radix: 16)
-        return directory + "/" + String(repeating: "0", count: 8 - digits.count) + digits + ".checkpoint"
+        directory + "/" + NoteKeyName.hex8(endpoint.verifier.keyID) + ".checkpoint"
     }
 
     /// Per witness: name, last cosigned size, last error, conflict flag.
@@ -315,9 +314,9 @@ public actor WitnessSubmitter {
     {
         switch attempt {
         case .failed(let kind):
+            if kind.isAlarm { states[index].conflict = true }
             switch kind {
             case .conflict(let witnessSize, let logSize):
-                states[index].conflict = true
                 states[index].lastError =
                     "witness cosigned \(witnessSize) entries but the log holds \(logSize): rolled back or forked"
             case .refused(let status, let reason):

@@ -194,6 +194,17 @@ public final class ApprovalStore: Sendable {
         }
     }
 
+    /// How many requests wait for a decision (for `/metrics`).
+    public func pendingCount(now: Date) async throws -> Int {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM approval WHERE state = 'pending' AND expires_at > ?",
+                arguments: [current]
+            ) ?? 0
+        }
+    }
+
     private static func request(_ row: Row) -> ApprovalRequest {
         let created: Int64 = row["created_at"]
         let expires: Int64 = row["expires_at"]

@@ -21,11 +21,15 @@ actor AuthRefusalRecorder {
             delta[rule] = .integer(Int64(count - recorded[rule, default: 0]))
         }
         guard !delta.isEmpty else { return }
+        // Claimed before the suspension, so a flush that runs meanwhile (the final one at shutdown) cannot
+        // record the same refusals again.
+        let previous = recorded
+        recorded = counts
         do {
             try await audit.record(AuditEvent(kind: "auth.refused", facts: ["counts": .object(delta)]))
-            recorded = counts
         } catch {
             // Not recorded: the next flush carries these counts again.
+            recorded = previous
         }
     }
 }

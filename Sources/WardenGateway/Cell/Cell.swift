@@ -6,22 +6,36 @@ import ServiceLifecycle
 import WardenCore
 import WardenTracing
 
-/// Periodic work a cell does beside serving: it runs once at start, then every `interval`, until the cell stops.
+/// Work a cell does beside serving: `work` every `interval` (the first time one interval after start, so nothing
+/// is added to start-up), and `stop` once when the cell stops. A nil interval is a stop hook only.
 public struct CellBackgroundWork: Sendable {
     public var name: String
-    public var interval: Duration
+    public var interval: Duration?
     public var work: @Sendable () async -> Void
     /// Called once when the cell stops (release connections, flush).
     public var stop: @Sendable () async -> Void
 
     public init(
-        name: String, interval: Duration, work: @escaping @Sendable () async -> Void,
+        name: String, interval: Duration?, work: @escaping @Sendable () async -> Void = {},
         stop: @escaping @Sendable () async -> Void = {}
     ) {
         self.name = name
         self.interval = interval
         self.work = work
         self.stop = stop
+    }
+
+    /// Starts the periodic loop (nil when there is nothing periodic); cancel the task to end it.
+    func start() -> Task<Void, Never>? {
+        guard let interval else { return nil }
+        let work = self.work
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return }
+                await work()
+            }
+        }
     }
 }
 
@@ -178,38 +192,23 @@ public struct Cell: Sendable {
             watcher = Task { await fileWatcher.watch(initialText: policyText) }
             hangup = SignalTrigger(signal: SIGHUP) { Task { await fileWatcher.check(force: true) } }
         }
-        let background = backgroundWork.map { item in
-            Task {
-                while !Task.isCancelled {
-                    await item.work()
-                    try? await Task.sleep(for: item.interval)
-                }
-            }
-        }
+        let metrics = GatewayMetrics()
+        let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
+        let periodic =
+            backgroundWork + [
+                CellBackgroundWork(name: "auth-refusal-tally", interval: .seconds(5)) { await authRefusals.flush() },
+                // Upstream definitions are re-read periodically, not only when an agent lists tools: a changed
+                // definition (a rug pull) is refused at the next call even if no agent lists in between.
+                CellBackgroundWork(
+                    name: "catalog-refresh", interval: .seconds(configuration.mcp.catalogRefreshSeconds)
+                ) { await registry.refresh(force: true) },
+            ]
+        let background = periodic.compactMap { $0.start() }
         defer {
             watcher?.cancel()
             hangup?.cancel()
             for task in background { task.cancel() }
         }
-        let metrics = GatewayMetrics()
-        let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
-        let refusalTally = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                await authRefusals.flush()
-            }
-        }
-        defer { refusalTally.cancel() }
-        // Upstream definitions are re-read periodically, not only when an agent lists tools: a changed
-        // definition (a rug pull) is refused at the next call even if no agent lists in between.
-        let refreshInterval = Duration.seconds(configuration.mcp.catalogRefreshSeconds)
-        let catalogRefresh = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: refreshInterval)
-                await registry.refresh(force: true)
-            }
-        }
-        defer { catalogRefresh.cancel() }
         let dispatcher = MCPDispatcher(
             gatekeeper: gatekeeper,
             registry: registry,

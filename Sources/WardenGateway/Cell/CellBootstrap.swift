@@ -61,17 +61,30 @@ public struct BuiltCell: Sendable {
 }
 
 extension CellBootstrap {
-    public static func make(
-        configuration: CellConfiguration,
-        audit: (any AuditSink)? = nil,
-        logger: Logger
-    ) async throws -> BuiltCell {
+    /// Creates the cell's data folder (mode 0700) if needed and opens its keys.
+    public static func openKeys(configuration: CellConfiguration) async throws -> CellKeys {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory,
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+        return try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+    }
+
+    /// Builds the cell. `keys` are the ones `openKeys` returned, when the caller needed them first (e.g. to
+    /// key the log redactor); otherwise they are opened here.
+    public static func make(
+        configuration: CellConfiguration,
+        keys openedKeys: CellKeys? = nil,
+        audit: (any AuditSink)? = nil,
+        logger: Logger
+    ) async throws -> BuiltCell {
+        let keys: CellKeys
+        if let openedKeys {
+            keys = openedKeys
+        } else {
+            keys = try await openKeys(configuration: configuration)
+        }
         let redactor = Redactor.cell(mode: configuration.redactionMode, keyring: keys.keyring)
         let secrets = VaultThenEnvironmentResolver(vault: keys.vault)
         let metadataURL = Cell.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
@@ -147,6 +160,11 @@ extension CellBootstrap {
                         + "(rolled back or replaced?): \(error)")
             }
         }
+        let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
+        let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+        let approvals = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
+        // Last, once nothing after them can fail: the witness submitter and the trace exporter own HTTP clients
+        // that must be shut down by the cell's stop hooks.
         var backgroundWork: [CellBackgroundWork] = []
         var gaugeSources: [@Sendable () async -> [MetricGauge]] = []
         if !configuration.witnesses.isEmpty, let ledger = sink as? LedgerAuditSink {
@@ -168,11 +186,8 @@ extension CellBootstrap {
             backgroundWork.append(tracing.start())
             gaugeSources.append { tracing.gauges() }
         }
-        let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
-        let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
-        let approvals = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
         gaugeSources.append {
-            let pending = (try? await approvals.pending(now: Date()).count).map(Double.init) ?? -1
+            let pending = (try? await approvals.pendingCount(now: Date())).map(Double.init) ?? -1
             return [
                 MetricGauge(
                     name: "warden_approvals_pending",
@@ -249,9 +264,7 @@ extension CellBootstrap {
             "witnesses": .integer(Int64(configuration.witnesses.count)),
             "auto_grant_rules": .array(configuration.autoGrants.map { .string($0.id) }),
         ]
-        if let file = configuration.sourceFile, let bytes = FileManager.default.contents(atPath: file) {
-            facts["configuration_sha256"] = .string(Digest.sha256Hex(Array(bytes)))
-        }
+        if let digest = configuration.sourceDigest { facts["configuration_sha256"] = .string(digest) }
         var keyIDs: [String: JSONValue] = [:]
         for purpose in KeyPurpose.allCases {
             keyIDs[purpose.rawValue] = .string(keys.keyring.activeKey(purpose).keyID)

@@ -45,47 +45,67 @@ public struct LedgerWitnessing: Sendable {
 
     let submitter: WitnessSubmitter
     let transitions: WitnessTransitions
+    /// Outcomes in the order the submitter reported them, recorded by one consumer (debouncing needs the order).
+    let outcomes: AsyncStream<WitnessOutcome>
+    let audit: any AuditSink
+    let logger: Logger
 
     public init(
         settings: [WitnessSettings], dataDirectory: String, writer: LedgerWriter, audit: any AuditSink,
         logger: Logger
     ) throws {
-        let transitions = WitnessTransitions()
-        self.transitions = transitions
+        transitions = WitnessTransitions()
+        self.audit = audit
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: WitnessOutcome.self)
+        outcomes = stream
         submitter = try WitnessSubmitter(
             source: writer, witnesses: Self.endpoints(settings),
             stateDirectory: Self.stateDirectory(dataDirectory: dataDirectory), logger: logger
-        ) { outcome in
-            Task {
-                guard let event = await transitions.event(for: outcome, now: ContinuousClock.now) else { return }
-                if event.kind == "witness.conflict" {
-                    logger.critical(
-                        "ledger witness conflict: this ledger is not an extension of what the witness cosigned (rolled back or forked)",
-                        metadata: ["witness": "\(outcome.witness)"])
-                }
-                try? await audit.record(event)
-            }
-        }
+        ) { outcome in continuation.yield(outcome) }
     }
 
-    /// The submission loop, for the cell's background work.
+    /// The submission loop and the recorder of its outcomes, for the cell's background work.
     public var backgroundWork: CellBackgroundWork {
-        let submitter = self.submitter
+        let witnessing = self
+        // Both loops run until cancelled: one start after the first second.
         return CellBackgroundWork(
             name: "ledger-witnessing", interval: .seconds(1),
-            work: { await submitter.run(interval: .seconds(1)) },
-            stop: { try? await submitter.shutdown() })
+            work: {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await witnessing.submitter.run(interval: .seconds(1)) }
+                    group.addTask { await witnessing.recordOutcomes() }
+                }
+            },
+            stop: { try? await witnessing.submitter.shutdown() })
+    }
+
+    private func recordOutcomes() async {
+        for await outcome in outcomes {
+            guard let event = await transitions.event(for: outcome, now: ContinuousClock.now) else { continue }
+            if event.kind == "witness.conflict" {
+                logger.critical(
+                    "ledger witness conflict: this ledger is not an extension of what the witness cosigned (rolled back or forked)",
+                    metadata: ["witness": "\(outcome.witness)"])
+            }
+            do {
+                try await audit.record(event)
+            } catch {
+                logger.error(
+                    "witness event not recorded in the ledger",
+                    metadata: ["kind": "\(event.kind)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Gauges for `/metrics`: witnesses in conflict (alert on > 0) and witnesses currently failing.
     public func gauges() async -> [MetricGauge] {
         let status = await submitter.status()
-        let alarmed = await transitions.alarmed
         return [
             MetricGauge(
                 name: "warden_witness_conflicts",
                 help: "Witnesses whose answers show this ledger rolled back or forked (needs a human).",
-                value: Double(Set(status.filter(\.conflict).map(\.witness)).union(alarmed).count)),
+                value: Double(status.filter(\.conflict).count)),
             MetricGauge(
                 name: "warden_witness_failing", help: "Witnesses whose last submission failed.",
                 value: Double(status.filter { $0.lastError != nil }.count)),

@@ -22,12 +22,14 @@ public enum WardenLogging {
 
 /// Detects literal secrets in configuration values with the redaction detectors.
 public enum SecretLinting {
+    private static let redactor = Redactor()
+
     public static let detector: ConfigurationLoader.LiteralSecretDetector = { key, value in
         // A file path under a key-like name (`private_key: tls/key.pem`) is a reference, not a value: judge it
         // by its content alone, so a credential pasted into a "path" is still caught.
         let isPath = value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("../")
         let findings =
-            isPath ? Redactor().secretFindings(in: value) : Redactor().secretFindings(inValue: value, key: key)
+            isPath ? redactor.secretFindings(in: value) : redactor.secretFindings(inValue: value, key: key)
         guard let finding = findings.first else { return nil }
         return "\(finding.type.rawValue), rule \(finding.rule)"
     }

@@ -30,6 +30,8 @@ public struct CellConfiguration: Sendable {
     public var tracing: TracingSettings? = nil
     /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.
     public var autoGrants: [AutoGrantRule] = []
+    /// SHA-256 (hex) of the configuration text this was parsed from (recorded in `cell.started`).
+    public var sourceDigest: String? = nil
     /// Path of the file this was loaded from, for messages.
     public var sourceFile: String?
 

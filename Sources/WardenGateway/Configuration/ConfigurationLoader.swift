@@ -224,6 +224,7 @@ public enum ConfigurationLoader {
             roles: roles,
             sourceFile: file
         )
+        configuration.sourceDigest = Digest.sha256Hex(Array(text.utf8))
         configuration.policyFile = policyFile
         configuration.channels = channels
         configuration.witnesses = witnesses

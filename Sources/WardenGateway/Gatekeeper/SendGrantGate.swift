@@ -51,65 +51,76 @@ public struct SendGrantGate: ToolCallGate {
         case .success(let built): facts = built
         }
         let now = Date()
-        var token = call.meta[Self.metaKey]?.stringValue
-        var reasons = ["grant.verified"]
-        if call.meta[Self.metaKey] == nil, let attached {
-            do {
-                if let found = try await attached.takeAttached(
-                    actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
-                {
-                    token = found
-                    reasons = ["grant.attached", "grant.verified"]
-                }
-            } catch {
-                return .deny(
-                    Refusal(
-                        rule: "grant.store-unavailable", message: "the grant could not be redeemed; nothing was sent"))
-            }
-        }
-        if token == nil, call.meta[Self.metaKey] == nil, let minter,
-            let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants)
-        {
-            do {
-                token =
-                    try minter.mint(
-                        tenant: tenant, mintedBy: GrantOrigin(.policy, id: rule.id), agent: facts.agent,
-                        tool: facts.tool, recipients: facts.recipients, contentDigest: facts.contentDigest,
-                        notBefore: now, expiresAt: now.addingTimeInterval(Self.autoGrantLifetimeSeconds)
-                    ).token
-                reasons = ["grant.minted-by:policy:\(rule.id)", "grant.verified"]
-            } catch {
-                return .deny(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)': \(error)"))
-            }
-        }
-        if token == nil, call.meta[Self.metaKey] == nil, let approvals {
-            // Nothing covers this send: it waits for a person, whose approval mints a grant for exactly these
-            // recipients and this content and attaches it to this agent's identical call.
-            let held = HeldSend(
-                recipients: facts.recipients.map(\.canonical), contentDigest: facts.contentDigest?.description ?? "")
-            do {
-                let request = try await approvals.hold(
-                    actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool, send: held,
-                    now: now)
-                return .deny(
-                    Refusal(
-                        rule: GrantRefusal.missing.code,
-                        message: "no grant covers this send; held for a human approval as \(request.id)"))
-            } catch {
-                return .deny(
-                    Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held: \(error))"))
+        let token: String?
+        var reasons: [String] = []
+        if let presented = call.meta[Self.metaKey] {
+            // A presented grant is the only one considered; a non-string value is no grant.
+            token = presented.stringValue
+        } else {
+            switch await unpresentedGrant(for: call, facts: facts, now: now) {
+            case .failure(let refusal): return .deny(refusal)
+            case .success(let found):
+                token = found.token
+                reasons = found.reasons
             }
         }
         do {
             let grant = try await redeemer.redeem(token, for: facts, now: now)
-            let origin = "grant.minted-by:\(grant.claims.mintedBy)"
-            if !reasons.contains(origin) { reasons.insert(origin, at: reasons.count - 1) }
-            return .allow(reasons: reasons)
+            return .allow(reasons: reasons + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"])
         } catch let refusal as GrantRefusal {
             return .deny(Refusal(rule: refusal.code, message: refusal.description))
         } catch {
-            return .deny(
-                Refusal(rule: "grant.store-unavailable", message: "the grant could not be redeemed; nothing was sent"))
+            return .deny(Self.storeUnavailable)
+        }
+    }
+
+    static let storeUnavailable = Refusal(
+        rule: "grant.store-unavailable", message: "the grant could not be redeemed; nothing was sent")
+
+    /// A call without a `_meta` grant, in order: the grant attached to this agent's exact action, a grant an
+    /// auto-grant rule mints, or — nothing covering it — a hold for a person, which refuses the call.
+    private func unpresentedGrant(
+        for call: ToolCallRequest, facts: SendRequestFacts, now: Date
+    ) async -> Result<(token: String, reasons: [String]), Refusal> {
+        if let attached {
+            do {
+                if let found = try await attached.takeAttached(
+                    actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
+                {
+                    return .success((found, ["grant.attached"]))
+                }
+            } catch {
+                return .failure(Self.storeUnavailable)
+            }
+        }
+        if let minter, let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants) {
+            do {
+                let minted = try minter.mint(
+                    tenant: tenant, mintedBy: GrantOrigin(.policy, id: rule.id), agent: facts.agent,
+                    tool: facts.tool, recipients: facts.recipients, contentDigest: facts.contentDigest,
+                    notBefore: now, expiresAt: now.addingTimeInterval(Self.autoGrantLifetimeSeconds))
+                return .success((minted.token, []))
+            } catch {
+                return .failure(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)': \(error)"))
+            }
+        }
+        guard let approvals else {
+            return .failure(Refusal(rule: GrantRefusal.missing.code, message: GrantRefusal.missing.description))
+        }
+        // Nothing covers this send: it waits for a person, whose approval mints a grant for exactly these
+        // recipients and this content and attaches it to this agent's identical call.
+        let held = HeldSend(
+            recipients: facts.recipients.map(\.canonical), contentDigest: facts.contentDigest?.description ?? "")
+        do {
+            let request = try await approvals.hold(
+                actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool, send: held, now: now)
+            return .failure(
+                Refusal(
+                    rule: GrantRefusal.missing.code,
+                    message: "no grant covers this send; held for a human approval as \(request.id)"))
+        } catch {
+            return .failure(
+                Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held: \(error))"))
         }
     }
 

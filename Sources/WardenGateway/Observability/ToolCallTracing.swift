@@ -30,8 +30,7 @@ public struct ToolCallTracing: Sendable {
         exporter.start()
         let exporter = self.exporter
         return CellBackgroundWork(
-            name: "trace-export", interval: .seconds(3600), work: {},
-            stop: { await exporter.shutdown(deadline: .now + .seconds(5)) })
+            name: "trace-export", interval: nil, stop: { await exporter.shutdown(deadline: .now + .seconds(5)) })
     }
 
     /// Exporter counters for `/metrics`.
