@@ -32,6 +32,8 @@ let package = Package(
         .target(
             name: "WardenCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict
         ),
+        // Tool arguments against the tool's pinned JSON Schema: strict compile, validation, the number model. Pure.
+        .target(name: "WardenSchema", dependencies: ["WardenCore"], swiftSettings: strict),
         // Cedar policy language: parser, evaluator, entities, schema, validator, scope index. Pure.
         .target(name: "WardenPolicy", swiftSettings: strict),
         // RFC 6962 Merkle log in C2SP tlog-tiles layout with signed-note checkpoints.
@@ -116,7 +118,7 @@ let package = Package(
         .target(
             name: "WardenGateway",
             dependencies: [
-                "WardenCore", "WardenPolicy", "WardenLedger", "WardenGrants", "WardenRedaction",
+                "WardenCore", "WardenSchema", "WardenPolicy", "WardenLedger", "WardenGrants", "WardenRedaction",
                 "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels", "WardenWitness", "WardenTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -153,6 +155,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"], swiftSettings: strict),
+        .testTarget(name: "WardenSchemaTests", dependencies: ["WardenSchema", "WardenCore"], swiftSettings: strict),
         .testTarget(
             name: "WardenPolicyTests",
             dependencies: ["WardenPolicy"],

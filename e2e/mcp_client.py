@@ -15,11 +15,17 @@ SEND_TOOLS = {"billing.send_email", "warden.send_email", "warden.post_webhook"}
 
 
 class CanaryClientSession(ClientSession):
-    """The official client, planting canaries in every call's `_meta` and (except sends) in its arguments."""
+    """The official client, planting canaries in every call's `_meta` and (except sends) in a `note` argument
+    wherever the tool declares one (Warden refuses undeclared arguments)."""
+
+    _note_tools = None
 
     async def call_tool(self, name, arguments=None, *args, meta=None, **kwargs):
         planted_meta = {"canary/note": PLANTED, **(meta or {})}
-        if name not in SEND_TOOLS:
+        if self._note_tools is None:
+            listed = (await self.list_tools()).tools
+            self._note_tools = {t.name for t in listed if "note" in (t.inputSchema or {}).get("properties", {})}
+        if name not in SEND_TOOLS and name in self._note_tools and "note" not in (arguments or {}):
             arguments = {**(arguments or {}), "note": PLANTED}
         return await super().call_tool(name, arguments, *args, meta=planted_meta, **kwargs)
 

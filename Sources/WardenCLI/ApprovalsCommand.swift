@@ -1,64 +1,94 @@
 import ArgumentParser
 import Foundation
+import WardenCore
 import WardenGateway
-import WardenGrants
 
 struct ApprovalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approvals",
-        abstract: "Held actions waiting for a person: list them, approve or deny one.",
-        subcommands: [ListApprovals.self, DecideApproval.Approve.self, DecideApproval.Deny.self]
+        abstract: "Held actions waiting for a person: list them, show one in full, approve or deny it.",
+        subcommands: [ListApprovals.self, ShowApproval.self, DecideApproval.Approve.self, DecideApproval.Deny.self]
     )
+
+    /// The cell's approval service (needs the cell's keys: actions are sealed at rest).
+    static func service(_ cell: CellOptions) async throws -> ApprovalService {
+        let configuration = try cell.load()
+        let keys = try await CellKeys.open(
+            dataDirectory: configuration.dataDirectory, tenant: configuration.tenant, createKeyFile: false)
+        return try ApprovalService(configuration: configuration, keys: keys)
+    }
+}
+
+extension ApprovalRequest {
+    /// The lines a person reads: who, what, to whom, how much, and every argument (cut at `width` in the list).
+    func summary(width: Int?) -> [String] {
+        var lines = [
+            "\(id)  \(state.rawValue)  \(tool)  agent \(agent)  expires \(ISO8601DateFormatter().string(from: expiresAt))"
+        ]
+        guard let action else {
+            return lines + ["  the action cannot be read (unknown key or altered record): it cannot be decided"]
+        }
+        if case .array(let recipients)? = action["recipients"] {
+            lines.append("  recipients: " + recipients.map { ApprovalDisplay.text($0) }.joined(separator: ", "))
+        }
+        if let amount = action["arguments"]?["amount"] {
+            lines.append("  amount: \(ApprovalDisplay.text(amount))")
+        }
+        lines += ApprovalDisplay.argumentLines(action, width: width).map { "  " + $0 }
+        return lines
+    }
 }
 
 struct ListApprovals: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Pending approval requests.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Pending approval requests, with recipients, amount and every argument.")
     @OptionGroup var cell: CellOptions
 
     func run() async throws {
-        let configuration = try cell.load()
-        let store = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
-        for request in try await store.pending(now: Date()) {
-            print(
-                "\(request.id)  \(request.tool)  agent \(request.agent)  action \(request.actionDigest.prefix(16))…  "
-                    + "expires \(request.expiresAt.formatted(.iso8601))")
+        let service = try await ApprovalsCommand.service(cell)
+        for request in try await service.store.pending(now: Date()) {
+            print(request.summary(width: 60).joined(separator: "\n"))
+        }
+    }
+}
+
+struct ShowApproval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One request in full: the exact action, in canonical form.")
+    @OptionGroup var cell: CellOptions
+    @Argument(help: "The approval request id (apr-…).") var id: String
+
+    func run() async throws {
+        let service = try await ApprovalsCommand.service(cell)
+        guard let request = try await service.store.request(id: id) else {
+            throw ValidationError("no approval request \(id)")
+        }
+        print(request.summary(width: nil).joined(separator: "\n"))
+        print("  action sha256: \(request.actionDigest)")
+        if let action = request.action { print("  canonical action: \(ApprovalDisplay.text(action))") }
+        if let approver = request.approver {
+            let when = request.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+            print("  decided by \(approver) at \(when)" + (request.reason.map { ": \($0)" } ?? ""))
         }
     }
 }
 
 enum DecideApproval {
-    static func decide(cell: CellOptions, id: String, approver: String, approve: Bool) async throws {
-        let configuration = try cell.load()
-        let store = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
+    static func decide(cell: CellOptions, id: String, approver: String, approve: Bool, reason: String?) async throws {
+        let service = try await ApprovalsCommand.service(cell)
         let decided: ApprovalRequest
         do {
-            decided = try await store.decide(id: id, approver: approver, approve: approve, now: Date())
+            decided = try await service.decide(id: id, approver: approver, approve: approve, reason: reason)
         } catch let error as ApprovalError {
             throw ValidationError(error.description)
         }
-        print("\(decided.id) \(decided.state.rawValue) by \(approver): \(decided.tool) for \(decided.agent)")
+        print("\(decided.id) \(decided.state.rawValue) by \(approver):")
+        print(decided.summary(width: nil).dropFirst().joined(separator: "\n"))
         if approve, let send = decided.send {
-            try await attachGrant(for: decided, send: send, configuration: configuration)
-            print("a grant for \(send.recipients.count) recipient(s) is attached to the agent's identical call")
+            print(
+                "a grant for exactly these \(send.recipients.count) recipient(s) is attached to the agent's identical call"
+            )
         }
-    }
-
-    /// An approved send: mint a grant for exactly the held recipients and content, minted by this approval, and
-    /// attach it to the agent's identical call (the agent never handles it).
-    static func attachGrant(for request: ApprovalRequest, send: HeldSend, configuration: CellConfiguration)
-        async throws
-    {
-        let keys = try await CellKeys.open(
-            dataDirectory: configuration.dataDirectory, tenant: configuration.tenant, createKeyFile: false)
-        let recipients = try send.recipients.map { try Recipient(canonical: $0) }
-        let now = Date()
-        let minted = try GrantMinter(keys: keys.grantKeys).mint(
-            tenant: configuration.tenant, mintedBy: GrantOrigin(.approval, id: request.id), agent: request.agent,
-            tool: request.tool, recipients: recipients, contentDigest: ContentDigest(hex: send.contentDigest),
-            notBefore: now, expiresAt: request.expiresAt)
-        try await SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite").attach(
-            token: minted.token, actionDigest: request.actionDigest, agent: request.agent,
-            expiresAt: request.expiresAt)
     }
 
     struct Approve: AsyncParsableCommand {
@@ -69,9 +99,10 @@ enum DecideApproval {
         @OptionGroup var cell: CellOptions
         @Argument(help: "The approval request id (apr-…).") var id: String
         @Option(help: "Who approves (recorded; must not be the agent whose call was held).") var approver: String
+        @Option(help: "Why (recorded).") var reason: String?
 
         func run() async throws {
-            try await DecideApproval.decide(cell: cell, id: id, approver: approver, approve: true)
+            try await DecideApproval.decide(cell: cell, id: id, approver: approver, approve: true, reason: reason)
         }
     }
 
@@ -80,9 +111,10 @@ enum DecideApproval {
         @OptionGroup var cell: CellOptions
         @Argument(help: "The approval request id (apr-…).") var id: String
         @Option(help: "Who denies (recorded).") var approver: String
+        @Option(help: "Why (recorded, and shown to the agent).") var reason: String?
 
         func run() async throws {
-            try await DecideApproval.decide(cell: cell, id: id, approver: approver, approve: false)
+            try await DecideApproval.decide(cell: cell, id: id, approver: approver, approve: false, reason: reason)
         }
     }
 }

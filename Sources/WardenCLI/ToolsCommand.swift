@@ -8,7 +8,7 @@ struct ToolsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tools",
         abstract: "Inspect upstream tools and approve (pin) their definitions.",
-        subcommands: [ListTools.self, ApproveTools.self]
+        subcommands: [ListTools.self, ApproveTools.self, RevokeTools.self]
     )
 }
 
@@ -21,14 +21,9 @@ func currentCatalog(_ configuration: CellConfiguration) async throws -> (ToolCat
         secrets: VaultThenEnvironmentResolver(vault: keys.vault),
         logger: logger
     )
-    var classifications: [String: [String: EffectClass]] = [:]
-    for upstream in configuration.upstreams { classifications[upstream.name] = upstream.tools }
     let registry = UpstreamRegistry(
-        upstreams: upstreams,
-        classifications: classifications,
-        pins: try ToolPins.load(dataDirectory: configuration.dataDirectory),
-        logger: logger
-    )
+        configuration: configuration, upstreams: upstreams,
+        pins: try ToolPins.load(dataDirectory: configuration.dataDirectory), logger: logger)
     await registry.startAll()
     return (await registry.currentCatalog(), registry)
 }
@@ -77,16 +72,21 @@ struct ApproveTools: AsyncParsableCommand {
     func run() async throws {
         let configuration = try cell.load()
         let (catalog, registry) = try await currentCatalog(configuration)
+        await registry.shutdownAll()
         var pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
         let names = all ? catalog.entries.keys.sorted().filter { catalog.entries[$0]?.effect != nil } : tools
+        var refused: [String] = []
         for name in names {
             guard let entry = catalog.entries[name] else {
-                await registry.shutdownAll()
                 throw ValidationError("no tool '\(name)' is offered by the configured upstreams")
             }
             guard entry.effect != nil else {
-                await registry.shutdownAll()
                 throw ValidationError("\(name) has no effect class in configuration; classify it first")
+            }
+            // A tool Warden cannot judge (unenforceable schema, undeclared send field) is never pinned.
+            if let problem = entry.problem {
+                refused.append("refused \(name): \(problem.message) (rule \(problem.rule))")
+                continue
             }
             let previous = pins.digests[name]
             pins.digests[name] = entry.digest
@@ -95,7 +95,34 @@ struct ApproveTools: AsyncParsableCommand {
                     ? "approved \(name)" : previous == entry.digest ? "unchanged \(name)" : "re-approved \(name)")
         }
         try pins.save(dataDirectory: configuration.dataDirectory)
-        await registry.shutdownAll()
+        if !refused.isEmpty {
+            FileHandle.standardError.write(Data((refused.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct RevokeTools: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Withdraw the approval of the named tools; a running cell refuses them at once."
+    )
+
+    @OptionGroup var cell: CellOptions
+
+    @Argument(help: "Tools to revoke, as server.tool.")
+    var tools: [String]
+
+    func run() async throws {
+        let configuration = try cell.load()
+        var pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
+        for name in tools {
+            guard pins.digests.removeValue(forKey: name) != nil else {
+                throw ValidationError("\(name) is not approved")
+            }
+        }
+        try pins.save(dataDirectory: configuration.dataDirectory)
+        for name in tools { print("revoked \(name)") }
     }
 }
 

@@ -69,8 +69,9 @@ public enum CanonicalJSON {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// ECMAScript Number.prototype.toString for finite doubles (RFC 8785 section 3.2.2.3).
-    static func formatNumber(_ d: Double) -> String {
+    /// ECMAScript Number.prototype.toString for finite doubles (RFC 8785 section 3.2.2.3): the exact spelling
+    /// Warden forwards, so checks that judge a number judge this text.
+    public static func formatNumber(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == 0 { return "0" }
         if d < 0 { return "-" + formatNumber(-d) }

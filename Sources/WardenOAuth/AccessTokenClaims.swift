@@ -5,6 +5,9 @@ import WardenCore
 struct AccessTokenClaims {
     let configuration: ResourceServerConfiguration
 
+    /// Claims that only OpenID Connect ID tokens carry (OIDC Core §2, §3.1.3.6, §3.3.2.11).
+    static let idTokenOnlyClaims = ["nonce", "at_hash", "c_hash"]
+
     /// Checks `iss`, `aud`, `exp`, `nbf`, `iat`, tenant binding and the subject, then reads roles and scopes.
     func validate(
         _ payload: [String: JSONValue],
@@ -14,6 +17,14 @@ struct AccessTokenClaims {
     ) -> Result<VerifiedAccessToken, InvalidTokenReason> {
         let skew = configuration.clockSkew.timeInterval
         let claims = JSONValue.object(payload)
+
+        if !configuration.requireAccessTokenType {
+            // Without `typ: at+jwt` to tell them apart, an ID token of the same issuer (whose `aud` is a client,
+            // which may be configured as an extra audience) could pass as an access token; these claims mark it.
+            for name in Self.idTokenOnlyClaims where payload[name] != nil {
+                return .failure(.idTokenClaim(name))
+            }
+        }
 
         guard let issuerValue = payload["iss"] else { return .failure(.missingClaim("iss")) }
         guard let issuer = issuerValue.stringValue else { return .failure(.malformedClaim("iss")) }

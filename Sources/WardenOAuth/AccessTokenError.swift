@@ -4,7 +4,9 @@
 public enum AccessTokenError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No bearer credentials at all (or another authentication scheme): 401 without an error code.
     case missingToken
-    /// The request itself is malformed: 400 `invalid_request`.
+    /// The request is malformed in a way no token can fix: 400 `invalid_request`. Only for more than one
+    /// `Authorization` header and a token in the query; malformed bearer credentials are a malformed token,
+    /// which RFC 6750 §3.1 answers with 401 `invalid_token` (so clients re-authenticate rather than give up).
     case invalidRequest(InvalidRequestReason)
     /// The token is not acceptable: 401 `invalid_token`.
     case invalidToken(InvalidTokenReason)
@@ -57,21 +59,24 @@ public enum AccessTokenError: Error, Sendable, Hashable, CustomStringConvertible
 /// Why a request was malformed (400 `invalid_request`).
 public enum InvalidRequestReason: String, Error, Sendable, Hashable, CustomStringConvertible {
     case multipleAuthorizationHeaders
-    case malformedAuthorizationHeader
     case tokenInQuery
 
     public var description: String {
         switch self {
         case .multipleAuthorizationHeaders: return "more than one Authorization header"
-        case .malformedAuthorizationHeader:
-            return "the Authorization header must be 'Bearer' followed by exactly one token (RFC 6750)"
         case .tokenInQuery: return "access tokens in the query string are refused; use the Authorization header"
         }
     }
 }
 
 /// Why a token was refused (401 `invalid_token`). Each case is one rule.
+///
+/// Descriptions go into the `error_description` of the challenge, so they stay printable ASCII (RFC 6750 §3).
 public enum InvalidTokenReason: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `Bearer` with nothing after it.
+    case emptyBearerToken
+    /// The credentials are not `Bearer` and one `b64token` (a second token, parameters, quotes, a tab...).
+    case malformedCredentials
     case tooLarge
     case malformed
     case encryptedToken
@@ -80,6 +85,8 @@ public enum InvalidTokenReason: Error, Sendable, Hashable, CustomStringConvertib
     case algorithmNotAllowed
     case criticalHeader
     case wrongTokenType
+    /// With ``ResourceServerConfiguration/requireAccessTokenType`` off: a claim only ID tokens carry.
+    case idTokenClaim(String)
     case missingKeyID
     case unknownKeyID
     case keyAlgorithmMismatch
@@ -97,6 +104,9 @@ public enum InvalidTokenReason: Error, Sendable, Hashable, CustomStringConvertib
 
     public var description: String {
         switch self {
+        case .emptyBearerToken: return "the Bearer scheme is not followed by a token (RFC 6750)"
+        case .malformedCredentials:
+            return "the Authorization header must be 'Bearer' followed by exactly one b64token (RFC 6750)"
         case .tooLarge: return "the access token exceeds the maximum size"
         case .malformed: return "the access token is not a well-formed JWS compact serialization"
         case .encryptedToken: return "encrypted (JWE) access tokens are not accepted"
@@ -104,7 +114,8 @@ public enum InvalidTokenReason: Error, Sendable, Hashable, CustomStringConvertib
         case .symmetricAlgorithm: return "HMAC-signed tokens are never accepted"
         case .algorithmNotAllowed: return "the token's signing algorithm is not in the allowlist"
         case .criticalHeader: return "the token has critical header parameters this server does not understand"
-        case .wrongTokenType: return "the token type must be at+jwt (RFC 9068)"
+        case .wrongTokenType: return "the token is not an access token (typ must be at+jwt, RFC 9068)"
+        case .idTokenClaim(let name): return "the token is not an access token (it carries the ID token claim \(name))"
         case .missingKeyID: return "the token header has no key id (kid)"
         case .unknownKeyID: return "the token's key id is not in the issuer's key set"
         case .keyAlgorithmMismatch: return "the token's algorithm does not match its key"

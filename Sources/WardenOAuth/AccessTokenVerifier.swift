@@ -4,8 +4,8 @@ import WardenCore
 /// Verifies bearer access tokens as an OAuth 2.1 resource server (MCP authorization, RFC 6750, RFC 9068).
 ///
 /// The order matters and is fixed: request syntax, size, structure, the header's algorithm against the
-/// allowlist (before any key is looked up), `kid`, the key's own algorithm, the signature, and only then the
-/// claims (`iss`, `aud`, `exp`, `nbf`, `iat`, tenant, subject) and the required scopes.
+/// allowlist (before any key is looked up), the RFC 9068 `typ`, `kid`, the key's own algorithm, the signature,
+/// and only then the claims (`iss`, `aud`, `exp`, `nbf`, `iat`, tenant, subject) and the required scopes.
 public struct AccessTokenVerifier: Sendable {
     public let configuration: ResourceServerConfiguration
     /// The issuer's keys; `await keys.refresh()` at start warms the cache and surfaces a bad issuer early.

@@ -11,7 +11,9 @@ enum BearerCredentials {
     /// Reads exactly one bearer token from the `Authorization` header values of a request.
     ///
     /// The scheme is matched case-insensitively (RFC 9110 §11.1); another scheme counts as no credentials
-    /// (RFC 6750 §3.1). The token must be one `b64token`: no second token, no commas, no parameters.
+    /// (RFC 6750 §3.1). The token must be one `b64token`: no second token, no commas, no parameters. Broken
+    /// bearer credentials are refused as an invalid token (401 `invalid_token` with a challenge), not as a bad
+    /// request: a client that gets 400 tends to give up, while 401 sends it back to its authorization server.
     static func extract(authorizationValues: [String], maximumTokenBytes: Int) -> Extraction {
         guard let value = authorizationValues.first else { return .refused(.missingToken) }
         guard authorizationValues.count == 1 else { return .refused(.invalidRequest(.multipleAuthorizationHeaders)) }
@@ -20,14 +22,16 @@ enum BearerCredentials {
         let schemeEnd = trimmed.firstIndex(of: " ") ?? trimmed.endIndex
         let scheme = trimmed[trimmed.startIndex..<schemeEnd]
         guard scheme.lowercased() == "bearer" else {
-            // A different scheme, or a bare scheme with odd characters: not bearer credentials at all.
-            return scheme.allSatisfy(\.isHTTPTokenCharacter)
-                ? .refused(.missingToken) : .refused(.invalidRequest(.malformedAuthorizationHeader))
+            // `Bearer` glued to what follows (`Bearer\t…`, `Bearer,…`) or a scheme position that is no token at
+            // all is broken credentials; a well-formed other scheme (`Basic …`) is simply not bearer credentials.
+            let isOtherScheme =
+                scheme.allSatisfy(\.isHTTPTokenCharacter) && !scheme.lowercased().hasPrefix("bearer")
+            return isOtherScheme ? .refused(.missingToken) : .refused(.invalidToken(.malformedCredentials))
         }
         let token = trimmed[schemeEnd...].drop(while: { $0 == " " })
-        guard !token.isEmpty else { return .refused(.invalidRequest(.malformedAuthorizationHeader)) }
+        guard !token.isEmpty else { return .refused(.invalidToken(.emptyBearerToken)) }
         guard token.utf8.count <= maximumTokenBytes else { return .refused(.invalidToken(.tooLarge)) }
-        guard isB64Token(token) else { return .refused(.invalidRequest(.malformedAuthorizationHeader)) }
+        guard isB64Token(token) else { return .refused(.invalidToken(.malformedCredentials)) }
         return .token(token)
     }
 
@@ -53,6 +57,8 @@ enum BearerCredentials {
 /// Detection of access tokens sent in the URI query (RFC 6750 §2.3), which the MCP authorization spec forbids.
 public enum AccessTokenQueryCheck {
     /// Whether a raw query string (without `?`) has an `access_token` parameter, in any percent-encoding or case.
+    ///
+    /// Only parameter names are compared: `?q=access_token` is an ordinary search, not a token.
     public static func containsAccessToken(query: String?) -> Bool {
         guard let query, !query.isEmpty else { return false }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WardenCore
 
 /// The issuer's signing keys, cached with a time to live and refreshed on an unknown `kid`, rate-limited.
 ///
@@ -97,7 +98,8 @@ public actor JWKSCache {
         do {
             document = try await fetcher.fetchJWKS()
         } catch {
-            logger.error("JWKS fetch failed; keeping the previous keys", metadata: ["reason": "\(error)"])
+            logger.error(
+                "JWKS fetch failed; keeping the previous keys", metadata: ["reason": "\(LogSafe.describe(error))"])
             return false
         }
         guard let parsed = await JWKSKeySet.parse(document) else {

@@ -78,8 +78,12 @@ public struct ResourceServerConfiguration: Sendable {
     public var subjectClaim: ClaimPath
     /// Larger bearer tokens are refused before any parsing.
     public var maximumTokenBytes: Int
-    /// Require the RFC 9068 header `typ: at+jwt` (refuses ID tokens and other JWTs presented as access tokens).
-    /// Off by default because Entra ID access tokens carry `typ: JWT`.
+    /// Require the RFC 9068 header `typ` to be `at+jwt` (or `application/at+jwt`, any case), so an ID token or
+    /// any other JWT from the same issuer cannot be replayed here as an access token (RFC 8725 §3.11).
+    ///
+    /// Turn it off only for identity providers that do not type their access tokens (Entra ID v2 sends
+    /// `typ: JWT`). Warden then refuses tokens carrying ID-token-only claims (`nonce`, `at_hash`, `c_hash`)
+    /// instead; `aud` must still name this resource either way.
     public var requireAccessTokenType: Bool
     /// Top-level scalar claims copied into ``VerifiedAccessToken/claims`` (for policy context and audit).
     public var selectedClaims: [String]
@@ -96,7 +100,7 @@ public struct ResourceServerConfiguration: Sendable {
         expectedTenant: String? = nil,
         subjectClaim: ClaimPath = "sub",
         maximumTokenBytes: Int = 16 * 1024,
-        requireAccessTokenType: Bool = false,
+        requireAccessTokenType: Bool = true,
         selectedClaims: [String] = ["client_id", "azp", "appid"]
     ) {
         self.issuer = issuer

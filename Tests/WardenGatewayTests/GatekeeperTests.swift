@@ -8,11 +8,27 @@ struct GatekeeperTests {
     let definitions: [String: [UpstreamToolDefinition]] = [
         "billing": [
             UpstreamToolDefinition(
-                name: "lookup_invoice", definition: ["name": "lookup_invoice", "description": "Read"]),
+                name: "lookup_invoice",
+                definition: [
+                    "name": "lookup_invoice", "description": "Read",
+                    "inputSchema": ["type": "object", "properties": [:]],
+                ]),
             UpstreamToolDefinition(
-                name: "update_invoice", definition: ["name": "update_invoice", "description": "Write"]),
-            UpstreamToolDefinition(name: "send_email", definition: ["name": "send_email", "description": "Send"]),
-            UpstreamToolDefinition(name: "mystery", definition: ["name": "mystery", "description": "?"]),
+                name: "update_invoice",
+                definition: [
+                    "name": "update_invoice", "description": "Write",
+                    "inputSchema": ["type": "object", "properties": [:]],
+                ]),
+            UpstreamToolDefinition(
+                name: "send_email",
+                definition: [
+                    "name": "send_email", "description": "Send", "inputSchema": ["type": "object", "properties": [:]],
+                ]),
+            UpstreamToolDefinition(
+                name: "mystery",
+                definition: [
+                    "name": "mystery", "description": "?", "inputSchema": ["type": "object", "properties": [:]],
+                ]),
         ]
     ]
     let classes: [String: [String: EffectClass]] = [

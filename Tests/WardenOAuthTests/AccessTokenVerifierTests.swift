@@ -162,7 +162,8 @@ struct AccessTokenVerifierTests {
     @Test("a token without kid is refused")
     func refusesMissingKeyID() async throws {
         let harness = try Harness(key: try await TokenForge.rsaKey())
-        let token = TokenForge.token(header: ["alg": "RS256"], claims: harness.claims(), signer: harness.key.signer)
+        let token = TokenForge.token(
+            header: ["alg": "RS256", "typ": "at+jwt"], claims: harness.claims(), signer: harness.key.signer)
         #expect(await harness.error(token) == .invalidToken(.missingKeyID))
     }
 
@@ -226,15 +227,20 @@ struct AccessTokenVerifierTests {
         _ = try await harness.verifier.verify(authorizationHeader: "Bearer   \(token)  ").get()
         let twoValues = await harness.verifier.verify(authorizationValues: ["Bearer " + token, "Bearer " + token])
         #expect(twoValues == .failure(.invalidRequest(.multipleAuthorizationHeaders)))
+        #expect(AccessTokenError.invalidRequest(.multipleAuthorizationHeaders).httpStatus == 400)
+        // Broken bearer credentials are an invalid token (401), not a bad request; see BearerCredentialsTests.
         let malformed = [
-            "Bearer", "Bearer ", "Bearer \(token) \(token)", "Bearer \(token),Bearer \(token)",
-            "Bearer\t\(token)", "Bearer \(token) extra=1", "Bearer \"\(token)\"",
+            "Bearer \(token) \(token)", "Bearer \(token),Bearer \(token)", "Bearer\t\(token)",
+            "Bearer \(token) extra=1", "Bearer \"\(token)\"",
         ]
         for value in malformed {
             let result = await harness.verifier.verify(authorizationHeader: value)
-            #expect(result == .failure(.invalidRequest(.malformedAuthorizationHeader)), "value: \(value.prefix(12))")
+            #expect(result == .failure(.invalidToken(.malformedCredentials)), "value: \(value.prefix(12))")
         }
-        #expect(AccessTokenError.invalidRequest(.malformedAuthorizationHeader).httpStatus == 400)
+        for value in ["Bearer", "Bearer "] {
+            #expect(
+                await harness.verifier.verify(authorizationHeader: value) == .failure(.invalidToken(.emptyBearerToken)))
+        }
     }
 
     @Test("a token in the query string is refused even with a valid header")
@@ -278,9 +284,9 @@ struct AccessTokenVerifierTests {
         #expect(verified.scopes == ["mcp.admin", "mcp.tools"])
     }
 
-    @Test("critical header extensions are refused, and at+jwt is enforced when required")
+    @Test("critical header extensions are refused, and at+jwt is enforced by default")
     func headerRules() async throws {
-        let harness = try Harness(key: try await TokenForge.rsaKey()) { $0.requireAccessTokenType = true }
+        let harness = try Harness(key: try await TokenForge.rsaKey())
         #expect(await harness.error(harness.token(header: ["crit": ["exp"]])) == .invalidToken(.criticalHeader))
         #expect(await harness.error(harness.token(header: ["typ": "JWT"])) == .invalidToken(.wrongTokenType))
         _ = try await harness.verify(harness.token(header: ["typ": "application/at+jwt"])).get()

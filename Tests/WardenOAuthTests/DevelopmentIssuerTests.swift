@@ -10,8 +10,8 @@ struct DevelopmentIssuerTests {
     static let resource = "http://127.0.0.1:8080/mcp"
 
     private func verifier(for issuer: DevelopmentIssuer) throws -> AccessTokenVerifier {
-        let configuration = ResourceServerConfiguration(
-            issuer: Self.issuer, resource: Self.resource, requireAccessTokenType: true)
+        // The default configuration requires `typ: at+jwt`, which development tokens carry.
+        let configuration = ResourceServerConfiguration(issuer: Self.issuer, resource: Self.resource)
         return try AccessTokenVerifier(configuration: configuration, keys: JWKSCache(fetcher: issuer.jwksFetcher))
     }
 

@@ -87,6 +87,12 @@ struct ProtectedResourceMetadataTests {
         let cases: [(AccessTokenError, Int, String?)] = [
             (.missingToken, 401, nil),
             (.invalidRequest(.tokenInQuery), 400, "invalid_request"),
+            (.invalidRequest(.multipleAuthorizationHeaders), 400, "invalid_request"),
+            (.invalidToken(.emptyBearerToken), 401, "invalid_token"),
+            (.invalidToken(.malformedCredentials), 401, "invalid_token"),
+            (.invalidToken(.malformed), 401, "invalid_token"),
+            (.invalidToken(.wrongTokenType), 401, "invalid_token"),
+            (.invalidToken(.idTokenClaim("nonce")), 401, "invalid_token"),
             (.invalidToken(.signatureInvalid), 401, "invalid_token"),
             (.insufficientScope(required: ["s"]), 403, "insufficient_scope"),
             (.signingKeysUnavailable, 503, nil),

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import WardenCore
 import WardenLedger
+import WardenOAuth
 
 /// The ledger as static tlog-tiles resources on the admin listener, for auditors and witnesses:
 /// `GET /ledger/checkpoint`, `/ledger/tile/<L>/<N>[.p/<W>]`, `/ledger/tile/entries/<N>[.p/<W>]`.
@@ -31,7 +32,7 @@ public struct LedgerReadEndpoint: Sendable {
     func serve(_ request: Request) async -> Response {
         let result = await authenticator.authenticate(
             authorization: request.headers[values: .authorization],
-            tokenInQuery: request.uri.queryParameters["access_token"] != nil
+            tokenInQuery: AccessTokenQueryCheck.containsAccessToken(query: request.uri.query)
         )
         switch result {
         case .failure(let failure):
@@ -58,7 +59,7 @@ public struct LedgerReadEndpoint: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
             )
         } catch {
-            logger.error("ledger resource unreadable", metadata: ["error": "\(error)"])
+            logger.error("ledger resource unreadable", metadata: ["error": "\(LogSafe.describe(error))"])
             return Self.text(.internalServerError, "the ledger resource could not be read")
         }
     }

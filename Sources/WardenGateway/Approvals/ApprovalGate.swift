@@ -3,16 +3,19 @@ import WardenCore
 
 /// The human approval gate for `spend`: a spend call runs only with a person's approval of that exact action.
 ///
-/// The first call is held (an `ApprovalRequest` is created, or the pending one found) and refused with
-/// `approval.required`, naming the request id; a person approves it (`warden approvals approve ID`, never the
-/// agent itself); the agent then repeats the identical call, which uses the approval once. Different
-/// arguments are a different action and need their own approval. If the store fails, the call is refused.
+/// The first call is held (an `ApprovalRequest` carrying the full, sealed action is created, or the pending one
+/// found) and refused with `approval.required`, naming the request id; a person approves it (never the agent
+/// itself) after seeing the whole action; the agent then repeats the identical call, which uses the approval
+/// once. A denial is returned to the agent with the approver's reason (`approval.denied`). Different arguments
+/// are a different action and need their own approval. If the store or the ledger fails, the call is refused.
 public struct ApprovalGate: ToolCallGate {
     let store: ApprovalStore
+    let ledger: ApprovalLedger
     let effects: Set<EffectClass>
 
-    public init(store: ApprovalStore, effects: Set<EffectClass> = [.spend]) {
+    public init(store: ApprovalStore, ledger: ApprovalLedger, effects: Set<EffectClass> = [.spend]) {
         self.store = store
+        self.ledger = ledger
         self.effects = effects
     }
 
@@ -26,20 +29,71 @@ public struct ApprovalGate: ToolCallGate {
         let digest = call.actionDigest
         let agent = call.principal.subject
         do {
+            // Every decision is in the ledger before the action it allows can run.
+            try await ledger.recordDecisions()
             if let used = try await store.takeApproved(actionDigest: digest, agent: agent, now: now) {
                 return .allow(reasons: ["approval.used:\(used.id)", "approval.approver:\(used.approver ?? "?")"])
             }
+            if let denied = try await store.denied(actionDigest: digest, agent: agent, now: now) {
+                return .deny(Self.denial(denied))
+            }
             let held = try await store.hold(
-                actionDigest: digest, agent: agent, tool: call.entry.name.description, now: now)
+                actionDigest: digest, agent: agent, tool: call.entry.name.description, arguments: call.arguments,
+                now: now)
+            if held.isNew { try await ledger.recordRequest(held.request) }
             return .deny(
                 Refusal(
                     rule: "approval.required",
                     message:
-                        "held for a human approval as \(held.id); repeat this exact call once it is approved"))
+                        "held for a human approval as \(held.request.id); repeat this exact call once it is approved"))
         } catch {
             return .deny(
                 Refusal(
                     rule: "approval.store-unavailable", message: "the approval could not be checked; nothing was done"))
+        }
+    }
+
+    /// What the agent is told about a person's denial: the request id and the approver's reason.
+    static func denial(_ request: ApprovalRequest) -> Refusal {
+        Refusal(
+            rule: "approval.denied",
+            message: "denied by a person (\(request.id))" + (request.reason.map { ": \($0)" } ?? ""))
+    }
+}
+
+/// Records approval requests and decisions in the ledger. Decisions are taken by people outside the cell
+/// (CLI, inbox), so the cell records each one it finds — periodically, and always before an approval is used —
+/// and marks it recorded only once the entry is durable.
+public struct ApprovalLedger: Sendable {
+    let store: ApprovalStore
+    let audit: any AuditSink
+
+    public init(store: ApprovalStore, audit: any AuditSink) {
+        self.store = store
+        self.audit = audit
+    }
+
+    func recordRequest(_ request: ApprovalRequest) async throws {
+        var facts: [String: JSONValue] = [
+            "approval": .string(request.id), "agent": .string(request.agent), "tool": .string(request.tool),
+            "action_sha256": .string(request.actionDigest),
+            "expires": .integer(Int64(request.expiresAt.timeIntervalSince1970)),
+        ]
+        if let send = request.send { facts["recipients"] = .integer(Int64(send.recipients.count)) }
+        try await audit.record(AuditEvent(kind: "approval.requested", facts: facts))
+    }
+
+    public func recordDecisions() async throws {
+        for decided in try await store.unrecordedDecisions() {
+            var facts: [String: JSONValue] = [
+                "approval": .string(decided.id), "agent": .string(decided.agent), "tool": .string(decided.tool),
+                "action_sha256": .string(decided.actionDigest), "decision": .string(decided.state.rawValue),
+                "approver": .string(decided.approver ?? "?"),
+            ]
+            if let at = decided.decidedAt { facts["decided_at"] = .integer(Int64(at.timeIntervalSince1970)) }
+            if let reason = decided.reason { facts["reason"] = .string(reason) }
+            try await audit.record(AuditEvent(kind: "approval.decided", facts: facts))
+            try await store.markDecisionRecorded(id: decided.id)
         }
     }
 }

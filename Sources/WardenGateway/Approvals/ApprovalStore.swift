@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WardenCore
 
 /// One held action waiting for (or decided by) a person.
 public struct ApprovalRequest: Sendable, Equatable {
@@ -22,6 +23,12 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var expiresAt: Date
     /// For a held send: every recipient (canonical form) and the content digest the grant must bind.
     public var send: HeldSend?
+    /// The full action `{"tool", "arguments", "recipients"?}`, decrypted; nil when it cannot be read (a request
+    /// whose action cannot be shown cannot be decided).
+    public var action: JSONValue?
+    public var decidedAt: Date?
+    /// The approver's reason (shown to the agent on a denial).
+    public var reason: String?
 }
 
 /// What an approval of a send mints a grant for: exactly these recipients and this content.
@@ -43,6 +50,8 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
     case selfApproval(String)
     case invalidApprover
     case tooManyPending(agent: String, limit: Int)
+    case actionUnreadable(String)
+    case invalidReason
 
     public var description: String {
         switch self {
@@ -52,6 +61,9 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
         case .selfApproval(let id): "the agent whose call was held cannot approve it (\(id))"
         case .invalidApprover: "name the approver (1-256 characters)"
         case .tooManyPending(let agent, let limit): "agent \(agent) already has \(limit) actions waiting for approval"
+        case .actionUnreadable(let id):
+            "the action of \(id) cannot be decrypted or does not match its digest; it cannot be decided blind"
+        case .invalidReason: "a reason is at most 1,000 characters"
         }
     }
 }
@@ -67,13 +79,20 @@ public final class ApprovalStore: Sendable {
     /// Held actions one agent may have waiting at once: an agent varying its arguments cannot flood the inbox.
     public static let maximumPendingPerAgent = 100
     private let database: DatabasePool
+    private let sealer: ApprovalSealer
 
     /// The approvals database of a cell.
     public static func path(dataDirectory: String) -> String {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("approvals.sqlite").path
     }
 
-    public init(path: String) throws {
+    /// The cell's approvals database, sealing actions under the cell's tenant keyring.
+    public convenience init(dataDirectory: String, keys: CellKeys) throws {
+        try self.init(path: Self.path(dataDirectory: dataDirectory), sealer: ApprovalSealer(keyring: keys.keyring))
+    }
+
+    public init(path: String, sealer: ApprovalSealer) throws {
+        self.sealer = sealer
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabasePool(path: path, configuration: configuration)
@@ -97,14 +116,34 @@ public final class ApprovalStore: Sendable {
         migrator.registerMigration("v2-approval-send") { db in
             try db.execute(sql: "ALTER TABLE approval ADD COLUMN send TEXT")
         }
+        migrator.registerMigration("v3-approval-action") { db in
+            // Rows from before v3 carry no sealed action and cannot be decided (they expire).
+            try db.execute(
+                sql: """
+                    ALTER TABLE approval ADD COLUMN action_key_id TEXT;
+                    ALTER TABLE approval ADD COLUMN action_sealed BLOB;
+                    ALTER TABLE approval ADD COLUMN decided_at INTEGER;
+                    ALTER TABLE approval ADD COLUMN reason TEXT;
+                    ALTER TABLE approval ADD COLUMN decision_recorded INTEGER NOT NULL DEFAULT 1;
+                    """)
+        }
         try migrator.migrate(database)
     }
 
     /// Holds `agent`'s action for a person, or returns the request already pending for it (one per action).
+    /// `arguments` are the call's exact arguments: sealed with the request so an approver sees all of them.
+    /// `isNew` tells whether this call raised the request (so it is recorded once).
     public func hold(
-        actionDigest: String, agent: String, tool: String, send: HeldSend? = nil, now: Date,
-        lifetime: TimeInterval = defaultLifetime
-    ) async throws -> ApprovalRequest {
+        actionDigest: String, agent: String, tool: String, arguments: [String: JSONValue], send: HeldSend? = nil,
+        now: Date, lifetime: TimeInterval = defaultLifetime
+    ) async throws -> (request: ApprovalRequest, isNew: Bool) {
+        var action: [String: JSONValue] = ["tool": .string(tool), "arguments": .object(arguments)]
+        if let send { action["recipients"] = .array(send.recipients.map { .string($0) }) }
+        let fullAction = JSONValue.object(action)
+        guard CanonicalJSON.sha256Hex(fullAction.withoutRecipients) == actionDigest else {
+            throw ApprovalError.actionUnreadable("(new request)")
+        }
+        let sealer = self.sealer
         let sendJSON = try send.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let created = Int64(now.timeIntervalSince1970.rounded(.down))
         let expires = Int64((now.timeIntervalSince1970 + lifetime).rounded(.down))
@@ -117,7 +156,7 @@ public final class ApprovalStore: Sendable {
                     """,
                 arguments: [actionDigest, agent, created])
             {
-                return Self.request(row)
+                return (sealer.request(row), false)
             }
             let waiting =
                 try Int.fetchOne(
@@ -127,43 +166,100 @@ public final class ApprovalStore: Sendable {
                 throw ApprovalError.tooManyPending(agent: agent, limit: Self.maximumPendingPerAgent)
             }
             let id = "apr-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+            let sealed = try sealer.seal(fullAction, id: id, actionDigest: actionDigest)
             try db.execute(
                 sql: """
-                    INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at, send)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
+                    INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at, send,
+                        action_key_id, action_sealed)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
                     """,
-                arguments: [id, actionDigest, agent, tool, created, expires, sendJSON])
-            return ApprovalRequest(
+                arguments: [id, actionDigest, agent, tool, created, expires, sendJSON, sealed.keyID, sealed.bytes])
+            let request = ApprovalRequest(
                 id: id, actionDigest: actionDigest, agent: agent, tool: tool, state: .pending, approver: nil,
                 createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
-                expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)), send: send)
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)), send: send, action: fullAction)
+            return (request, true)
         }
     }
 
     /// Approves or denies a pending request. The approver must not be the agent whose call was held.
-    public func decide(id: String, approver: String, approve: Bool, now: Date) async throws -> ApprovalRequest {
+    ///
+    /// A request whose action cannot be decrypted and matched to its digest cannot be decided: nobody approves
+    /// what they cannot see. The cell records each decision in the ledger (`ApprovalLedger`).
+    public func decide(
+        id: String, approver: String, approve: Bool, reason: String? = nil, now: Date
+    ) async throws -> ApprovalRequest {
         guard !approver.isEmpty, approver.utf8.count <= 256 else { throw ApprovalError.invalidApprover }
+        guard (reason?.count ?? 0) <= 1000 else { throw ApprovalError.invalidReason }
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let sealer = self.sealer
         return try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]) else {
                 throw ApprovalError.unknown(id)
             }
-            var request = Self.request(row)
+            var request = sealer.request(row)
             guard request.state == .pending else { throw ApprovalError.notPending(id, request.state) }
             guard Int64(request.expiresAt.timeIntervalSince1970) > current else { throw ApprovalError.expired(id) }
             guard approver != request.agent else { throw ApprovalError.selfApproval(id) }
+            guard request.action != nil else { throw ApprovalError.actionUnreadable(id) }
             request.state = approve ? .approved : .denied
             request.approver = approver
+            request.reason = reason
+            request.decidedAt = Date(timeIntervalSince1970: TimeInterval(current))
             try db.execute(
-                sql: "UPDATE approval SET state = ?, approver = ? WHERE id = ? AND state = 'pending'",
-                arguments: [request.state.rawValue, approver, id])
+                sql: """
+                    UPDATE approval SET state = ?, approver = ?, reason = ?, decided_at = ?, decision_recorded = 0
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [request.state.rawValue, approver, reason, current, id])
             return request
+        }
+    }
+
+    /// One request by id (any state), with its action decrypted.
+    public func request(id: String) async throws -> ApprovalRequest? {
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]).map(sealer.request)
+        }
+    }
+
+    /// Decisions not yet in the ledger, oldest first.
+    public func unrecordedDecisions() async throws -> [ApprovalRequest] {
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM approval WHERE decision_recorded = 0 ORDER BY decided_at, id"
+            ).map(sealer.request)
+        }
+    }
+
+    public func markDecisionRecorded(id: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE approval SET decision_recorded = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// The denial of `agent`'s exact action, if a person denied it and it has not expired (its reason is shown).
+    public func denied(actionDigest: String, agent: String, now: Date) async throws -> ApprovalRequest? {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM approval WHERE action_digest = ? AND agent = ? AND state = 'denied'
+                    AND expires_at > ? ORDER BY decided_at DESC LIMIT 1
+                    """,
+                arguments: [actionDigest, agent, current]
+            ).map(sealer.request)
         }
     }
 
     /// Uses the approval of `agent`'s exact action, if one is approved and unexpired: marks it used and returns it.
     public func takeApproved(actionDigest: String, agent: String, now: Date) async throws -> ApprovalRequest? {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let sealer = self.sealer
         return try await database.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -174,7 +270,7 @@ public final class ApprovalStore: Sendable {
                         """,
                     arguments: [actionDigest, agent, current])
             else { return nil }
-            var request = Self.request(row)
+            var request = sealer.request(row)
             try db.execute(
                 sql: "UPDATE approval SET state = 'used' WHERE id = ? AND state = 'approved'", arguments: [request.id])
             guard db.changesCount == 1 else { return nil }
@@ -190,7 +286,7 @@ public final class ApprovalStore: Sendable {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM approval WHERE state = 'pending' AND expires_at > ? ORDER BY created_at",
                 arguments: [current]
-            ).map(Self.request)
+            ).map(self.sealer.request)
         }
     }
 
@@ -204,18 +300,31 @@ public final class ApprovalStore: Sendable {
             ) ?? 0
         }
     }
+}
 
-    private static func request(_ row: Row) -> ApprovalRequest {
+extension ApprovalSealer {
+    /// A request from its row, with the sealed action opened.
+    func request(_ row: Row) -> ApprovalRequest {
         let created: Int64 = row["created_at"]
         let expires: Int64 = row["expires_at"]
+        let decided: Int64? = row["decided_at"]
         let state: String = row["state"]
         let sendJSON: String? = row["send"]
+        let id: String = row["id"]
+        let digest: String = row["action_digest"]
+        let keyID: String? = row["action_key_id"]
+        let bytes: Data? = row["action_sealed"]
         return ApprovalRequest(
-            id: row["id"], actionDigest: row["action_digest"], agent: row["agent"], tool: row["tool"],
+            id: id, actionDigest: digest, agent: row["agent"], tool: row["tool"],
             // An unreadable state never reads as approved.
             state: ApprovalRequest.State(rawValue: state) ?? .denied, approver: row["approver"],
             createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
             expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)),
-            send: sendJSON.flatMap { try? JSONDecoder().decode(HeldSend.self, from: Data($0.utf8)) })
+            send: sendJSON.flatMap { try? JSONDecoder().decode(HeldSend.self, from: Data($0.utf8)) },
+            action: keyID.flatMap { keyID in
+                bytes.flatMap { open(Sealed(keyID: keyID, bytes: $0), id: id, actionDigest: digest) }
+            },
+            decidedAt: decided.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+            reason: row["reason"])
     }
 }

@@ -1,4 +1,5 @@
 import WardenCore
+import WardenSchema
 
 /// One tool an agent may ask for, with everything the gatekeeper needs to judge it.
 public struct CatalogEntry: Sendable, Hashable {
@@ -12,6 +13,59 @@ public struct CatalogEntry: Sendable, Hashable {
     public var pinnedDigest: String?
     /// For send tools: argument name → what kind of recipient it holds.
     public var recipientFields: [String: RecipientKind] = [:]
+    /// For send tools: address-like arguments declared not to be recipients.
+    public var nonRecipientFields: Set<String> = []
+    /// The compiled `inputSchema`: every call's arguments are validated against it before policy.
+    public var argumentSchema: ArgumentSchema?
+    /// Why this tool cannot be used whatever its pin (an unenforceable schema, an undeclared send field).
+    public var problem: Refusal?
+
+    init(
+        name: QualifiedToolName, effect: EffectClass?, definition: JSONValue, digest: String, pinnedDigest: String?,
+        recipientFields: [String: RecipientKind] = [:], nonRecipientFields: Set<String> = []
+    ) {
+        self.name = name
+        self.effect = effect
+        self.definition = definition
+        self.digest = digest
+        self.pinnedDigest = pinnedDigest
+        self.recipientFields = recipientFields
+        self.nonRecipientFields = nonRecipientFields
+        do {
+            let schema = try ArgumentSchema.compile(inputSchema: definition["inputSchema"] ?? .object([:]))
+            argumentSchema = schema
+            if effect == .send { problem = Self.sendFieldProblem(schema, name, recipientFields, nonRecipientFields) }
+        } catch {
+            problem = Refusal(rule: "catalog.schema-unsupported", message: "\(name): \(error)")
+        }
+    }
+
+    /// A send tool must account for every argument that could carry an address: Warden checks recipients
+    /// against a grant, so an address field nobody declared would be a recipient sent to unchecked.
+    static func sendFieldProblem(
+        _ schema: ArgumentSchema, _ name: QualifiedToolName, _ recipients: [String: RecipientKind],
+        _ nonRecipients: Set<String>
+    ) -> Refusal? {
+        for (field, property) in schema.properties.sorted(by: { $0.key < $1.key }) {
+            if let kind = recipients[field] {
+                guard property.canHoldAddresses else {
+                    return Refusal(
+                        rule: "catalog.send-field-undeclared",
+                        message:
+                            "\(name): recipient argument '\(field)' (\(kind.rawValue)) is not a string or list of strings"
+                    )
+                }
+                continue
+            }
+            guard !nonRecipients.contains(field), property.mayCarryAddress(named: field) else { continue }
+            return Refusal(
+                rule: "catalog.send-field-undeclared",
+                message:
+                    "\(name): argument '\(field)' could carry a recipient; declare it under `recipients:` or "
+                    + "`not_recipients:` in the tool's configuration")
+        }
+        return nil
+    }
 
     /// The definition agents see: the upstream's, renamed to `server.tool`.
     public var advertisedDefinition: JSONValue {
@@ -41,6 +95,7 @@ public struct ToolCatalog: Sendable {
         listings: [String: [UpstreamToolDefinition]],
         classifications: [String: [String: EffectClass]],
         recipientFields: [String: [String: [String: RecipientKind]]] = [:],
+        nonRecipientFields: [String: [String: Set<String>]] = [:],
         pins: ToolPins
     ) {
         for (server, tools) in listings {
@@ -53,7 +108,8 @@ public struct ToolCatalog: Sendable {
                     definition: tool.definition,
                     digest: tool.digest,
                     pinnedDigest: pins.digests[key],
-                    recipientFields: recipientFields[server]?[tool.name] ?? [:]
+                    recipientFields: recipientFields[server]?[tool.name] ?? [:],
+                    nonRecipientFields: nonRecipientFields[server]?[tool.name] ?? []
                 )
             }
         }
@@ -91,6 +147,7 @@ public struct ToolCatalog: Sendable {
                 entry: entry
             )
         }
+        if let problem = entry.problem { return .refused(problem, entry: entry) }
         return .found(entry)
     }
 
@@ -101,4 +158,36 @@ public struct ToolCatalog: Sendable {
             return nil
         }
     }
+}
+
+extension ArgumentSchema {
+    /// A string, a list of strings, or either: what a recipient argument can be.
+    var canHoldAddresses: Bool {
+        switch kind {
+        case .string, .stringOrStrings: return true
+        case .array(let items): return items.kind == .string
+        default: return false
+        }
+    }
+
+    /// Whether a send tool's argument could carry an address: an e-mail or URI format, a list of strings,
+    /// nested structure (which could hide one), or a name that says so.
+    func mayCarryAddress(named field: String) -> Bool {
+        switch kind {
+        case .integer, .number, .boolean: return false
+        case .array, .object, .opaqueObject, .stringOrStrings: return true
+        case .string:
+            if format == .email || format == .uri || format == .hostname { return true }
+            let lowered = field.lowercased()
+            let words = lowered.split(whereSeparator: { !$0.isLetter }).map(String.init)
+            return words.contains { Self.addressWordsExact.contains($0) }
+                || Self.addressWords.contains { lowered.contains($0) }
+        }
+    }
+
+    static let addressWordsExact: Set<String> = ["to", "cc", "bcc", "from"]
+    static let addressWords = [
+        "recipient", "email", "mail", "address", "url", "uri", "link", "webhook", "reply", "forward",
+        "channel", "phone", "share", "member", "invite", "attendee", "destination", "target", "endpoint", "host",
+    ]
 }

@@ -113,19 +113,9 @@ public struct Cell: Sendable {
             try? await audit.close()
             throw error
         }
-        var classifications: [String: [String: EffectClass]] = [:]
-        var recipientFields: [String: [String: [String: RecipientKind]]] = [:]
-        for upstream in configuration.upstreams {
-            classifications[upstream.name] = upstream.tools
-            recipientFields[upstream.name] = upstream.recipientFields
-        }
         let registry = UpstreamRegistry(
-            upstreams: upstreams,
-            classifications: classifications,
-            recipientFields: recipientFields,
-            pins: pins,
-            logger: logger
-        )
+            configuration: configuration, upstreams: upstreams, pins: pins, logger: logger)
+        let classifications = registry.classifications
         await registry.startAll()
         do {
             try await serve(registry: registry, classifications: classifications, onListening: onListening)
@@ -178,8 +168,12 @@ public struct Cell: Sendable {
             )
         }
         let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
-        var watcher: Task<Void, Never>?
-        var hangup: SignalTrigger?
+        // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both.
+        let pinWatcher = ToolPinWatcher(
+            dataDirectory: configuration.dataDirectory, initial: await registry.pins, registry: registry, audit: audit,
+            logger: logger)
+        var watchers = [Task { await pinWatcher.watch() }]
+        var policyWatcher: PolicyFileWatcher?
         if let policyFile = configuration.policyFile, let policyText {
             let fileWatcher = PolicyFileWatcher(
                 path: policyFile,
@@ -189,14 +183,33 @@ public struct Cell: Sendable {
                 audit: audit,
                 logger: logger
             )
-            watcher = Task { await fileWatcher.watch(initialText: policyText) }
-            hangup = SignalTrigger(signal: SIGHUP) { Task { await fileWatcher.check(force: true) } }
+            policyWatcher = fileWatcher
+            watchers.append(Task { await fileWatcher.watch(initialText: policyText) })
+        }
+        let hangup = SignalTrigger(signal: SIGHUP) { [policyWatcher] in
+            Task {
+                await pinWatcher.check(force: true)
+                await policyWatcher?.check(force: true)
+            }
         }
         let metrics = GatewayMetrics()
         let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
+        let dispatcher = MCPDispatcher(
+            gatekeeper: gatekeeper,
+            registry: registry,
+            audit: audit,
+            logger: logger,
+            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds),
+            metrics: metrics,
+            tracer: tracer,
+            toolCallsPerMinute: configuration.limits.toolCallsPerMinute
+        )
         let periodic =
             backgroundWork + [
                 CellBackgroundWork(name: "auth-refusal-tally", interval: .seconds(5)) { await authRefusals.flush() },
+                CellBackgroundWork(name: "tool-refusal-tally", interval: .seconds(5)) {
+                    await dispatcher.flushTallies()
+                },
                 // Upstream definitions are re-read periodically, not only when an agent lists tools: a changed
                 // definition (a rug pull) is refused at the next call even if no agent lists in between.
                 CellBackgroundWork(
@@ -205,22 +218,14 @@ public struct Cell: Sendable {
             ]
         let background = periodic.compactMap { $0.start() }
         defer {
-            watcher?.cancel()
-            hangup?.cancel()
+            for task in watchers { task.cancel() }
+            hangup.cancel()
             for task in background { task.cancel() }
         }
-        let dispatcher = MCPDispatcher(
-            gatekeeper: gatekeeper,
-            registry: registry,
-            audit: audit,
-            logger: logger,
-            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds),
-            metrics: metrics,
-            tracer: tracer
-        )
         let sessions = MCPSessionStore(
             idleSeconds: configuration.mcp.sessionIdleSeconds,
-            maxSessions: configuration.mcp.maxSessions
+            maxSessions: configuration.mcp.maxSessions,
+            maxPerSubject: configuration.mcp.maxSessionsPerSubject
         )
         let metadataURL = Self.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
         let endpoint = MCPHTTPEndpoint(
@@ -320,6 +325,7 @@ public struct Cell: Sendable {
         )
         try await group.run()
         await authRefusals.flush()
+        await dispatcher.flushTallies()
     }
 
     /// RFC 9728 metadata URL for a resource: the well-known suffix is inserted before the resource's path.

@@ -119,7 +119,8 @@ extension CellBootstrap {
                 roleClaims: roleClaims,
                 tenantClaim: ClaimPath(dotted: auth.tenantClaim ?? "tid"),
                 expectedTenant: auth.tenantID,
-                subjectClaim: ClaimPath(dotted: auth.subjectClaim)
+                subjectClaim: ClaimPath(dotted: auth.subjectClaim),
+                requireAccessTokenType: auth.requireAccessTokenType
             )
         } else {
             let dev = try await DevelopmentIssuerStore.load(configuration: configuration)
@@ -162,7 +163,8 @@ extension CellBootstrap {
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
         let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
-        let approvals = try ApprovalStore(path: ApprovalStore.path(dataDirectory: configuration.dataDirectory))
+        let approvals = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
+        let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
         // Last, once nothing after them can fail: the witness submitter and the trace exporter own HTTP clients
         // that must be shut down by the cell's stop hooks.
         var backgroundWork: [CellBackgroundWork] = []
@@ -210,16 +212,25 @@ extension CellBootstrap {
                     attached: grantDatabase,
                     autoGrants: configuration.autoGrants,
                     minter: GrantMinter(keys: keys.grantKeys),
-                    approvals: approvals
+                    approvals: approvals,
+                    approvalLedger: approvalLedger
                 ),
-                ApprovalGate(store: approvals),
+                ApprovalGate(store: approvals, ledger: approvalLedger),
             ],
             protectedResourceMetadata: metadataJSON,
             backgroundWork: backgroundWork + [
                 // Used nonces of expired grants are forgotten with an hour's margin (see NonceStore.prune).
                 CellBackgroundWork(name: "grant-nonce-pruning", interval: .seconds(600)) {
                     _ = try? await grantDatabase.prune(before: Date().addingTimeInterval(-3600))
-                }
+                },
+                // Decisions people take outside the cell (CLI, inbox) reach the ledger within a second.
+                CellBackgroundWork(name: "approval-decisions", interval: .seconds(1)) {
+                    do {
+                        try await approvalLedger.recordDecisions()
+                    } catch {
+                        logger.error("approval decisions not recorded yet", metadata: ["rule": "approval.ledger"])
+                    }
+                },
             ],
             gaugeSources: gaugeSources,
             tracer: tracer,

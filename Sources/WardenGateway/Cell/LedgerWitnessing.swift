@@ -93,7 +93,7 @@ public struct LedgerWitnessing: Sendable {
             } catch {
                 logger.error(
                     "witness event not recorded in the ledger",
-                    metadata: ["kind": "\(event.kind)", "error": "\(error)"])
+                    metadata: ["kind": "\(event.kind)", "error": "\(LogSafe.describe(error))"])
             }
         }
     }

@@ -75,6 +75,8 @@ public struct Limits: Sendable {
     public var idleTimeoutSeconds = 60
     public var maxConnections = 512
     public var upstreamTimeoutSeconds = 30
+    /// Tool calls one agent (token subject) may make per minute; more get a JSON-RPC error (`limits.agent-rate`).
+    public var toolCallsPerMinute = 600
 
     public init() {}
 }
@@ -85,6 +87,8 @@ public struct MCPSettings: Sendable {
     /// A session unused for this long ends; later requests on it get 404.
     public var sessionIdleSeconds = 1800
     public var maxSessions = 10_000
+    /// Sessions one subject may hold; opening another closes its own least recently used one.
+    public var maxSessionsPerSubject = 32
     /// How often upstream tool definitions are re-read (and compared with their pins) between listings.
     public var catalogRefreshSeconds = 30
 
@@ -109,6 +113,10 @@ public struct AuthSettings: Sendable {
     public var clockSkewSeconds = 60
     /// Permit a plain-http issuer on a loopback address (tests and local IdPs only).
     public var allowLoopbackHTTP = false
+    /// RFC 9068: access tokens must carry `typ: at+jwt`. Off only for IdPs that do not type their access tokens
+    /// (Entra ID v2); then tokens with ID-token claims (`nonce`, `at_hash`, `c_hash`) are refused and `aud` must
+    /// still name this resource exactly, which an ID token (audience = the client) never does.
+    public var requireAccessTokenType = true
 
     public init(issuer: String) {
         self.issuer = issuer
@@ -132,17 +140,22 @@ public struct UpstreamConfiguration: Sendable {
     public var tools: [String: EffectClass]
     /// For `send` tools: which arguments carry recipients, and of what kind. Required for every send tool.
     public var recipientFields: [String: [String: RecipientKind]]
+    /// For `send` tools: address-like arguments an admin declared are not recipients (e.g. a `reply_to` shown
+    /// in the body). Every address-like argument of a send tool is one or the other, or the tool is refused.
+    public var nonRecipientFields: [String: Set<String>]
 
     public init(
         name: String,
         transport: Transport,
         tools: [String: EffectClass],
-        recipientFields: [String: [String: RecipientKind]] = [:]
+        recipientFields: [String: [String: RecipientKind]] = [:],
+        nonRecipientFields: [String: Set<String>] = [:]
     ) {
         self.name = name
         self.transport = transport
         self.tools = tools
         self.recipientFields = recipientFields
+        self.nonRecipientFields = nonRecipientFields
     }
 }
 

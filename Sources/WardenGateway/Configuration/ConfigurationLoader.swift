@@ -61,6 +61,9 @@ public enum ConfigurationLoader {
         if let limitsReader = top.optional("limits") {
             var m = try limitsReader.mapping()
             if let r = m.optional("max_body_bytes") { limits.maxBodyBytes = try r.integer(in: 1024...(64 << 20)) }
+            if let r = m.optional("tool_calls_per_minute") {
+                limits.toolCallsPerMinute = try r.integer(in: 1...1_000_000)
+            }
             if let r = m.optional("max_header_bytes") { limits.maxHeaderBytes = try r.integer(in: 1024...(1 << 20)) }
             if let r = m.optional("read_timeout_seconds") { limits.readTimeoutSeconds = try r.integer(in: 1...600) }
             if let r = m.optional("idle_timeout_seconds") { limits.idleTimeoutSeconds = try r.integer(in: 1...3600) }
@@ -77,6 +80,9 @@ public enum ConfigurationLoader {
             if let r = m.optional("allowed_origins") { mcp.allowedOrigins = Set(try r.stringList()) }
             if let r = m.optional("session_idle_seconds") { mcp.sessionIdleSeconds = try r.integer(in: 10...86_400) }
             if let r = m.optional("max_sessions") { mcp.maxSessions = try r.integer(in: 1...1_000_000) }
+            if let r = m.optional("max_sessions_per_subject") {
+                mcp.maxSessionsPerSubject = try r.integer(in: 1...1_000_000)
+            }
             if let r = m.optional("catalog_refresh_seconds") { mcp.catalogRefreshSeconds = try r.integer(in: 1...3600) }
             try m.finish()
         }
@@ -243,7 +249,10 @@ public enum ConfigurationLoader {
                 fields["post_webhook"] = ["url": .webhook]
             }
             configuration.upstreams.append(
-                UpstreamConfiguration(name: "warden", transport: .channels, tools: tools, recipientFields: fields)
+                UpstreamConfiguration(
+                    name: "warden", transport: .channels, tools: tools, recipientFields: fields,
+                    // The webhook's payload is its content (bound by the grant's content digest), not an address.
+                    nonRecipientFields: channels.webhook != nil ? ["post_webhook": ["payload"]] : [:])
             )
         }
         if let grantsReader {
@@ -351,6 +360,7 @@ public enum ConfigurationLoader {
         if let r = m.optional("required_scopes") { settings.requiredScopes = try r.stringList() }
         if let r = m.optional("clock_skew_seconds") { settings.clockSkewSeconds = try r.integer(in: 0...300) }
         if let r = m.optional("allow_loopback_http") { settings.allowLoopbackHTTP = try r.bool() }
+        if let r = m.optional("require_access_token_type") { settings.requireAccessTokenType = try r.bool() }
         try m.finish()
         return settings
     }
@@ -384,18 +394,21 @@ public enum ConfigurationLoader {
         }
         var tools: [String: EffectClass] = [:]
         var recipientFields: [String: [String: RecipientKind]] = [:]
+        var nonRecipientFields: [String: Set<String>] = [:]
         var toolsMap = try m.required("tools").mapping()
         for (tool, toolReader) in toolsMap.all() {
             guard QualifiedToolName.isValidPart(Substring(tool)) else {
                 throw toolReader.error("tool names use letters, digits, '_' and '-' only")
             }
-            // Either `tool: read` or `tool: {effect: send, recipients: {to: email, cc: email}}`.
+            // Either `tool: read` or `tool: {effect: send, recipients: {to: email}, not_recipients: [subject]}`.
             var effectReader = toolReader
             var recipientsReader: YAMLReader?
+            var nonRecipientsReader: YAMLReader?
             if case .mapping = toolReader.node {
                 var toolMap = try toolReader.mapping()
                 effectReader = try toolMap.required("effect")
                 recipientsReader = toolMap.optional("recipients")
+                nonRecipientsReader = toolMap.optional("not_recipients")
                 try toolMap.finish()
             }
             let value = try effectReader.nonEmptyString()
@@ -403,6 +416,11 @@ public enum ConfigurationLoader {
                 throw effectReader.error("unknown effect class '\(value)' (expected read, mutate, send or spend)")
             }
             tools[tool] = effect
+            if let nonRecipientsReader {
+                guard effect == .send else { throw nonRecipientsReader.error("only send tools have not_recipients") }
+                let names = try nonRecipientsReader.stringList()
+                nonRecipientFields[tool] = Set(names)
+            }
             if let recipientsReader {
                 guard effect == .send else { throw recipientsReader.error("only send tools have recipients") }
                 var fields: [String: RecipientKind] = [:]
@@ -426,7 +444,9 @@ public enum ConfigurationLoader {
         }
         try toolsMap.finish()
         try m.finish()
-        return UpstreamConfiguration(name: name, transport: transport, tools: tools, recipientFields: recipientFields)
+        return UpstreamConfiguration(
+            name: name, transport: transport, tools: tools, recipientFields: recipientFields,
+            nonRecipientFields: nonRecipientFields)
     }
 
     static func templates(_ reader: YAMLReader?) throws(ConfigurationError) -> [String: SecretTemplate] {

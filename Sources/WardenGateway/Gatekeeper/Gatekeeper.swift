@@ -1,4 +1,5 @@
 import WardenCore
+import WardenSchema
 
 /// One `tools/call` as the gatekeeper judges it.
 public struct ToolCallRequest: Sendable {
@@ -69,8 +70,8 @@ public struct GatekeeperVerdict: Sendable {
 
 /// The single place every tool call and tool listing is decided.
 ///
-/// Order matters and is fixed: catalog (unknown, unclassified, unpinned, changed → deny), then the tool
-/// policy, then the gates in order. The first refusal wins; nothing after it runs.
+/// Order matters and is fixed: catalog (unknown, unclassified, unpinned, changed → deny), then the arguments
+/// against the pinned schema, then the tool policy, then the gates in order. The first refusal wins; nothing after it runs.
 public struct Gatekeeper: Sendable {
     public var policy: any ToolPolicy
     public var gates: [any ToolCallGate]
@@ -95,8 +96,21 @@ public struct Gatekeeper: Sendable {
         case .found(let found):
             entry = found
         }
+        // What cannot be judged is refused: arguments must satisfy the pinned schema before policy sees them.
+        guard let schema = entry.argumentSchema else {
+            return GatekeeperVerdict(
+                entry: entry,
+                decision: .deny(
+                    Refusal(rule: "catalog.schema-unsupported", message: "\(entry.name) has no usable schema")),
+                trail: ["catalog"])
+        }
+        do {
+            try schema.validate(arguments: arguments)
+        } catch {
+            return GatekeeperVerdict(entry: entry, decision: .deny(error.refusal), trail: ["catalog"])
+        }
         let call = ToolCallRequest(principal: principal, entry: entry, arguments: arguments, meta: meta, run: run)
-        var trail = ["catalog"]
+        var trail = ["catalog", "arguments"]
         let policyDecision = policy.decide(call)
         guard case .allow(let reasons) = policyDecision else {
             return GatekeeperVerdict(entry: entry, decision: policyDecision, trail: trail)

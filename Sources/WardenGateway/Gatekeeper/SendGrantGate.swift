@@ -28,13 +28,15 @@ public struct SendGrantGate: ToolCallGate {
     let minter: GrantMinter?
     let attached: (any AttachedGrantStore)?
     let approvals: ApprovalStore?
+    let approvalLedger: ApprovalLedger?
 
     public init(
         tenant: String, redeemer: GrantRedeemer, normalizer: RecipientNormalizer = RecipientNormalizer(),
         attached: (any AttachedGrantStore)? = nil, autoGrants: [AutoGrantRule] = [], minter: GrantMinter? = nil,
-        approvals: ApprovalStore? = nil
+        approvals: ApprovalStore? = nil, approvalLedger: ApprovalLedger? = nil
     ) {
         self.approvals = approvals
+        self.approvalLedger = approvalLedger
         self.tenant = tenant
         self.redeemer = redeemer
         self.normalizer = normalizer
@@ -112,12 +114,19 @@ public struct SendGrantGate: ToolCallGate {
         let held = HeldSend(
             recipients: facts.recipients.map(\.canonical), contentDigest: facts.contentDigest?.description ?? "")
         do {
-            let request = try await approvals.hold(
-                actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool, send: held, now: now)
+            if let denied = try await approvals.denied(
+                actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
+            {
+                return .failure(ApprovalGate.denial(denied))
+            }
+            let raised = try await approvals.hold(
+                actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool,
+                arguments: call.arguments, send: held, now: now)
+            if raised.isNew { try await approvalLedger?.recordRequest(raised.request) }
             return .failure(
                 Refusal(
                     rule: GrantRefusal.missing.code,
-                    message: "no grant covers this send; held for a human approval as \(request.id)"))
+                    message: "no grant covers this send; held for a human approval as \(raised.request.id)"))
         } catch {
             return .failure(
                 Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held: \(error))"))

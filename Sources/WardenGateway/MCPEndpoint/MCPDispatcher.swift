@@ -17,6 +17,8 @@ public struct MCPDispatcher: Sendable {
     public let metrics: GatewayMetrics
     /// Traces each `tools/call` when tracing is configured.
     public let tracer: Tracer?
+    let rateLimiter: AgentRateLimiter
+    let refusals: RefusalTally
 
     public init(
         gatekeeper: GatekeeperHolder,
@@ -25,8 +27,11 @@ public struct MCPDispatcher: Sendable {
         logger: Logger,
         upstreamTimeout: Duration,
         metrics: GatewayMetrics = GatewayMetrics(),
-        tracer: Tracer? = nil
+        tracer: Tracer? = nil,
+        toolCallsPerMinute: Int = 600
     ) {
+        self.rateLimiter = AgentRateLimiter(callsPerMinute: toolCallsPerMinute)
+        self.refusals = RefusalTally(audit: audit)
         self.metrics = metrics
         self.tracer = tracer
         self.gatekeeper = gatekeeper
@@ -43,6 +48,9 @@ public struct MCPDispatcher: Sendable {
         case MCPMethod.toolsList:
             return await listTools(request, principal: principal)
         case MCPMethod.toolsCall:
+            if let retryAfter = await rateLimiter.take(principal.subject) {
+                return await rateLimited(request, principal: principal, retryAfter: retryAfter)
+            }
             let started = ContinuousClock.now
             var span = tracer?.startSpan("tools/call", kind: .server)
             let response = await callTool(request, principal: principal, session: session, span: &span)
@@ -131,8 +139,11 @@ public struct MCPDispatcher: Sendable {
             facts["decision"] = "deny"
             facts["rule"] = .string(refusal.rule)
             if verdict.entry == nil { facts["requested_tool_sha256"] = .string(Digest.sha256Hex(Array(name.utf8))) }
-            guard await recordOrFail(AuditEvent(kind: "tool.decision", facts: facts)) else {
-                return failure(request, .internalError, "the audit ledger is unavailable; nothing was done")
+            // Repeats of one agent's refusal under one rule are tallied, not each recorded (RefusalTally).
+            if await refusals.admit(agent: principal.subject, rule: refusal.rule) {
+                guard await recordOrFail(AuditEvent(kind: "tool.decision", facts: facts)) else {
+                    return failure(request, .internalError, "the audit ledger is unavailable; nothing was done")
+                }
             }
             logger.info("tool call refused", metadata: ["rule": "\(refusal.rule)", "tool": "\(facts["tool"] ?? "")"])
             return refusalResponse(
@@ -158,9 +169,12 @@ public struct MCPDispatcher: Sendable {
             }
         } catch {
             upstreamSpan?.setStatus(.error(message: "upstream-error"))
-            logger.warning("upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(error)"])
+            logger.warning(
+                "upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(LogSafe.describe(error))"])
             facts["outcome"] = "upstream-error"
-            _ = await recordOrFail(AuditEvent(kind: "tool.executed", facts: facts))
+            guard await recordOrFail(AuditEvent(kind: "tool.executed", facts: facts)) else {
+                return failure(request, .internalError, "the audit ledger is unavailable; the outcome is withheld")
+            }
             return success(
                 request,
                 .object([
@@ -177,6 +191,35 @@ public struct MCPDispatcher: Sendable {
             return failure(request, .internalError, "the audit ledger is unavailable; the result is withheld")
         }
         return success(request, result)
+    }
+
+    /// JSON-RPC error code for a call refused by the per-agent rate limit (implementation-defined range).
+    static let rateLimitedCode: Int64 = -32029
+
+    func rateLimited(_ request: JSONRPCRequest, principal: Principal, retryAfter: Int) async -> JSONRPCResponse {
+        let rule = "limits.agent-rate"
+        metrics.decision(outcome: "deny", rule: rule)
+        if await refusals.admit(agent: principal.subject, rule: rule) {
+            let event = AuditEvent(
+                kind: "tool.decision",
+                facts: ["agent": .string(principal.subject), "decision": "deny", "rule": .string(rule)])
+            guard await recordOrFail(event) else {
+                return failure(request, .internalError, "the audit ledger is unavailable; nothing was done")
+            }
+        }
+        return .error(
+            JSONRPCErrorResponse(
+                id: request.id,
+                error: JSONRPCErrorObject(
+                    code: JSONRPCErrorCode(rawValue: Self.rateLimitedCode),
+                    message: "rate limit: too many tool calls by this agent; retry in \(retryAfter) s (rule \(rule))",
+                    data: .object(["rule": .string(rule), "retry_after_seconds": .integer(Int64(retryAfter))]))))
+    }
+
+    /// Periodic work: record the refusal tallies and forget refilled rate buckets.
+    public func flushTallies() async {
+        await refusals.flush()
+        await rateLimiter.prune()
     }
 
     /// Unknown tools and tools the caller may not even see get the same answer, so guessing names
@@ -214,7 +257,8 @@ public struct MCPDispatcher: Sendable {
             try await audit.record(event)
             return true
         } catch {
-            logger.error("audit record failed", metadata: ["kind": "\(event.kind)", "error": "\(error)"])
+            logger.error(
+                "audit record failed", metadata: ["kind": "\(event.kind)", "error": "\(LogSafe.describe(error))"])
             return false
         }
     }

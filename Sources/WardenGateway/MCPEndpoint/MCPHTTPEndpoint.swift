@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import WardenCore
 import WardenMCP
+import WardenOAuth
 
 /// The Streamable HTTP transport of MCP (2025-06-18 and 2025-11-25) on the agent listener.
 ///
@@ -73,7 +74,7 @@ public struct MCPHTTPEndpoint: Sendable {
             return .failure(plain(.forbidden, "Origin not allowed (rule ingress.origin-not-allowed)"))
         }
         let authorization = request.headers[values: .authorization]
-        let tokenInQuery = request.uri.queryParameters["access_token"] != nil
+        let tokenInQuery = AccessTokenQueryCheck.containsAccessToken(query: request.uri.query)
         switch await authenticator.authenticate(authorization: authorization, tokenInQuery: tokenInQuery) {
         case .failure(let failure):
             logger.notice("authentication refused", metadata: ["rule": "\(failure.rule)"])
@@ -151,9 +152,7 @@ public struct MCPHTTPEndpoint: Sendable {
             return jsonRPC(.error(JSONRPCErrorResponse(id: rpc.id, error: error)), status: .ok)
         }
         let version = MCPProtocolVersion.isSupported(requested) ? requested : MCPProtocolVersion.latest
-        guard let session = await sessions.create(owner: principal.subject, protocolVersion: version) else {
-            return plain(.serviceUnavailable, "too many open sessions")
-        }
+        let session = await sessions.create(owner: principal.subject, protocolVersion: version)
         let result: JSONValue = .object([
             "protocolVersion": .string(version),
             "capabilities": .object(["tools": .object(["listChanged": false])]),

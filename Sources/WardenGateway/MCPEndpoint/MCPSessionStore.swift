@@ -12,19 +12,31 @@ public struct MCPSession: Sendable {
 
 /// Live MCP sessions of this cell. A session id is a 256-bit random value and is never an authenticator:
 /// every request is authenticated on its own, and the session must belong to the authenticated subject.
+///
+/// Holding sessions costs the holder, never anyone else: a subject at its own cap loses its least recently
+/// used session when it opens another, and when the cell is full the subject holding the most sessions loses
+/// its least recently used one. So, whatever the settings, a subject that holds no session can always open one.
 public actor MCPSessionStore {
     let idleLimit: Duration
     let maxSessions: Int
+    let maxPerSubject: Int
     var sessions: [String: MCPSession] = [:]
+    var bySubject: [String: Set<String>] = [:]
 
-    public init(idleSeconds: Int, maxSessions: Int) {
+    public init(idleSeconds: Int, maxSessions: Int, maxPerSubject: Int = 32) {
         self.idleLimit = .seconds(idleSeconds)
-        self.maxSessions = maxSessions
+        self.maxSessions = max(1, maxSessions)
+        self.maxPerSubject = max(1, min(maxPerSubject, maxSessions))
     }
 
-    public func create(owner: String, protocolVersion: String) -> MCPSession? {
+    public func create(owner: String, protocolVersion: String) -> MCPSession {
         expireIdle()
-        guard sessions.count < maxSessions else { return nil }
+        if let own = bySubject[owner], own.count >= maxPerSubject { evictLeastRecentlyUsed(of: owner) }
+        if sessions.count >= maxSessions,
+            let heaviest = bySubject.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) })?.key
+        {
+            evictLeastRecentlyUsed(of: heaviest)
+        }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let id = bytes.map { String(format: "%02x", $0) }.joined()
@@ -36,6 +48,7 @@ public actor MCPSessionStore {
             lastUsed: .now
         )
         sessions[id] = session
+        bySubject[owner, default: []].insert(id)
         return session
     }
 
@@ -43,7 +56,7 @@ public actor MCPSessionStore {
     public func use(id: String, owner: String) -> MCPSession? {
         guard var session = sessions[id] else { return nil }
         guard ContinuousClock.now - session.lastUsed <= idleLimit else {
-            sessions[id] = nil
+            remove(id)
             return nil
         }
         guard session.owner == owner else { return nil }
@@ -55,14 +68,28 @@ public actor MCPSessionStore {
     @discardableResult
     public func end(id: String, owner: String) -> Bool {
         guard let session = sessions[id], session.owner == owner else { return false }
-        sessions[id] = nil
+        remove(id)
         return true
     }
 
     public var count: Int { sessions.count }
 
+    /// Sessions held by `subject` (for tests and metrics).
+    public func count(of subject: String) -> Int { bySubject[subject]?.count ?? 0 }
+
+    func remove(_ id: String) {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        bySubject[session.owner]?.remove(id)
+        if bySubject[session.owner]?.isEmpty == true { bySubject[session.owner] = nil }
+    }
+
+    func evictLeastRecentlyUsed(of subject: String) {
+        let oldest = bySubject[subject]?.compactMap { sessions[$0] }.min { $0.lastUsed < $1.lastUsed }
+        if let oldest { remove(oldest.id) }
+    }
+
     func expireIdle() {
         let now = ContinuousClock.now
-        sessions = sessions.filter { now - $0.value.lastUsed <= idleLimit }
+        for (id, session) in sessions where now - session.lastUsed > idleLimit { remove(id) }
     }
 }

@@ -1,48 +1,59 @@
 import WardenCore
+import WardenPolicy
+import WardenSchema
 
-/// The Cedar type of one tool argument, read from the tool's JSON Schema `inputSchema`.
-public enum CedarArgumentType: Sendable, Hashable {
-    case string
-    case long
-    case bool
-    case setOfString
-    case setOfLong
-
-    var schemaText: String {
-        switch self {
-        case .string: "String"
-        case .long: "Long"
-        case .bool: "Bool"
-        case .setOfString: "Set<String>"
-        case .setOfLong: "Set<Long>"
-        }
-    }
-}
-
-extension CatalogEntry {
-    /// Arguments with a type Cedar can express (other arguments are not visible to policies).
-    public var argumentTypes: [String: CedarArgumentType] {
-        guard case .object(let properties)? = definition["inputSchema"]?["properties"] else { return [:] }
-        var types: [String: CedarArgumentType] = [:]
-        for (name, schema) in properties {
-            switch schema["type"]?.stringValue {
-            case "string": types[name] = .string
-            case "integer": types[name] = .long
-            case "boolean": types[name] = .bool
-            case "array":
-                switch schema["items"]?["type"]?.stringValue {
-                case "string": types[name] = .setOfString
-                case "integer": types[name] = .setOfLong
-                default: break
-                }
-            default: break
+/// How a tool's arguments appear to Cedar: each argument typed from the pinned, compiled `inputSchema`.
+///
+/// string → `String`, integer → `Long`, number → `decimal` (Warden's number model), boolean → `Bool`, array →
+/// `Set<T>`, object with properties → a record, an address list (string or strings) → `Set<String>`. A null for a
+/// nullable argument is absent. An opaque object (no declared properties) is not visible to policy conditions.
+/// Arguments are validated before policy, so every value here has its schema's type.
+extension ArgumentSchema {
+    /// The Cedar schema type, or nil when the argument is not visible to policies (an opaque object).
+    var cedarTypeText: String? {
+        switch kind {
+        case .string: return "String"
+        case .integer: return "Long"
+        case .number: return "decimal"
+        case .boolean: return "Bool"
+        case .stringOrStrings: return "Set<String>"
+        case .opaqueObject: return nil
+        case .array(let items): return items.cedarTypeText.map { "Set<\($0)>" }
+        case .object(let properties, let required):
+            var attributes: [String] = []
+            for (name, property) in properties.sorted(by: { $0.key < $1.key }) {
+                guard let type = property.cedarTypeText else { continue }
+                let optional = required.contains(name) && !property.nullable ? "" : "?"
+                attributes.append("\(CedarSchemaBuilder.quoted(name))\(optional): \(type)")
             }
+            return "{ " + attributes.joined(separator: ", ") + " }"
         }
-        return types
     }
 
-    var requiredArguments: Set<String> {
-        Set(definition["inputSchema"]?["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    /// The Cedar value of a validated argument; nil when absent to policy (null, or an opaque object).
+    func cedarValue(_ json: WardenCore.JSONValue) -> Value? {
+        if json == .null { return nil }
+        switch (kind, json) {
+        case (.string, .string(let s)): return .string(s)
+        case (.integer, .integer(let i)): return .long(i)
+        case (.number, _):
+            return ScaledDecimal(json: json).map { .ext(.decimal(CedarDecimal(scaled: $0.scaled))) }
+        case (.boolean, .bool(let b)): return .bool(b)
+        case (.stringOrStrings, .string(let s)): return .set([.string(s)])
+        case (.stringOrStrings, .array(let elements)):
+            return .set(Set(elements.compactMap(\.stringValue).map(Value.string)))
+        case (.array(let items), .array(let elements)):
+            guard items.cedarTypeText != nil else { return nil }
+            return .set(Set(elements.compactMap { items.cedarValue($0) }))
+        case (.object(let properties, _), .object(let members)):
+            var record: [String: Value] = [:]
+            for (name, member) in members {
+                if let value = properties[name]?.cedarValue(member) { record[name] = value }
+            }
+            return .record(record)
+        default:
+            return nil
+        }
     }
 }
 
@@ -62,17 +73,10 @@ public enum CedarSchemaBuilder {
             for tool in (classifications[server] ?? [:]).keys.sorted() {
                 guard let effect = classifications[server]?[tool] else { continue }
                 let name = "\(server).\(tool)"
-                var args: [String] = []
-                if let entry = catalog.entries[name] {
-                    let required = entry.requiredArguments
-                    for (argument, type) in entry.argumentTypes.sorted(by: { $0.key < $1.key }) {
-                        let optional = required.contains(argument) ? "" : "?"
-                        args.append("\(quoted(argument))\(optional): \(type.schemaText)")
-                    }
-                }
+                let args = catalog.entries[name]?.argumentSchema?.cedarTypeText ?? "{  }"
                 lines.append(
                     "action \(quoted(name)) in [\(quoted(effect.rawValue))] appliesTo { principal: [Agent], "
-                        + "resource: [System], context: { args: { \(args.joined(separator: ", ")) }, "
+                        + "resource: [System], context: { args: \(args), "
                         + "run: { tainted: Bool, session: String }, "
                         + "time: { epochSeconds: Long, hourUTC: Long, weekdayUTC: Long } } };"
                 )

@@ -95,10 +95,10 @@ public struct CedarToolPolicy: ToolPolicy {
         ]
         entities += roles.map { Entity(uid: $0) }
         entities += EffectClass.allCases.map { Entity(uid: EntityUID("Action", $0.rawValue)) }
-        var arguments = arguments
-        arguments = arguments.filter { entry.argumentTypes[$0.key] != nil }
+        // Arguments were validated against the schema before policy; each is typed from it.
+        let args = entry.argumentSchema?.cedarValue(.object(arguments)) ?? .record([:])
         let context: [String: Value] = [
-            "args": .record(arguments.compactMapValues(cedarValue)),
+            "args": args,
             "run": .record([
                 "tainted": .bool(run?.tainted ?? false),
                 "session": .string(run?.sessionID ?? ""),
@@ -123,22 +123,13 @@ public struct CedarToolPolicy: ToolPolicy {
         ])
     }
 
-    /// JSON → Cedar: strings, integers, booleans, arrays (as sets) and objects (as records); anything else
-    /// (null, non-integral numbers) is left out, so a policy that needs it sees the attribute as absent.
-    static func cedarValue(_ json: WardenCore.JSONValue) -> Value? {
-        switch json {
-        case .string(let s): return .string(s)
-        case .integer(let i): return .long(i)
-        case .bool(let b): return .bool(b)
-        case .array(let elements): return .set(Set(elements.compactMap(cedarValue)))
-        case .object(let members): return .record(members.compactMapValues(cedarValue))
-        case .null, .double: return nil
-        }
-    }
 }
 
 /// A policy set that was refused at load: parse or validation errors, each with file, line and column.
-public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
+public struct PolicyLoadError: Error, Sendable, CustomStringConvertible, LogSafeError {
+    /// The rule and the number of problems (policy text is the admin's, but logs carry rule ids only).
+    public var logDescription: String { "policy refused (\(rule), \(details.count) problem(s))" }
+
     public var rule: String
     public var details: [String]
     public var description: String { "policy refused (\(rule)):\n" + details.joined(separator: "\n") }

@@ -107,7 +107,7 @@ public actor PolicyFileWatcher {
             let rule = (error as? PolicyLoadError)?.rule ?? "policy.load-error"
             logger.error(
                 "policy refused; the previous policy stays in force",
-                metadata: ["rule": "\(rule)", "error": "\(error)"]
+                metadata: ["rule": "\(rule)", "error": "\(LogSafe.describe(error))"]
             )
             try? await audit.record(
                 AuditEvent(

@@ -6,6 +6,7 @@ public actor UpstreamRegistry {
     let upstreams: [String: any ToolUpstream]
     let classifications: [String: [String: EffectClass]]
     let recipientFields: [String: [String: [String: RecipientKind]]]
+    let nonRecipientFields: [String: [String: Set<String>]]
     var pins: ToolPins
     var catalog = ToolCatalog()
     var listings: [String: [UpstreamToolDefinition]] = [:]
@@ -17,6 +18,7 @@ public actor UpstreamRegistry {
         upstreams: [any ToolUpstream],
         classifications: [String: [String: EffectClass]],
         recipientFields: [String: [String: [String: RecipientKind]]] = [:],
+        nonRecipientFields: [String: [String: Set<String>]] = [:],
         pins: ToolPins,
         minimumRefreshInterval: Duration = .seconds(1),
         logger: Logger
@@ -24,9 +26,27 @@ public actor UpstreamRegistry {
         self.upstreams = Dictionary(uniqueKeysWithValues: upstreams.map { ($0.name, $0) })
         self.classifications = classifications
         self.recipientFields = recipientFields
+        self.nonRecipientFields = nonRecipientFields
         self.pins = pins
         self.minimumRefreshInterval = minimumRefreshInterval
         self.logger = logger
+    }
+
+    /// The registry of a cell's configured upstreams: classification and recipient declarations from `configuration`.
+    public init(
+        configuration: CellConfiguration, upstreams: [any ToolUpstream], pins: ToolPins, logger: Logger
+    ) {
+        var classifications: [String: [String: EffectClass]] = [:]
+        var recipientFields: [String: [String: [String: RecipientKind]]] = [:]
+        var nonRecipientFields: [String: [String: Set<String>]] = [:]
+        for upstream in configuration.upstreams {
+            classifications[upstream.name] = upstream.tools
+            recipientFields[upstream.name] = upstream.recipientFields
+            nonRecipientFields[upstream.name] = upstream.nonRecipientFields
+        }
+        self.init(
+            upstreams: upstreams, classifications: classifications, recipientFields: recipientFields,
+            nonRecipientFields: nonRecipientFields, pins: pins, logger: logger)
     }
 
     public func startAll() async {
@@ -34,7 +54,9 @@ public actor UpstreamRegistry {
             do {
                 try await upstream.start()
             } catch {
-                logger.error("upstream failed to start", metadata: ["upstream": "\(name)", "error": "\(error)"])
+                logger.error(
+                    "upstream failed to start",
+                    metadata: ["upstream": "\(name)", "error": "\(LogSafe.describe(error))"])
             }
         }
         await refresh(force: true)
@@ -54,7 +76,9 @@ public actor UpstreamRegistry {
             do {
                 fresh[name] = try await upstream.listTools()
             } catch {
-                logger.warning("upstream failed to list tools", metadata: ["upstream": "\(name)", "error": "\(error)"])
+                logger.warning(
+                    "upstream failed to list tools",
+                    metadata: ["upstream": "\(name)", "error": "\(LogSafe.describe(error))"])
             }
         }
         listings = fresh
@@ -62,6 +86,7 @@ public actor UpstreamRegistry {
             listings: fresh,
             classifications: classifications,
             recipientFields: recipientFields,
+            nonRecipientFields: nonRecipientFields,
             pins: pins
         )
     }
@@ -74,6 +99,7 @@ public actor UpstreamRegistry {
             listings: listings,
             classifications: classifications,
             recipientFields: recipientFields,
+            nonRecipientFields: nonRecipientFields,
             pins: pins
         )
     }

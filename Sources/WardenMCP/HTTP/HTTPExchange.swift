@@ -46,7 +46,7 @@ struct HTTPExchange: Sendable {
             // 405 means the server does not let clients end sessions; nothing more to do.
             logger.debug("upstream session deleted", metadata: ["status": "\(response.status.code)"])
         } catch {
-            logger.debug("upstream session delete failed", metadata: ["problem": "\(error)"])
+            logger.debug("upstream session delete failed", metadata: ["problem": "\(LogSafe.describe(error))"])
         }
     }
 
@@ -152,10 +152,10 @@ struct HTTPExchange: Sendable {
             return response
         case .response:
             logger.debug("upstream SSE response for another request ignored")
-        case .notification(let n):
-            logger.debug("upstream notification ignored", metadata: ["method": "\(n.method)"])
-        case .request(let r):
-            logger.debug("upstream request ignored", metadata: ["method": "\(r.method)"])
+        case .notification:
+            logger.debug("upstream notification ignored")
+        case .request:
+            logger.debug("upstream request ignored")
         }
         return nil
     }

@@ -125,7 +125,7 @@ public actor HTTPUpstreamTransport: UpstreamTransport {
             do {
                 try await client.shutdown()
             } catch {
-                logger.debug("HTTP client shutdown failed", metadata: ["problem": "\(error)"])
+                logger.debug("HTTP client shutdown failed", metadata: ["problem": "\(LogSafe.describe(error))"])
             }
         }
     }

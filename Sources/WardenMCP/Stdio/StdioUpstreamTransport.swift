@@ -232,7 +232,7 @@ public actor StdioUpstreamTransport: UpstreamTransport {
     /// Gives up on a process that can no longer be trusted or heard, without waiting for its exit status.
     private func abandon(_ process: StdioProcess, generation abandoned: UInt64, failing error: UpstreamError) {
         guard case .running(_, let current) = state, current == abandoned else { return }
-        logger.warning("upstream process abandoned", metadata: ["problem": "\(error)"])
+        logger.warning("upstream process abandoned", metadata: ["problem": "\(LogSafe.describe(error))"])
         process.deliver(SIGKILL)
         processEnded(generation: abandoned, failing: error, reason: "abandoned")
     }
@@ -289,7 +289,8 @@ public actor StdioUpstreamTransport: UpstreamTransport {
         do {
             message = try decoder.decode(bytes: bytes)
         } catch {
-            logger.warning("upstream sent an invalid message; ignored", metadata: ["problem": "\(error)"])
+            logger.warning(
+                "upstream sent an invalid message; ignored", metadata: ["problem": "\(LogSafe.describe(error))"])
             return
         }
         switch message {
@@ -300,8 +301,8 @@ public actor StdioUpstreamTransport: UpstreamTransport {
             }
             if case .success = response { consecutiveFailures = 0 }
             resolve(id, with: .success(response))
-        case .notification(let notification):
-            logger.debug("upstream notification ignored", metadata: ["method": "\(notification.method)"])
+        case .notification:
+            logger.debug("upstream notification ignored")
         case .request(let request):
             await answer(request, on: process)
         }
@@ -309,7 +310,7 @@ public actor StdioUpstreamTransport: UpstreamTransport {
 
     /// Answers a server-to-client request: `ping` is honoured, everything else is not offered.
     private func answer(_ request: JSONRPCRequest, on process: StdioProcess) async {
-        logger.debug("upstream request", metadata: ["method": "\(request.method)"])
+        logger.debug("upstream request answered")
         let response: JSONRPCResponse =
             request.method == MCPMethod.ping
             ? .success(JSONRPCSuccessResponse(id: request.id, result: [:]))
@@ -322,7 +323,7 @@ public actor StdioUpstreamTransport: UpstreamTransport {
         do throws(UpstreamError) {
             try await process.write(Self.frame(.response(response)))
         } catch {
-            logger.debug("could not answer an upstream request", metadata: ["problem": "\(error)"])
+            logger.debug("could not answer an upstream request", metadata: ["problem": "\(LogSafe.describe(error))"])
         }
     }
 

@@ -1,3 +1,5 @@
+import WardenCore
+
 /// Why a call to an upstream MCP server failed. Descriptions never include message contents.
 public enum UpstreamError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No response arrived within the request timeout.
@@ -41,6 +43,28 @@ public enum UpstreamError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidResult(let error): return "upstream sent an \(error)"
         case .unsupportedProtocolVersion(let v): return "upstream chose unsupported protocol version \(v)"
         case .transport(let what): return "upstream transport failure: \(what)"
+        case .closed: return "upstream transport is closed"
+        case .cancelled: return "upstream request cancelled"
+        }
+    }
+}
+
+extension UpstreamError: LogSafeError {
+    /// Fixed words and numbers only: an upstream's error message, protocol text or version string is its own
+    /// text and never reaches a log line.
+    public var logDescription: String {
+        switch self {
+        case .timedOut(_, let after): return "upstream did not answer within \(after)"
+        case .processExited(let status): return "upstream process exited (status \(status)) during the request"
+        case .unavailable: return "upstream unavailable"
+        case .httpStatus(let status): return "upstream answered HTTP \(status)"
+        case .sessionExpired: return "upstream session expired"
+        case .messageTooLarge(let limit): return "upstream message exceeds \(limit) bytes"
+        case .protocolViolation: return "upstream protocol violation"
+        case .rpcError(let error): return "upstream JSON-RPC error \(error.code.rawValue)"
+        case .invalidResult: return "upstream sent an invalid result"
+        case .unsupportedProtocolVersion: return "upstream chose an unsupported protocol version"
+        case .transport: return "upstream transport failure"
         case .closed: return "upstream transport is closed"
         case .cancelled: return "upstream request cancelled"
         }

@@ -72,6 +72,8 @@ enum TokenForge {
         return signingInput + "." + Base64URL.encode(signature)
     }
 
+    /// A token signed by `key`, typed `at+jwt` (RFC 9068) unless `extra` overrides `typ`, so that every other test
+    /// checks the rule it names rather than tripping over the type check, which is on by default.
     static func token(key: TestSigningKey, claims: [String: JSONValue], header extra: [String: JSONValue] = [:])
         -> String
     {

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import WardenCore
+
+/// Keeps the running cell's tool pins equal to `tool-pins.json`: `warden tools approve` and `warden tools
+/// revoke` take effect within one poll interval (or at once on SIGHUP), without a restart, and each change is
+/// a ledger entry naming the tools approved, re-approved and revoked.
+///
+/// A pins file that cannot be read or parsed pins nothing: every tool is refused until it is fixed (a broken
+/// revocation must not leave tools callable).
+public actor ToolPinWatcher {
+    let dataDirectory: String
+    let registry: UpstreamRegistry
+    let audit: any AuditSink
+    let logger: Logger
+    var pins: ToolPins
+    var fileDigest: String
+
+    public init(
+        dataDirectory: String, initial: ToolPins, registry: UpstreamRegistry, audit: any AuditSink, logger: Logger
+    ) {
+        self.dataDirectory = dataDirectory
+        self.registry = registry
+        self.audit = audit
+        self.logger = logger
+        self.pins = initial
+        self.fileDigest = Self.digestOfFile(dataDirectory: dataDirectory)
+    }
+
+    static func digestOfFile(dataDirectory: String) -> String {
+        let path = ToolPins.fileURL(dataDirectory: dataDirectory).path
+        guard let data = FileManager.default.contents(atPath: path) else { return "absent" }
+        return Digest.sha256Hex(Array(data))
+    }
+
+    /// Polls the file every `interval` until cancelled.
+    public func watch(interval: Duration = .milliseconds(500)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await check(force: false)
+        }
+    }
+
+    /// Re-reads the pins when the file changed (or always, when forced by SIGHUP).
+    public func check(force: Bool) async {
+        let digest = Self.digestOfFile(dataDirectory: dataDirectory)
+        guard force || digest != fileDigest else { return }
+        fileDigest = digest
+        let fresh: ToolPins
+        var facts: [String: JSONValue] = ["file_sha256": .string(digest)]
+        do {
+            fresh = try ToolPins.load(dataDirectory: dataDirectory)
+        } catch {
+            fresh = ToolPins()
+            facts["rule"] = "catalog.pins-malformed"
+            logger.error(
+                "tool pins unreadable; no tool is callable until the file is fixed",
+                metadata: ["rule": "catalog.pins-malformed"])
+        }
+        let changes = Self.changes(from: pins, to: fresh)
+        guard force || !changes.isEmpty || facts["rule"] != nil else { return }
+        pins = fresh
+        await registry.updatePins(fresh)
+        for (key, names) in changes { facts[key] = .array(names.map { .string($0) }) }
+        do {
+            try await audit.record(AuditEvent(kind: "catalog.pins-changed", facts: facts))
+        } catch {
+            logger.error("audit record failed", metadata: ["kind": "catalog.pins-changed"])
+        }
+        logger.notice("tool pins reloaded", metadata: ["pins": "\(fresh.digests.count)"])
+    }
+
+    /// Tools newly approved, re-approved (digest changed) and revoked, each sorted; empty lists left out.
+    static func changes(from old: ToolPins, to new: ToolPins) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        let approved = new.digests.keys.filter { old.digests[$0] == nil }.sorted()
+        let reapproved = new.digests.keys.filter { old.digests[$0] != nil && old.digests[$0] != new.digests[$0] }
+        let revoked = old.digests.keys.filter { new.digests[$0] == nil }.sorted()
+        if !approved.isEmpty { result["approved"] = approved }
+        if !reapproved.isEmpty { result["reapproved"] = reapproved.sorted() }
+        if !revoked.isEmpty { result["revoked"] = revoked }
+        return result
+    }
+}
