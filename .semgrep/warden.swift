@@ -24,3 +24,12 @@ let h = "create \(temporaryPath)"
 logger.info("calling tool with \(arguments)")
 // ok: warden.no-logging-of-arguments-or-tokens
 logger.info("calling tool", metadata: ["arguments_sha256": "\(digest)"])
+
+// ruleid: warden.no-foreign-text-in-logs
+logger.warning("upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(error)"])
+// ruleid: warden.no-foreign-text-in-logs
+logger.error(
+    "upstream failed",
+    metadata: ["reason": "\(String(describing: failure))"])
+// ok: warden.no-foreign-text-in-logs
+logger.warning("upstream call failed", metadata: ["error": "\(LogSafe.describe(error))"])

@@ -7,133 +7,393 @@ import WardenGrants
 import WardenLedger
 import WardenMCP
 
-/// Runs the story end to end on the quick-start defaults: a cell, its demo upstream, two agents with
-/// different roles, and the refusals that make Warden the boundary.
+/// Runs the story end to end on the quick-start defaults: a cell, its demo upstream, agents with different
+/// roles, a send held for a person and approved, grants, and the refusals that make Warden the boundary.
+///
+/// Every step states what Warden must do; if a control does not fire as stated, the demo says so and exits
+/// non-zero. The cell's data folder is temporary and removed at the end unless `--keep` is given.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run a self-contained demonstration cell and a scripted agent session against it."
     )
 
+    @Flag(help: "Keep the demo cell's data folder (keys, ledger, approvals) instead of removing it at the end.")
+    var keep = false
+
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "warden-demo-\(UUID().uuidString)"
         ).path
+        let style = DemoStyle(
+            colour: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let script = DemoScript(directory: directory, style: style)
+        do {
+            try await script.play()
+        } catch {
+            finish(directory, style: style)
+            throw error
+        }
+        finish(directory, style: style)
+        guard script.failures.isEmpty else {
+            print(style.red(style.bold("The demo did not go as described; these controls did not fire:")))
+            for failure in script.failures { print(style.red("  - \(failure)")) }
+            throw ExitCode.failure
+        }
+    }
+
+    /// Removes the data folder, or says where it is and which secrets it holds (`--keep`).
+    func finish(_ directory: String, style: DemoStyle) {
+        guard FileManager.default.fileExists(atPath: directory) else { return }
+        guard keep else {
+            do {
+                try FileManager.default.removeItem(atPath: directory)
+                print(style.dim("Removed the demo cell's data folder \(directory)."))
+            } catch {
+                print(style.red("Could not remove the demo cell's data folder \(directory): \(error)"))
+                print(style.red("Delete it yourself: it holds the cell's master key and signing keys."))
+            }
+            return
+        }
+        let dir = shellQuoted(directory)
+        print(
+            """
+            \(style.bold("Kept the demo cell's data folder:")) \(directory)
+              It holds SECRETS: master.key (the vault's master key), vault.sealed (the tenant keyring: grant,
+              ledger-signing and session keys), dev-issuer-key.pem (the development issuer's signing key), and
+              the ledger, approvals.sqlite (one send still waiting for a person), grants.sqlite, tool-pins.json
+              and demo-outbox.jsonl (what was sent). Look around, then delete it:
+                \(wardenProgram) ledger verify --data-dir \(dir)
+                \(wardenProgram) approvals list --data-dir \(dir)
+                rm -rf \(dir)
+            """)
+    }
+}
+
+/// Colours when standard output is a terminal (and `NO_COLOR` is unset); plain text otherwise.
+struct DemoStyle {
+    let colour: Bool
+
+    func paint(_ code: String, _ text: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func bold(_ text: String) -> String { paint("1", text) }
+    func dim(_ text: String) -> String { paint("2", text) }
+    func green(_ text: String) -> String { paint("32", text) }
+    func yellow(_ text: String) -> String { paint("33", text) }
+    func red(_ text: String) -> String { paint("31", text) }
+    func cyan(_ text: String) -> String { paint("36", text) }
+}
+
+/// What a tool call came back with, as an agent sees it.
+enum DemoOutcome {
+    /// The call went through to the upstream (`isError` false).
+    case ok(String)
+    /// Warden refused it: a tool result with `_meta["warden/refusal"]`, or the JSON-RPC error for a tool the caller
+    /// may not see (`data.rule`).
+    case refused(rule: String, message: String)
+    /// Anything else: a tool's own error, a transport failure.
+    case failed(String)
+}
+
+/// What the demo says Warden will do with a call.
+enum DemoExpectation {
+    case allowed
+    case refused(rule: String?)
+
+    func met(by outcome: DemoOutcome) -> Bool {
+        switch (self, outcome) {
+        case (.allowed, .ok): true
+        case (.refused(let rule), .refused(let actual, _)): rule == nil || rule == actual
+        default: false
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .allowed: "the call to go through"
+        case .refused(let rule?): "a refusal by \(rule)"
+        case .refused(nil): "a refusal"
+        }
+    }
+}
+
+final class DemoScript {
+    let directory: String
+    let style: DemoStyle
+    let approver = "alice"
+    /// Controls that did not fire as the demo said they would.
+    private(set) var failures: [String] = []
+    private var logger: Logger
+
+    init(directory: String, style: DemoStyle) {
+        self.directory = directory
+        self.style = style
+        logger = Logger(label: "warden.demo")
+        logger.logLevel = .critical
+    }
+
+    func play() async throws {
         let port = try freeLoopbackPort()
         let configuration = CellConfiguration.quickStart(
             dataDirectory: directory, agentPort: port, adminPort: try freeLoopbackPort())
-        var logger = Logger(label: "warden.demo")
-        logger.logLevel = .critical
-        let built = try await CellBootstrap.make(
-            configuration: configuration, logger: logger)
+        print(style.bold("Warden demo: a throw-away cell for tenant '\(configuration.tenant)'"))
+        print("  MCP endpoint  \(configuration.resourceURI)")
+        print("  data folder   \(directory)")
+        print(style.dim("                (keys, ledger, approvals; removed at the end unless you pass --keep)"))
+        print("")
+        let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
         // Approve the demo tools, as an admin would with `warden tools approve --all`.
         let demo = BuiltinDemoUpstream(outboxPath: directory + "/demo-outbox.jsonl")
         var pins = ToolPins()
         for tool in try await demo.listTools() { pins.digests["demo.\(tool.name)"] = tool.digest }
         try pins.save(dataDirectory: directory)
+        print(
+            style.cyan("[admin]") + " pinned the demo tools' definitions"
+                + style.dim(" (what `warden tools approve --all` does)\n"))
 
         let ready = AsyncStream<Void>.makeStream()
         let server = Task {
+            defer { ready.continuation.finish() }
             try await built.cell.run { listener, _ in
                 if listener == "agents" { ready.continuation.yield() }
             }
         }
-        for await _ in ready.stream { break }
-        defer { server.cancel() }
-        guard let issuer = built.developmentIssuer else { return }
+        var started = false
+        for await _ in ready.stream {
+            started = true
+            break
+        }
+        guard started, let issuer = built.developmentIssuer else {
+            server.cancel()
+            try await server.value
+            throw CLIError("the demo cell did not start")
+        }
+        do {
+            try await story(configuration: configuration, keys: built.keys) { subject, role in
+                try await issuer.issueToken(subject: subject, audience: configuration.resourceURI, roles: [role])
+            }
+        } catch {
+            server.cancel()
+            _ = await server.result
+            throw error
+        }
+        server.cancel()
+        _ = await server.result
+        checkOutbox()
+        verifyLedger(configuration: configuration, keys: built.keys)
+    }
 
-        print("Warden demo: a cell for tenant 'local' at http://127.0.0.1:\(port)/mcp\n")
-        for (role, subject) in [("analyst", "agent-analyst"), ("clerk", "agent-clerk")] {
-            let token = try await issuer.issueToken(
-                subject: subject, audience: configuration.resourceURI, roles: [role])
+    /// The agents' session; `token` mints a development-issuer token for a subject with one role.
+    func story(
+        configuration: CellConfiguration, keys: CellKeys, token: (String, String) async throws -> String
+    ) async throws {
+        func connect(_ subject: String, role: String) async throws -> UpstreamClient {
+            let token = try await token(subject, role)
             let client = try UpstreamClient.http(
                 HTTPUpstreamConfiguration(
                     endpoint: configuration.resourceURI, headers: ["Authorization": "Bearer \(token)"]),
                 logger: logger
             )
             _ = try await client.initialize()
-            let tools = try await client.listTools().map(\.name)
-            print("[\(role)] sees: \(tools.joined(separator: ", "))")
-            await attempt(client, role, "demo.lookup_invoice", ["invoice_id": "INV-1001"])
-            await attempt(client, role, "demo.update_invoice_status", ["invoice_id": "INV-1002", "status": "disputed"])
+            return client
+        }
+
+        print(style.bold("1. Roles: an agent sees and may call only the tools its role allows"))
+        let invoice: [String: JSONValue] = ["invoice_id": "INV-1002", "status": "disputed"]
+        let email: [String: JSONValue] = ["to": "cfo@example.com", "subject": "Invoices", "body": "Done."]
+        for (role, subject) in [("analyst", "agent-analyst"), ("clerk", "agent-clerk")] {
+            let client = try await connect(subject, role: role)
+            let may = configuration.roles[role] ?? []
+            let tools = try await client.listTools().map(\.name).sorted()
+            let expected = BuiltinDemoUpstream.defaultClassification.filter { may.contains($0.value) }.keys
+                .map { "demo.\($0)" }.sorted()
+            print(style.cyan("[\(role)]") + " sees: \(tools.joined(separator: ", "))")
+            if tools != expected {
+                fail("the \(role) should see exactly \(expected.joined(separator: ", ")), saw \(tools)")
+            }
+            await attempt(client, role, "demo.lookup_invoice", ["invoice_id": "INV-1001"], expect: .allowed)
             await attempt(
-                client, role, "demo.send_email", ["to": "cfo@example.com", "subject": "Invoices", "body": "Done."])
+                client, role, "demo.update_invoice_status", invoice,
+                expect: may.contains(.mutate) ? .allowed : .refused(rule: "tool.not-available"))
+            await attempt(client, role, "demo.send_email", email, expect: .refused(rule: "tool.not-available"))
             print("")
             await client.close()
         }
-        // An assistant may send, but only with a grant minted for that exact message.
-        let token = try await issuer.issueToken(
-            subject: "agent-assistant",
-            audience: configuration.resourceURI,
-            roles: ["assistant"]
-        )
-        let assistant = try UpstreamClient.http(
-            HTTPUpstreamConfiguration(
-                endpoint: configuration.resourceURI, headers: ["Authorization": "Bearer \(token)"]),
-            logger: logger
-        )
-        _ = try await assistant.initialize()
+
+        print(style.bold("2. Sends: an assistant may send, but only what a person or a grant covers"))
+        let assistant = try await connect("agent-assistant", role: "assistant")
         let message: [String: JSONValue] = [
             "to": "cfo@example.com", "subject": "Invoices", "body": "INV-1002 disputed.",
         ]
-        await attempt(assistant, "assistant", "demo.send_email", message)
+        let held = await attempt(
+            assistant, "assistant", "demo.send_email", message, expect: .refused(rule: "grant.missing"))
+        guard case .refused(_, let heldMessage) = held, let id = approvalID(in: heldMessage) else {
+            fail("the send without a grant should have been held for a person (an apr-… request)")
+            await assistant.close()
+            return
+        }
+        explain(
+            """
+            Nothing covered that send, so Warden held it as \(id) for a person. A person approves it with
+              warden approvals approve \(id) --approver NAME --data-dir \(shellQuoted(directory))
+            (or denies it); the agent's identical call then goes out, once.
+            """)
+        try await approve(id, configuration: configuration)
+        await attempt(assistant, "assistant", "demo.send_email", message, expect: .allowed)
+        explain("The approval is used once: the same call again is held again, as a new request.")
+        await attempt(assistant, "assistant", "demo.send_email", message, expect: .refused(rule: "grant.missing"))
+        print("")
+
+        print(style.bold("3. Grants: minted for one exact message, used once, bound to its recipients"))
+        let report: [String: JSONValue] = [
+            "to": "cfo@example.com", "subject": "Invoices", "body": "INV-1001 and INV-1003 reconciled.",
+        ]
+        let minter = GrantMinter(keys: keys.grantKeys)
         let now = Date()
-        let grant = try GrantMinter(keys: built.keys.grantKeys).mint(
+        let grant = try minter.mint(
             tenant: configuration.tenant,
             mintedBy: GrantOrigin(.admin, id: "demo"),
             tool: "demo.send_email",
             recipients: [try RecipientNormalizer().email("cfo@example.com")],
-            contentDigest: ContentDigest.sha256(of: CanonicalJSON.encode(.object(message))),
+            contentDigest: ContentDigest.sha256(of: CanonicalJSON.encode(.object(report))),
             notBefore: now,
             expiresAt: now.addingTimeInterval(300)
         )
-        print("[admin] minted a grant for exactly that message to cfo@example.com")
-        await attempt(assistant, "assistant", "demo.send_email", message, meta: ["warden/grant": .string(grant.token)])
-        await attempt(assistant, "assistant", "demo.send_email", message, meta: ["warden/grant": .string(grant.token)])
-        var redirected = message
-        redirected["to"] = "attacker@example.net"
-        let second = try GrantMinter(keys: built.keys.grantKeys).mint(
-            tenant: configuration.tenant,
-            mintedBy: GrantOrigin(.admin, id: "demo"),
-            tool: "demo.send_email",
-            recipients: [try RecipientNormalizer().email("cfo@example.com")],
-            notBefore: now,
-            expiresAt: now.addingTimeInterval(300)
-        )
+        print(
+            style.cyan("[admin]") + " minted a grant for exactly this message to cfo@example.com: "
+                + "\"\(report["body"]?.stringValue ?? "")\"" + style.dim(" (`warden grant mint … --arguments JSON`)"))
+        let presented: [String: JSONValue] = ["warden/grant": .string(grant.token)]
+        await attempt(assistant, "assistant", "demo.send_email", report, meta: presented, expect: .allowed)
+        explain("The agent presents the same grant again:")
         await attempt(
-            assistant, "assistant", "demo.send_email", redirected, meta: ["warden/grant": .string(second.token)])
+            assistant, "assistant", "demo.send_email", report, meta: presented,
+            expect: .refused(rule: "grant.replayed"))
+        let second = try minter.mint(
+            tenant: configuration.tenant,
+            mintedBy: GrantOrigin(.admin, id: "demo"),
+            tool: "demo.send_email",
+            recipients: [try RecipientNormalizer().email("cfo@example.com")],
+            notBefore: now,
+            expiresAt: now.addingTimeInterval(300)
+        )
+        var redirected = report
+        redirected["to"] = "attacker@example.net"
+        explain("A grant for cfo@example.com, presented with the message redirected to attacker@example.net:")
+        await attempt(
+            assistant, "assistant", "demo.send_email", redirected, meta: ["warden/grant": .string(second.token)],
+            expect: .refused(rule: "grant.recipient_not_covered"))
         await assistant.close()
         print("")
-        server.cancel()
-        _ = await server.result
-        let signer = try LedgerAuditSink.signer(keys: built.keys, tenant: configuration.tenant)
-        let report = try LedgerVerifier(
-            directory: LedgerAuditSink.directory(dataDirectory: directory),
-            verifiers: [signer.verifier]
-        ).verify()
-        print(
-            "Every decision above is in the cell's ledger: \(report.entries) entries, signed checkpoint verified "
-                + "(root \(report.checkpoint.checkpoint.rootHash.base64))."
-        )
     }
 
+    /// What a person does with `warden approvals approve ID --approver alice`: the same store decision, and the
+    /// same grant the CLI mints and attaches to the agent's identical call.
+    func approve(_ id: String, configuration: CellConfiguration) async throws {
+        let keys = try await CellKeys.open(
+            dataDirectory: configuration.dataDirectory, tenant: configuration.tenant, createKeyFile: false)
+        let decided = try await ApprovalService(configuration: configuration, keys: keys).decide(
+            id: id, approver: approver, approve: true)
+        guard decided.send != nil else {
+            fail("\(id) should carry the held send's recipients and content")
+            return
+        }
+        print(
+            style.cyan("[\(approver), a person]")
+                + " approves \(id): a grant for exactly those recipients and that content is attached to the"
+                + " assistant's identical call")
+    }
+
+    @discardableResult
     func attempt(
         _ client: UpstreamClient,
         _ role: String,
         _ tool: String,
         _ arguments: [String: JSONValue],
-        meta: [String: JSONValue]? = nil
-    ) async {
-        do {
-            var params: [String: JSONValue] = ["name": .string(tool), "arguments": .object(arguments)]
-            if let meta { params["_meta"] = .object(meta) }
-            let result = try CallToolResult(
-                json: try await client.request(MCPMethod.toolsCall, params: .object(params)))
-            let text = result.texts.joined(separator: " ")
-            print("[\(role)] \(tool) -> \(result.isError ? "refused: " : "ok: ")\(text)")
+        meta: [String: JSONValue]? = nil,
+        expect: DemoExpectation
+    ) async -> DemoOutcome {
+        var params: [String: JSONValue] = ["name": .string(tool), "arguments": .object(arguments)]
+        if let meta { params["_meta"] = .object(meta) }
+        let outcome: DemoOutcome
+        do throws(UpstreamError) {
+            outcome = Self.outcome(of: try await client.request(MCPMethod.toolsCall, params: .object(params)))
         } catch {
-            print("[\(role)] \(tool) -> refused: \(error)")
+            if case .rpcError(let object) = error, let rule = object.data?["rule"]?.stringValue {
+                let message = object.message.replacingOccurrences(of: "unknown tool: ", with: "")
+                outcome = .refused(rule: rule, message: message)
+            } else {
+                outcome = .failed("\(error)")
+            }
         }
+        let line: String
+        switch outcome {
+        case .ok(let text): line = style.green("ok") + ": \(text)"
+        case .refused(let rule, let message):
+            line = style.yellow("refused by Warden") + " (rule " + style.bold(rule) + "): \(message)"
+        case .failed(let text): line = style.red("error") + ": \(text)"
+        }
+        print(style.cyan("[\(role)]") + " \(tool) -> \(line)")
+        if !expect.met(by: outcome) {
+            fail("[\(role)] \(tool): expected \(expect.description)")
+            print(style.red("  UNEXPECTED: the demo expected \(expect.description)"))
+        }
+        return outcome
+    }
+
+    static func outcome(of json: JSONValue) -> DemoOutcome {
+        if let refusal = json["_meta"]?["warden/refusal"], let rule = refusal["rule"]?.stringValue {
+            return .refused(rule: rule, message: refusal["message"]?.stringValue ?? "")
+        }
+        guard let result = try? CallToolResult(json: json) else { return .failed("a malformed tool result") }
+        let text = result.texts.joined(separator: " ")
+        return result.isError ? .failed("the tool reported an error: \(text)") : .ok(text)
+    }
+
+    /// The approval request id (`apr-…`) a held call's refusal names.
+    func approvalID(in message: String) -> String? {
+        guard let start = message.range(of: "apr-") else { return nil }
+        let rest = message[start.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return rest.isEmpty ? nil : "apr-" + rest
+    }
+
+    /// Exactly the two approved sends reached the demo upstream, both to cfo@example.com.
+    func checkOutbox() {
+        let path = directory + "/demo-outbox.jsonl"
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+        let recipients = lines.compactMap { line in
+            (try? StrictJSONParser().parse(Array(line.utf8)))?["to"]?.stringValue
+        }
+        let summary = Dictionary(grouping: recipients, by: { $0 }).map { "\($0.value.count) to \($0.key)" }
+        print(
+            "What went out: \(lines.count) email(s), \(summary.sorted().joined(separator: ", "))"
+                + style.dim(" (the demo upstream's outbox)"))
+        if lines.count != 2 || recipients != ["cfo@example.com", "cfo@example.com"] {
+            fail("exactly the approved send and the granted send should have gone out, both to cfo@example.com")
+        }
+    }
+
+    func verifyLedger(configuration: CellConfiguration, keys: CellKeys) {
+        do {
+            let signer = try LedgerAuditSink.signer(keys: keys, tenant: configuration.tenant)
+            let report = try LedgerVerifier(
+                directory: LedgerAuditSink.directory(dataDirectory: directory),
+                verifiers: [signer.verifier]
+            ).verify()
+            print(
+                "Every decision above is in the cell's ledger: \(report.entries) entries, "
+                    + style.green("signed checkpoint verified")
+                    + style.dim(" (root \(report.checkpoint.checkpoint.rootHash.base64))"))
+        } catch {
+            print(style.red("The cell's ledger did not verify: \(error)"))
+            fail("the ledger should verify")
+        }
+    }
+
+    func explain(_ text: String) {
+        print(style.dim(text))
+    }
+
+    func fail(_ what: String) {
+        failures.append(what)
     }
 }
 

@@ -30,12 +30,17 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             )
         }
+        // Without pins every tool is refused; say how to approve them (the running cell picks the approval up).
+        let unapproved = (try? ToolPins.load(dataDirectory: configuration.dataDirectory).digests.isEmpty) ?? false
         try await built.cell.run { listener, port in
             if listener == "agents" {
                 say("warden: agents listener on \(configuration.agentListener.host):\(port)")
                 say("warden: MCP endpoint \(configuration.trimmedPublicURLForDisplay(port: port))/mcp")
+                if unapproved {
+                    say("warden: no tool is approved yet:  \(cell.commandLine("tools", "approve", "--all"))")
+                }
                 if configuration.auth == nil {
-                    say("warden: get a token:  warden token --role analyst --data-dir \(configuration.dataDirectory)")
+                    say("warden: get a token:  \(cell.commandLine("token", "--role", "analyst"))")
                 }
             } else {
                 say("warden: \(listener) listener on port \(port)")

@@ -13,14 +13,24 @@ struct ToolsCommand: AsyncParsableCommand {
 }
 
 /// Lists every upstream's tools as the cell would see them now.
-func currentCatalog(_ configuration: CellConfiguration) async throws -> (ToolCatalog, UpstreamRegistry) {
-    let logger = Logger(label: "warden.tools")
-    let keys = try await CellKeys.open(dataDirectory: configuration.dataDirectory, tenant: configuration.tenant)
+/// `createKeys: false` (config check) reads secrets from the vault only when the cell's keys already exist.
+func currentCatalog(
+    _ configuration: CellConfiguration, createKeys: Bool = true
+) async throws -> (ToolCatalog, UpstreamRegistry) {
+    var logger = Logger(label: "warden.tools")
+    logger.logLevel = .critical
+    let secrets: any SecretResolver
+    if let keys = try? await CellKeys.open(
+        dataDirectory: configuration.dataDirectory, tenant: configuration.tenant, createKeyFile: createKeys)
+    {
+        secrets = VaultThenEnvironmentResolver(vault: keys.vault)
+    } else if createKeys {
+        throw ValidationError("the cell's keys cannot be opened in \(configuration.dataDirectory)")
+    } else {
+        secrets = EnvironmentSecretResolver()
+    }
     let upstreams = try await CellBootstrap.makeUpstreams(
-        configuration: configuration,
-        secrets: VaultThenEnvironmentResolver(vault: keys.vault),
-        logger: logger
-    )
+        configuration: configuration, secrets: secrets, logger: logger)
     let registry = UpstreamRegistry(
         configuration: configuration, upstreams: upstreams,
         pins: try ToolPins.load(dataDirectory: configuration.dataDirectory), logger: logger)
@@ -134,20 +144,45 @@ struct ConfigCommand: AsyncParsableCommand {
     )
 }
 
-struct CheckConfig: ParsableCommand {
+struct CheckConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Parse and validate a configuration file.")
+        commandName: "check",
+        abstract: "Validate a configuration file, then the tools its upstreams offer (schemas, send fields).")
 
     @Argument(help: "The configuration file.")
     var file: String
 
-    func run() throws {
+    @Flag(help: "Check the file only; do not start the upstreams to check their tools.")
+    var offline = false
+
+    func run() async throws {
+        let configuration: CellConfiguration
         do {
-            let configuration = try ConfigurationLoader.load(path: file, literalSecretDetector: SecretLinting.detector)
-            print("\(file): ok (tenant \(configuration.tenant), \(configuration.upstreams.count) upstreams)")
+            configuration = try ConfigurationLoader.load(path: file, literalSecretDetector: SecretLinting.detector)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
+        print("\(file): ok (tenant \(configuration.tenant), \(configuration.upstreams.count) upstreams)")
+        guard !offline else { return }
+        // The tools as the cell would see them: a classified tool Warden cannot judge is an error here too.
+        let (catalog, registry) = try await currentCatalog(configuration, createKeys: false)
+        await registry.shutdownAll()
+        var problems: [String] = []
+        for upstream in configuration.upstreams {
+            let offered = catalog.entries.values.filter { $0.name.server == upstream.name }
+            guard !offered.isEmpty else {
+                print("\(file): upstream '\(upstream.name)' did not list its tools; they were not checked")
+                continue
+            }
+            for entry in offered.sorted(by: { $0.name.description < $1.name.description }) where entry.effect != nil {
+                if let problem = entry.problem { problems.append("\(file): \(problem.message) (rule \(problem.rule))") }
+            }
+        }
+        guard problems.isEmpty else {
+            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(2)
+        }
+        print("\(file): tools ok")
     }
 }

@@ -14,12 +14,20 @@ public struct WebhookConfiguration: Sendable {
     public var maxRequestBytes: Int
     /// Response bytes read before the connection is dropped; the status is still reported.
     public var maxResponseBytes: Int
+    /// IP literals that may be named (non-public ranges are refused unless allowed).
+    public var addresses: WebhookAddressPolicy
 
     public init(
         allowPlaintextLoopback: Bool = false, timeout: TimeAmount = .seconds(15), maxRequestBytes: Int = 1 << 20,
-        maxResponseBytes: Int = 64 << 10
+        maxResponseBytes: Int = 64 << 10, addresses: WebhookAddressPolicy = WebhookAddressPolicy()
     ) {
         self.allowPlaintextLoopback = allowPlaintextLoopback
+        var addresses = addresses
+        // Plain-text loopback for test receivers names loopback, so it allows it.
+        if allowPlaintextLoopback, let loopback = WebhookAddressPolicy.Network(cidr: "127.0.0.0/8") {
+            addresses.allowed.append(loopback)
+        }
+        self.addresses = addresses
         self.timeout = timeout
         self.maxRequestBytes = maxRequestBytes
         self.maxResponseBytes = maxResponseBytes
@@ -39,6 +47,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidURL
     case schemeRefused(scheme: String)
     case credentialsInURL
+    case addressRefused
     case bodyTooLarge(bytes: Int, limit: Int)
     case signingKeyTooShort(bits: Int)
     case transport(reason: String)
@@ -49,6 +58,9 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         case .schemeRefused(let scheme):
             "webhook refused: scheme \(scheme) not allowed (https only; http only for loopback when enabled)"
         case .credentialsInURL: "webhook refused: URL carries user info"
+        case .addressRefused:
+            "webhook refused: the host is a loopback, private, link-local or reserved address that this channel "
+                + "does not allow (channels.webhook.allow_networks)"
         case .bodyTooLarge(let bytes, let limit): "webhook refused: body is \(bytes) bytes, limit is \(limit)"
         case .signingKeyTooShort(let bits): "webhook refused: signing key is \(bits) bits, at least 128 required"
         case .transport(let reason): "webhook failed: \(reason)"
@@ -82,10 +94,12 @@ public final class WebhookSender: Sendable {
         else { throw .invalidURL }
         guard url.user == nil, url.password == nil else { throw .credentialsInURL }
         switch scheme {
-        case "https": return url
-        case "http" where configuration.allowPlaintextLoopback && Loopback.isLoopbackHost(host): return url
+        case "https": break
+        case "http" where configuration.allowPlaintextLoopback && Loopback.isLoopbackHost(host): break
         default: throw .schemeRefused(scheme: scheme)
         }
+        guard configuration.addresses.permits(host: host) else { throw .addressRefused }
+        return url
     }
 
     /// Sends `payload` (canonical JSON) to `url`, signed with `key`.

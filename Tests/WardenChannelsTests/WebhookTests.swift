@@ -85,6 +85,24 @@ struct WebhookDeliveryTests {
 struct WebhookRuleTests {
     let key = SymmetricKey(data: Array("tenant webhook key, 32 bytes ok!".utf8))
 
+    @Test func nonPublicAddressesAreRefusedUnlessTheChannelAllowsTheirRange() async throws {
+        let strict = WebhookAddressPolicy()
+        for host in [
+            "169.254.169.254", "10.0.0.5", "127.0.0.1", "192.168.1.1", "100.64.0.1", "2130706433", "0x7f000001",
+            "[::1]", "[fe80::1]",
+        ] {
+            #expect(!strict.permits(host: host), "\(host)")
+        }
+        #expect(strict.permits(host: "203.0.113.9") && strict.permits(host: "hooks.example.com"))
+        let network = try #require(WebhookAddressPolicy.Network(cidr: "10.20.0.0/16"))
+        let allowing = WebhookAddressPolicy(allowed: [network])
+        #expect(allowing.permits(host: "10.20.3.4") && !allowing.permits(host: "10.21.3.4"))
+        // The send path itself refuses (the sender validates every URL it posts to).
+        let sender = WebhookSender()
+        #expect(throws: WebhookError.addressRefused) { try sender.validate(url: "https://169.254.169.254/x") }
+        try await sender.shutdown()
+    }
+
     @Test func plainHTTPIsRefusedUnlessLoopbackIsExplicitlyAllowed() async throws {
         let strict = WebhookSender()
         let loose = WebhookSender(configuration: WebhookConfiguration(allowPlaintextLoopback: true))

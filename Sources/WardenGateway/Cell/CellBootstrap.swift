@@ -22,34 +22,52 @@ public enum CellBootstrap {
         for upstream in configuration.upstreams {
             var upstreamLogger = logger
             upstreamLogger[metadataKey: "upstream"] = "\(upstream.name)"
-            switch upstream.transport {
-            case .channels:
-                upstreams.append(try await ChannelUpstream(settings: configuration.channels, secrets: secrets))
-            case .builtinDemo:
-                let outbox = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(
-                    "demo-outbox.jsonl"
-                ).path
-                upstreams.append(BuiltinDemoUpstream(name: upstream.name, outboxPath: outbox))
-            case .stdio(let command, let environment, let workingDirectory):
-                var injected: [String: String] = [:]
-                for (key, template) in environment { injected[key] = try await template.resolve(with: secrets) }
-                let stdio = StdioUpstreamConfiguration(
-                    command: command[0],
-                    arguments: Array(command.dropFirst()),
-                    workingDirectory: workingDirectory,
-                    injectedEnvironment: injected
-                )
-                let client = try UpstreamClient.stdio(stdio, requestTimeout: timeout, logger: upstreamLogger)
-                upstreams.append(MCPToolUpstream(name: upstream.name, client: client))
-            case .http(let url, let headers):
-                var resolved: [String: String] = [:]
-                for (key, template) in headers { resolved[key] = try await template.resolve(with: secrets) }
-                let http = HTTPUpstreamConfiguration(endpoint: url, headers: resolved)
-                let client = try UpstreamClient.http(http, requestTimeout: timeout, logger: upstreamLogger)
-                upstreams.append(MCPToolUpstream(name: upstream.name, client: client))
+            do {
+                upstreams.append(
+                    try await makeUpstream(
+                        upstream, configuration: configuration, secrets: secrets, timeout: timeout,
+                        logger: upstreamLogger))
+            } catch {
+                // Only this upstream is out of service (its tools are unknown); the cell and its other upstreams run.
+                upstreamLogger.error(
+                    "upstream not started: a secret or setting it needs is missing",
+                    metadata: ["rule": "upstream.not-started", "error": "\(LogSafe.describe(error))"])
+                upstreams.append(UnavailableUpstream(name: upstream.name))
             }
         }
         return upstreams
+    }
+
+    static func makeUpstream(
+        _ upstream: UpstreamConfiguration, configuration: CellConfiguration, secrets: any SecretResolver,
+        timeout: Duration, logger upstreamLogger: Logger
+    ) async throws -> any ToolUpstream {
+        switch upstream.transport {
+        case .channels:
+            return try await ChannelUpstream(settings: configuration.channels, secrets: secrets)
+        case .builtinDemo:
+            let outbox = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(
+                "demo-outbox.jsonl"
+            ).path
+            return BuiltinDemoUpstream(name: upstream.name, outboxPath: outbox)
+        case .stdio(let command, let environment, let workingDirectory):
+            var injected: [String: String] = [:]
+            for (key, template) in environment { injected[key] = try await template.resolve(with: secrets) }
+            let stdio = StdioUpstreamConfiguration(
+                command: command[0],
+                arguments: Array(command.dropFirst()),
+                workingDirectory: workingDirectory,
+                injectedEnvironment: injected
+            )
+            let client = try UpstreamClient.stdio(stdio, requestTimeout: timeout, logger: upstreamLogger)
+            return MCPToolUpstream(name: upstream.name, client: client)
+        case .http(let url, let headers):
+            var resolved: [String: String] = [:]
+            for (key, template) in headers { resolved[key] = try await template.resolve(with: secrets) }
+            let http = HTTPUpstreamConfiguration(endpoint: url, headers: resolved)
+            let client = try UpstreamClient.http(http, requestTimeout: timeout, logger: upstreamLogger)
+            return MCPToolUpstream(name: upstream.name, client: client)
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import WardenChannels
 import WardenCore
 import WardenGrants
 
@@ -176,6 +177,8 @@ public struct ChannelSettings: Sendable {
     public struct Webhook: Sendable {
         public var signingKey: SecretTemplate
         public var allowPlaintextLoopback: Bool
+        /// Non-public IPv4 ranges a webhook URL may name (`allow_networks`); none by default.
+        public var allowedNetworks: [WebhookAddressPolicy.Network] = []
     }
 
     public var email: Email?

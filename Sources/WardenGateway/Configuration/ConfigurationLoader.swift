@@ -1,4 +1,5 @@
 import Foundation
+import WardenChannels
 import WardenCore
 import WardenGrants
 import WardenLedger
@@ -167,10 +168,19 @@ public enum ConfigurationLoader {
                 guard key.secretNames.count == 1, key.literalText.isEmpty else {
                     throw keyReader.error("signing_key must be exactly one secret://name reference")
                 }
-                channels.webhook = ChannelSettings.Webhook(
+                var webhook = ChannelSettings.Webhook(
                     signingKey: key,
                     allowPlaintextLoopback: try w.optional("allow_plaintext_loopback")?.bool() ?? false
                 )
+                if let networksReader = w.optional("allow_networks") {
+                    for cidr in try networksReader.stringList() {
+                        guard let network = WebhookAddressPolicy.Network(cidr: cidr) else {
+                            throw networksReader.error("'\(cidr)' is not an IPv4 network (a.b.c.d/prefix)")
+                        }
+                        webhook.allowedNetworks.append(network)
+                    }
+                }
+                channels.webhook = webhook
                 try w.finish()
             }
             try m.finish()

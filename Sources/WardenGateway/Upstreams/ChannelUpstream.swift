@@ -46,7 +46,9 @@ public struct ChannelUpstream: ToolUpstream {
         if let settings = settings.webhook {
             let key = try await settings.signingKey.resolve(with: secrets)
             let created = WebhookSender(
-                configuration: WebhookConfiguration(allowPlaintextLoopback: settings.allowPlaintextLoopback)
+                configuration: WebhookConfiguration(
+                    allowPlaintextLoopback: settings.allowPlaintextLoopback,
+                    addresses: WebhookAddressPolicy(allowed: settings.allowedNetworks))
             )
             sender = created
             webhook = ChannelTools.Webhook(sender: created, signingKey: SymmetricKey(data: Data(key.utf8)))

@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 
 /// Reads secret values by name at run time. Configuration only ever holds `secret://name` references.
 public protocol SecretResolver: Sendable {
@@ -6,9 +7,11 @@ public protocol SecretResolver: Sendable {
 }
 
 /// A secret that configuration references but no store holds: the upstream does not start.
-public struct MissingSecret: Error, Sendable, CustomStringConvertible {
+public struct MissingSecret: Error, Sendable, CustomStringConvertible, LogSafeError {
     public var name: String
     public var description: String { "secret '\(name)' is not set in any secret store" }
+    /// The name comes from configuration (never a value), so it may be logged.
+    public var logDescription: String { description }
 }
 
 /// Secrets from the environment: `secret://billing-api-key` is read from `WARDEN_SECRET_BILLING_API_KEY`.
