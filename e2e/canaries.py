@@ -19,9 +19,16 @@ CANARIES = {
     "github": "ghp_" + "C" * 36,
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeS10b2tlbg",  # pragma: allowlist secret
     "phone": "+44 20 7946 0958",
+    # Values no redaction pattern can recognise: only keeping foreign text out of the logs protects them.
+    # The demo upstream's `reject` tool sends them back in a JSON-RPC error message (test_security_review).
+    "name": "Wilhelmina Canarybrook",
+    "dob": "1961-04-27",
+    "password": "Tr0ub4dor-canary-pw-5512",  # pragma: allowlist secret (a planted canary)
 }
 
-PLANTED = " ".join(CANARIES.values())
+# Planted in every token, request header, `_meta` and argument (see above). The last three canaries are not:
+# they are sent only where a test puts them, and swept for everywhere.
+PLANTED = " ".join(value for key, value in CANARIES.items() if key not in ("name", "dob", "password"))
 
 # Outputs of warden processes and CLI runs, and every access token issued, collected during the session.
 WARDEN_OUTPUTS: list[Path] = []

@@ -167,13 +167,15 @@ class Cell:
 
 def write_config(
     tmp: Path, *, port, admin_port, issuer, upstream_url, allow=("127.0.0.1/32",), extra="", tenant="acme", scopes=(),
-    tls=None, policy=None,
+    tls=None, policy=None, limits=None,
 ):
+    """Writes a cell's configuration; `limits` adds keys to the `limits:` block, `extra` appends YAML."""
     allow_yaml = "[" + ", ".join(allow) + "]"
     scheme = "https" if tls else "http"
     tls_yaml = ""
     if tls:
         tls_yaml = "\n            tls: {" + ", ".join(f"{k}: {json.dumps(str(v))}" for k, v in tls.items()) + "}"
+    limits_yaml = "".join(f"\n          {key}: {json.dumps(value)}" for key, value in (limits or {}).items())
     roles_yaml = "roles:\n          analyst: [read]\n          clerk: [read, mutate]\n          mailer: [read, send]"
     if policy is not None:
         (tmp / "policies.cedar").write_text(policy)
@@ -192,7 +194,7 @@ def write_config(
             allow: [127.0.0.1/32]
         limits:
           max_body_bytes: 1048576
-          read_timeout_seconds: 3
+          read_timeout_seconds: 3{limits_yaml}
         auth:
           issuer: {issuer}
           allow_loopback_http: true
@@ -214,6 +216,9 @@ def write_config(
               env_var_digest: read
               crash: read
               slow: read
+              search_invoices: read
+              quote: read
+              reject: read
           remote:
             transport: http
             url: {upstream_url}
@@ -235,8 +240,9 @@ def write_config(
 SECRET_ENV = {"WARDEN_SECRET_BILLING_API_KEY": "billing-key-for-tests", "WARDEN_SECRET_REMOTE_TOKEN": "remote-token"}
 
 
-def start_cell(tmp: Path, idp, http_upstream, reuse=None, **kwargs) -> Cell:
-    """Starts a cell (approving its tools first); `reuse` restarts an earlier cell on its config and ports."""
+def start_cell(tmp: Path, idp, http_upstream, reuse=None, approve=True, **kwargs) -> Cell:
+    """Starts a cell (approving its tools first unless `approve=False`); `reuse` restarts an earlier cell on its
+    config and ports."""
     env = {**os.environ, **SECRET_ENV}
     if reuse is not None:
         config, port, admin_port = reuse.config_path, reuse.port, reuse.admin_port
@@ -245,11 +251,18 @@ def start_cell(tmp: Path, idp, http_upstream, reuse=None, **kwargs) -> Cell:
         config = write_config(
             tmp, port=port, admin_port=admin_port, issuer=idp.issuer, upstream_url=http_upstream.url, **kwargs
         )
-        approve = subprocess.run(
-            [warden_bin(), "tools", "approve", "--all", "--config", str(config)],
-            capture_output=True, text=True, env=env, timeout=120,
-        )
-        assert approve.returncode == 0, approve.stdout + approve.stderr
+        if approve:
+            approved = subprocess.run(
+                [warden_bin(), "tools", "approve", "--all", "--config", str(config)],
+                capture_output=True, text=True, env=env, timeout=120,
+            )
+            assert approved.returncode == 0, approved.stdout + approved.stderr
+    return serve_cell(config, port, admin_port)
+
+
+def serve_cell(config: Path, port, admin_port) -> Cell:
+    """Runs `warden serve` on a configuration already written (and approved, or not) for these ports."""
+    env = {**os.environ, **SECRET_ENV}
     proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready", env=env)
     # both listeners print a ready line; wait for the second
     deadline = time.time() + 30
