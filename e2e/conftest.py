@@ -144,7 +144,10 @@ def http_upstream():
 def warden(*args, env=None, check=True):
     """Runs a warden CLI command and returns its stdout."""
     run = subprocess.run([warden_bin(), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
-    canaries.CLI_OUTPUTS.append(run.stdout + run.stderr)
+    # `warden approvals` shows a person the whole held action (that is the control): it is the one CLI output
+    # allowed to hold the agent's arguments, so it is left out of the canary sweep.
+    if "approvals" not in args[:1]:
+        canaries.CLI_OUTPUTS.append(run.stdout + run.stderr)
     if check:
         assert run.returncode == 0, run.stdout + run.stderr
     return run
@@ -210,7 +213,7 @@ def write_config(
             tools:
               lookup_invoice: read
               update_invoice_status: mutate
-              send_email: {{effect: send, recipients: {{to: email, cc: email, bcc: email}}}}
+              send_email: {{effect: send, recipients: {{to: email, cc: email, bcc: email}}, not_recipients: [subject, body]}}
               pay_invoice: spend
               echo: read
               env_var_digest: read

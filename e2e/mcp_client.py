@@ -10,6 +10,9 @@ from mcp.client.streamable_http import streamable_http_client
 from canaries import CANARIES, PLANTED
 
 
+# Warden's built-in tool that every agent sees (ends a run escalated); listings compare the other tools.
+BUILTIN_ESCALATE = "warden.escalate"
+
 # Tools whose arguments are bound by a send grant's content digest: they get no extra canary argument.
 SEND_TOOLS = {"billing.send_email", "warden.send_email", "warden.post_webhook"}
 

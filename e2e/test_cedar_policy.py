@@ -9,7 +9,7 @@ import pytest
 from mcp.shared.exceptions import McpError
 
 from conftest import SECRET_ENV, client_credentials_token, start_cell, warden_bin, write_config, free_port
-from mcp_client import mcp_session, run
+from mcp_client import BUILTIN_ESCALATE, mcp_session, run
 
 POLICY = """
 // Analysts read; clerks read and mutate, but never touch a paid invoice.
@@ -36,7 +36,7 @@ def token(idp, cell, who):
 
 async def listing(cell, tok):
     async with mcp_session(cell.mcp_url, tok) as s:
-        return sorted(t.name for t in (await s.list_tools()).tools)
+        return sorted(t.name for t in (await s.list_tools()).tools if t.name != BUILTIN_ESCALATE)
 
 
 async def call(cell, tok, name, args):

@@ -14,7 +14,7 @@ from mcp.shared.exceptions import McpError
 
 import canaries
 from conftest import Process, free_port, warden, warden_bin
-from mcp_client import mcp_session, run
+from mcp_client import BUILTIN_ESCALATE, mcp_session, run
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_development_token_reaches_demo_tools(quick_cell):
 
     async def scenario():
         async with mcp_session(url, token) as s:
-            names = sorted(t.name for t in (await s.list_tools()).tools)
+            names = sorted(t.name for t in (await s.list_tools()).tools if t.name != BUILTIN_ESCALATE)
             result = await s.call_tool("demo.lookup_invoice", {"invoice_id": "INV-1001"})
             error = None
             try:
@@ -71,7 +71,7 @@ def test_serve_prints_the_token_command_that_works_for_this_cell(quick_cell, tmp
 
     async def names():
         async with mcp_session(url, token) as s:
-            return sorted(t.name for t in (await s.list_tools()).tools)
+            return sorted(t.name for t in (await s.list_tools()).tools if t.name != BUILTIN_ESCALATE)
 
     assert run(names()) == ["demo.list_invoices", "demo.lookup_invoice"]
 

@@ -96,7 +96,7 @@ class Agent:
 
     def tool_names(self):
         message = self.request("tools/list", {})
-        return sorted(t["name"] for t in message["result"]["tools"])
+        return sorted(t["name"] for t in message["result"]["tools"] if t["name"] != "warden.escalate")
 
     def close(self):
         self.http.close()
@@ -272,9 +272,11 @@ def test_send_with_an_undeclared_argument_is_refused_and_nothing_is_sent(cell, t
         mailer.close()
 
 
-FULL_RECIPIENTS = "send_email: {effect: send, recipients: {to: email, cc: email, bcc: email}}"
-TO_ONLY = "send_email: {effect: send, recipients: {to: email}}"
-TO_ONLY_NOT_CC_BCC = "send_email: {effect: send, recipients: {to: email}, not_recipients: [cc, bcc]}"
+FULL_RECIPIENTS = (
+    "send_email: {effect: send, recipients: {to: email, cc: email, bcc: email}, not_recipients: [subject, body]}"
+)
+TO_ONLY = "send_email: {effect: send, recipients: {to: email}, not_recipients: [subject, body]}"
+TO_ONLY_NOT_CC_BCC = "send_email: {effect: send, recipients: {to: email}, not_recipients: [cc, bcc, subject, body]}"
 
 
 def send_config(tmp, idp, http_upstream, line):

@@ -112,8 +112,11 @@ def test_grant_for_another_tool_is_refused(cell, tokens):
 def test_refusals_are_recorded(cell, tokens):
     send_refused(cell, tokens, MESSAGE, None, "grant.missing")
     time.sleep(1.5)  # the next checkpoint covers the entry
-    recorded = [d for d in decisions(cell) if d.get("tool") == "billing.send_email" and d.get("decision") == "deny"]
-    assert recorded and recorded[-1]["rule"] == "grant.missing"
+    # A send nothing covers is held for a person (decision "hold"), and a hold is always recorded.
+    recorded = [
+        d for d in decisions(cell) if d.get("tool") == "billing.send_email" and d.get("decision") in ("deny", "hold")
+    ]
+    assert recorded and recorded[-1]["rule"] == "grant.missing" and recorded[-1]["decision"] == "hold"
     assert all("alice@example.com" not in json.dumps(d) for d in recorded), "recipients leaked into the record"
 
 

@@ -9,12 +9,12 @@ import time
 import pytest
 from mcp.shared.exceptions import McpError
 
-from mcp_client import mcp_session, run
+from mcp_client import BUILTIN_ESCALATE, mcp_session, run
 
 
 async def list_names(cell, token):
     async with mcp_session(cell.mcp_url, token) as s:
-        return sorted(t.name for t in (await s.list_tools()).tools)
+        return sorted(t.name for t in (await s.list_tools()).tools if t.name != BUILTIN_ESCALATE)
 
 
 async def call(cell, token, name, args):
@@ -256,3 +256,14 @@ def test_spend_waits_for_a_person_and_runs_once(idp, http_upstream, tmp_path):
         assert f"approval.used:{approval}" in decisions and "approval.approver:alice" in decisions
     finally:
         cell.process.stop()
+
+
+def test_every_agent_sees_the_builtin_escalate_tool(cell, tokens):
+    """The delivery contract: whatever its role, an agent can always end its run escalated (a person is told)."""
+
+    async def names(token):
+        async with mcp_session(cell.mcp_url, token) as s:
+            return [t.name for t in (await s.list_tools()).tools]
+
+    for role in ("nobody", "analyst", "mailer"):
+        assert BUILTIN_ESCALATE in run(names(tokens[role])), role

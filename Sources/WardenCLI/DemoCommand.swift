@@ -144,7 +144,9 @@ final class DemoScript {
         // Approve the demo tools, as an admin would with `warden tools approve --all`.
         let demo = BuiltinDemoUpstream(outboxPath: directory + "/demo-outbox.jsonl")
         var pins = ToolPins()
-        for tool in try await demo.listTools() { pins.digests["demo.\(tool.name)"] = tool.digest }
+        for tool in try await demo.listTools() {
+            pins.pin("demo.\(tool.name)", definition: tool.definition, digest: tool.digest)
+        }
         try pins.save(dataDirectory: directory)
         print(
             style.cyan("[admin]") + " pinned the demo tools' definitions"
@@ -203,7 +205,8 @@ final class DemoScript {
         for (role, subject) in [("analyst", "agent-analyst"), ("clerk", "agent-clerk")] {
             let client = try await connect(subject, role: role)
             let may = configuration.roles[role] ?? []
-            let tools = try await client.listTools().map(\.name).sorted()
+            // Every agent also sees Warden's own `warden.escalate` (to end a run escalated); the demo shows the rest.
+            let tools = try await client.listTools().map(\.name).filter { $0 != "warden.escalate" }.sorted()
             let expected = BuiltinDemoUpstream.defaultClassification.filter { may.contains($0.value) }.keys
                 .map { "demo.\($0)" }.sorted()
             print(style.cyan("[\(role)]") + " sees: \(tools.joined(separator: ", "))")

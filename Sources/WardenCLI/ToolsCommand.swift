@@ -95,11 +95,11 @@ struct ApproveTools: AsyncParsableCommand {
             }
             // A tool Warden cannot judge (unenforceable schema, undeclared send field) is never pinned.
             if let problem = entry.problem {
-                refused.append("refused \(name): \(problem.message) (rule \(problem.rule))")
+                refused.append("refused \(name): \(ApprovalDisplay.escaped(problem.message)) (rule \(problem.rule))")
                 continue
             }
             let previous = pins.digests[name]
-            pins.digests[name] = entry.digest
+            pins.pin(name, definition: entry.definition, digest: entry.digest)
             print(
                 previous == nil
                     ? "approved \(name)" : previous == entry.digest ? "unchanged \(name)" : "re-approved \(name)")
@@ -127,7 +127,7 @@ struct RevokeTools: AsyncParsableCommand {
         let configuration = try cell.load()
         var pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
         for name in tools {
-            guard pins.digests.removeValue(forKey: name) != nil else {
+            guard pins.revoke(name) else {
                 throw ValidationError("\(name) is not approved")
             }
         }
@@ -176,7 +176,9 @@ struct CheckConfig: AsyncParsableCommand {
                 continue
             }
             for entry in offered.sorted(by: { $0.name.description < $1.name.description }) where entry.effect != nil {
-                if let problem = entry.problem { problems.append("\(file): \(problem.message) (rule \(problem.rule))") }
+                if let problem = entry.problem {
+                    problems.append("\(file): \(ApprovalDisplay.escaped(problem.message)) (rule \(problem.rule))")
+                }
             }
         }
         guard problems.isEmpty else {

@@ -9,7 +9,7 @@ struct Warden: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, TokenCommand.self, ToolsCommand.self, GrantCommand.self,
             KeysCommand.self, SecretCommand.self, LedgerCommand.self, PolicyCommand.self, BenchCommand.self,
-            ConfigCommand.self, WitnessCommand.self, ApprovalsCommand.self,
+            ConfigCommand.self, WitnessCommand.self, ApprovalsCommand.self, RunsCommand.self,
             VersionCommand.self,
         ]
     )

@@ -136,7 +136,7 @@ public struct ChannelTools: Sendable {
             return Self.result(
                 "delivery \(receipt.deliveryID): receiver answered HTTP \(receipt.status)", isError: !ok)
         } catch {
-            return Self.result(error.description, isError: true)
+            return Self.result(error.agentDescription, isError: true)
         }
     }
 

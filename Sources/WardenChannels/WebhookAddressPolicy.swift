@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// Which IP literals a webhook may name. Loopback, private, link-local (169.254.0.0/16: cloud metadata),
 /// carrier-grade NAT, multicast and reserved ranges are refused unless the channel explicitly allows a range:
 /// a grant for `http://169.254.169.254/...` must not turn the cell into a proxy into its own network.
@@ -39,7 +45,11 @@ public struct WebhookAddressPolicy: Sendable, Hashable {
     /// Whether `host` may be posted to: a name (not an IP literal), or a public IPv4 literal, or an allowed one.
     /// IPv6 literals are refused unless loopback is allowed and the literal is `::1`.
     public func permits(host: String) -> Bool {
-        let trimmed = host.trimmingCharacters(in: ["[", "]"])
+        var trimmed = host.trimmingCharacters(in: ["[", "]"]).lowercased()
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        if trimmed == "localhost" || trimmed.hasSuffix(".localhost") {
+            return allowed.contains(where: { $0.contains(0x7F00_0001) })
+        }
         if let v4 = Self.ipv4(trimmed) {
             if allowed.contains(where: { $0.contains(v4) }) { return true }
             return !Self.nonPublic.contains(where: { $0.contains(v4) })
@@ -47,8 +57,35 @@ public struct WebhookAddressPolicy: Sendable, Hashable {
         if trimmed.contains(":") {
             return trimmed == "::1" && allowed.contains(where: { $0.contains(0x7F00_0001) })
         }
-        // A name that is all digits and dots (e.g. `2130706433` or `0x7f.1`) is an IP in disguise.
-        return !trimmed.allSatisfy({ $0.isNumber || $0 == "." }) && !trimmed.lowercased().hasPrefix("0x")
+        // A name whose last label starts with a digit is no DNS name (no top-level domain does): resolvers read
+        // `2130706433`, `0x7f.1` or `10.0.0.0x1` as IP addresses, so they are refused as such.
+        let last = trimmed.split(separator: ".").last ?? ""
+        return !(last.first?.isNumber ?? true)
+    }
+
+    /// Whether every address `host` resolves to now is permitted (a name pointing into the private network is
+    /// refused like the literal). Checked before each post; a resolver answer that changes between this check
+    /// and the connection (DNS rebinding) is not covered, see docs/configuration.md.
+    public func permitsResolved(host: String) -> Bool {
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return true }
+        defer { freeaddrinfo(result) }
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let node = cursor {
+            if let address = node.pointee.ai_addr, node.pointee.ai_family == AF_INET {
+                let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    UInt32(bigEndian: $0.pointee.sin_addr.s_addr)
+                }
+                let permitted =
+                    allowed.contains(where: { $0.contains(v4) }) || !Self.nonPublic.contains(where: { $0.contains(v4) })
+                if !permitted { return false }
+            }
+            cursor = node.pointee.ai_next
+        }
+        return true
     }
 
     static func ipv4(_ text: String) -> UInt32? {

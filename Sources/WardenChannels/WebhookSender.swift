@@ -68,6 +68,14 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension WebhookError {
+    /// What the agent is told: the refusal, or only that delivery failed (no transport details).
+    public var agentDescription: String {
+        if case .transport = self { return "webhook failed: the receiver could not be reached" }
+        return description
+    }
+}
+
 /// POSTs signed JSON to a URL. Redirects are never followed (a 3xx is reported as the status), so a
 /// receiver cannot bounce the signed body to a host the grant did not name.
 ///
@@ -107,6 +115,7 @@ public final class WebhookSender: Sendable {
         url text: String, payload: JSONValue, key: SymmetricKey, deliveryID: String = UUID().uuidString.lowercased()
     ) async throws(WebhookError) -> WebhookReceipt {
         let url = try validate(url: text)
+        if let host = url.host, !configuration.addresses.permitsResolved(host: host) { throw .addressRefused }
         guard key.bitCount >= 128 else { throw .signingKeyTooShort(bits: key.bitCount) }
         let body = CanonicalJSON.encode(payload)
         guard body.count <= configuration.maxRequestBytes else {

@@ -12,4 +12,11 @@ public protocol AttachedGrantStore: Sendable {
     /// Removes and returns the oldest unexpired grant attached to `agent`'s action, if any. A taken grant is gone
     /// even if redeeming it then fails, so one attachment authorises at most one attempt.
     func takeAttached(actionDigest: String, agent: String, now: Date) async throws -> String?
+    /// Reserves the oldest available grant attached to `agent`'s action for one call; the call commits (removes)
+    /// it once its decision is durable, or releases it. A reservation lapses after `holdFor` seconds.
+    func reserveAttached(
+        actionDigest: String, agent: String, now: Date, holdFor: TimeInterval
+    ) async throws -> (id: Int64, token: String, until: Int64)?
+    func commitAttached(id: Int64, until: Int64) async throws
+    func releaseAttached(id: Int64, until: Int64) async throws
 }

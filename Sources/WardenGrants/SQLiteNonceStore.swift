@@ -51,6 +51,15 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
                     CREATE INDEX attached_grant_action ON attached_grant (action_digest, agent, id);
                     """)
         }
+        // Two-phase use: a nonce is reserved by a call, then committed once the call's decision is durable.
+        // Rows from before this column are used.
+        migrator.registerMigration("v4-two-phase") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE grant_nonce ADD COLUMN reserved_until INTEGER;
+                    ALTER TABLE attached_grant ADD COLUMN reserved_until INTEGER;
+                    """)
+        }
         try migrator.migrate(database)
     }
 
@@ -64,7 +73,18 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
     }
 
     public func takeAttached(actionDigest: String, agent: String, now: Date) async throws -> String? {
+        guard let reserved = try await reserveAttached(actionDigest: actionDigest, agent: agent, now: now) else {
+            return nil
+        }
+        try await commitAttached(id: reserved.id, until: reserved.until)
+        return reserved.token
+    }
+
+    public func reserveAttached(
+        actionDigest: String, agent: String, now: Date, holdFor: TimeInterval = 120
+    ) async throws -> (id: Int64, token: String, until: Int64)? {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let until = current + Int64(holdFor)
         return try await database.write { db in
             try db.execute(sql: "DELETE FROM attached_grant WHERE expires_at <= ?", arguments: [current])
             guard
@@ -72,17 +92,34 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
                     db,
                     sql: """
                         SELECT id, token FROM attached_grant
-                        WHERE action_digest = ? AND agent = ? AND agent != '' ORDER BY id LIMIT 1
+                        WHERE action_digest = ? AND agent = ? AND agent != ''
+                        AND (reserved_until IS NULL OR reserved_until < ?) ORDER BY id LIMIT 1
                         """,
-                    arguments: [actionDigest, agent])
+                    arguments: [actionDigest, agent, current])
             else { return nil }
             let id: Int64 = row["id"]
-            try db.execute(sql: "DELETE FROM attached_grant WHERE id = ?", arguments: [id])
-            return row["token"]
+            try db.execute(sql: "UPDATE attached_grant SET reserved_until = ? WHERE id = ?", arguments: [until, id])
+            return (id, row["token"], until)
+        }
+    }
+
+    public func commitAttached(id: Int64, until: Int64) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM attached_grant WHERE id = ? AND reserved_until = ?", arguments: [id, until])
+        }
+    }
+
+    public func releaseAttached(id: Int64, until: Int64) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE attached_grant SET reserved_until = NULL WHERE id = ? AND reserved_until = ?",
+                arguments: [id, until])
         }
     }
 
     public func consume(nonce: GrantNonce, expiresAt: Date) async throws -> Bool {
+        // A row with reserved_until set is held by a call; a plain consume never takes it over.
         let key = Data(nonce.bytes)
         let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
         return try await database.write { db in
@@ -90,6 +127,42 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
                 sql: "INSERT INTO grant_nonce (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING",
                 arguments: [key, expiry])
             return db.changesCount == 1
+        }
+    }
+
+    public func reserve(nonce: GrantNonce, expiresAt: Date, until: Date) async throws -> Bool {
+        let key = Data(nonce.bytes)
+        let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
+        let hold = Int64(until.timeIntervalSince1970.rounded(.up))
+        let now = Int64(Date().timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO grant_nonce (nonce, expires_at, reserved_until) VALUES (?, ?, ?)
+                    ON CONFLICT (nonce) DO UPDATE SET reserved_until = excluded.reserved_until
+                    WHERE grant_nonce.reserved_until IS NOT NULL AND grant_nonce.reserved_until < ?
+                    """,
+                arguments: [key, expiry, hold, now])
+            return db.changesCount == 1
+        }
+    }
+
+    public func commit(nonce: GrantNonce, until: Date) async throws -> Bool {
+        let hold = Int64(until.timeIntervalSince1970.rounded(.up))
+        return try await database.write { db in
+            try db.execute(
+                sql: "UPDATE grant_nonce SET reserved_until = NULL WHERE nonce = ? AND reserved_until = ?",
+                arguments: [Data(nonce.bytes), hold])
+            return db.changesCount == 1
+        }
+    }
+
+    public func release(nonce: GrantNonce, until: Date) async throws {
+        let hold = Int64(until.timeIntervalSince1970.rounded(.up))
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM grant_nonce WHERE nonce = ? AND reserved_until = ?",
+                arguments: [Data(nonce.bytes), hold])
         }
     }
 

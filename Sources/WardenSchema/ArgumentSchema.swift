@@ -210,16 +210,21 @@ private struct Compiler {
             default: break
             }
         }
-        guard let single, let list, single.allowed == nil, case .array(let items) = list.kind,
-            single == items || single == ArgumentSchema(kind: .string)
+        // The string and the list's elements must carry the same constraints (or one side none): Warden checks
+        // every string of the value with one set, never a weaker one than either branch states.
+        let plain = ArgumentSchema(kind: .string)
+        guard let single, let list, case .array(let items) = list.kind,
+            single == items || single == plain || items == plain, list.minItems == nil, !list.uniqueItems
         else {
             throw fail(path, "only a union of a type with null, or of a string with an array of strings, is supported")
         }
+        let element = single == plain ? items : single
         var schema = ArgumentSchema(kind: .stringOrStrings(maxItems: list.maxItems))
-        schema.minLength = single.minLength
-        schema.maxLength = single.maxLength
-        schema.format = single.format
-        schema.pattern = single.pattern
+        schema.minLength = element.minLength
+        schema.maxLength = element.maxLength
+        schema.format = element.format
+        schema.pattern = element.pattern
+        schema.allowed = element.allowed
         rest["type"] = nil
         try applyConstraints(&schema, rest, path: path)
         return schema
@@ -242,37 +247,45 @@ private struct Compiler {
             switch (keyword, schema.kind) {
             case ("enum", _):
                 guard case .array(let values) = value, !values.isEmpty else { throw fail(path, "bad `enum`") }
-                schema.allowed = values
+                schema.allowed = intersect(schema.allowed, values)
             case ("const", _):
-                schema.allowed = [value]
+                schema.allowed = intersect(schema.allowed, [value])
             case ("minimum", .integer), ("minimum", .number), ("exclusiveMinimum", .integer),
                 ("exclusiveMinimum", .number):
                 guard let bound = ScaledDecimal(json: value) else { throw fail(path, "bad `\(keyword)`") }
-                schema.minimum = NumberBound(value: bound, exclusive: keyword.hasPrefix("exclusive"))
+                schema.minimum = tighter(
+                    schema.minimum, NumberBound(value: bound, exclusive: keyword.hasPrefix("exclusive")), lower: true)
             case ("maximum", .integer), ("maximum", .number), ("exclusiveMaximum", .integer),
                 ("exclusiveMaximum", .number):
                 guard let bound = ScaledDecimal(json: value) else { throw fail(path, "bad `\(keyword)`") }
-                schema.maximum = NumberBound(value: bound, exclusive: keyword.hasPrefix("exclusive"))
+                schema.maximum = tighter(
+                    schema.maximum, NumberBound(value: bound, exclusive: keyword.hasPrefix("exclusive")), lower: false)
             case ("minLength", .string), ("minLength", .stringOrStrings):
-                schema.minLength = try count(value, keyword, path)
+                schema.minLength = max(schema.minLength ?? 0, try count(value, keyword, path))
             case ("maxLength", .string), ("maxLength", .stringOrStrings):
-                schema.maxLength = try count(value, keyword, path)
+                schema.maxLength = min(schema.maxLength ?? Int.max, try count(value, keyword, path))
             case ("pattern", .string), ("pattern", .stringOrStrings):
                 guard let pattern = value.stringValue, PatternMatcher.compiles(pattern) else {
                     throw fail(path, "`pattern` is not a regular expression Warden can evaluate")
                 }
+                guard schema.pattern == nil || schema.pattern == pattern else {
+                    throw fail(path, "two different patterns for one value are not supported")
+                }
                 schema.pattern = pattern
             case ("format", .string), ("format", .stringOrStrings):
                 guard let name = value.stringValue, let format = StringFormat(rawValue: name) else {
-                    throw fail(path, "`format` \(value.stringValue ?? "?") is not one Warden checks")
+                    throw fail(path, "`format` is not one Warden checks")
+                }
+                guard schema.format == nil || schema.format == format else {
+                    throw fail(path, "two different formats for one value are not supported")
                 }
                 schema.format = format
             case ("minItems", .array):
-                schema.minItems = try count(value, keyword, path)
+                schema.minItems = max(schema.minItems ?? 0, try count(value, keyword, path))
             case ("maxItems", .array):
-                schema.maxItems = try count(value, keyword, path)
-            case ("maxItems", .stringOrStrings):
-                schema.kind = .stringOrStrings(maxItems: try count(value, keyword, path))
+                schema.maxItems = min(schema.maxItems ?? Int.max, try count(value, keyword, path))
+            case ("maxItems", .stringOrStrings(let current)):
+                schema.kind = .stringOrStrings(maxItems: min(current ?? Int.max, try count(value, keyword, path)))
             case ("uniqueItems", .array):
                 guard let flag = value.boolValue else { throw fail(path, "bad `uniqueItems`") }
                 schema.uniqueItems = flag
@@ -280,6 +293,21 @@ private struct Compiler {
                 throw fail(path, "keyword `\(keyword)` is not enforced by Warden")
             }
         }
+    }
+
+    /// The stricter of two bounds (constraints beside each other all apply).
+    func tighter(_ current: NumberBound?, _ new: NumberBound, lower: Bool) -> NumberBound {
+        guard let current else { return new }
+        if current.value == new.value {
+            return NumberBound(value: new.value, exclusive: current.exclusive || new.exclusive)
+        }
+        return (current.value < new.value) == lower ? new : current
+    }
+
+    /// The values both `enum`/`const` allow (an empty intersection allows nothing, which refuses every call).
+    func intersect(_ current: [JSONValue]?, _ new: [JSONValue]) -> [JSONValue] {
+        guard let current else { return new }
+        return current.filter { value in new.contains { ArgumentSchema.sameJSON($0, value) } }
     }
 
     func count(_ value: JSONValue, _ keyword: String, _ path: String) throws(SchemaCompileError) -> Int {

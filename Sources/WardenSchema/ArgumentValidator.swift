@@ -59,16 +59,20 @@ extension ArgumentSchema {
             }
         case .object(let properties, let required):
             guard case .object(let members) = value else { throw violation("type", path, "must be an object") }
-            for name in members.keys.sorted() where properties[name] == nil {
+            // Names match byte for byte: Swift's `==` on strings is Unicode canonical equivalence (a Kelvin sign
+            // equals `K`), and the upstream compares bytes, so a look-alike name would be judged as the declared
+            // argument and forwarded as another.
+            for name in members.keys.sorted() where Self.declaredName(name, in: properties) == nil {
                 throw violation(
                     "undeclared", join(path, name),
                     "is not declared by the tool's schema (Warden refuses what it cannot judge)")
             }
-            for name in required.sorted() where members[name] == nil {
+            for name in required.sorted() where !members.keys.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
                 throw violation("required", join(path, name), "is required by the tool's schema")
             }
             for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-                try properties[name]?.check(member, path: join(path, name))
+                try Self.declaredName(name, in: properties).flatMap { properties[$0] }?.check(
+                    member, path: join(path, name))
             }
         case .opaqueObject:
             guard case .object = value else { throw violation("type", path, "must be an object") }
@@ -76,6 +80,7 @@ extension ArgumentSchema {
             switch value {
             case .string(let text):
                 try checkString(text, path: path)
+                try checkAllowed(value, path: path)
             case .array(let elements):
                 if let maxItems, elements.count > maxItems {
                     throw violation("items", path, "has more than \(maxItems) elements")
@@ -85,6 +90,7 @@ extension ArgumentSchema {
                         throw violation("type", "\(path)[\(index)]", "must be a string")
                     }
                     try checkString(text, path: "\(path)[\(index)]")
+                    try checkAllowed(element, path: "\(path)[\(index)]")
                 }
             default:
                 throw violation("type", path, "must be a string or an array of strings")
@@ -92,6 +98,11 @@ extension ArgumentSchema {
             return
         }
         try checkAllowed(value, path: path)
+    }
+
+    /// The declared property whose name is byte-identical to `name`, if any.
+    static func declaredName(_ name: String, in properties: [String: ArgumentSchema]) -> String? {
+        properties.keys.first { $0.utf8.elementsEqual(name.utf8) }
     }
 
     func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : path + "." + name }

@@ -359,8 +359,9 @@ public actor WitnessSubmitter {
             logger.critical(
                 "witness has cosigned more of this ledger than it holds: rollback or fork", metadata: metadata)
         case .refused(let status, let reason):
+            // The reason may be the witness's own response text: its size only, never its words.
             metadata["status"] = "\(status)"
-            metadata["reason"] = "\(reason)"
+            metadata["reasonBytes"] = "\(reason.utf8.count)"
             logger.error("witness refused the checkpoint", metadata: metadata)
         case .invalidResponse(let reason), .unreachable(let reason), .localFailure(let reason):
             metadata["reason"] = "\(reason)"

@@ -128,6 +128,41 @@ struct CedarToolPolicyTests {
     }
 }
 
+@Suite("Policies are typed from approved definitions, not from what an upstream offers now")
+struct ApprovedDefinitionTypingTests {
+    let policy =
+        "permit(principal, action, resource); "
+        + "forbid(principal, action, resource) when { context.args.status == \"void\" };"
+
+    @Test("an upstream that is down at start, or offers a changed schema, does not change the Cedar schema")
+    func typedFromPins() throws {
+        let update = CedarToolPolicyTests.update
+        var pins = ToolPins()
+        pins.pin("billing.update_invoice_status", definition: update.definition, digest: update.digest)
+        let classes = CedarToolPolicyTests.classes
+        let down = ToolCatalog(listings: [:], classifications: classes, pins: pins)
+        #expect(throws: Never.self) {
+            _ = try PolicyFileWatcher.compile(text: policy, fileName: "p", classifications: classes, catalog: down)
+        }
+        let renamed = UpstreamToolDefinition(
+            name: "update_invoice_status",
+            definition: [
+                "name": "update_invoice_status",
+                "inputSchema": ["type": "object", "properties": ["state": ["type": "string"]], "required": ["state"]],
+            ])
+        let changed = ToolCatalog(listings: ["billing": [renamed]], classifications: classes, pins: pins)
+        #expect(throws: Never.self) {
+            _ = try PolicyFileWatcher.compile(text: policy, fileName: "p", classifications: classes, catalog: changed)
+        }
+        // Without an approved definition the arguments are unknown to the schema, and such a policy is refused.
+        let unapproved = ToolCatalog(listings: ["billing": [renamed]], classifications: classes, pins: ToolPins())
+        #expect(throws: PolicyLoadError.self) {
+            _ = try PolicyFileWatcher.compile(
+                text: policy, fileName: "p", classifications: classes, catalog: unapproved)
+        }
+    }
+}
+
 @Suite("The roles table compiles to Cedar with the same answers")
 struct RoleTableAsCedarTests {
     static let table: [String: Set<EffectClass>] = [

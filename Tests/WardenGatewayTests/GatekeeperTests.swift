@@ -68,6 +68,7 @@ struct GatekeeperTests {
     }
 
     func rule(_ decision: Decision) -> String? {
+        // (A hold reads as a refusal here: the call does not run.)
         if case .deny(let refusal) = decision { return refusal.rule }
         return nil
     }

@@ -71,7 +71,27 @@ struct TokenParts {
 actor MemoryNonceStore: NonceStore {
     private var used: Set<GrantNonce> = []
 
-    func consume(nonce: GrantNonce, expiresAt: Date) async throws -> Bool { used.insert(nonce).inserted }
+    private var reserved: [GrantNonce: Date] = [:]
+
+    func consume(nonce: GrantNonce, expiresAt: Date) async throws -> Bool {
+        reserved[nonce] == nil && used.insert(nonce).inserted
+    }
+
+    func reserve(nonce: GrantNonce, expiresAt: Date, until: Date) async throws -> Bool {
+        guard !used.contains(nonce), reserved[nonce].map({ $0 < Date() }) ?? true else { return false }
+        reserved[nonce] = until
+        return true
+    }
+
+    func commit(nonce: GrantNonce, until: Date) async throws -> Bool {
+        guard reserved[nonce] == until else { return false }
+        reserved[nonce] = nil
+        return used.insert(nonce).inserted
+    }
+
+    func release(nonce: GrantNonce, until: Date) async throws {
+        if reserved[nonce] == until { reserved[nonce] = nil }
+    }
 
     func prune(before cutoff: Date) async throws -> Int { 0 }
 }

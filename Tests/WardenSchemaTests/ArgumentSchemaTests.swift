@@ -130,4 +130,38 @@ struct ArgumentSchemaTests {
         #expect(FormatChecker.matches(.ipv4, "10.0.0.1"))
         #expect(!FormatChecker.matches(.ipv4, "10.0.0.256"))
     }
+
+    @Test func argumentNamesMatchByteForByteNotByUnicodeEquivalence() throws {
+        let s = try schema(#"{"type":"object","required":["Kind"],"properties":{"Kind":{"type":"string"}}}"#)
+        #expect(try rule(s, #"{"Kind":"safe"}"#) == nil)
+        // U+212A KELVIN SIGN is canonically equivalent to K: Swift's == says equal, the upstream's bytes do not.
+        #expect(try rule(s, "{\"\u{212A}ind\":\"safe\"}") == "arguments.undeclared")
+    }
+
+    @Test func constraintsBesideEachOtherAllApply() throws {
+        let bounded = try schema(
+            #"{"type":"object","properties":{"n":{"type":"number","exclusiveMinimum":0,"minimum":-1000,"maximum":10,"exclusiveMaximum":100}}}"#
+        )
+        #expect(try rule(bounded, #"{"n":0}"#) == "arguments.range")
+        #expect(try rule(bounded, #"{"n":-5}"#) == "arguments.range")
+        #expect(try rule(bounded, #"{"n":11}"#) == "arguments.range")
+        #expect(try rule(bounded, #"{"n":10}"#) == nil)
+        let both = try schema(#"{"type":"object","properties":{"x":{"type":"string","const":"a","enum":["a","b"]}}}"#)
+        #expect(try rule(both, #"{"x":"b"}"#) == "arguments.enum")
+        let nullable = try schema(
+            #"{"type":"object","properties":{"n":{"anyOf":[{"type":"integer","maximum":5},{"type":"null"}],"maximum":100}}}"#
+        )
+        #expect(try rule(nullable, #"{"n":50}"#) == "arguments.range")
+    }
+
+    @Test func addressListsCheckEveryStringWithTheStatedConstraints() throws {
+        let s = try schema(
+            #"{"type":"object","properties":{"to":{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string","format":"email"}}]},"#
+                + #""tier":{"anyOf":[{"type":"string","enum":["a"]},{"type":"array","items":{"type":"string","enum":["a"]}}]}}}"#
+        )
+        #expect(try rule(s, #"{"to":"not an address"}"#) == "arguments.format")
+        #expect(try rule(s, #"{"to":["a@b.example","nope"]}"#) == "arguments.format")
+        #expect(try rule(s, #"{"tier":"b"}"#) == "arguments.enum")
+        #expect(try rule(s, #"{"tier":["a","b"]}"#) == "arguments.enum")
+    }
 }

@@ -19,35 +19,44 @@ public struct ApprovalGate: ToolCallGate {
         self.effects = effects
     }
 
-    public func check(_ call: ToolCallRequest) async -> Decision {
+    public func check(_ call: ToolCallRequest) async -> CheckVerdict {
         guard let effect = call.entry.effect else {
             // The catalog refuses unclassified tools first; if one ever got here, it does not pass.
-            return .deny(Refusal(rule: "catalog.unclassified", message: "this tool has no effect class"))
+            return .refuse(Refusal(rule: "catalog.unclassified", message: "this tool has no effect class"))
         }
-        guard effects.contains(effect) else { return .allow(reasons: []) }
+        guard effects.contains(effect) else { return .notApplicable }
         let now = Date()
         let digest = call.actionDigest
         let agent = call.principal.subject
         do {
             // Every decision is in the ledger before the action it allows can run.
             try await ledger.recordDecisions()
-            if let used = try await store.takeApproved(actionDigest: digest, agent: agent, now: now) {
-                return .allow(reasons: ["approval.used:\(used.id)", "approval.approver:\(used.approver ?? "?")"])
+            if let approved = try await store.reserveApproved(actionDigest: digest, agent: agent, now: now) {
+                let store = self.store
+                let id = approved.request.id
+                return .pass(
+                    evidence: ["approval.used:\(id)", "approval.approver:\(approved.request.approver ?? "?")"],
+                    reservations: [
+                        Reservation(
+                            name: "approval",
+                            commit: { try await store.commitApproved(id: id, until: approved.until) },
+                            release: { try? await store.releaseApproved(id: id, until: approved.until) })
+                    ])
             }
             if let denied = try await store.denied(actionDigest: digest, agent: agent, now: now) {
-                return .deny(Self.denial(denied))
+                return .refuse(Self.denial(denied))
             }
             let held = try await store.hold(
                 actionDigest: digest, agent: agent, tool: call.entry.name.description, arguments: call.arguments,
                 now: now)
-            if held.isNew { try await ledger.recordRequest(held.request) }
-            return .deny(
+            if held.isNew { try await ledger.recordDecisions() }
+            return .hold(
                 Refusal(
                     rule: "approval.required",
                     message:
                         "held for a human approval as \(held.request.id); repeat this exact call once it is approved"))
         } catch {
-            return .deny(
+            return .refuse(
                 Refusal(
                     rule: "approval.store-unavailable", message: "the approval could not be checked; nothing was done"))
         }
@@ -73,6 +82,15 @@ public struct ApprovalLedger: Sendable {
         self.audit = audit
     }
 
+    /// Records every request and decision not yet in the ledger (requests first), marking each once durable.
+    public func recordDecisions() async throws {
+        for request in try await store.unrecordedRequests() {
+            try await recordRequest(request)
+            try await store.markRequestRecorded(id: request.id)
+        }
+        try await recordDecided()
+    }
+
     func recordRequest(_ request: ApprovalRequest) async throws {
         var facts: [String: JSONValue] = [
             "approval": .string(request.id), "agent": .string(request.agent), "tool": .string(request.tool),
@@ -83,7 +101,7 @@ public struct ApprovalLedger: Sendable {
         try await audit.record(AuditEvent(kind: "approval.requested", facts: facts))
     }
 
-    public func recordDecisions() async throws {
+    func recordDecided() async throws {
         for decided in try await store.unrecordedDecisions() {
             var facts: [String: JSONValue] = [
                 "approval": .string(decided.id), "agent": .string(decided.agent), "tool": .string(decided.tool),

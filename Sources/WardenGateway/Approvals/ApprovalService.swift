@@ -43,8 +43,14 @@ public struct ApprovalService: Sendable {
 /// letters, invisible characters and bidirectional overrides an agent might plant are visible as what they are.
 public enum ApprovalDisplay {
     public static func text(_ value: JSONValue) -> String {
+        escaped(CanonicalJSON.string(value))
+    }
+
+    /// `text` with every character outside printable ASCII as `\uXXXX` (for any foreign text shown to a person,
+    /// so terminal escape sequences and look-alikes cannot disguise it).
+    public static func escaped(_ text: String) -> String {
         var out = ""
-        for scalar in CanonicalJSON.string(value).unicodeScalars {
+        for scalar in text.unicodeScalars {
             if scalar.value >= 0x20 && scalar.value < 0x7F {
                 out.unicodeScalars.append(scalar)
             } else {

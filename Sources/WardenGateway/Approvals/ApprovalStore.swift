@@ -127,6 +127,14 @@ public final class ApprovalStore: Sendable {
                     ALTER TABLE approval ADD COLUMN decision_recorded INTEGER NOT NULL DEFAULT 1;
                     """)
         }
+        // Two-phase use: an approval is reserved by a call, then marked used once the call's decision is durable.
+        migrator.registerMigration("v4-approval-reservation") { db in
+            try db.execute(sql: "ALTER TABLE approval ADD COLUMN reserved_until INTEGER")
+        }
+        // A request is marked recorded once its `approval.requested` ledger entry is durable (swept until then).
+        migrator.registerMigration("v5-approval-request-recorded") { db in
+            try db.execute(sql: "ALTER TABLE approval ADD COLUMN request_recorded INTEGER NOT NULL DEFAULT 1")
+        }
         try migrator.migrate(database)
     }
 
@@ -170,8 +178,8 @@ public final class ApprovalStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO approval (id, action_digest, agent, tool, state, created_at, expires_at, send,
-                        action_key_id, action_sealed)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+                        action_key_id, action_sealed, request_recorded)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 0)
                     """,
                 arguments: [id, actionDigest, agent, tool, created, expires, sendJSON, sealed.keyID, sealed.bytes])
             let request = ApprovalRequest(
@@ -234,6 +242,22 @@ public final class ApprovalStore: Sendable {
         }
     }
 
+    /// Requests whose `approval.requested` entry is not in the ledger yet, oldest first.
+    public func unrecordedRequests() async throws -> [ApprovalRequest] {
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM approval WHERE request_recorded = 0 ORDER BY created_at, id"
+            ).map(sealer.request)
+        }
+    }
+
+    public func markRequestRecorded(id: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE approval SET request_recorded = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
     public func markDecisionRecorded(id: String) async throws {
         try await database.write { db in
             try db.execute(sql: "UPDATE approval SET decision_recorded = 1 WHERE id = ?", arguments: [id])
@@ -258,7 +282,22 @@ public final class ApprovalStore: Sendable {
 
     /// Uses the approval of `agent`'s exact action, if one is approved and unexpired: marks it used and returns it.
     public func takeApproved(actionDigest: String, agent: String, now: Date) async throws -> ApprovalRequest? {
+        guard let reserved = try await reserveApproved(actionDigest: actionDigest, agent: agent, now: now) else {
+            return nil
+        }
+        guard try await commitApproved(id: reserved.request.id, until: reserved.until) else { return nil }
+        var used = reserved.request
+        used.state = .used
+        return used
+    }
+
+    /// Reserves the approval of `agent`'s exact action for one call (of concurrent identical calls, one gets it).
+    /// The call commits it once its decision is durable, or releases it; a reservation lapses after `holdFor`.
+    public func reserveApproved(
+        actionDigest: String, agent: String, now: Date, holdFor: TimeInterval = 120
+    ) async throws -> (request: ApprovalRequest, until: Int64)? {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let until = current + Int64(holdFor)
         let sealer = self.sealer
         return try await database.write { db in
             guard
@@ -266,16 +305,38 @@ public final class ApprovalStore: Sendable {
                     db,
                     sql: """
                         SELECT * FROM approval WHERE action_digest = ? AND agent = ? AND state = 'approved'
-                        AND expires_at > ? ORDER BY created_at LIMIT 1
+                        AND expires_at > ? AND (reserved_until IS NULL OR reserved_until < ?)
+                        ORDER BY created_at LIMIT 1
                         """,
-                    arguments: [actionDigest, agent, current])
+                    arguments: [actionDigest, agent, current, current])
             else { return nil }
-            var request = sealer.request(row)
+            let request = sealer.request(row)
+            // An approval whose action cannot be read (a row from before actions were sealed) is never used.
+            guard request.action != nil else { return nil }
             try db.execute(
-                sql: "UPDATE approval SET state = 'used' WHERE id = ? AND state = 'approved'", arguments: [request.id])
+                sql: "UPDATE approval SET reserved_until = ? WHERE id = ? AND state = 'approved'",
+                arguments: [until, request.id])
             guard db.changesCount == 1 else { return nil }
-            request.state = .used
-            return request
+            return (request, until)
+        }
+    }
+
+    /// Marks a reserved approval used; false when this call's reservation had lapsed and another took it.
+    public func commitApproved(id: String, until: Int64) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE approval SET state = 'used' WHERE id = ? AND state = 'approved' AND reserved_until = ?",
+                arguments: [id, until])
+            return db.changesCount == 1
+        }
+    }
+
+    public func releaseApproved(id: String, until: Int64) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE approval SET reserved_until = NULL WHERE id = ? AND state = 'approved' AND reserved_until = ?",
+                arguments: [id, until])
         }
     }
 

@@ -40,12 +40,14 @@ public struct CatalogEntry: Sendable, Hashable {
         }
     }
 
-    /// A send tool must account for every argument that could carry an address: Warden checks recipients
-    /// against a grant, so an address field nobody declared would be a recipient sent to unchecked.
+    /// A send tool must account for every argument: each is a recipient (checked against the grant) or declared
+    /// not to be one. Guessing which fields carry addresses by name or type is evadable (`sendTo`, `chat_id`, a
+    /// raw MIME message), so nothing is guessed: an undeclared argument refuses the tool.
     static func sendFieldProblem(
         _ schema: ArgumentSchema, _ name: QualifiedToolName, _ recipients: [String: RecipientKind],
         _ nonRecipients: Set<String>
     ) -> Refusal? {
+        var undeclared: [String] = []
         for (field, property) in schema.properties.sorted(by: { $0.key < $1.key }) {
             if let kind = recipients[field] {
                 guard property.canHoldAddresses else {
@@ -57,12 +59,14 @@ public struct CatalogEntry: Sendable, Hashable {
                 }
                 continue
             }
-            guard !nonRecipients.contains(field), property.mayCarryAddress(named: field) else { continue }
+            if !nonRecipients.contains(field) { undeclared.append("'\(field)'") }
+        }
+        if !undeclared.isEmpty {
             return Refusal(
                 rule: "catalog.send-field-undeclared",
                 message:
-                    "\(name): argument '\(field)' could carry a recipient; declare it under `recipients:` or "
-                    + "`not_recipients:` in the tool's configuration")
+                    "\(name): argument(s) \(undeclared.joined(separator: ", ")) are neither recipients nor declared not "
+                    + "to be; list each under `recipients:` or `not_recipients:` in the tool's configuration")
         }
         return nil
     }
@@ -88,6 +92,8 @@ public enum CatalogLookup: Sendable {
 /// no case folding or Unicode normalisation, so a look-alike name is simply unknown.
 public struct ToolCatalog: Sendable {
     public private(set) var entries: [String: CatalogEntry] = [:]
+    /// The approved definitions (policies are typed from these).
+    public private(set) var pins = ToolPins()
 
     public init() {}
 
@@ -98,6 +104,7 @@ public struct ToolCatalog: Sendable {
         nonRecipientFields: [String: [String: Set<String>]] = [:],
         pins: ToolPins
     ) {
+        self.pins = pins
         for (server, tools) in listings {
             for tool in tools {
                 guard let name = QualifiedToolName(parsing: "\(server).\(tool.name)") else { continue }
@@ -151,6 +158,16 @@ public struct ToolCatalog: Sendable {
         return .found(entry)
     }
 
+    /// The argument schema of the definition an admin approved for `name` (nil: none approved, or only a digest
+    /// was kept and the live definition no longer matches it).
+    public func approvedArgumentSchema(_ name: String) -> ArgumentSchema? {
+        if let definition = pins.definitions[name] {
+            return try? ArgumentSchema.compile(inputSchema: definition["inputSchema"] ?? .object([:]))
+        }
+        guard let entry = entries[name], entry.pinnedDigest == entry.digest else { return nil }
+        return entry.argumentSchema
+    }
+
     /// Entries that are usable at all (classified, pinned, unchanged), in name order.
     public var usableEntries: [CatalogEntry] {
         entries.keys.sorted().compactMap { key in
@@ -169,25 +186,4 @@ extension ArgumentSchema {
         default: return false
         }
     }
-
-    /// Whether a send tool's argument could carry an address: an e-mail or URI format, a list of strings,
-    /// nested structure (which could hide one), or a name that says so.
-    func mayCarryAddress(named field: String) -> Bool {
-        switch kind {
-        case .integer, .number, .boolean: return false
-        case .array, .object, .opaqueObject, .stringOrStrings: return true
-        case .string:
-            if format == .email || format == .uri || format == .hostname { return true }
-            let lowered = field.lowercased()
-            let words = lowered.split(whereSeparator: { !$0.isLetter }).map(String.init)
-            return words.contains { Self.addressWordsExact.contains($0) }
-                || Self.addressWords.contains { lowered.contains($0) }
-        }
-    }
-
-    static let addressWordsExact: Set<String> = ["to", "cc", "bcc", "from"]
-    static let addressWords = [
-        "recipient", "email", "mail", "address", "url", "uri", "link", "webhook", "reply", "forward",
-        "channel", "phone", "share", "member", "invite", "attendee", "destination", "target", "endpoint", "host",
-    ]
 }

@@ -15,17 +15,27 @@ public actor ToolPinWatcher {
     let logger: Logger
     var pins: ToolPins
     var fileDigest: String
+    /// Runs after each change (the policy in force is re-validated against the newly approved definitions).
+    let afterChange: @Sendable () async -> Void
 
     public init(
-        dataDirectory: String, initial: ToolPins, registry: UpstreamRegistry, audit: any AuditSink, logger: Logger
+        dataDirectory: String, initial: ToolPins, registry: UpstreamRegistry, audit: any AuditSink, logger: Logger,
+        afterChange: @escaping @Sendable () async -> Void = {}
     ) {
+        self.afterChange = afterChange
         self.dataDirectory = dataDirectory
         self.registry = registry
         self.audit = audit
         self.logger = logger
         self.pins = initial
-        self.fileDigest = Self.digestOfFile(dataDirectory: dataDirectory)
+        // Unknown until the first check: a change made between the cell's load and the watcher's start (a
+        // revocation during start-up) is compared against the pins in force, never assumed seen.
+        self.fileDigest = ""
     }
+
+    var checking = false
+    var checkAgain = false
+    var forceAgain = false
 
     static func digestOfFile(dataDirectory: String) -> String {
         let path = ToolPins.fileURL(dataDirectory: dataDirectory).path
@@ -35,14 +45,33 @@ public actor ToolPinWatcher {
 
     /// Polls the file every `interval` until cancelled.
     public func watch(interval: Duration = .milliseconds(500)) async {
+        await check(force: false)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             await check(force: false)
         }
     }
 
-    /// Re-reads the pins when the file changed (or always, when forced by SIGHUP).
+    /// Re-reads the pins when the file changed (or always, when forced by SIGHUP). Checks never overlap (the
+    /// actor is re-entered at every await): a check requested meanwhile runs right after, so the newest file wins.
     public func check(force: Bool) async {
+        guard !checking else {
+            checkAgain = true
+            forceAgain = forceAgain || force
+            return
+        }
+        checking = true
+        var force = force
+        repeat {
+            checkAgain = false
+            await reload(force: force)
+            force = forceAgain
+            forceAgain = false
+        } while checkAgain
+        checking = false
+    }
+
+    func reload(force: Bool) async {
         let digest = Self.digestOfFile(dataDirectory: dataDirectory)
         guard force || digest != fileDigest else { return }
         fileDigest = digest
@@ -68,6 +97,7 @@ public actor ToolPinWatcher {
             logger.error("audit record failed", metadata: ["kind": "catalog.pins-changed"])
         }
         logger.notice("tool pins reloaded", metadata: ["pins": "\(fresh.digests.count)"])
+        await afterChange()
     }
 
     /// Tools newly approved, re-approved (digest changed) and revoked, each sorted; empty lists left out.

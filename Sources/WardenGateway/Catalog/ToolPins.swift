@@ -7,9 +7,24 @@ import WardenCore
 /// turns that into a refusal until an admin approves the new definition with `warden tools approve`.
 public struct ToolPins: Sendable, Equatable {
     public var digests: [String: String]
+    /// The approved definitions themselves: policies are typed from what an admin approved, never from what an
+    /// upstream offers right now (an upstream that is down or changed its schema cannot change the Cedar schema).
+    public var definitions: [String: JSONValue]
 
-    public init(digests: [String: String] = [:]) {
+    public init(digests: [String: String] = [:], definitions: [String: JSONValue] = [:]) {
         self.digests = digests
+        self.definitions = definitions
+    }
+
+    /// Pins `definition` (its digest and the definition) under `name`.
+    public mutating func pin(_ name: String, definition: JSONValue, digest: String) {
+        digests[name] = digest
+        definitions[name] = definition
+    }
+
+    public mutating func revoke(_ name: String) -> Bool {
+        definitions[name] = nil
+        return digests.removeValue(forKey: name) != nil
     }
 
     public static func fileURL(dataDirectory: String) -> URL {
@@ -25,14 +40,23 @@ public struct ToolPins: Sendable, Equatable {
         guard case .object(let members) = value else {
             throw Refusal(rule: "catalog.pins-malformed", message: "\(url.path) is not a JSON object")
         }
-        var digests: [String: String] = [:]
+        var pins = ToolPins()
         for (key, member) in members {
-            guard let digest = member.stringValue, digest.count == 64 else {
+            // `"name": "digest"` (pins written before definitions were kept) or `{"sha256", "definition"}`.
+            let digest = member.stringValue ?? member["sha256"]?.stringValue
+            guard let digest, digest.count == 64 else {
                 throw Refusal(rule: "catalog.pins-malformed", message: "\(url.path): bad digest for \(key)")
             }
-            digests[key] = digest
+            pins.digests[key] = digest
+            if let definition = member["definition"] {
+                guard CanonicalJSON.sha256Hex(definition) == digest else {
+                    throw Refusal(
+                        rule: "catalog.pins-malformed", message: "\(url.path): \(key)'s definition does not match")
+                }
+                pins.definitions[key] = definition
+            }
         }
-        return ToolPins(digests: digests)
+        return pins
     }
 
     public func save(dataDirectory: String) throws {
@@ -41,7 +65,12 @@ public struct ToolPins: Sendable, Equatable {
             at: url.deletingLastPathComponent(),
             withIntermediateDirectories: true
         )
-        let object = JSONValue.object(digests.mapValues { .string($0) })
+        var members: [String: JSONValue] = [:]
+        for (name, digest) in digests {
+            members[name] =
+                definitions[name].map { .object(["sha256": .string(digest), "definition": $0]) } ?? .string(digest)
+        }
+        let object = JSONValue.object(members)
         try Data(CanonicalJSON.encode(object)).write(to: url, options: .atomic)
     }
 }

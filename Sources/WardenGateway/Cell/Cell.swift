@@ -74,6 +74,8 @@ public struct Cell: Sendable {
     public let tracer: Tracer?
     /// What the first ledger entry of a run records (`cell.started`): version, configuration digest, key ids.
     public let startupFacts: [String: JSONValue]
+    /// Runs and the delivery contract.
+    public let runs: RunTracker?
     public let logger: Logger
 
     public init(
@@ -87,8 +89,10 @@ public struct Cell: Sendable {
         gaugeSources: [@Sendable () async -> [MetricGauge]] = [],
         tracer: Tracer? = nil,
         startupFacts: [String: JSONValue] = [:],
+        runs: RunTracker? = nil,
         logger: Logger
     ) {
+        self.runs = runs
         self.configuration = configuration
         self.authenticator = authenticator
         self.upstreams = upstreams
@@ -168,12 +172,10 @@ public struct Cell: Sendable {
             )
         }
         let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
-        // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both.
-        let pinWatcher = ToolPinWatcher(
-            dataDirectory: configuration.dataDirectory, initial: await registry.pins, registry: registry, audit: audit,
-            logger: logger)
-        var watchers = [Task { await pinWatcher.watch() }]
+        // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
+        // pins re-validates the policy in force against the newly approved definitions.
         var policyWatcher: PolicyFileWatcher?
+        var watchers: [Task<Void, Never>] = []
         if let policyFile = configuration.policyFile, let policyText {
             let fileWatcher = PolicyFileWatcher(
                 path: policyFile,
@@ -186,6 +188,11 @@ public struct Cell: Sendable {
             policyWatcher = fileWatcher
             watchers.append(Task { await fileWatcher.watch(initialText: policyText) })
         }
+        let pinWatcher = ToolPinWatcher(
+            dataDirectory: configuration.dataDirectory, initial: await registry.pins, registry: registry, audit: audit,
+            logger: logger
+        ) { [policyWatcher] in await policyWatcher?.check(force: true) }
+        watchers.append(Task { await pinWatcher.watch() })
         let hangup = SignalTrigger(signal: SIGHUP) { [policyWatcher] in
             Task {
                 await pinWatcher.check(force: true)
@@ -194,22 +201,20 @@ public struct Cell: Sendable {
         }
         let metrics = GatewayMetrics()
         let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
-        let dispatcher = MCPDispatcher(
-            gatekeeper: gatekeeper,
-            registry: registry,
-            audit: audit,
-            logger: logger,
-            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds),
-            metrics: metrics,
-            tracer: tracer,
-            toolCallsPerMinute: configuration.limits.toolCallsPerMinute
-        )
+        // The one call path: every tools/call, from the MCP endpoint or Warden's own agents, passes through it.
+        let pipeline = ToolCallPipeline(
+            gatekeeper: gatekeeper, registry: registry, audit: audit,
+            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds), metrics: metrics, tracer: tracer,
+            runs: runs, toolCallsPerMinute: configuration.limits.toolCallsPerMinute, logger: logger)
+        let dispatcher = MCPDispatcher(pipeline: pipeline)
         let periodic =
             backgroundWork + [
                 CellBackgroundWork(name: "auth-refusal-tally", interval: .seconds(5)) { await authRefusals.flush() },
                 CellBackgroundWork(name: "tool-refusal-tally", interval: .seconds(5)) {
-                    await dispatcher.flushTallies()
+                    await pipeline.flushTallies()
                 },
+                // Runs past their deadline or idle limit end (escalated when they must deliver); notices are sent.
+                CellBackgroundWork(name: "run-sweep", interval: .seconds(1)) { await runs?.sweep() },
                 // Upstream definitions are re-read periodically, not only when an agent lists tools: a changed
                 // definition (a rug pull) is refused at the next call even if no agent lists in between.
                 CellBackgroundWork(
@@ -303,6 +308,7 @@ public struct Cell: Sendable {
                 authenticator: authenticator,
                 logger: logger
             ).register(on: adminRouter)
+            if let runs { RunsEndpoint(store: runs.store, authenticator: authenticator).register(on: adminRouter) }
             services.append(
                 Application(
                     router: adminRouter,
@@ -325,7 +331,7 @@ public struct Cell: Sendable {
         )
         try await group.run()
         await authRefusals.flush()
-        await dispatcher.flushTallies()
+        await pipeline.flushTallies()
     }
 
     /// RFC 9728 metadata URL for a resource: the well-known suffix is inserted before the resource's path.

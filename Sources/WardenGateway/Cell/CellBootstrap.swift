@@ -183,6 +183,13 @@ extension CellBootstrap {
         let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
         let approvals = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
         let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
+        let runStore = try SQLiteRunStore(path: SQLiteRunStore.path(dataDirectory: configuration.dataDirectory))
+        let escalationChannel = configuration.delivery.escalateTo.flatMap { target in
+            upstreams.first(where: { $0 is ChannelUpstream }).map { ChannelEscalation(channels: $0, target: target) }
+        }
+        let runs = RunTracker(
+            store: runStore, audit: sink, settings: configuration.delivery, channel: escalationChannel,
+            tenant: configuration.tenant, logger: logger)
         // Last, once nothing after them can fail: the witness submitter and the trace exporter own HTTP clients
         // that must be shut down by the cell's stop hooks.
         var backgroundWork: [CellBackgroundWork] = []
@@ -206,6 +213,7 @@ extension CellBootstrap {
             backgroundWork.append(tracing.start())
             gaugeSources.append { tracing.gauges() }
         }
+        gaugeSources.append { await runs.gauges() }
         gaugeSources.append {
             let pending = (try? await approvals.pendingCount(now: Date())).map(Double.init) ?? -1
             return [
@@ -253,6 +261,7 @@ extension CellBootstrap {
             gaugeSources: gaugeSources,
             tracer: tracer,
             startupFacts: startupFacts(configuration: configuration, keys: keys),
+            runs: runs,
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)

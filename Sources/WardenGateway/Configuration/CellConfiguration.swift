@@ -27,6 +27,8 @@ public struct CellConfiguration: Sendable {
     public var witnesses: [WitnessSettings] = []
     /// How redacted values read in logs, ledger entries and spans.
     public var redactionMode: RedactionMode = .label
+    /// The delivery contract: which runs must deliver, run limits, where escalations go.
+    public var delivery = DeliverySettings()
     /// Where the cell exports tool-call traces (OTLP/HTTP JSON); nil: no tracing.
     public var tracing: TracingSettings? = nil
     /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.

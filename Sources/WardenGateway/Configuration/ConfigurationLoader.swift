@@ -225,6 +225,7 @@ public enum ConfigurationLoader {
             }
             try m.finish()
         }
+        let delivery = try deliverySettings(top.optional("delivery"), channels: channels)
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -246,6 +247,7 @@ public enum ConfigurationLoader {
         configuration.witnesses = witnesses
         configuration.tracing = tracing
         configuration.redactionMode = redactionMode
+        configuration.delivery = delivery
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]
@@ -261,8 +263,8 @@ public enum ConfigurationLoader {
             configuration.upstreams.append(
                 UpstreamConfiguration(
                     name: "warden", transport: .channels, tools: tools, recipientFields: fields,
-                    // The webhook's payload is its content (bound by the grant's content digest), not an address.
-                    nonRecipientFields: channels.webhook != nil ? ["post_webhook": ["payload"]] : [:])
+                    // Subjects, bodies and the webhook's payload are content (bound by the grant's content digest).
+                    nonRecipientFields: ["send_email": ["subject", "body"], "post_webhook": ["payload"]])
             )
         }
         if let grantsReader {
@@ -457,6 +459,47 @@ public enum ConfigurationLoader {
         return UpstreamConfiguration(
             name: name, transport: transport, tools: tools, recipientFields: recipientFields,
             nonRecipientFields: nonRecipientFields)
+    }
+
+    /// `delivery:` — which runs must deliver, what counts as delivery, run limits, where escalations go.
+    static func deliverySettings(
+        _ reader: YAMLReader?, channels: ChannelSettings
+    ) throws(ConfigurationError) -> DeliverySettings {
+        var settings = DeliverySettings()
+        guard let reader else { return settings }
+        var m = try reader.mapping()
+        if let r = m.optional("required_roles") { settings.requiredRoles = Set(try r.stringList()) }
+        if let r = m.optional("delivery_tools") {
+            for name in try r.stringList() {
+                guard QualifiedToolName(parsing: name) != nil else { throw r.error("'\(name)' is not server.tool") }
+                settings.deliveryTools.insert(name)
+            }
+        }
+        if let r = m.optional("run_deadline_seconds") { settings.runDeadlineSeconds = try r.integer(in: 10...604_800) }
+        if let r = m.optional("run_idle_seconds") { settings.runIdleSeconds = try r.integer(in: 5...86_400) }
+        if let r = m.optional("notify_attempts") { settings.maxNotifyAttempts = try r.integer(in: 1...100) }
+        if let targetReader = m.optional("escalate_to") {
+            var t = try targetReader.mapping()
+            if let webhookReader = t.optional("webhook") {
+                guard channels.webhook != nil else {
+                    throw webhookReader.error("escalations by webhook need channels.webhook (its signing key)")
+                }
+                let url = try webhookReader.nonEmptyString()
+                try requireURL(url, reader: webhookReader)
+                settings.escalateTo = .webhook(url: url)
+            } else if let emailReader = t.optional("email") {
+                guard channels.email != nil else { throw emailReader.error("escalations by email need channels.email") }
+                settings.escalateTo = .email(address: try emailReader.nonEmptyString())
+            } else {
+                throw targetReader.error("name a webhook or an email address")
+            }
+            try t.finish()
+        }
+        try m.finish()
+        if !settings.requiredRoles.isEmpty, settings.escalateTo == nil {
+            throw reader.error("roles held to the delivery contract need delivery.escalate_to (a person to notify)")
+        }
+        return settings
     }
 
     static func templates(_ reader: YAMLReader?) throws(ConfigurationError) -> [String: SecretTemplate] {

@@ -21,7 +21,8 @@ extension CellConfiguration {
                     name: "demo",
                     transport: .builtinDemo,
                     tools: BuiltinDemoUpstream.defaultClassification,
-                    recipientFields: ["send_email": ["to": .email]]
+                    recipientFields: ["send_email": ["to": .email]],
+                    nonRecipientFields: ["send_email": ["subject", "body"]]
                 )
             ],
             roles: ["analyst": [.read], "clerk": [.read, .mutate], "assistant": [.read, .mutate, .send]],

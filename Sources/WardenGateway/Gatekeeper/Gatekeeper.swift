@@ -1,7 +1,7 @@
 import WardenCore
 import WardenSchema
 
-/// One `tools/call` as the gatekeeper judges it.
+/// One `tools/call` as the checks judge it.
 public struct ToolCallRequest: Sendable {
     public var principal: Principal
     public var entry: CatalogEntry
@@ -35,17 +35,6 @@ public struct ToolCallRequest: Sendable {
     }
 }
 
-/// What Warden knows about the run a call belongs to (taint and delivery state are filled by later controls).
-public struct RunContext: Sendable {
-    public var sessionID: String
-    public var tainted: Bool
-
-    public init(sessionID: String, tainted: Bool = false) {
-        self.sessionID = sessionID
-        self.tainted = tainted
-    }
-}
-
 /// The tool policy: which principal may call (and see) which tool. The role table and Cedar both conform.
 public protocol ToolPolicy: Sendable {
     /// A stable identifier of the policy in force (e.g. the digest of the policy set), for the ledger.
@@ -55,23 +44,39 @@ public protocol ToolPolicy: Sendable {
     func mayList(principal: Principal, entry: CatalogEntry) -> Bool
 }
 
-/// A control that runs after the policy allowed a call (send grants, approvals, injection containment).
+/// A check that runs after the tool policy allowed a call (containment, send grants, approvals), in order.
 public protocol ToolCallGate: Sendable {
-    func check(_ call: ToolCallRequest) async -> Decision
+    func check(_ call: ToolCallRequest) async -> CheckVerdict
 }
 
-/// The verdict on one requested call, with the trail of what was checked.
+/// The checks' verdict on one requested call, with the trail of what was checked.
 public struct GatekeeperVerdict: Sendable {
+    public enum Outcome: Sendable {
+        case allow
+        case refuse(Refusal)
+        case hold(Refusal)
+    }
+
     public var entry: CatalogEntry?
-    public var decision: Decision
+    public var outcome: Outcome
     /// Rule ids of every check that passed, in order.
     public var trail: [String]
+    /// What the checks set aside for this call (only when allowed); the pipeline commits or releases them.
+    public var reservations: [Reservation] = []
+
+    /// The refusal, for a refused or held call.
+    public var refusal: Refusal? {
+        switch outcome {
+        case .allow: return nil
+        case .refuse(let refusal), .hold(let refusal): return refusal
+        }
+    }
 }
 
-/// The single place every tool call and tool listing is decided.
-///
-/// Order matters and is fixed: catalog (unknown, unclassified, unpinned, changed → deny), then the arguments
-/// against the pinned schema, then the tool policy, then the gates in order. The first refusal wins; nothing after it runs.
+/// The checks of the call pipeline, in their fixed order: catalog (unknown, unclassified, unpinned, changed,
+/// unenforceable → refuse), the arguments against the pinned schema, the tool policy, then the gates in order
+/// (containment, send grant, approval). The first refusal or hold wins; nothing after it runs, and whatever the
+/// earlier gates reserved is released. Nothing here commits, records or calls.
 public struct Gatekeeper: Sendable {
     public var policy: any ToolPolicy
     public var gates: [any ToolCallGate]
@@ -92,42 +97,57 @@ public struct Gatekeeper: Sendable {
         let entry: CatalogEntry
         switch catalog.lookup(requestedTool) {
         case .refused(let refusal, let existing):
-            return GatekeeperVerdict(entry: existing, decision: .deny(refusal), trail: [])
+            return GatekeeperVerdict(entry: existing, outcome: .refuse(refusal), trail: [])
         case .found(let found):
             entry = found
         }
         // What cannot be judged is refused: arguments must satisfy the pinned schema before policy sees them.
         guard let schema = entry.argumentSchema else {
-            return GatekeeperVerdict(
-                entry: entry,
-                decision: .deny(
-                    Refusal(rule: "catalog.schema-unsupported", message: "\(entry.name) has no usable schema")),
-                trail: ["catalog"])
+            let refusal = Refusal(rule: "catalog.schema-unsupported", message: "\(entry.name) has no usable schema")
+            return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: ["catalog"])
         }
         do {
             try schema.validate(arguments: arguments)
         } catch {
-            return GatekeeperVerdict(entry: entry, decision: .deny(error.refusal), trail: ["catalog"])
+            return GatekeeperVerdict(entry: entry, outcome: .refuse(error.refusal), trail: ["catalog"])
         }
         let call = ToolCallRequest(principal: principal, entry: entry, arguments: arguments, meta: meta, run: run)
         var trail = ["catalog", "arguments"]
-        let policyDecision = policy.decide(call)
-        guard case .allow(let reasons) = policyDecision else {
-            return GatekeeperVerdict(entry: entry, decision: policyDecision, trail: trail)
+        switch policy.decide(call) {
+        case .deny(let refusal): return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
+        case .allow(let reasons): trail.append(contentsOf: reasons)
         }
-        trail.append(contentsOf: reasons)
+        var reservations: [Reservation] = []
         for gate in gates {
-            let decision = await gate.check(call)
-            guard case .allow(let gateReasons) = decision else {
-                return GatekeeperVerdict(entry: entry, decision: decision, trail: trail)
+            switch await gate.check(call) {
+            case .notApplicable:
+                continue
+            case .pass(let evidence, let reserved):
+                trail.append(contentsOf: evidence)
+                reservations += reserved
+            case .refuse(let refusal):
+                await reservations.releaseAll()
+                return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
+            case .hold(let refusal):
+                await reservations.releaseAll()
+                return GatekeeperVerdict(entry: entry, outcome: .hold(refusal), trail: trail)
             }
-            trail.append(contentsOf: gateReasons)
         }
-        return GatekeeperVerdict(entry: entry, decision: .allow(reasons: trail), trail: trail)
+        return GatekeeperVerdict(entry: entry, outcome: .allow, trail: trail, reservations: reservations)
     }
 
     /// The tools `principal` may see: usable catalog entries the policy could permit.
     public func visibleTools(principal: Principal, catalog: ToolCatalog) -> [CatalogEntry] {
         catalog.usableEntries.filter { policy.mayList(principal: principal, entry: $0) }
+    }
+}
+
+extension GatekeeperVerdict {
+    /// The verdict as allow/deny (a hold does not run the call, so it is a deny here).
+    public var decision: Decision {
+        switch outcome {
+        case .allow: return .allow(reasons: trail)
+        case .refuse(let refusal), .hold(let refusal): return .deny(refusal)
+        }
     }
 }

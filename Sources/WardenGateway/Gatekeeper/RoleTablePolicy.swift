@@ -81,7 +81,7 @@ public struct EffectClassHold: ToolCallGate {
         self.refusal = refusal
     }
 
-    public func check(_ call: ToolCallRequest) async -> Decision {
-        call.entry.effect == effect ? .deny(refusal) : .allow(reasons: [])
+    public func check(_ call: ToolCallRequest) async -> CheckVerdict {
+        call.entry.effect == effect ? .refuse(refusal) : .notApplicable
     }
 }

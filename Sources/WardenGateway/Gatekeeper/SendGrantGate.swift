@@ -6,8 +6,9 @@ import WardenGrants
 ///
 /// The recipients are read from the call's arguments (every field configuration names for the tool), never
 /// from anything the agent says about them; each is normalised, and every one must be in the grant. The
-/// grant's nonce is consumed before the call goes upstream, so a crash after this point loses the send
-/// rather than allowing a second one. The content digest is the SHA-256 of the arguments' canonical JSON.
+/// grant's nonce is reserved here and used by the pipeline once the decision is durable, before the call goes
+/// upstream: a crash after that point loses the send rather than allowing a second one, and a ledger failure
+/// before it leaves the grant usable. The content digest is the SHA-256 of the arguments' canonical JSON.
 ///
 /// A call that presents no grant takes the grant attached to its exact action (tool + arguments digest), if an
 /// approval or an admin attached one; otherwise it may still be covered by an explicit auto-grant rule (trusted recipients):
@@ -15,6 +16,12 @@ import WardenGrants
 /// the content digest, valid for a minute) and redeems it through the same path, so single use and the
 /// ledger trail are the same as for any other grant. A presented grant is never replaced by a rule: if it
 /// fails, the send fails.
+/// A verdict that ends the search for a grant (a refusal or a hold), carried through `Result`.
+struct VerdictFailure: Error {
+    var verdict: CheckVerdict
+    init(_ verdict: CheckVerdict) { self.verdict = verdict }
+}
+
 public struct SendGrantGate: ToolCallGate {
     /// Where an agent presents a grant on `tools/call`: `params._meta["warden/grant"]`.
     public static let metaKey = "warden/grant"
@@ -45,54 +52,83 @@ public struct SendGrantGate: ToolCallGate {
         self.minter = minter
     }
 
-    public func check(_ call: ToolCallRequest) async -> Decision {
-        guard call.entry.effect == .send else { return .allow(reasons: []) }
+    public func check(_ call: ToolCallRequest) async -> CheckVerdict {
+        guard call.entry.effect == .send else { return .notApplicable }
         let facts: SendRequestFacts
         switch Self.facts(for: call, tenant: tenant, normalizer: normalizer) {
-        case .failure(let refusal): return .deny(refusal)
+        case .failure(let refusal): return .refuse(refusal)
         case .success(let built): facts = built
         }
         let now = Date()
         let token: String?
-        var reasons: [String] = []
+        var evidence: [String] = []
+        var reservations: [Reservation] = []
         if let presented = call.meta[Self.metaKey] {
             // A presented grant is the only one considered; a non-string value is no grant.
             token = presented.stringValue
         } else {
             switch await unpresentedGrant(for: call, facts: facts, now: now) {
-            case .failure(let refusal): return .deny(refusal)
+            case .failure(let failure): return failure.verdict
             case .success(let found):
                 token = found.token
-                reasons = found.reasons
+                evidence = found.evidence
+                reservations = found.reservations
             }
         }
         do {
-            let grant = try await redeemer.redeem(token, for: facts, now: now)
-            return .allow(reasons: reasons + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"])
+            // The nonce is only reserved here: it is used once the decision to send is durable.
+            let (grant, until) = try await redeemer.reserve(token, for: facts, now: now)
+            let redeemer = self.redeemer
+            reservations.append(
+                Reservation(
+                    name: "grant.nonce",
+                    commit: { try await redeemer.commit(grant, until: until) },
+                    release: { try? await redeemer.release(grant, until: until) }))
+            return .pass(
+                evidence: evidence + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"],
+                reservations: reservations)
         } catch let refusal as GrantRefusal {
-            return .deny(Refusal(rule: refusal.code, message: refusal.description))
+            await reservations.releaseAll()
+            return .refuse(Refusal(rule: refusal.code, message: refusal.description))
         } catch {
-            return .deny(Self.storeUnavailable)
+            await reservations.releaseAll()
+            return .refuse(Self.storeUnavailable)
         }
     }
 
     static let storeUnavailable = Refusal(
         rule: "grant.store-unavailable", message: "the grant could not be redeemed; nothing was sent")
 
+    struct FoundGrant {
+        var token: String
+        var evidence: [String]
+        var reservations: [Reservation]
+    }
+
     /// A call without a `_meta` grant, in order: the grant attached to this agent's exact action, a grant an
-    /// auto-grant rule mints, or — nothing covering it — a hold for a person, which refuses the call.
+    /// auto-grant rule mints, or — nothing covering it — a hold for a person (or a person's earlier denial).
     private func unpresentedGrant(
         for call: ToolCallRequest, facts: SendRequestFacts, now: Date
-    ) async -> Result<(token: String, reasons: [String]), Refusal> {
+    ) async -> Result<FoundGrant, VerdictFailure> {
         if let attached {
             do {
-                if let found = try await attached.takeAttached(
-                    actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
+                // An approval's grant is used only once its decision is in the ledger.
+                try await approvalLedger?.recordDecisions()
+                if let found = try await attached.reserveAttached(
+                    actionDigest: call.actionDigest, agent: call.principal.subject, now: now, holdFor: 120)
                 {
-                    return .success((found, ["grant.attached"]))
+                    let release = Reservation(
+                        name: "grant.attached",
+                        commit: {
+                            try await attached.commitAttached(id: found.id, until: found.until)
+                            return true
+                        },
+                        release: { try? await attached.releaseAttached(id: found.id, until: found.until) })
+                    return .success(
+                        FoundGrant(token: found.token, evidence: ["grant.attached"], reservations: [release]))
                 }
             } catch {
-                return .failure(Self.storeUnavailable)
+                return .failure(VerdictFailure(.refuse(Self.storeUnavailable)))
             }
         }
         if let minter, let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants) {
@@ -101,13 +137,17 @@ public struct SendGrantGate: ToolCallGate {
                     tenant: tenant, mintedBy: GrantOrigin(.policy, id: rule.id), agent: facts.agent,
                     tool: facts.tool, recipients: facts.recipients, contentDigest: facts.contentDigest,
                     notBefore: now, expiresAt: now.addingTimeInterval(Self.autoGrantLifetimeSeconds))
-                return .success((minted.token, []))
+                return .success(FoundGrant(token: minted.token, evidence: [], reservations: []))
             } catch {
-                return .failure(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)': \(error)"))
+                return .failure(
+                    VerdictFailure(
+                        .refuse(Refusal(rule: "grant.auto-mint-failed", message: "rule '\(rule.id)' could not mint"))))
             }
         }
         guard let approvals else {
-            return .failure(Refusal(rule: GrantRefusal.missing.code, message: GrantRefusal.missing.description))
+            return .failure(
+                VerdictFailure(
+                    .refuse(Refusal(rule: GrantRefusal.missing.code, message: GrantRefusal.missing.description))))
         }
         // Nothing covers this send: it waits for a person, whose approval mints a grant for exactly these
         // recipients and this content and attaches it to this agent's identical call.
@@ -117,19 +157,22 @@ public struct SendGrantGate: ToolCallGate {
             if let denied = try await approvals.denied(
                 actionDigest: call.actionDigest, agent: call.principal.subject, now: now)
             {
-                return .failure(ApprovalGate.denial(denied))
+                return .failure(VerdictFailure(.refuse(ApprovalGate.denial(denied))))
             }
             let raised = try await approvals.hold(
                 actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool,
                 arguments: call.arguments, send: held, now: now)
-            if raised.isNew { try await approvalLedger?.recordRequest(raised.request) }
+            if raised.isNew { try await approvalLedger?.recordDecisions() }
             return .failure(
-                Refusal(
-                    rule: GrantRefusal.missing.code,
-                    message: "no grant covers this send; held for a human approval as \(raised.request.id)"))
+                VerdictFailure(
+                    .hold(
+                        Refusal(
+                            rule: GrantRefusal.missing.code,
+                            message: "no grant covers this send; held for a human approval as \(raised.request.id)"))))
         } catch {
             return .failure(
-                Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held: \(error))"))
+                VerdictFailure(
+                    .refuse(Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held)"))))
         }
     }
 

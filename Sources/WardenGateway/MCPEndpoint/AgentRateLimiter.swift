@@ -33,13 +33,14 @@ actor AgentRateLimiter {
     }
 }
 
-/// Records repeated refusals as tallies: the first refusal of an agent under a rule in each interval is
+/// Records repeated refusals as tallies: the first refusal of an agent under a rule for a tool in each interval is
 /// recorded in full, the rest are counted and recorded as one `tool.refusals-tallied` entry per interval. A
 /// flood of refused calls then grows the ledger by a few entries per interval, not at the caller's rate.
 actor RefusalTally {
     struct Key: Hashable {
         var agent: String
         var rule: String
+        var tool: String
     }
 
     let audit: any AuditSink
@@ -51,8 +52,8 @@ actor RefusalTally {
     }
 
     /// Whether this refusal is recorded in full (the first of its kind this interval); otherwise it is counted.
-    func admit(agent: String, rule: String) -> Bool {
-        let key = Key(agent: agent, rule: rule)
+    func admit(agent: String, rule: String, tool: String) -> Bool {
+        let key = Key(agent: agent, rule: rule, tool: tool)
         if seen.insert(key).inserted { return true }
         suppressed[key, default: 0] += 1
         return false
@@ -64,9 +65,12 @@ actor RefusalTally {
         seen = []
         suppressed = [:]
         guard !counted.isEmpty else { return }
-        let entries = counted.sorted { ($0.key.agent, $0.key.rule) < ($1.key.agent, $1.key.rule) }.map {
+        let entries = counted.sorted {
+            ($0.key.agent, $0.key.rule, $0.key.tool) < ($1.key.agent, $1.key.rule, $1.key.tool)
+        }.map {
             JSONValue.object([
-                "agent": .string($0.key.agent), "rule": .string($0.key.rule), "count": .integer(Int64($0.value)),
+                "agent": .string($0.key.agent), "rule": .string($0.key.rule), "tool": .string($0.key.tool),
+                "count": .integer(Int64($0.value)),
             ])
         }
         do {

@@ -25,6 +25,8 @@ public struct MCPHTTPEndpoint: Sendable {
 
     static let sessionHeader = headerName("Mcp-Session-Id")
     static let versionHeader = headerName("MCP-Protocol-Version")
+    /// An explicit run id the agent carries across sessions (stateless clients, agents using several sessions).
+    static let runHeader = headerName("Warden-Run-Id")
 
     /// Header names spelled as literals here; an invalid literal is a programming error caught at start-up.
     static func headerName(_ literal: StaticString) -> HTTPField.Name {
@@ -129,7 +131,7 @@ public struct MCPHTTPEndpoint: Sendable {
             return jsonRPC(.error(error.response), status: .badRequest)
         }
         if case .request(let rpc) = message, rpc.method == MCPMethod.initialize {
-            return await initialize(rpc, principal: principal)
+            return await initialize(rpc, principal: principal, explicitRun: request.headers[Self.runHeader] != nil)
         }
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return plain(.badRequest, "missing Mcp-Session-Id: send initialize first")
@@ -141,18 +143,29 @@ public struct MCPHTTPEndpoint: Sendable {
         case .notification, .response:
             return Response(status: .accepted)
         case .request(let rpc):
-            let response = await dispatcher.handle(rpc, principal: principal, session: session)
+            let response = await dispatcher.handle(
+                rpc, principal: principal, session: session, runID: request.headers[Self.runHeader])
             return jsonRPC(response, status: .ok)
         }
     }
 
-    func initialize(_ rpc: JSONRPCRequest, principal: Principal) async -> Response {
+    func initialize(_ rpc: JSONRPCRequest, principal: Principal, explicitRun: Bool) async -> Response {
         guard case .object(let params)? = rpc.params, case .string(let requested)? = params["protocolVersion"] else {
             let error = JSONRPCErrorObject(code: .invalidParams, message: "initialize needs params.protocolVersion")
             return jsonRPC(.error(JSONRPCErrorResponse(id: rpc.id, error: error)), status: .ok)
         }
         let version = MCPProtocolVersion.isSupported(requested) ? requested : MCPProtocolVersion.latest
         let session = await sessions.create(owner: principal.subject, protocolVersion: version)
+        // The session's run starts now, so a session closed with nothing done is held to the delivery contract.
+        if !explicitRun, let runs = dispatcher.pipeline.runs {
+            do {
+                _ = try await runs.context(runID: session.id, sessionID: session.id, principal: principal)
+            } catch {
+                await sessions.end(id: session.id, owner: principal.subject)
+                let error = JSONRPCErrorObject(code: .internalError, message: "the run could not be started")
+                return jsonRPC(.error(JSONRPCErrorResponse(id: rpc.id, error: error)), status: .ok)
+            }
+        }
         let result: JSONValue = .object([
             "protocolVersion": .string(version),
             "capabilities": .object(["tools": .object(["listChanged": false])]),
@@ -179,6 +192,10 @@ public struct MCPHTTPEndpoint: Sendable {
         }
         guard await sessions.end(id: sessionID, owner: principal.subject) else {
             return plain(.notFound, "unknown or expired session")
+        }
+        // Closing the session ends its run (a run with an explicit id ends by escalation, deadline or idleness).
+        if request.headers[Self.runHeader] == nil, let runs = dispatcher.pipeline.runs {
+            await runs.end(runID: sessionID, by: "closed")
         }
         return Response(status: .noContent)
     }

@@ -32,8 +32,9 @@ public actor MCPSessionStore {
     public func create(owner: String, protocolVersion: String) -> MCPSession {
         expireIdle()
         if let own = bySubject[owner], own.count >= maxPerSubject { evictLeastRecentlyUsed(of: owner) }
-        if sessions.count >= maxSessions,
-            let heaviest = bySubject.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) })?.key
+        if sessions.count >= maxSessions, let most = bySubject.values.map(\.count).max(),
+            // Among subjects holding equally many, chance picks (a fixed order would let one be aimed at).
+            let heaviest = bySubject.filter({ $0.value.count == most }).keys.randomElement()
         {
             evictLeastRecentlyUsed(of: heaviest)
         }

@@ -58,7 +58,7 @@ extension ArgumentSchema {
 }
 
 /// Generates the Cedar schema that tenant policies are validated against, from the configured tools
-/// (every classified tool is an action, whether or not its upstream answers right now) and the live
+/// (every classified tool is an action, whether or not its upstream answers right now) and the approved (pinned)
 /// definitions (argument types).
 public enum CedarSchemaBuilder {
     public static func schemaText(classifications: [String: [String: EffectClass]], catalog: ToolCatalog) -> String {
@@ -73,11 +73,12 @@ public enum CedarSchemaBuilder {
             for tool in (classifications[server] ?? [:]).keys.sorted() {
                 guard let effect = classifications[server]?[tool] else { continue }
                 let name = "\(server).\(tool)"
-                let args = catalog.entries[name]?.argumentSchema?.cedarTypeText ?? "{  }"
+                // Typed from the approved definition, never from what the upstream offers now.
+                let args = catalog.approvedArgumentSchema(name)?.cedarTypeText ?? "{  }"
                 lines.append(
                     "action \(quoted(name)) in [\(quoted(effect.rawValue))] appliesTo { principal: [Agent], "
                         + "resource: [System], context: { args: \(args), "
-                        + "run: { tainted: Bool, session: String }, "
+                        + "run: { id: String, session: String, tainted: Bool, calls: Long, delivered: Bool }, "
                         + "time: { epochSeconds: Long, hourUTC: Long, weekdayUTC: Long } } };"
                 )
             }

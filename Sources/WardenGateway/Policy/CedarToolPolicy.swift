@@ -100,8 +100,11 @@ public struct CedarToolPolicy: ToolPolicy {
         let context: [String: Value] = [
             "args": args,
             "run": .record([
-                "tainted": .bool(run?.tainted ?? false),
+                "id": .string(run?.id ?? ""),
                 "session": .string(run?.sessionID ?? ""),
+                "tainted": .bool(run?.tainted ?? false),
+                "calls": .long(Int64(run?.calls ?? 0)),
+                "delivered": .bool(run?.delivered ?? false),
             ]),
             "time": timeRecord(now),
         ]

@@ -81,8 +81,8 @@ public actor UpstreamClient {
         logger.info(
             "upstream initialised",
             metadata: [
-                "server": "\(result.serverInfo.name)", "version": "\(result.protocolVersion)",
-                "generation": "\(generation)",
+                // The upstream's own name and version strings are its text: never logged.
+                "generation": "\(generation)"
             ]
         )
         return result

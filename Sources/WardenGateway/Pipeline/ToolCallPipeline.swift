@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import WardenCore
+import WardenTracing
+
+/// One requested tool call, as it enters the pipeline: from the MCP endpoint, or from Warden's own agents.
+public struct ToolCall: Sendable {
+    public var principal: Principal
+    /// The name the caller asked for (`server.tool`), untrusted.
+    public var tool: String
+    public var arguments: [String: JSONValue]
+    /// `_meta` of the request (where a send grant is presented).
+    public var meta: [String: JSONValue]
+    public var run: RunContext
+
+    public init(
+        principal: Principal, tool: String, arguments: [String: JSONValue], meta: [String: JSONValue] = [:],
+        run: RunContext
+    ) {
+        self.principal = principal
+        self.tool = tool
+        self.arguments = arguments
+        self.meta = meta
+        self.run = run
+    }
+}
+
+/// How a call ended. The MCP endpoint turns it into a JSON-RPC answer; Warden's own agents read it directly.
+public enum ToolCallOutcome: Sendable {
+    /// The upstream ran the call; its `CallToolResult` after the result stage.
+    case executed(result: JSONValue, entry: CatalogEntry)
+    /// The upstream failed or timed out; recorded.
+    case upstreamFailed(entry: CatalogEntry)
+    /// Refused by the rule named; `hidden` when the caller may not even know the tool exists.
+    case refused(Refusal, hidden: Bool)
+    /// Waiting for a person (the refusal names the approval request).
+    case held(Refusal)
+    /// Over the agent's rate limit.
+    case rateLimited(retryAfterSeconds: Int)
+    /// The ledger could not record the decision (nothing was done) or the outcome (the result is withheld).
+    case notRecorded(nothingDone: Bool)
+    /// `warden.escalate` ended the run escalated; a person is notified.
+    case escalated
+}
+
+/// The one path of every `tools/call`, independent of HTTP and MCP sessions, in a fixed, visible order:
+///
+/// rate limit → catalog → arguments → tool policy → containment → send grant → approval (the checks: they
+/// decide and reserve, `Gatekeeper`) → **record the decision** (durable) → commit reservations → upstream (under
+/// a timeout) → result stage → record the outcome (durable) → run bookkeeping → reply.
+///
+/// Checks decide; only the pipeline commits, records and calls. A ledger failure before the upstream call
+/// releases every reservation, so nothing is consumed by a call that did not happen.
+public struct ToolCallPipeline: Sendable {
+    public let gatekeeper: GatekeeperHolder
+    public let registry: UpstreamRegistry
+    public let audit: any AuditSink
+    public let upstreamTimeout: Duration
+    public let metrics: GatewayMetrics
+    public let tracer: Tracer?
+    public let runs: RunTracker?
+    let logger: Logger
+    let rateLimiter: AgentRateLimiter
+    let refusals: RefusalTally
+
+    public init(
+        gatekeeper: GatekeeperHolder, registry: UpstreamRegistry, audit: any AuditSink, upstreamTimeout: Duration,
+        metrics: GatewayMetrics = GatewayMetrics(), tracer: Tracer? = nil, runs: RunTracker? = nil,
+        toolCallsPerMinute: Int = 600, logger: Logger
+    ) {
+        self.gatekeeper = gatekeeper
+        self.registry = registry
+        self.audit = audit
+        self.upstreamTimeout = upstreamTimeout
+        self.metrics = metrics
+        self.tracer = tracer
+        self.runs = runs
+        self.logger = logger
+        self.rateLimiter = AgentRateLimiter(callsPerMinute: toolCallsPerMinute)
+        self.refusals = RefusalTally(audit: audit)
+    }
+
+    public func call(_ call: ToolCall) async -> ToolCallOutcome {
+        let started = ContinuousClock.now
+        var span = tracer?.startSpan("tools/call", kind: .server)
+        let outcome = await run(call, span: &span)
+        let elapsed = ContinuousClock.now - started
+        let label = Self.label(outcome)
+        metrics.toolCall(
+            outcome: label,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        span?.setAttribute("warden.outcome", .string(label))
+        span?.setStatus(label == "error" ? .error(message: label) : .ok)
+        span?.end()
+        if let runs { await runs.afterCall(call, outcome: outcome) }
+        return outcome
+    }
+
+    static func label(_ outcome: ToolCallOutcome) -> String {
+        switch outcome {
+        case .executed(let result, _): return (result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
+        case .escalated: return "ok"
+        case .upstreamFailed, .refused, .held: return "tool-error"
+        case .rateLimited, .notRecorded: return "error"
+        }
+    }
+
+    func run(_ call: ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
+        // Rate limit: one agent's flood (refused calls included) slows down that agent alone.
+        if let retryAfter = await rateLimiter.take(call.principal.subject) {
+            let refusal = Refusal(rule: "limits.agent-rate", message: "too many tool calls by this agent")
+            let record = DecisionRecord(call: call, tool: nil, policy: nil, refusal: refusal, held: false)
+            guard await recordRefusal(record, rule: refusal.rule) else {
+                return .notRecorded(nothingDone: true)
+            }
+            return .rateLimited(retryAfterSeconds: retryAfter)
+        }
+        if call.tool == EscalateTool.name { return await escalate(call) }
+        // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
+        let catalog = await registry.currentCatalog()
+        let keeper = await gatekeeper.current
+        let verdict = await keeper.authorize(
+            principal: call.principal, requestedTool: call.tool, arguments: call.arguments, meta: call.meta,
+            run: call.run, catalog: catalog)
+        span?.setAttribute("warden.tool", .string(verdict.entry?.name.description ?? "unknown"))
+        if let effect = verdict.entry?.effect { span?.setAttribute("warden.effect", .string(effect.rawValue)) }
+        var record = DecisionRecord(
+            call: call, tool: verdict.entry, policy: keeper.policy.identity, refusal: verdict.refusal,
+            held: { if case .hold = verdict.outcome { return true } else { return false } }())
+        record.reasons = verdict.trail
+        switch verdict.outcome {
+        case .refuse(let refusal), .hold(let refusal):
+            let held = record.held
+            span?.setAttribute("warden.decision", .string(held ? "hold" : "deny"))
+            span?.setAttribute("warden.rule", .string(refusal.rule))
+            metrics.decision(outcome: held ? "hold" : "deny", rule: refusal.rule)
+            if verdict.entry == nil { record.requestedToolDigest = Digest.sha256Hex(Array(call.tool.utf8)) }
+            // Repeats of one agent's refusal under one rule are tallied, not each recorded (RefusalTally).
+            let recorded =
+                held
+                ? await recordOrFail(record.event)
+                : await recordRefusal(record, rule: refusal.rule)
+            guard recorded else { return .notRecorded(nothingDone: true) }
+            logger.info("tool call refused", metadata: ["rule": "\(refusal.rule)", "tool": "\(record.toolName)"])
+            if held { return .held(refusal) }
+            let hidden = verdict.entry.map { !keeper.policy.mayList(principal: call.principal, entry: $0) } ?? true
+            return .refused(refusal, hidden: hidden || refusal.rule.hasPrefix("catalog.unknown"))
+        case .allow:
+            span?.setAttribute("warden.decision", "allow")
+            metrics.decision(outcome: "allow", rule: "allowed")
+        }
+        guard let entry = verdict.entry else { return .notRecorded(nothingDone: true) }
+        // Record the decision (durable), and only then use what the checks reserved.
+        guard await recordOrFail(record.event) else {
+            await verdict.reservations.releaseAll()
+            return .notRecorded(nothingDone: true)
+        }
+        for (index, reservation) in verdict.reservations.enumerated() where !(await reservation.commit()) {
+            await Array(verdict.reservations[(index + 1)...]).releaseAll()
+            let lapsed = Refusal(
+                rule: "pipeline.reservation-lapsed",
+                message: "\(reservation.name) was taken by another call while this one was decided; nothing was done")
+            record.outcome = "not-run"
+            record.refusal = lapsed
+            guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: true) }
+            return .refused(lapsed, hidden: false)
+        }
+        // The upstream receives exactly the arguments that were judged.
+        let arguments = call.arguments
+        let registry = self.registry
+        var upstreamSpan = tracer?.startSpan("upstream \(entry.name.server)", kind: .client, parent: span?.context)
+        defer { upstreamSpan?.end() }
+        let raw: JSONValue
+        do {
+            raw = try await withTimeout(upstreamTimeout) { try await registry.call(entry, arguments: arguments) }
+        } catch {
+            upstreamSpan?.setStatus(.error(message: "upstream-error"))
+            logger.warning(
+                "upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(LogSafe.describe(error))"])
+            record.outcome = "upstream-error"
+            guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: false) }
+            return .upstreamFailed(entry: entry)
+        }
+        let result = resultStage(raw, entry: entry, call: call)
+        record.outcome = (result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
+        record.resultDigest = CanonicalJSON.sha256Hex(result)
+        guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: false) }
+        return .executed(result: result, entry: entry)
+    }
+
+    /// The result stage: trust labels, provenance and fencing of untrusted text plug in here (issue: injection
+    /// containment). Today it passes the upstream's result through unchanged.
+    func resultStage(_ result: JSONValue, entry: CatalogEntry, call: ToolCall) -> JSONValue {
+        result
+    }
+
+    /// Records a refusal in full the first time per agent, rule and tool in an interval; later ones are tallied.
+    /// Unknown names all count as the tool `unknown`, so varying the guessed name does not flood the ledger.
+    func recordRefusal(_ record: DecisionRecord, rule: String) async -> Bool {
+        guard await refusals.admit(agent: record.agent, rule: rule, tool: record.toolName) else { return true }
+        return await recordOrFail(record.event)
+    }
+
+    func recordOrFail(_ event: AuditEvent) async -> Bool {
+        do {
+            try await audit.record(event)
+            return true
+        } catch {
+            logger.error(
+                "audit record failed", metadata: ["kind": "\(event.kind)", "error": "\(LogSafe.describe(error))"])
+            return false
+        }
+    }
+
+    /// Periodic work: record the refusal tallies and forget refilled rate buckets.
+    public func flushTallies() async {
+        await refusals.flush()
+        await rateLimiter.prune()
+    }
+}
+
+/// The facts of one call's ledger entries (`tool.decision`, then `tool.executed`): names, digests and rule ids,
+/// never argument or result contents.
+struct DecisionRecord: Sendable {
+    var agent: String
+    var session: String
+    var run: String
+    var toolName: String
+    var argumentsDigest: String
+    var policy: String?
+    var refusal: Refusal?
+    var held: Bool
+    var reasons: [String] = []
+    var requestedToolDigest: String?
+    var outcome: String?
+    var resultDigest: String?
+
+    init(call: ToolCall, tool: CatalogEntry?, policy: String?, refusal: Refusal?, held: Bool) {
+        agent = call.principal.subject
+        session = call.run.sessionID.isEmpty ? "" : Digest.sha256Hex(Array(call.run.sessionID.utf8))
+        run = call.run.id
+        toolName = tool?.name.description ?? "unknown"
+        argumentsDigest = CanonicalJSON.sha256Hex(.object(call.arguments))
+        self.policy = policy
+        self.refusal = refusal
+        self.held = held
+    }
+
+    var facts: [String: JSONValue] {
+        var facts: [String: JSONValue] = [
+            "agent": .string(agent), "tool": .string(toolName), "arguments_sha256": .string(argumentsDigest),
+            "run": .string(Digest.sha256Hex(Array(run.utf8))),
+        ]
+        if !session.isEmpty { facts["session"] = .string(session) }
+        if let policy { facts["policy"] = .string(policy) }
+        if let requestedToolDigest { facts["requested_tool_sha256"] = .string(requestedToolDigest) }
+        if let refusal {
+            facts["decision"] = .string(held ? "hold" : "deny")
+            facts["rule"] = .string(refusal.rule)
+        } else {
+            facts["decision"] = "allow"
+        }
+        facts["reasons"] = .array(reasons.map { .string($0) })
+        return facts
+    }
+
+    var event: AuditEvent { AuditEvent(kind: "tool.decision", facts: facts) }
+
+    var executedEvent: AuditEvent {
+        var facts = self.facts
+        facts["outcome"] = .string(outcome ?? "unknown")
+        if let resultDigest { facts["result_sha256"] = .string(resultDigest) }
+        return AuditEvent(kind: "tool.executed", facts: facts)
+    }
+}

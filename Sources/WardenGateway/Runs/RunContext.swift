@@ -1,0 +1,27 @@
+/// What the checks (and Cedar's `context.run`) know about the run a call belongs to, read from the run store
+/// when the call arrives.
+public struct RunContext: Sendable, Hashable {
+    /// The run id: the MCP session's by default, or the one the agent carries (`Warden-Run-Id`).
+    public var id: String
+    /// The MCP session the call came in on (empty for Warden's own agents).
+    public var sessionID: String
+    /// The run has read untrusted content.
+    public var tainted: Bool
+    /// Tool calls the run has made so far (executed or not).
+    public var calls: Int
+    /// The run has delivered (an outbound action was executed and recorded).
+    public var delivered: Bool
+
+    public init(id: String, sessionID: String = "", tainted: Bool = false, calls: Int = 0, delivered: Bool = false) {
+        self.id = id
+        self.sessionID = sessionID
+        self.tainted = tainted
+        self.calls = calls
+        self.delivered = delivered
+    }
+
+    /// A run for a session, before anything is known about it.
+    public init(sessionID: String) {
+        self.init(id: sessionID, sessionID: sessionID)
+    }
+}

@@ -1,0 +1,438 @@
+import Foundation
+import GRDB
+import WardenCore
+
+/// One run: a unit of an agent's work (an MCP session by default, or a run id the agent carries).
+public struct RunRecord: Sendable, Equatable {
+    public enum State: String, Sendable, Codable {
+        case open
+        /// At least one real outbound action was executed and recorded.
+        case delivered
+        /// A person was (or is being) told why the run did not deliver.
+        case escalated
+        /// Ended without delivering, by an agent not held to the delivery contract.
+        case closed
+    }
+
+    public var id: String
+    /// The token subject that owns the run; anyone else using its id is refused.
+    public var subject: String
+    public var startedAt: Date
+    public var lastActivity: Date
+    public var deadline: Date
+    public var idleSeconds: Int
+    public var deliveryRequired: Bool
+    public var calls: Int
+    public var tainted: Bool
+    public var state: State
+    public var deliveredBy: String?
+    public var endReason: String?
+    public var endedAt: Date?
+
+    public var context: RunContext {
+        RunContext(id: id, tainted: tainted, calls: calls, delivered: deliveredBy != nil)
+    }
+}
+
+/// A change to a run. Runs change only through these events, each recorded in the ledger first.
+public enum RunEvent: Sendable, Equatable {
+    case started(subject: String, deliveryRequired: Bool, deadline: Date, idleSeconds: Int)
+    /// A tool call of the run ended (`outcome`: executed, refused, held, failed).
+    case called(tool: String, effect: String, outcome: String)
+    /// A delivery (a send, or a mutate/spend the configuration counts as delivery) was executed.
+    case delivered(tool: String)
+    /// The run ends escalated: `by` is `agent` (warden.escalate), `closed`, `deadline` or `idle`.
+    case escalated(by: String, reason: String)
+    /// The run ends without delivery, and its agent is not held to the contract.
+    case closed(by: String)
+
+    var kind: String {
+        switch self {
+        case .started: "run.started"
+        case .called: "run.called"
+        case .delivered: "run.delivered"
+        case .escalated: "run.escalated"
+        case .closed: "run.closed"
+        }
+    }
+
+    /// The ledger facts: names and rule-like words only; the escalation reason is a digest (it is the agent's text).
+    func facts(run: String) -> [String: JSONValue] {
+        var facts: [String: JSONValue] = ["run": .string(Digest.sha256Hex(Array(run.utf8)))]
+        switch self {
+        case .started(let subject, let required, let deadline, let idle):
+            facts["agent"] = .string(subject)
+            facts["delivery_required"] = .bool(required)
+            facts["deadline"] = .integer(Int64(deadline.timeIntervalSince1970))
+            facts["idle_seconds"] = .integer(Int64(idle))
+        case .called(let tool, let effect, let outcome):
+            facts["tool"] = .string(tool)
+            facts["effect"] = .string(effect)
+            facts["outcome"] = .string(outcome)
+        case .delivered(let tool):
+            facts["tool"] = .string(tool)
+        case .escalated(let by, let reason):
+            facts["by"] = .string(by)
+            facts["reason_sha256"] = .string(Digest.sha256Hex(Array(reason.utf8)))
+        case .closed(let by):
+            facts["by"] = .string(by)
+        }
+        return facts
+    }
+}
+
+/// Why a run cannot be used.
+public enum RunError: Error, Equatable, CustomStringConvertible, LogSafeError {
+    /// The run id belongs to another principal.
+    case notYours
+    /// The run has ended (delivered, escalated or closed); start a new one.
+    case ended(RunRecord.State)
+    case invalidID
+
+    public var description: String {
+        switch self {
+        case .notYours: "this run id belongs to another principal"
+        case .ended(let state): "this run has ended (\(state.rawValue)); start a new run"
+        case .invalidID: "a run id is 1-128 characters of letters, digits, '-', '_' and '.'"
+        }
+    }
+
+    public var logDescription: String { description }
+}
+
+/// Where runs live. SQLite in the cell now; PostgreSQL when several replicas share a tenant.
+public protocol RunStore: Sendable {
+    /// The run `id`, created for `subject` if it does not exist. Refused when another subject owns it.
+    func open(id: String, subject: String, defaults: RunDefaults, now: Date) async throws -> (RunRecord, created: Bool)
+    /// Applies `event` to the run and keeps it in the run's history; returns the run as it is now.
+    func apply(_ event: RunEvent, to id: String, now: Date) async throws -> RunRecord
+    func run(id: String) async throws -> RunRecord?
+    /// The run's events, oldest first (for `warden runs show`).
+    func events(of id: String) async throws -> [(at: Date, kind: String, facts: JSONValue)]
+    /// Runs, newest first.
+    func list(limit: Int) async throws -> [RunRecord]
+    /// Open runs past their deadline or idle limit at `now`.
+    func overdue(now: Date) async throws -> [RunRecord]
+    func enqueueEscalation(_ notice: EscalationNotice, now: Date) async throws
+    func dueEscalations(now: Date) async throws -> [EscalationNotice]
+    func escalations(of run: String?) async throws -> [EscalationNotice]
+    func markEscalation(id: Int64, sent: Bool, now: Date, maxAttempts: Int) async throws -> EscalationNotice.State
+    func undeliveredEscalationCount() async throws -> Int
+}
+
+/// What a new run starts with.
+public struct RunDefaults: Sendable {
+    public var deliveryRequired: Bool
+    public var deadlineSeconds: Int
+    public var idleSeconds: Int
+
+    public init(deliveryRequired: Bool, deadlineSeconds: Int, idleSeconds: Int) {
+        self.deliveryRequired = deliveryRequired
+        self.deadlineSeconds = deadlineSeconds
+        self.idleSeconds = idleSeconds
+    }
+}
+
+/// The cell's runs in SQLite (WAL): they survive a restart.
+public final class SQLiteRunStore: RunStore {
+    private let database: DatabasePool
+
+    public static func path(dataDirectory: String) -> String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("runs.sqlite").path
+    }
+
+    /// `synchronous = NORMAL` (WAL): the ledger is the record of every run event; this store is its index, and a
+    /// power loss can at most lose the last call counts, never a ledger entry.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        database = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-run") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        subject TEXT NOT NULL CHECK (length(subject) > 0),
+                        started_at INTEGER NOT NULL,
+                        last_activity INTEGER NOT NULL,
+                        deadline INTEGER NOT NULL,
+                        idle_seconds INTEGER NOT NULL,
+                        delivery_required INTEGER NOT NULL,
+                        calls INTEGER NOT NULL DEFAULT 0,
+                        tainted INTEGER NOT NULL DEFAULT 0,
+                        state TEXT NOT NULL CHECK (state IN ('open', 'delivered', 'escalated', 'closed')),
+                        delivered_by TEXT,
+                        end_reason TEXT,
+                        ended_at INTEGER
+                    );
+                    CREATE INDEX run_open ON run (state, deadline);
+                    CREATE TABLE run_event (
+                        run TEXT NOT NULL REFERENCES run (id),
+                        seq INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        facts TEXT NOT NULL,
+                        PRIMARY KEY (run, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v1-escalation") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE escalation (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run TEXT NOT NULL REFERENCES run (id),
+                        subject TEXT NOT NULL,
+                        by TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        summary TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed'))
+                    );
+                    CREATE INDEX escalation_due ON escalation (state, next_attempt);
+                    """)
+        }
+        try migrator.migrate(database)
+    }
+
+    // MARK: Escalation notices (a queue: retried, and visible when they keep failing)
+
+    public func enqueueEscalation(_ notice: EscalationNotice, now: Date) async throws {
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO escalation (run, subject, by, reason, summary, created_at, next_attempt, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+                    """,
+                arguments: [notice.run, notice.subject, notice.by, notice.reason, notice.summary, at, at])
+        }
+    }
+
+    public func dueEscalations(now: Date) async throws -> [EscalationNotice] {
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM escalation WHERE state = 'pending' AND next_attempt <= ? ORDER BY id",
+                arguments: [at]
+            ).map(Self.notice)
+        }
+    }
+
+    public func escalations(of run: String? = nil) async throws -> [EscalationNotice] {
+        try await database.read { db in
+            if let run {
+                return try Row.fetchAll(db, sql: "SELECT * FROM escalation WHERE run = ? ORDER BY id", arguments: [run])
+                    .map(Self.notice)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM escalation ORDER BY id DESC LIMIT 200").map(Self.notice)
+        }
+    }
+
+    /// Records a delivery attempt: sent, or retried later with backoff, or failed for good after `maxAttempts`.
+    public func markEscalation(id: Int64, sent: Bool, now: Date, maxAttempts: Int) async throws
+        -> EscalationNotice.State
+    {
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            if sent {
+                try db.execute(
+                    sql: "UPDATE escalation SET state = 'sent', attempts = attempts + 1 WHERE id = ?", arguments: [id])
+                return .sent
+            }
+            let attempts =
+                (try Int.fetchOne(db, sql: "SELECT attempts FROM escalation WHERE id = ?", arguments: [id]) ?? 0) + 1
+            let state: EscalationNotice.State = attempts >= maxAttempts ? .failed : .pending
+            let backoff = Int64(min(300, 1 << min(attempts, 8)))
+            try db.execute(
+                sql: "UPDATE escalation SET attempts = ?, next_attempt = ?, state = ? WHERE id = ?",
+                arguments: [attempts, at + backoff, state.rawValue, id])
+            return state
+        }
+    }
+
+    public func undeliveredEscalationCount() async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM escalation WHERE state != 'sent'") ?? 0
+        }
+    }
+
+    static func notice(_ row: Row) -> EscalationNotice {
+        let created: Int64 = row["created_at"]
+        let state: String = row["state"]
+        return EscalationNotice(
+            id: row["id"], run: row["run"], subject: row["subject"], by: row["by"], reason: row["reason"],
+            summary: row["summary"], createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
+            attempts: row["attempts"], state: EscalationNotice.State(rawValue: state) ?? .failed)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }
+    }
+
+    public func open(
+        id: String, subject: String, defaults: RunDefaults, now: Date
+    ) async throws -> (RunRecord, created: Bool) {
+        guard Self.isValidID(id) else { throw RunError.invalidID }
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) {
+                let existing = Self.record(row)
+                guard existing.subject == subject else { throw RunError.notYours }
+                return (existing, false)
+            }
+            let event = RunEvent.started(
+                subject: subject, deliveryRequired: defaults.deliveryRequired,
+                deadline: Date(timeIntervalSince1970: TimeInterval(at + Int64(defaults.deadlineSeconds))),
+                idleSeconds: defaults.idleSeconds)
+            try db.execute(
+                sql: """
+                    INSERT INTO run (id, subject, started_at, last_activity, deadline, idle_seconds, delivery_required,
+                        state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'open')
+                    """,
+                arguments: [
+                    id, subject, at, at, at + Int64(defaults.deadlineSeconds), defaults.idleSeconds,
+                    defaults.deliveryRequired,
+                ])
+            try Self.append(event, to: id, at: at, db: db)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+                throw RunError.invalidID
+            }
+            return (Self.record(row), true)
+        }
+    }
+
+    public func apply(_ event: RunEvent, to id: String, now: Date) async throws -> RunRecord {
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+                throw RunError.invalidID
+            }
+            let run = Self.record(row)
+            switch event {
+            case .started:
+                break
+            case .called:
+                try db.execute(
+                    sql: "UPDATE run SET calls = calls + 1, last_activity = ? WHERE id = ?", arguments: [at, id])
+            case .delivered(let tool):
+                try db.execute(
+                    sql: """
+                        UPDATE run SET delivered_by = coalesce(delivered_by, ?), last_activity = ?,
+                            state = CASE WHEN state = 'open' THEN 'delivered' ELSE state END
+                        WHERE id = ?
+                        """,
+                    arguments: [tool, at, id])
+            case .escalated(let by, _):
+                guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
+                try db.execute(
+                    sql: "UPDATE run SET state = 'escalated', end_reason = ?, ended_at = ? WHERE id = ?",
+                    arguments: [by, at, id])
+            case .closed(let by):
+                guard run.state == .open else { throw RunError.ended(run.state) }
+                try db.execute(
+                    sql: "UPDATE run SET state = 'closed', end_reason = ?, ended_at = ? WHERE id = ?",
+                    arguments: [by, at, id])
+            }
+            try Self.append(event, to: id, at: at, db: db)
+            guard let updated = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+                throw RunError.invalidID
+            }
+            return Self.record(updated)
+        }
+    }
+
+    static func append(_ event: RunEvent, to id: String, at: Int64, db: Database) throws {
+        let next =
+            (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM run_event WHERE run = ?", arguments: [id]) ?? 0) + 1
+        var facts = event.facts(run: id)
+        if case .escalated(_, let reason) = event { facts["reason"] = .string(reason) }
+        try db.execute(
+            sql: "INSERT INTO run_event (run, seq, at, kind, facts) VALUES (?, ?, ?, ?, ?)",
+            arguments: [id, next, at, event.kind, CanonicalJSON.string(.object(facts))])
+    }
+
+    public func run(id: String) async throws -> RunRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    public func events(of id: String) async throws -> [(at: Date, kind: String, facts: JSONValue)] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_event WHERE run = ? ORDER BY seq", arguments: [id]).map {
+                row in
+                let at: Int64 = row["at"]
+                let text: String = row["facts"]
+                return (
+                    Date(timeIntervalSince1970: TimeInterval(at)), row["kind"],
+                    (try? StrictJSONParser().parse(text)) ?? .null
+                )
+            }
+        }
+    }
+
+    public func list(limit: Int) async throws -> [RunRecord] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM run ORDER BY started_at DESC, id LIMIT ?", arguments: [limit]
+            ).map(Self.record)
+        }
+    }
+
+    public func overdue(now: Date) async throws -> [RunRecord] {
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM run WHERE state = 'open'
+                    AND (deadline <= ? OR last_activity + idle_seconds <= ?) ORDER BY started_at
+                    """,
+                arguments: [at, at]
+            ).map(Self.record)
+        }
+    }
+
+    static func record(_ row: Row) -> RunRecord {
+        let started: Int64 = row["started_at"]
+        let last: Int64 = row["last_activity"]
+        let deadline: Int64 = row["deadline"]
+        let ended: Int64? = row["ended_at"]
+        let state: String = row["state"]
+        return RunRecord(
+            id: row["id"], subject: row["subject"], startedAt: Date(timeIntervalSince1970: TimeInterval(started)),
+            lastActivity: Date(timeIntervalSince1970: TimeInterval(last)),
+            deadline: Date(timeIntervalSince1970: TimeInterval(deadline)), idleSeconds: row["idle_seconds"],
+            deliveryRequired: row["delivery_required"], calls: row["calls"], tainted: row["tainted"],
+            // An unreadable state never reads as open or delivered.
+            state: RunRecord.State(rawValue: state) ?? .escalated, deliveredBy: row["delivered_by"],
+            endReason: row["end_reason"], endedAt: ended.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+    }
+}
+
+/// A person must be told that a run ended without delivering: the notice, as queued for the escalation channel.
+public struct EscalationNotice: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case pending, sent, failed
+    }
+
+    public var id: Int64 = 0
+    public var run: String
+    public var subject: String
+    /// `agent` (warden.escalate), `closed`, `deadline` or `idle`.
+    public var by: String
+    public var reason: String
+    public var summary: String
+    public var createdAt: Date = Date()
+    public var attempts: Int = 0
+    public var state: State = .pending
+}
