@@ -142,7 +142,7 @@ final class DemoScript {
         print("")
         let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
         // Approve the demo tools, as an admin would with `warden tools approve --all`.
-        let demo = BuiltinDemoUpstream(outboxPath: directory + "/demo-outbox.jsonl")
+        let demo = BuiltinDemoUpstream(outboxPath: CellLayout(dataDirectory: directory).demoOutbox)
         var pins = ToolPins()
         for tool in try await demo.listTools() {
             pins.pin("demo.\(tool.name)", definition: tool.definition, digest: tool.digest)
@@ -360,7 +360,7 @@ final class DemoScript {
 
     /// Exactly the two approved sends reached the demo upstream, both to cfo@example.com.
     func checkOutbox() {
-        let path = directory + "/demo-outbox.jsonl"
+        let path = CellLayout(dataDirectory: directory).demoOutbox
         let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
         let recipients = lines.compactMap { line in
             (try? StrictJSONParser().parse(Array(line.utf8)))?["to"]?.stringValue

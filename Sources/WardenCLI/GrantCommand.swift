@@ -83,7 +83,7 @@ struct MintGrant: AsyncParsableCommand {
             expiresAt: now.addingTimeInterval(TimeInterval(ttl))
         )
         if attach, let callArguments {
-            let store = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+            let store = try SQLiteNonceStore(path: configuration.layout.grants)
             let action = ToolCallRequest.actionDigest(tool: tool, arguments: callArguments)
             try await store.attach(
                 token: minted.token, actionDigest: action, agent: agent ?? "", expiresAt: minted.claims.expiresAt)

@@ -12,7 +12,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     static func store(_ cell: CellOptions) throws -> SQLiteRunStore {
         let configuration = try cell.load()
-        return try SQLiteRunStore(path: SQLiteRunStore.path(dataDirectory: configuration.dataDirectory))
+        return try SQLiteRunStore(path: configuration.layout.runs)
     }
 }
 

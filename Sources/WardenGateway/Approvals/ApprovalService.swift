@@ -17,7 +17,7 @@ public struct ApprovalService: Sendable {
         self.store = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
         self.tenant = configuration.tenant
         self.minter = GrantMinter(keys: keys.grantKeys)
-        self.attached = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+        self.attached = try SQLiteNonceStore(path: configuration.layout.grants)
     }
 
     public func decide(

@@ -83,7 +83,7 @@ public final class ApprovalStore: Sendable {
 
     /// The approvals database of a cell.
     public static func path(dataDirectory: String) -> String {
-        URL(fileURLWithPath: dataDirectory).appendingPathComponent("approvals.sqlite").path
+        CellLayout(dataDirectory: dataDirectory).approvals
     }
 
     /// The cell's approvals database, sealing actions under the cell's tenant keyring.

@@ -28,7 +28,7 @@ public struct ToolPins: Sendable, Equatable {
     }
 
     public static func fileURL(dataDirectory: String) -> URL {
-        URL(fileURLWithPath: dataDirectory).appendingPathComponent("tool-pins.json")
+        URL(fileURLWithPath: CellLayout(dataDirectory: dataDirectory).toolPins)
     }
 
     /// Loads pins; a missing file is an empty set, an unreadable or malformed one is an error (never "no pins").

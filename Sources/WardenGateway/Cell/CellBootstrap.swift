@@ -46,10 +46,7 @@ public enum CellBootstrap {
         case .channels:
             return try await ChannelUpstream(settings: configuration.channels, secrets: secrets)
         case .builtinDemo:
-            let outbox = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(
-                "demo-outbox.jsonl"
-            ).path
-            return BuiltinDemoUpstream(name: upstream.name, outboxPath: outbox)
+            return BuiltinDemoUpstream(name: upstream.name, outboxPath: configuration.layout.demoOutbox)
         case .stdio(let command, let environment, let workingDirectory):
             var injected: [String: String] = [:]
             for (key, template) in environment { injected[key] = try await template.resolve(with: secrets) }
@@ -180,10 +177,10 @@ extension CellBootstrap {
             }
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
-        let grantDatabase = try SQLiteNonceStore(path: configuration.dataDirectory + "/grants.sqlite")
+        let grantDatabase = try SQLiteNonceStore(path: configuration.layout.grants)
         let approvals = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
         let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
-        let runStore = try SQLiteRunStore(path: SQLiteRunStore.path(dataDirectory: configuration.dataDirectory))
+        let runStore = try SQLiteRunStore(path: configuration.layout.runs)
         let escalationChannel = configuration.delivery.escalateTo.flatMap { target in
             upstreams.first(where: { $0 is ChannelUpstream }).map { ChannelEscalation(channels: $0, target: target) }
         }
@@ -276,7 +273,7 @@ public enum DevelopmentIssuerStore {
     }
 
     public static func load(configuration: CellConfiguration) async throws -> DevelopmentIssuer {
-        let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("dev-issuer-key.pem").path
+        let path = configuration.layout.developmentIssuerKey
         let issuer = issuerURL(for: configuration)
         if let pem = try? String(contentsOfFile: path, encoding: .utf8) {
             return try await DevelopmentIssuer(

@@ -23,7 +23,7 @@ public struct CellKeys: Sendable {
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let keyFile = URL(fileURLWithPath: dataDirectory).appendingPathComponent("master.key").path
+        let keyFile = CellLayout(dataDirectory: dataDirectory).masterKey
         let masterKey: MasterKey
         let source: String
         if environment[MasterKey.environmentVariable] != nil {
@@ -38,7 +38,7 @@ public struct CellKeys: Sendable {
             source = "\(keyFile) (generated)"
         }
         let vault = VaultFileStore(
-            path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("vault.sealed").path,
+            path: CellLayout(dataDirectory: dataDirectory).vault,
             masterKey: masterKey
         )
         let keyring = try await TenantKeyringStore(store: vault).load(TenantID(tenant))

@@ -14,7 +14,7 @@ public struct LedgerAuditSink: AuditSink {
     public static func origin(tenant: String) -> String { "warden.cell/\(tenant)" }
 
     public static func directory(dataDirectory: String) -> String {
-        URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger").path
+        CellLayout(dataDirectory: dataDirectory).ledger
     }
 
     public static func signer(keys: CellKeys, tenant: String) throws -> Ed25519NoteSigner {

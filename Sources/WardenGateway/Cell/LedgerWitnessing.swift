@@ -18,7 +18,7 @@ import WardenWitness
 public struct LedgerWitnessing: Sendable {
     /// Where the newest checkpoint each witness cosigned is kept, outside the ledger directory.
     public static func stateDirectory(dataDirectory: String) -> String {
-        URL(fileURLWithPath: dataDirectory).appendingPathComponent("witnesses").path
+        CellLayout(dataDirectory: dataDirectory).witnesses
     }
 
     public static func endpoints(_ settings: [WitnessSettings]) throws -> [WitnessEndpoint] {

@@ -138,7 +138,7 @@ public final class SQLiteRunStore: RunStore {
     private let database: DatabasePool
 
     public static func path(dataDirectory: String) -> String {
-        URL(fileURLWithPath: dataDirectory).appendingPathComponent("runs.sqlite").path
+        CellLayout(dataDirectory: dataDirectory).runs
     }
 
     /// `synchronous = NORMAL` (WAL): the ledger is the record of every run event; this store is its index, and a
@@ -281,6 +281,11 @@ public final class SQLiteRunStore: RunStore {
         id: String, subject: String, defaults: RunDefaults, now: Date
     ) async throws -> (RunRecord, created: Bool) {
         guard Self.isValidID(id) else { throw RunError.invalidID }
+        // The common case, a run that exists, is a read (no write lock, no sync on the call path).
+        if let existing = try await run(id: id) {
+            guard existing.subject == subject else { throw RunError.notYours }
+            return (existing, false)
+        }
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) {
