@@ -212,7 +212,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "WardenGatewayTests", dependencies: ["WardenGateway", "WardenCore", "WardenWitness"],
+            name: "WardenGatewayTests",
+            dependencies: [
+                "WardenGateway", "WardenCore", "WardenWitness", "WardenGrants",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -23,7 +23,8 @@ extension ApprovalRequest {
     /// The lines a person reads: who, what, to whom, how much, and every argument (cut at `width` in the list).
     func summary(width: Int?) -> [String] {
         var lines = [
-            "\(id)  \(state.rawValue)  \(tool)  agent \(agent)  expires \(ISO8601DateFormatter().string(from: expiresAt))"
+            "\(id)  \(state.rawValue)  \(tool)  agent \(ApprovalDisplay.escaped(agent))  "
+                + "expires \(ISO8601DateFormatter().string(from: expiresAt))"
         ]
         guard let action else {
             return lines + ["  the action cannot be read (unknown key or altered record): it cannot be decided"]
@@ -68,7 +69,9 @@ struct ShowApproval: AsyncParsableCommand {
         if let action = request.action { print("  canonical action: \(ApprovalDisplay.text(action))") }
         if let approver = request.approver {
             let when = request.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
-            print("  decided by \(approver) at \(when)" + (request.reason.map { ": \($0)" } ?? ""))
+            print(
+                "  decided by \(ApprovalDisplay.escaped(approver)) at \(when)"
+                    + (request.reason.map { ": \(ApprovalDisplay.escaped($0))" } ?? ""))
         }
     }
 }

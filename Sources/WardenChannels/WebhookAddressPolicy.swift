@@ -68,23 +68,47 @@ public struct WebhookAddressPolicy: Sendable, Hashable {
     /// and the connection (DNS rebinding) is not covered, see docs/configuration.md.
     public func permitsResolved(host: String) -> Bool {
         var hints = addrinfo()
-        hints.ai_family = AF_INET
+        hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return true }
         defer { freeaddrinfo(result) }
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let node = cursor {
-            if let address = node.pointee.ai_addr, node.pointee.ai_family == AF_INET {
+            defer { cursor = node.pointee.ai_next }
+            guard let address = node.pointee.ai_addr else { continue }
+            switch node.pointee.ai_family {
+            case AF_INET:
                 let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
                     UInt32(bigEndian: $0.pointee.sin_addr.s_addr)
                 }
-                let permitted =
-                    allowed.contains(where: { $0.contains(v4) }) || !Self.nonPublic.contains(where: { $0.contains(v4) })
-                if !permitted { return false }
+                if !permits(v4) { return false }
+            case AF_INET6:
+                let bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                }
+                if !permits(ipv6: bytes) { return false }
+            default:
+                return false
             }
-            cursor = node.pointee.ai_next
         }
+        return true
+    }
+
+    func permits(_ v4: UInt32) -> Bool {
+        allowed.contains(where: { $0.contains(v4) }) || !Self.nonPublic.contains(where: { $0.contains(v4) })
+    }
+
+    /// IPv6 answers: loopback, unspecified, link-local (fe80::/10), unique-local (fc00::/7), multicast and
+    /// IPv4-mapped addresses of refused IPv4 ranges are refused (no IPv6 range can be allowed).
+    func permits(ipv6 bytes: [UInt8]) -> Bool {
+        guard bytes.count == 16 else { return false }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return permits(bytes[12..<16].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        }
+        if bytes[0..<15].allSatisfy({ $0 == 0 }) { return false }  // :: and ::1
+        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }
+        if bytes[0] & 0xFE == 0xFC || bytes[0] == 0xFF { return false }
         return true
     }
 

@@ -36,7 +36,7 @@ extension ArgumentSchema {
                 throw violation(
                     "type", path, "must be an integer written without fraction or exponent, within 64 bits")
             }
-            try checkBounds(ScaledDecimal(json: .integer(number)), path: path)
+            try checkIntegerBounds(number, path: path)
         case .number:
             switch value {
             case .integer, .double:
@@ -140,6 +140,14 @@ extension ArgumentSchema {
         if let maximum, value > maximum.value || (maximum.exclusive && value == maximum.value) {
             throw violation("range", path, "is above the schema's maximum")
         }
+    }
+
+    /// Bounds of an integer: every 64-bit integer is valid; one beyond the decimal range is compared by sign (any
+    /// bound lies within the decimal range, so such an integer is past it on that side).
+    func checkIntegerBounds(_ number: Int64, path: String) throws(ArgumentViolation) {
+        if let decimal = ScaledDecimal(json: .integer(number)) { return try checkBounds(decimal, path: path) }
+        if number > 0, maximum != nil { throw violation("range", path, "is above the schema's maximum") }
+        if number < 0, minimum != nil { throw violation("range", path, "is below the schema's minimum") }
     }
 
     func checkCount(_ elements: [JSONValue], path: String) throws(ArgumentViolation) {

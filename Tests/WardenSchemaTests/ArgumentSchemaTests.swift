@@ -30,6 +30,10 @@ struct ArgumentSchemaTests {
         #expect(try rule(s, #"{"limit": 5e6}"#) == "arguments.type")
         #expect(try rule(s, #"{"limit": 100000000000000000000}"#) == "arguments.type")
         #expect(try rule(s, #"{"limit": "5"}"#) == "arguments.type")
+        // Every 64-bit integer is an integer (Cedar's Long), bounds or not.
+        #expect(try rule(s, #"{"limit": 9223372036854775807}"#) == nil)
+        let bounded = try schema(#"{"type":"object","properties":{"limit":{"type":"integer","maximum":1000}}}"#)
+        #expect(try rule(bounded, #"{"limit": 9223372036854775807}"#) == "arguments.range")
     }
 
     @Test func numbersFollowTheDecimalModel() throws {

@@ -155,23 +155,3 @@ public actor GatekeeperHolder {
         current = gatekeeper
     }
 }
-
-struct TimeoutError: Error, CustomStringConvertible {
-    var description: String { "timed out" }
-}
-
-func withTimeout<T: Sendable>(
-    _ limit: Duration,
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TimeoutError()
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw TimeoutError() }
-        return first
-    }
-}

@@ -218,21 +218,11 @@ public struct MCPHTTPEndpoint: Sendable {
     }
 
     func jsonRPC(_ response: JSONRPCResponse, status: HTTPResponse.Status) -> Response {
-        let value: JSONValue
-        switch response {
-        case .success(let s):
-            value = .object(["jsonrpc": "2.0", "id": s.id.json, "result": s.result])
-        case .error(let e):
-            var error: [String: JSONValue] = [
-                "code": .integer(e.error.code.rawValue), "message": .string(e.error.message),
-            ]
-            if let data = e.error.data { error["data"] = data }
-            value = .object(["jsonrpc": "2.0", "id": e.id?.json ?? .null, "error": .object(error)])
-        }
-        return Response(
+        Response(
             status: status,
             headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value)))
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(JSONRPCMessage.response(response).json)))
         )
     }
 }

@@ -172,7 +172,9 @@ public struct ToolCallPipeline: Sendable {
         defer { upstreamSpan?.end() }
         let raw: JSONValue
         do {
-            raw = try await withTimeout(upstreamTimeout) { try await registry.call(entry, arguments: arguments) }
+            raw = try await withDeadline(
+                upstreamTimeout, timedOut: { DeadlineExceeded() as any Error }, cancelled: { CancellationError() }
+            ) { () async throws(any Error) -> JSONValue in try await registry.call(entry, arguments: arguments) }
         } catch {
             upstreamSpan?.setStatus(.error(message: "upstream-error"))
             logger.warning(

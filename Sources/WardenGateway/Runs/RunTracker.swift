@@ -61,13 +61,15 @@ public struct RunTracker: Sendable {
         let defaults = RunDefaults(
             deliveryRequired: !settings.requiredRoles.isDisjoint(with: principal.roles),
             deadlineSeconds: settings.runDeadlineSeconds, idleSeconds: settings.runIdleSeconds)
-        let (run, created) = try await store.open(id: runID, subject: principal.subject, defaults: defaults, now: now)
-        if created {
+        // A new run is in the ledger before it exists: `run.started` first, then the run.
+        if try await store.run(id: runID) == nil {
             let started = RunEvent.started(
-                subject: principal.subject, deliveryRequired: defaults.deliveryRequired, deadline: run.deadline,
-                idleSeconds: run.idleSeconds)
+                subject: principal.subject, deliveryRequired: defaults.deliveryRequired,
+                deadline: now.addingTimeInterval(TimeInterval(defaults.deadlineSeconds)),
+                idleSeconds: defaults.idleSeconds)
             try await audit.record(AuditEvent(kind: started.kind, facts: started.facts(run: runID)))
         }
+        let (run, _) = try await store.open(id: runID, subject: principal.subject, defaults: defaults, now: now)
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
         var context = run.context
         context.sessionID = sessionID

@@ -217,39 +217,15 @@ struct HTTPExchange: Sendable {
         return bytes
     }
 
-    /// Races `operation` against `timeout`; the loser is cancelled, which cancels the HTTP request.
+    /// Races `operation` against `timeout` (`WardenCore.withDeadline`); the loser is cancelled, which cancels the
+    /// HTTP request.
     private func withTimeout<T: Sendable>(
         _ timeout: Duration,
         method: String,
         _ operation: @escaping @Sendable () async throws(UpstreamError) -> T
     ) async throws(UpstreamError) -> T {
-        let result: Result<T, UpstreamError> = await withTaskGroup(of: Result<T, UpstreamError>?.self) { group in
-            group.addTask {
-                do throws(UpstreamError) {
-                    return .success(try await operation())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                } catch {
-                    return nil
-                }
-                return .failure(.timedOut(method: method, after: timeout))
-            }
-            var first: Result<T, UpstreamError> = .failure(.cancelled)
-            while let next = await group.next() {
-                if let next {
-                    first = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return first
-        }
-        return try result.get()
+        try await withDeadline(
+            timeout, timedOut: { .timedOut(method: method, after: timeout) }, cancelled: { .cancelled }, operation)
     }
 
     // MARK: - Header parsing

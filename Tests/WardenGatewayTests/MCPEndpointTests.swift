@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+import WardenCore
+
+@testable import WardenGateway
+
+/// Bearer tokens `alice`/`bob` name a principal with the `mailer` role (in process only; the e2e suite runs the
+/// real OAuth resource server against a real authorization server).
+struct NamedTokenAuthenticator: AgentAuthenticator {
+    func authenticate(authorization: [String], tokenInQuery: Bool) async -> Result<Principal, AuthenticationFailure> {
+        guard let value = authorization.first, value.hasPrefix("Bearer "), !tokenInQuery else {
+            return .failure(
+                AuthenticationFailure(status: 401, challenge: "Bearer", rule: "auth.missing-token", message: "no"))
+        }
+        let subject = String(value.dropFirst("Bearer ".count))
+        return .success(Principal(tenant: "acme", subject: subject, issuer: "https://idp", roles: ["mailer"]))
+    }
+}
+
+@Suite("The MCP endpoint over HTTP, in process: sessions, run ids and the delivery contract")
+struct MCPEndpointTests {
+    static func router(_ f: ToolCallPipelineTests.Fixture) -> Router<BasicRequestContext> {
+        let endpoint = MCPHTTPEndpoint(
+            path: "/mcp", resourceMetadataURL: "http://127.0.0.1/.well-known/oauth-protected-resource/mcp",
+            allowedOrigins: [], maxBodyBytes: 1 << 20, authenticator: NamedTokenAuthenticator(),
+            sessions: MCPSessionStore(idleSeconds: 60, maxSessions: 10, maxPerSubject: 2),
+            dispatcher: MCPDispatcher(pipeline: f.pipeline), serverVersion: "test", logger: Logger(label: "test"))
+        let router = Router()
+        endpoint.register(on: router)
+        return router
+    }
+
+    static func headers(_ token: String, session: String? = nil, run: String? = nil) -> HTTPFields {
+        var fields: HTTPFields = [
+            .authorization: "Bearer \(token)", .contentType: "application/json", .accept: "application/json",
+        ]
+        if let session {
+            fields[MCPHTTPEndpoint.sessionHeader] = session
+            fields[MCPHTTPEndpoint.versionHeader] = "2025-06-18"
+        }
+        if let run { fields[MCPHTTPEndpoint.runHeader] = run }
+        return fields
+    }
+
+    static let initialize = ByteBuffer(
+        string:
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+    )
+
+    static func call(_ tool: String, _ arguments: String) -> ByteBuffer {
+        ByteBuffer(
+            string: #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""# + tool + #"","arguments":"#
+                + arguments + "}}")
+    }
+
+    @Test("a run id belongs to the principal that started it; closing a session without delivering escalates it")
+    func runsOverHTTP() async throws {
+        var settings = DeliverySettings()
+        settings.requiredRoles = ["mailer"]
+        let f = try await ToolCallPipelineTests.fixture(delivery: settings)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let app = Application(router: Self.router(f))
+        try await app.test(.router) { client in
+            let alice = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice"), body: Self.initialize)
+            let session = try #require(alice.headers[MCPHTTPEndpoint.sessionHeader])
+            let listed = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice", session: session),
+                body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#))
+            #expect(String(buffer: listed.body).contains("warden.escalate"))
+            // alice starts run r-1 with a call; bob presenting r-1 is refused.
+            _ = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice", session: session, run: "r-1"),
+                body: Self.call("mail.pay", #"{"amount":5}"#))
+            let bob = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("bob"), body: Self.initialize)
+            let bobSession = try #require(bob.headers[MCPHTTPEndpoint.sessionHeader])
+            let stolen = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("bob", session: bobSession, run: "r-1"),
+                body: Self.call("mail.pay", #"{"amount":5}"#))
+            #expect(String(buffer: stolen.body).contains("run.refused"))
+            // alice's session, closed with nothing delivered, ends its run escalated.
+            let closed = try await client.execute(
+                uri: "/mcp", method: .delete, headers: Self.headers("alice", session: session))
+            #expect(closed.status == .noContent)
+            #expect(try await f.runs.store.run(id: session)?.state == .escalated)
+        }
+        #expect(await f.inbox.notices.isEmpty)  // queued; the sweep delivers it
+        await f.runs.sweep()
+        #expect(await f.inbox.notices.map(\.by).contains("closed"))
+    }
+}
