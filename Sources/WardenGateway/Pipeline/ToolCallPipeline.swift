@@ -172,9 +172,12 @@ public struct ToolCallPipeline: Sendable {
         defer { upstreamSpan?.end() }
         let raw: JSONValue
         do {
+            let upstreamCall: @Sendable () async throws(any Error) -> JSONValue = {
+                try await registry.call(entry, arguments: arguments)
+            }
             raw = try await withDeadline(
-                upstreamTimeout, timedOut: { DeadlineExceeded() as any Error }, cancelled: { CancellationError() }
-            ) { () async throws(any Error) -> JSONValue in try await registry.call(entry, arguments: arguments) }
+                upstreamTimeout, timedOut: { DeadlineExceeded() as any Error }, cancelled: { CancellationError() },
+                upstreamCall)
         } catch {
             upstreamSpan?.setStatus(.error(message: "upstream-error"))
             logger.warning(
