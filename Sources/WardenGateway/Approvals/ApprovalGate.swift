@@ -92,25 +92,12 @@ public struct ApprovalLedger: Sendable {
     }
 
     func recordRequest(_ request: ApprovalRequest) async throws {
-        var facts: [String: JSONValue] = [
-            "approval": .string(request.id), "agent": .string(request.agent), "tool": .string(request.tool),
-            "action_sha256": .string(request.actionDigest),
-            "expires": .integer(Int64(request.expiresAt.timeIntervalSince1970)),
-        ]
-        if let send = request.send { facts["recipients"] = .integer(Int64(send.recipients.count)) }
-        try await audit.record(AuditEvent(kind: "approval.requested", facts: facts))
+        try await audit.record(.approvalRequested(request))
     }
 
     func recordDecided() async throws {
         for decided in try await store.unrecordedDecisions() {
-            var facts: [String: JSONValue] = [
-                "approval": .string(decided.id), "agent": .string(decided.agent), "tool": .string(decided.tool),
-                "action_sha256": .string(decided.actionDigest), "decision": .string(decided.state.rawValue),
-                "approver": .string(decided.approver ?? "?"),
-            ]
-            if let at = decided.decidedAt { facts["decided_at"] = .integer(Int64(at.timeIntervalSince1970)) }
-            if let reason = decided.reason { facts["reason"] = .string(reason) }
-            try await audit.record(AuditEvent(kind: "approval.decided", facts: facts))
+            try await audit.record(.approvalDecided(decided))
             try await store.markDecisionRecorded(id: decided.id)
         }
     }

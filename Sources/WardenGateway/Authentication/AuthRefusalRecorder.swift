@@ -16,9 +16,9 @@ actor AuthRefusalRecorder {
     /// Appends one entry with the refusals counted since the last one, if there were any.
     func flush() async {
         let counts = metrics.authenticationFailureCounts()
-        var delta: [String: JSONValue] = [:]
+        var delta: [String: Int] = [:]
         for (rule, count) in counts where count > recorded[rule, default: 0] {
-            delta[rule] = .integer(Int64(count - recorded[rule, default: 0]))
+            delta[rule] = count - recorded[rule, default: 0]
         }
         guard !delta.isEmpty else { return }
         // Claimed before the suspension, so a flush that runs meanwhile (the final one at shutdown) cannot
@@ -26,7 +26,7 @@ actor AuthRefusalRecorder {
         let previous = recorded
         recorded = counts
         do {
-            try await audit.record(AuditEvent(kind: "auth.refused", facts: ["counts": .object(delta)]))
+            try await audit.record(.authRefused(counts: delta))
         } catch {
             // Not recorded: the next flush carries these counts again.
             recorded = previous

@@ -76,23 +76,23 @@ public actor ToolPinWatcher {
         guard force || digest != fileDigest else { return }
         fileDigest = digest
         let fresh: ToolPins
-        var facts: [String: JSONValue] = ["file_sha256": .string(digest)]
+        var malformed = false
         do {
             fresh = try ToolPins.load(dataDirectory: dataDirectory)
         } catch {
             fresh = ToolPins()
-            facts["rule"] = "catalog.pins-malformed"
+            malformed = true
             logger.error(
                 "tool pins unreadable; no tool is callable until the file is fixed",
                 metadata: ["rule": "catalog.pins-malformed"])
         }
         let changes = Self.changes(from: pins, to: fresh)
-        guard force || !changes.isEmpty || facts["rule"] != nil else { return }
+        guard force || !changes.isEmpty || malformed else { return }
         pins = fresh
         await registry.updatePins(fresh)
-        for (key, names) in changes { facts[key] = .array(names.map { .string($0) }) }
         do {
-            try await audit.record(AuditEvent(kind: "catalog.pins-changed", facts: facts))
+            try await audit.record(
+                .pinsChanged(LedgerEvent.PinsChange(fileDigest: digest, changes: changes, malformed: malformed)))
         } catch {
             logger.error("audit record failed", metadata: ["kind": "catalog.pins-changed"])
         }

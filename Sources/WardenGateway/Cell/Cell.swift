@@ -73,7 +73,7 @@ public struct Cell: Sendable {
     /// Traces of tool calls (OpenTelemetry), when configured.
     public let tracer: Tracer?
     /// What the first ledger entry of a run records (`cell.started`): version, configuration digest, key ids.
-    public let startupFacts: [String: JSONValue]
+    public let startupFacts: CellStartedRecord?
     /// Runs and the delivery contract.
     public let runs: RunTracker?
     public let logger: Logger
@@ -88,7 +88,7 @@ public struct Cell: Sendable {
         backgroundWork: [CellBackgroundWork] = [],
         gaugeSources: [@Sendable () async -> [MetricGauge]] = [],
         tracer: Tracer? = nil,
-        startupFacts: [String: JSONValue] = [:],
+        startupFacts: CellStartedRecord? = nil,
         runs: RunTracker? = nil,
         logger: Logger
     ) {
@@ -141,7 +141,12 @@ public struct Cell: Sendable {
         onListening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
 
-        try await audit.record(AuditEvent(kind: "cell.started", facts: startupFacts))
+        try await audit.record(
+            .cellStarted(
+                startupFacts
+                    ?? CellStartedRecord(
+                        version: Self.version, upstreams: configuration.upstreams.map(\.name).sorted(), witnesses: 0,
+                        autoGrantRules: [], configurationDigest: nil, activeKeyIDs: [:])))
         let policyInForce: any ToolPolicy
         var policyText: String?
         if let policyFile = configuration.policyFile {
@@ -152,10 +157,7 @@ public struct Cell: Sendable {
             )
             policyInForce = cedar
             policyText = text
-            try await audit.record(
-                AuditEvent(
-                    kind: "policy.loaded", facts: ["policy": .string(cedar.identity), "file": .string(policyFile)])
-            )
+            try await audit.record(.policyLoaded(policy: cedar.identity, file: policyFile))
         } else {
             // The `roles:` table is sugar for Cedar: it is compiled to permit policies and decided by the same
             // engine, schema and strict mode as a policy file.
@@ -167,9 +169,7 @@ public struct Cell: Sendable {
                 catalog: await registry.currentCatalog()
             )
             policyInForce = cedar
-            try await audit.record(
-                AuditEvent(kind: "policy.loaded", facts: ["policy": .string(cedar.identity), "file": "roles"])
-            )
+            try await audit.record(.policyLoaded(policy: cedar.identity, file: "roles"))
         }
         let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
         // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of

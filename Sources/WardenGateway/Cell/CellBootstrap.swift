@@ -292,20 +292,13 @@ public enum DevelopmentIssuerStore {
 extension CellBootstrap {
     /// Facts of the `cell.started` ledger entry: which build ran which configuration with which keys, so a
     /// changed configuration or a rotated key shows in the ledger at the next start. Key ids only, never keys.
-    static func startupFacts(configuration: CellConfiguration, keys: CellKeys) -> [String: JSONValue] {
-        var facts: [String: JSONValue] = [
-            "version": .string(Cell.version),
-            "upstreams": .array(configuration.upstreams.map(\.name).sorted().map { .string($0) }),
-            "witnesses": .integer(Int64(configuration.witnesses.count)),
-            "auto_grant_rules": .array(configuration.autoGrants.map { .string($0.id) }),
-        ]
-        if let digest = configuration.sourceDigest { facts["configuration_sha256"] = .string(digest) }
-        var keyIDs: [String: JSONValue] = [:]
-        for purpose in KeyPurpose.allCases {
-            keyIDs[purpose.rawValue] = .string(keys.keyring.activeKey(purpose).keyID)
-        }
-        facts["active_key_ids"] = .object(keyIDs)
-        return facts
+    static func startupFacts(configuration: CellConfiguration, keys: CellKeys) -> CellStartedRecord {
+        var keyIDs: [String: String] = [:]
+        for purpose in KeyPurpose.allCases { keyIDs[purpose.rawValue] = keys.keyring.activeKey(purpose).keyID }
+        return CellStartedRecord(
+            version: Cell.version, upstreams: configuration.upstreams.map(\.name).sorted(),
+            witnesses: configuration.witnesses.count, autoGrantRules: configuration.autoGrants.map(\.id),
+            configurationDigest: configuration.sourceDigest, activeKeyIDs: keyIDs)
     }
 }
 

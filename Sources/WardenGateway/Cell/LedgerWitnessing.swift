@@ -83,7 +83,7 @@ public struct LedgerWitnessing: Sendable {
     private func recordOutcomes() async {
         for await outcome in outcomes {
             guard let event = await transitions.event(for: outcome, now: ContinuousClock.now) else { continue }
-            if event.kind == "witness.conflict" {
+            if case .witness(.conflict, _) = event {
                 logger.critical(
                     "ledger witness conflict: this ledger is not an extension of what the witness cosigned (rolled back or forked)",
                     metadata: ["witness": "\(outcome.witness)"])
@@ -93,7 +93,7 @@ public struct LedgerWitnessing: Sendable {
             } catch {
                 logger.error(
                     "witness event not recorded in the ledger",
-                    metadata: ["kind": "\(event.kind)", "error": "\(LogSafe.describe(error))"])
+                    metadata: ["kind": "\(event.auditEvent.kind)", "error": "\(LogSafe.describe(error))"])
             }
         }
     }
@@ -118,49 +118,49 @@ actor WitnessTransitions {
     static let failuresBeforeFailing = 3
     static let minimumInterval = Duration.seconds(60)
 
-    private var recorded: [String: String] = [:]
+    private var recorded: [String: LedgerEvent.WitnessEventKind] = [:]
     private var lastRecordedAt: [String: ContinuousClock.Instant] = [:]
     private var consecutiveFailures: [String: Int] = [:]
     /// Witnesses that raised an alarm since the cell started (sticky).
     private(set) var alarmed: Set<String> = []
 
-    func event(for outcome: WitnessOutcome, now: ContinuousClock.Instant) -> AuditEvent? {
+    func event(for outcome: WitnessOutcome, now: ContinuousClock.Instant) -> LedgerEvent? {
         let witness = outcome.witness
         var facts: [String: JSONValue] = [
             "witness": .string(witness), "checkpoint_size": .integer(Int64(clamping: outcome.checkpointSize)),
         ]
-        let kind: String
+        let kind: LedgerEvent.WitnessEventKind
         switch outcome.kind {
         case .conflict(let witnessSize, let logSize):
-            kind = "witness.conflict"
+            kind = .conflict
             facts["witness_size"] = .integer(Int64(clamping: witnessSize))
             facts["log_size"] = .integer(Int64(clamping: logSize))
         case .refused(let status, _) where outcome.isAlarm:
-            kind = "witness.conflict"
+            kind = .conflict
             facts["status"] = .integer(Int64(status))
         case .cosigned:
             consecutiveFailures[witness] = 0
-            kind = "witness.cosigned"
+            kind = .cosigned
         case .refused(let status, _):
             facts["status"] = .integer(Int64(status))
             facts["reason"] = "refused"
-            kind = "witness.failing"
+            kind = .failing
         case .invalidResponse:
             facts["reason"] = "invalid-response"
-            kind = "witness.failing"
+            kind = .failing
         case .unreachable:
             facts["reason"] = "unreachable"
-            kind = "witness.failing"
+            kind = .failing
         case .localFailure:
             facts["reason"] = "local-failure"
-            kind = "witness.failing"
+            kind = .failing
         }
-        if kind == "witness.conflict" {
+        if kind == .conflict {
             // Recorded once per witness, at once: it needs a human, not a debounce.
             guard alarmed.insert(witness).inserted else { return nil }
             return record(kind, facts, witness: witness, now: now)
         }
-        if kind == "witness.failing" {
+        if kind == .failing {
             consecutiveFailures[witness, default: 0] += 1
             guard consecutiveFailures[witness, default: 0] >= Self.failuresBeforeFailing else { return nil }
         }
@@ -171,11 +171,12 @@ actor WitnessTransitions {
         return record(kind, facts, witness: witness, now: now)
     }
 
-    private func record(_ kind: String, _ facts: [String: JSONValue], witness: String, now: ContinuousClock.Instant)
-        -> AuditEvent
-    {
+    private func record(
+        _ kind: LedgerEvent.WitnessEventKind, _ facts: [String: JSONValue], witness: String,
+        now: ContinuousClock.Instant
+    ) -> LedgerEvent {
         recorded[witness] = kind
         lastRecordedAt[witness] = now
-        return AuditEvent(kind: kind, facts: facts)
+        return .witness(kind, facts: facts)
     }
 }

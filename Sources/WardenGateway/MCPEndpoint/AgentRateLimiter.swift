@@ -67,14 +67,9 @@ actor RefusalTally {
         guard !counted.isEmpty else { return }
         let entries = counted.sorted {
             ($0.key.agent, $0.key.rule, $0.key.tool) < ($1.key.agent, $1.key.rule, $1.key.tool)
-        }.map {
-            JSONValue.object([
-                "agent": .string($0.key.agent), "rule": .string($0.key.rule), "tool": .string($0.key.tool),
-                "count": .integer(Int64($0.value)),
-            ])
-        }
+        }.map { LedgerEvent.RefusalCount(agent: $0.key.agent, rule: $0.key.rule, tool: $0.key.tool, count: $0.value) }
         do {
-            try await audit.record(AuditEvent(kind: "tool.refusals-tallied", facts: ["tallies": .array(entries)]))
+            try await audit.record(.refusalsTallied(entries))
         } catch {
             // Not recorded: carried into the next interval.
             for (key, count) in counted { suppressed[key, default: 0] += count }

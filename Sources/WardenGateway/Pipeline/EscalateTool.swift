@@ -41,11 +41,11 @@ extension ToolCallPipeline {
             try schema.validate(arguments: call.arguments)
         } catch {
             record.refusal = error.refusal
-            guard await recordOrFail(record.event) else { return .notRecorded(nothingDone: true) }
+            guard await recordOrFail(.toolDecision(record)) else { return .notRecorded(nothingDone: true) }
             return .refused(error.refusal, hidden: false)
         }
         record.reasons = ["arguments", "builtin.escalate"]
-        guard await recordOrFail(record.event) else { return .notRecorded(nothingDone: true) }
+        guard await recordOrFail(.toolDecision(record)) else { return .notRecorded(nothingDone: true) }
         do {
             try await runs.escalate(
                 runID: call.run.id, by: "agent", reason: call.arguments["reason"]?.stringValue ?? "",
@@ -54,8 +54,9 @@ extension ToolCallPipeline {
             let refusal = Refusal(rule: "run.escalate-failed", message: "the run could not be escalated: \(error)")
             return .refused(refusal, hidden: false)
         }
-        record.outcome = "ok"
-        guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: false) }
+        guard await recordOrFail(.toolExecuted(record, outcome: .ok, resultDigest: nil)) else {
+            return .notRecorded(nothingDone: false)
+        }
         return .escalated
     }
 }

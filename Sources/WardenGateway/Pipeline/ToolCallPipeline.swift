@@ -138,7 +138,7 @@ public struct ToolCallPipeline: Sendable {
             // Repeats of one agent's refusal under one rule are tallied, not each recorded (RefusalTally).
             let recorded =
                 held
-                ? await recordOrFail(record.event)
+                ? await recordOrFail(.toolDecision(record))
                 : await recordRefusal(record, rule: refusal.rule)
             guard recorded else { return .notRecorded(nothingDone: true) }
             logger.info("tool call refused", metadata: ["rule": "\(refusal.rule)", "tool": "\(record.toolName)"])
@@ -151,7 +151,7 @@ public struct ToolCallPipeline: Sendable {
         }
         guard let entry = verdict.entry else { return .notRecorded(nothingDone: true) }
         // Record the decision (durable), and only then use what the checks reserved.
-        guard await recordOrFail(record.event) else {
+        guard await recordOrFail(.toolDecision(record)) else {
             await verdict.reservations.releaseAll()
             return .notRecorded(nothingDone: true)
         }
@@ -160,9 +160,10 @@ public struct ToolCallPipeline: Sendable {
             let lapsed = Refusal(
                 rule: "pipeline.reservation-lapsed",
                 message: "\(reservation.name) was taken by another call while this one was decided; nothing was done")
-            record.outcome = "not-run"
             record.refusal = lapsed
-            guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: true) }
+            guard await recordOrFail(.toolExecuted(record, outcome: .notRun, resultDigest: nil)) else {
+                return .notRecorded(nothingDone: true)
+            }
             return .refused(lapsed, hidden: false)
         }
         // The upstream receives exactly the arguments that were judged.
@@ -182,14 +183,15 @@ public struct ToolCallPipeline: Sendable {
             upstreamSpan?.setStatus(.error(message: "upstream-error"))
             logger.warning(
                 "upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(LogSafe.describe(error))"])
-            record.outcome = "upstream-error"
-            guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: false) }
+            guard await recordOrFail(.toolExecuted(record, outcome: .upstreamError, resultDigest: nil)) else {
+                return .notRecorded(nothingDone: false)
+            }
             return .upstreamFailed(entry: entry)
         }
         let result = resultStage(raw, entry: entry, call: call)
-        record.outcome = (result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
-        record.resultDigest = CanonicalJSON.sha256Hex(result)
-        guard await recordOrFail(record.executedEvent) else { return .notRecorded(nothingDone: false) }
+        let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
+        guard await recordOrFail(.toolExecuted(record, outcome: outcome, resultDigest: CanonicalJSON.sha256Hex(result)))
+        else { return .notRecorded(nothingDone: false) }
         return .executed(result: result, entry: entry)
     }
 
@@ -203,16 +205,17 @@ public struct ToolCallPipeline: Sendable {
     /// Unknown names all count as the tool `unknown`, so varying the guessed name does not flood the ledger.
     func recordRefusal(_ record: DecisionRecord, rule: String) async -> Bool {
         guard await refusals.admit(agent: record.agent, rule: rule, tool: record.toolName) else { return true }
-        return await recordOrFail(record.event)
+        return await recordOrFail(.toolDecision(record))
     }
 
-    func recordOrFail(_ event: AuditEvent) async -> Bool {
+    func recordOrFail(_ event: LedgerEvent) async -> Bool {
         do {
             try await audit.record(event)
             return true
         } catch {
             logger.error(
-                "audit record failed", metadata: ["kind": "\(event.kind)", "error": "\(LogSafe.describe(error))"])
+                "audit record failed",
+                metadata: ["kind": "\(event.auditEvent.kind)", "error": "\(LogSafe.describe(error))"])
             return false
         }
     }
@@ -226,7 +229,7 @@ public struct ToolCallPipeline: Sendable {
 
 /// The facts of one call's ledger entries (`tool.decision`, then `tool.executed`): names, digests and rule ids,
 /// never argument or result contents.
-struct DecisionRecord: Sendable {
+public struct DecisionRecord: Sendable {
     var agent: String
     var session: String
     var run: String
@@ -237,8 +240,6 @@ struct DecisionRecord: Sendable {
     var held: Bool
     var reasons: [String] = []
     var requestedToolDigest: String?
-    var outcome: String?
-    var resultDigest: String?
 
     init(call: ToolCall, tool: CatalogEntry?, policy: String?, refusal: Refusal?, held: Bool) {
         agent = call.principal.subject
@@ -267,14 +268,5 @@ struct DecisionRecord: Sendable {
         }
         facts["reasons"] = .array(reasons.map { .string($0) })
         return facts
-    }
-
-    var event: AuditEvent { AuditEvent(kind: "tool.decision", facts: facts) }
-
-    var executedEvent: AuditEvent {
-        var facts = self.facts
-        facts["outcome"] = .string(outcome ?? "unknown")
-        if let resultDigest { facts["result_sha256"] = .string(resultDigest) }
-        return AuditEvent(kind: "tool.executed", facts: facts)
     }
 }

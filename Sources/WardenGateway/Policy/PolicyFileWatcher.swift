@@ -100,7 +100,7 @@ public actor PolicyFileWatcher {
             let previous = await gatekeeper.current
             await gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
             try? await audit.record(
-                AuditEvent(kind: "policy.loaded", facts: ["policy": .string(policy.identity), "file": .string(path)])
+                LedgerEvent.policyLoaded(policy: policy.identity, file: path)
             )
             logger.notice("policy reloaded", metadata: ["policy": "\(policy.identity)"])
         } catch {
@@ -110,10 +110,7 @@ public actor PolicyFileWatcher {
                 metadata: ["rule": "\(rule)", "error": "\(LogSafe.describe(error))"]
             )
             try? await audit.record(
-                AuditEvent(
-                    kind: "policy.refused",
-                    facts: ["rule": .string(rule), "sha256": .string(digest), "file": .string(path)]
-                )
+                LedgerEvent.policyRefused(rule: rule, sha256: digest, file: path)
             )
         }
     }

@@ -67,7 +67,7 @@ public struct RunTracker: Sendable {
                 subject: principal.subject, deliveryRequired: defaults.deliveryRequired,
                 deadline: now.addingTimeInterval(TimeInterval(defaults.deadlineSeconds)),
                 idleSeconds: defaults.idleSeconds)
-            try await audit.record(AuditEvent(kind: started.kind, facts: started.facts(run: runID)))
+            try await audit.record(.run(started, runID: runID))
         }
         let (run, _) = try await store.open(id: runID, subject: principal.subject, defaults: defaults, now: now)
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
@@ -112,7 +112,7 @@ public struct RunTracker: Sendable {
     /// `warden.escalate`, or the contract itself: ends the run escalated and queues the notice for a person.
     public func escalate(runID: String, by: String, reason: String, summary: String, now: Date = Date()) async throws {
         let event = RunEvent.escalated(by: by, reason: reason)
-        try await audit.record(AuditEvent(kind: event.kind, facts: event.facts(run: runID)))
+        try await audit.record(.run(event, runID: runID))
         let run = try await store.apply(event, to: runID, now: now)
         try await store.enqueueEscalation(
             EscalationNotice(run: runID, subject: run.subject, by: by, reason: reason, summary: summary), now: now)
@@ -166,12 +166,9 @@ public struct RunTracker: Sendable {
                 id: notice.id, sent: sent, now: now, maxAttempts: channel == nil ? 1 : settings.maxNotifyAttempts)
             guard state != .pending else { return }
             try await audit.record(
-                AuditEvent(
-                    kind: state == .sent ? "run.escalation-notified" : "run.escalation-failed",
-                    facts: [
-                        "run": .string(Digest.sha256Hex(Array(notice.run.utf8))),
-                        "channel": .string(channel == nil ? "none-configured" : "configured"),
-                    ]))
+                state == .sent
+                    ? .escalationNotified(runID: notice.run)
+                    : .escalationFailed(runID: notice.run, channelConfigured: channel != nil))
         } catch {
             logger.error(
                 "escalation state not recorded",
@@ -181,7 +178,7 @@ public struct RunTracker: Sendable {
 
     func apply(_ event: RunEvent, to runID: String) async {
         do {
-            try await audit.record(AuditEvent(kind: event.kind, facts: event.facts(run: runID)))
+            try await audit.record(.run(event, runID: runID))
             _ = try await store.apply(event, to: runID, now: Date())
         } catch {
             logger.error(
