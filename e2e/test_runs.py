@@ -22,6 +22,7 @@ delivery:
   required_roles: [mailer]
   run_deadline_seconds: 15
   run_idle_seconds: 8
+  notify_window_seconds: 0
   escalate_to: {{ webhook: "http://127.0.0.1:{port}/escalations" }}
 """
 
@@ -88,7 +89,7 @@ def escalations(receiver, run_id):
     if not receiver.out.exists():
         return []
     bodies = [json.loads(json.loads(line)["body"]) for line in receiver.out.read_text().splitlines()]
-    return [b for b in bodies if b.get("run") == run_id]
+    return [b for b in bodies if b.get("run") == run_id or run_id in b.get("runs", [])]
 
 
 def wait_for(predicate, seconds=12):
@@ -124,6 +125,21 @@ def test_a_session_closed_with_nothing_done_is_escalated_and_a_person_is_notifie
     assert wait_for(lambda: '"kind":"run.escalated"' in (text := ledger()) and '"kind":"run.escalation-notified"' in text)
 
 
+def test_a_malformed_run_id_is_refused_before_anything_is_recorded(runs_cell, mailer):
+    before = len(runs_cell.cli("ledger", "entries", "--count", "1000000").stdout.splitlines())
+    agent = Agent(runs_cell, mailer)
+    agent.run = "../../etc/passwd"
+    refused = agent.call("billing.echo", {"text": "x"})
+    assert refused["error"]["data"]["rule"] == "run.refused", refused
+    r = httpx.post(runs_cell.mcp_url, headers=agent.headers(session=False) | {"Warden-Run-Id": "a b"},
+                   json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18"}})
+    assert r.status_code == 400 and "run.refused" in r.text
+    time.sleep(1.5)
+    after = runs_cell.cli("ledger", "entries", "--count", "1000000").stdout.splitlines()
+    assert not any("../../etc/passwd" in line for line in after)
+    assert len(after) - before <= 3  # the agent's own session start only (run.started), never the refused name
+
+
 def test_the_escalate_tool_ends_the_run_and_tells_a_person(runs_cell, mailer, receiver):
     agent = Agent(runs_cell, mailer, run="r-asks")
     result = agent.call("warden.escalate", {"reason": "invoice INV-9 is missing", "summary": "looked in billing"})
@@ -135,14 +151,19 @@ def test_the_escalate_tool_ends_the_run_and_tells_a_person(runs_cell, mailer, re
     assert again["error"]["data"]["rule"] == "run.refused", again
 
 
-def test_another_principal_cannot_use_a_run_id(runs_cell, idp):
+def test_another_principal_cannot_reach_a_run_by_its_id(runs_cell, idp):
+    """A run id is scoped to the principal that started it: another principal presenting the same id gets a run of
+    its own and can neither use, end, nor squat on the owner's (nor learn that it exists)."""
     analyst = client_credentials_token(idp, "analyst-agent", "analyst-pass", runs_cell.mcp_url)
     owner = Agent(runs_cell, client_credentials_token(idp, "clerk-agent", "clerk-pass", runs_cell.mcp_url), run="r-mine")
     assert not owner.call("billing.echo", {"text": "mine"})["result"].get("isError")
     thief = Agent(runs_cell, analyst, run="r-mine")
-    refused = thief.call("billing.echo", {"text": "yours now"})
-    assert refused["error"]["data"]["rule"] == "run.refused", refused
-    assert "another principal" in refused["error"]["message"]
+    thief.call("billing.echo", {"text": "yours now"})
+    thief.close()
+    shown = json.loads(runs_cell.cli("runs", "show", "r-mine", "--agent", "clerk-agent").stdout)
+    assert shown["calls"] == 1 and shown["state"] == "open", shown
+    both = runs_cell.cli("runs", "show", "r-mine", check=False)
+    assert both.returncode != 0 and "add --agent" in both.stderr
 
 
 def test_idle_and_overdue_runs_are_escalated(runs_cell, mailer, receiver):

@@ -76,8 +76,10 @@ def test_witness_cosigns_and_a_rollback_is_detected(idp, http_upstream, tmp_path
         token = __import__("conftest").client_credentials_token(idp, "analyst-agent", "analyst-pass", cell.mcp_url)
         traffic(cell, token)
         first = wait_for(lambda: cosigned_size(cell, "witness.test/w1"), what="a cosigned checkpoint")
-        # the cosignature verifies under the witness key, through `ledger verify --witness`
-        out = cell.cli("ledger", "verify", "--witness", vkey).stdout
+        # the cosignature verifies under the witness key, through `ledger verify --witness` (background entries,
+        # e.g. a run closing with its session, may add a checkpoint the witness has not cosigned yet: wait for it)
+        verified = lambda: cell.cli("ledger", "verify", "--witness", vkey, check=False).stdout  # noqa: E731
+        out = wait_for(lambda: (text := verified()).startswith("ok: ") and text, what="a verified cosignature")
         assert out.startswith("ok: ") and "cosigned by witness.test/w1" in out, out
         snapshot = tmp_path / "ledger-snapshot"
         shutil.copytree(cell.data_dir / "ledger", snapshot)

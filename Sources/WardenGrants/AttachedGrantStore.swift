@@ -17,6 +17,7 @@ public protocol AttachedGrantStore: Sendable {
     func reserveAttached(
         actionDigest: String, agent: String, now: Date, holdFor: TimeInterval
     ) async throws -> (id: Int64, token: String, until: Int64)?
-    func commitAttached(id: Int64, until: Int64) async throws
+    /// Removes a reserved attachment; false when this call's reservation had lapsed and another holds it.
+    func commitAttached(id: Int64, until: Int64) async throws -> Bool
     func releaseAttached(id: Int64, until: Int64) async throws
 }

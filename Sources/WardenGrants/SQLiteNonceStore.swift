@@ -76,7 +76,7 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
         guard let reserved = try await reserveAttached(actionDigest: actionDigest, agent: agent, now: now) else {
             return nil
         }
-        try await commitAttached(id: reserved.id, until: reserved.until)
+        guard try await commitAttached(id: reserved.id, until: reserved.until) else { return nil }
         return reserved.token
     }
 
@@ -103,10 +103,11 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
         }
     }
 
-    public func commitAttached(id: Int64, until: Int64) async throws {
+    public func commitAttached(id: Int64, until: Int64) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM attached_grant WHERE id = ? AND reserved_until = ?", arguments: [id, until])
+            return db.changesCount == 1
         }
     }
 

@@ -83,12 +83,15 @@ struct MCPEndpointTests {
             let stolen = try await client.execute(
                 uri: "/mcp", method: .post, headers: Self.headers("bob", session: bobSession, run: "r-1"),
                 body: Self.call("mail.pay", #"{"amount":5}"#))
-            #expect(String(buffer: stolen.body).contains("run.refused"))
+            // bob's r-1 is bob's own run: alice's run r-1 is untouched (one call, still open).
+            #expect(!String(buffer: stolen.body).contains("run.refused"))
+            let aliceRun = try await f.runs.store.run(id: f.runs.key(name: "r-1", subject: "alice"))
+            #expect(aliceRun?.calls == 1 && aliceRun?.state == .open)
             // alice's session, closed with nothing delivered, ends its run escalated.
             let closed = try await client.execute(
                 uri: "/mcp", method: .delete, headers: Self.headers("alice", session: session))
             #expect(closed.status == .noContent)
-            #expect(try await f.runs.store.run(id: session)?.state == .escalated)
+            #expect(try await f.runs.store.run(id: f.runs.key(name: session, subject: "alice"))?.state == .escalated)
         }
         #expect(await f.inbox.notices.isEmpty)  // queued; the sweep delivers it
         await f.runs.sweep()

@@ -95,10 +95,9 @@ struct ToolCallPipelineTests {
             principal: Principal? = nil
         ) async throws -> ToolCallOutcome {
             let who = principal ?? self.principal()
-            let context = try await runs.context(runID: run, sessionID: "", principal: who)
             let meta: [String: JSONValue] = grant.map { ["warden/grant": .string($0)] } ?? [:]
             return await pipeline.call(
-                ToolCall(principal: who, tool: tool, arguments: arguments, meta: meta, run: context))
+                ToolCall(principal: who, tool: tool, arguments: arguments, meta: meta, runName: run))
         }
     }
 
@@ -159,7 +158,7 @@ struct ToolCallPipelineTests {
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         let arguments: [String: JSONValue] = ["to": "cfo@corp.example", "body": "Q3 figures"]
         let grant = try f.grant(to: "cfo@corp.example", body: "Q3 figures")
-        _ = try await f.runs.context(runID: "run-1", sessionID: "", principal: f.principal())
+        _ = try await f.runs.context(name: "run-1", sessionID: "", principal: f.principal())
         await f.audit.fail(true)
         guard case .notRecorded(let nothingDone) = try await f.call("mail.send", arguments, grant: grant) else {
             Issue.record("a call whose decision cannot be recorded must not run")
@@ -231,13 +230,18 @@ struct ToolCallPipelineTests {
         #expect(refusal.rule == "approval.denied" && refusal.message.contains("not in budget"))
     }
 
-    @Test("another principal using a run id is refused")
+    @Test("a run name is scoped to its principal: another principal using it never reaches the owner's run")
     func runsBelongToOnePrincipal() async throws {
         let f = try await Self.fixture()
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
-        _ = try await f.runs.context(runID: "shared", sessionID: "", principal: f.principal())
-        await #expect(throws: RunError.notYours) {
-            try await f.runs.context(runID: "shared", sessionID: "", principal: f.principal("agent-2"))
+        let mine = try await f.runs.context(name: "shared", sessionID: "", principal: f.principal())
+        let theirs = try await f.runs.context(name: "shared", sessionID: "", principal: f.principal("agent-2"))
+        #expect(mine.id != theirs.id && mine.name == theirs.name)
+        // The other principal ending "its" run leaves the owner's open.
+        await f.runs.end(runID: theirs.id, by: "closed")
+        #expect(try await f.runs.store.run(id: mine.id)?.state == .open)
+        await #expect(throws: RunError.invalidID) {
+            try await f.runs.context(name: "bad name/..", sessionID: "", principal: f.principal())
         }
     }
 
@@ -254,27 +258,31 @@ struct ToolCallPipelineTests {
             executed(
                 try await f.call(
                     "mail.send", arguments, grant: f.grant(to: "cfo@corp.example", body: "report"), run: "sends")))
-        await f.runs.end(runID: "sends", by: "closed")
-        #expect(try await f.runs.store.run(id: "sends")?.state == .delivered)
+        let key = { (name: String) in f.runs.key(name: name, subject: "agent-1") }
+        await f.runs.end(runID: key("sends"), by: "closed")
+        #expect(try await f.runs.store.run(id: key("sends"))?.state == .delivered)
         // warden.escalate ends a run escalated.
         guard case .escalated = try await f.call("warden.escalate", ["reason": "no invoice found"], run: "asks") else {
             Issue.record("warden.escalate must escalate")
             return
         }
-        #expect(try await f.runs.store.run(id: "asks")?.state == .escalated)
+        #expect(try await f.runs.store.run(id: key("asks"))?.state == .escalated)
         // A run closed with nothing done is escalated.
-        _ = try await f.runs.context(runID: "silent", sessionID: "", principal: f.principal())
-        await f.runs.end(runID: "silent", by: "closed")
-        #expect(try await f.runs.store.run(id: "silent")?.state == .escalated)
+        _ = try await f.runs.context(name: "silent", sessionID: "", principal: f.principal())
+        await f.runs.end(runID: key("silent"), by: "closed")
+        #expect(try await f.runs.store.run(id: key("silent"))?.state == .escalated)
         // An idle run is escalated by the sweep.
         _ = try await f.runs.context(
-            runID: "idle", sessionID: "", principal: f.principal(), now: Date().addingTimeInterval(-60))
+            name: "idle", sessionID: "", principal: f.principal(), now: Date().addingTimeInterval(-60))
         await f.runs.sweep()
-        #expect(try await f.runs.store.run(id: "idle")?.state == .escalated)
-        #expect(await f.inbox.notices.map(\.run).sorted() == ["asks", "idle", "silent"])
+        #expect(try await f.runs.store.run(id: key("idle"))?.state == .escalated)
+        // One agent's notices go out together (one notification per agent and window).
+        let delivered = await f.inbox.notices
+        #expect(delivered.count == 1 && delivered[0].by == "several")
+        for name in ["asks", "idle", "silent"] { #expect(delivered[0].summary.contains("run \(name) ")) }
         // An ended run takes no more calls.
         await #expect(throws: RunError.ended(.escalated)) {
-            try await f.runs.context(runID: "asks", sessionID: "", principal: f.principal())
+            try await f.runs.context(name: "asks", sessionID: "", principal: f.principal())
         }
         let kinds = await f.audit.kinds()
         #expect(kinds.contains("run.delivered") && kinds.contains("run.escalated"))

@@ -478,6 +478,7 @@ public enum ConfigurationLoader {
         if let r = m.optional("run_deadline_seconds") { settings.runDeadlineSeconds = try r.integer(in: 10...604_800) }
         if let r = m.optional("run_idle_seconds") { settings.runIdleSeconds = try r.integer(in: 5...86_400) }
         if let r = m.optional("notify_attempts") { settings.maxNotifyAttempts = try r.integer(in: 1...100) }
+        if let r = m.optional("notify_window_seconds") { settings.notifyWindowSeconds = try r.integer(in: 0...86_400) }
         if let targetReader = m.optional("escalate_to") {
             var t = try targetReader.mapping()
             if let webhookReader = t.optional("webhook") {

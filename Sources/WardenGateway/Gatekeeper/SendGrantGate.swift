@@ -88,7 +88,9 @@ public struct SendGrantGate: ToolCallGate {
                 evidence: evidence + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"],
                 reservations: reservations)
         } catch let refusal as GrantRefusal {
-            await reservations.releaseAll()
+            // An attached grant that does not verify never will (used, expired, invalid): it is removed rather
+            // than put back, so the agent's identical call is held for a person again instead of failing forever.
+            for reservation in reservations { _ = await reservation.commit() }
             return .refuse(Refusal(rule: refusal.code, message: refusal.description))
         } catch {
             await reservations.releaseAll()
@@ -119,10 +121,7 @@ public struct SendGrantGate: ToolCallGate {
                 {
                     let release = Reservation(
                         name: "grant.attached",
-                        commit: {
-                            try await attached.commitAttached(id: found.id, until: found.until)
-                            return true
-                        },
+                        commit: { try await attached.commitAttached(id: found.id, until: found.until) },
                         release: { try? await attached.releaseAttached(id: found.id, until: found.until) })
                     return .success(
                         FoundGrant(token: found.token, evidence: ["grant.attached"], reservations: [release]))

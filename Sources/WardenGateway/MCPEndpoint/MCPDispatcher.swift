@@ -68,18 +68,9 @@ public struct MCPDispatcher: Sendable {
         default: return failure(request, .invalidParams, "params.arguments must be an object")
         }
         let meta = params["_meta"]?.objectValue ?? [:]
-        var run = RunContext(id: runID ?? session.id, sessionID: session.id)
-        if let runs = pipeline.runs {
-            do {
-                run = try await runs.context(runID: runID ?? session.id, sessionID: session.id, principal: principal)
-            } catch let error as RunError {
-                return failure(
-                    request, .invalidParams, "\(error) (rule run.refused)", data: .object(["rule": "run.refused"]))
-            } catch {
-                return failure(request, .internalError, "the run could not be opened; nothing was done")
-            }
-        }
-        let call = ToolCall(principal: principal, tool: name, arguments: arguments, meta: meta, run: run)
+        let call = ToolCall(
+            principal: principal, tool: name, arguments: arguments, meta: meta, runName: runID ?? session.id,
+            sessionID: session.id)
         return response(to: request, outcome: await pipeline.call(call))
     }
 
@@ -117,6 +108,9 @@ public struct MCPDispatcher: Sendable {
                         message:
                             "rate limit: too many tool calls by this agent; retry in \(retryAfter) s (rule \(rule))",
                         data: .object(["rule": .string(rule), "retry_after_seconds": .integer(Int64(retryAfter))]))))
+        case .runRefused(let error):
+            return failure(
+                request, .invalidParams, "\(error) (rule run.refused)", data: .object(["rule": "run.refused"]))
         case .notRecorded(let nothingDone):
             return failure(
                 request, .internalError,

@@ -131,7 +131,15 @@ public struct MCPHTTPEndpoint: Sendable {
             return jsonRPC(.error(error.response), status: .badRequest)
         }
         if case .request(let rpc) = message, rpc.method == MCPMethod.initialize {
-            return await initialize(rpc, principal: principal, explicitRun: request.headers[Self.runHeader] != nil)
+            // Starting a session starts a run: it costs from the agent's rate budget like a call.
+            if let retryAfter = await dispatcher.pipeline.admit(principal.subject) {
+                return tooManyRequests(retryAfter)
+            }
+            let explicitRun = request.headers[Self.runHeader]
+            if let explicitRun, !RunRecord.isValidName(explicitRun) {
+                return plain(.badRequest, "\(RunError.invalidID) (rule run.refused)")
+            }
+            return await initialize(rpc, principal: principal, explicitRun: explicitRun != nil)
         }
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return plain(.badRequest, "missing Mcp-Session-Id: send initialize first")
@@ -159,7 +167,7 @@ public struct MCPHTTPEndpoint: Sendable {
         // The session's run starts now, so a session closed with nothing done is held to the delivery contract.
         if !explicitRun, let runs = dispatcher.pipeline.runs {
             do {
-                _ = try await runs.context(runID: session.id, sessionID: session.id, principal: principal)
+                _ = try await runs.context(name: session.id, sessionID: session.id, principal: principal)
             } catch {
                 await sessions.end(id: session.id, owner: principal.subject)
                 let error = JSONRPCErrorObject(code: .internalError, message: "the run could not be started")
@@ -187,6 +195,7 @@ public struct MCPHTTPEndpoint: Sendable {
         case .failure(let response): return response
         case .success(let p): principal = p
         }
+        if let retryAfter = await dispatcher.pipeline.admit(principal.subject) { return tooManyRequests(retryAfter) }
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return plain(.badRequest, "missing Mcp-Session-Id")
         }
@@ -195,7 +204,7 @@ public struct MCPHTTPEndpoint: Sendable {
         }
         // Closing the session ends its run (a run with an explicit id ends by escalation, deadline or idleness).
         if request.headers[Self.runHeader] == nil, let runs = dispatcher.pipeline.runs {
-            await runs.end(runID: sessionID, by: "closed")
+            await runs.end(runID: runs.key(name: sessionID, subject: principal.subject), by: "closed")
         }
         return Response(status: .noContent)
     }
@@ -208,6 +217,14 @@ public struct MCPHTTPEndpoint: Sendable {
     }
 
     // MARK: Responses
+
+    func tooManyRequests(_ retryAfter: Int) -> Response {
+        var response = plain(
+            .tooManyRequests,
+            "rate limit: too many requests by this agent; retry in \(retryAfter) s (rule limits.agent-rate)")
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
+    }
 
     func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(

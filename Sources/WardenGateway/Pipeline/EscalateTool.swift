@@ -41,7 +41,7 @@ extension ToolCallPipeline {
             try schema.validate(arguments: call.arguments)
         } catch {
             record.refusal = error.refusal
-            guard await recordOrFail(.toolDecision(record)) else { return .notRecorded(nothingDone: true) }
+            guard await recordRefusal(record, rule: error.refusal.rule) else { return .notRecorded(nothingDone: true) }
             return .refused(error.refusal, hidden: false)
         }
         record.reasons = ["arguments", "builtin.escalate"]
@@ -51,7 +51,11 @@ extension ToolCallPipeline {
                 runID: call.run.id, by: "agent", reason: call.arguments["reason"]?.stringValue ?? "",
                 summary: call.arguments["summary"]?.stringValue ?? "")
         } catch {
-            let refusal = Refusal(rule: "run.escalate-failed", message: "the run could not be escalated: \(error)")
+            let refusal = Refusal(rule: "run.escalate-failed", message: "the run could not be escalated; try again")
+            record.refusal = refusal
+            guard await recordOrFail(.toolExecuted(record, outcome: .notRun, resultDigest: nil)) else {
+                return .notRecorded(nothingDone: false)
+            }
             return .refused(refusal, hidden: false)
         }
         guard await recordOrFail(.toolExecuted(record, outcome: .ok, resultDigest: nil)) else {

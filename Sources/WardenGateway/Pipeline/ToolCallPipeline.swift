@@ -11,17 +11,24 @@ public struct ToolCall: Sendable {
     public var arguments: [String: JSONValue]
     /// `_meta` of the request (where a send grant is presented).
     public var meta: [String: JSONValue]
-    public var run: RunContext
+    /// The run the call belongs to: named by the caller (its session id, or `Warden-Run-Id`), resolved by the
+    /// pipeline after the rate limit (so neither a flood nor a malformed name costs a ledger entry).
+    public var runName: String
+    public var sessionID: String
+    /// The run, once resolved.
+    public internal(set) var run: RunContext
 
     public init(
         principal: Principal, tool: String, arguments: [String: JSONValue], meta: [String: JSONValue] = [:],
-        run: RunContext
+        runName: String, sessionID: String = ""
     ) {
         self.principal = principal
         self.tool = tool
         self.arguments = arguments
         self.meta = meta
-        self.run = run
+        self.runName = runName
+        self.sessionID = sessionID
+        self.run = RunContext(id: runName, sessionID: sessionID)
     }
 }
 
@@ -41,6 +48,8 @@ public enum ToolCallOutcome: Sendable {
     case notRecorded(nothingDone: Bool)
     /// `warden.escalate` ended the run escalated; a person is notified.
     case escalated
+    /// The run cannot take the call (ended, malformed name, too many open runs); nothing was done.
+    case runRefused(RunError)
 }
 
 /// The one path of every `tools/call`, independent of HTTP and MCP sessions, in a fixed, visible order:
@@ -83,7 +92,8 @@ public struct ToolCallPipeline: Sendable {
     public func call(_ call: ToolCall) async -> ToolCallOutcome {
         let started = ContinuousClock.now
         var span = tracer?.startSpan("tools/call", kind: .server)
-        let outcome = await run(call, span: &span)
+        var call = call
+        let outcome = await run(&call, span: &span)
         let elapsed = ContinuousClock.now - started
         let label = Self.label(outcome)
         metrics.toolCall(
@@ -96,16 +106,22 @@ public struct ToolCallPipeline: Sendable {
         return outcome
     }
 
+    /// Takes one request from `subject`'s rate budget (also for `initialize` and closing a session, which start
+    /// and end runs); nil when allowed, else seconds until one is available.
+    public func admit(_ subject: String) async -> Int? {
+        await rateLimiter.take(subject)
+    }
+
     static func label(_ outcome: ToolCallOutcome) -> String {
         switch outcome {
         case .executed(let result, _): return (result["isError"]?.boolValue ?? false) ? "tool-error" : "ok"
         case .escalated: return "ok"
         case .upstreamFailed, .refused, .held: return "tool-error"
-        case .rateLimited, .notRecorded: return "error"
+        case .rateLimited, .notRecorded, .runRefused: return "error"
         }
     }
 
-    func run(_ call: ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
+    func run(_ call: inout ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
         // Rate limit: one agent's flood (refused calls included) slows down that agent alone.
         if let retryAfter = await rateLimiter.take(call.principal.subject) {
             let refusal = Refusal(rule: "limits.agent-rate", message: "too many tool calls by this agent")
@@ -114,6 +130,17 @@ public struct ToolCallPipeline: Sendable {
                 return .notRecorded(nothingDone: true)
             }
             return .rateLimited(retryAfterSeconds: retryAfter)
+        }
+        // The run: resolved only now, after the rate limit.
+        if let runs {
+            do {
+                call.run = try await runs.context(
+                    name: call.runName, sessionID: call.sessionID, principal: call.principal)
+            } catch let error as RunError {
+                return .runRefused(error)
+            } catch {
+                return .notRecorded(nothingDone: true)
+            }
         }
         if call.tool == EscalateTool.name { return await escalate(call) }
         // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
@@ -159,7 +186,9 @@ public struct ToolCallPipeline: Sendable {
             await Array(verdict.reservations[(index + 1)...]).releaseAll()
             let lapsed = Refusal(
                 rule: "pipeline.reservation-lapsed",
-                message: "\(reservation.name) was taken by another call while this one was decided; nothing was done")
+                message:
+                    "\(reservation.name) could not be used (its hold lapsed and another call took it, or its store "
+                    + "failed); nothing was done")
             record.refusal = lapsed
             guard await recordOrFail(.toolExecuted(record, outcome: .notRun, resultDigest: nil)) else {
                 return .notRecorded(nothingDone: true)

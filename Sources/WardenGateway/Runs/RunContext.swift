@@ -1,8 +1,10 @@
 /// What the checks (and Cedar's `context.run`) know about the run a call belongs to, read from the run store
 /// when the call arrives.
 public struct RunContext: Sendable, Hashable {
-    /// The run id: the MCP session's by default, or the one the agent carries (`Warden-Run-Id`).
+    /// The run's store key (owner and name).
     public var id: String
+    /// The run id the agent uses: the MCP session's by default, or the one it carries (`Warden-Run-Id`).
+    public var name: String
     /// The MCP session the call came in on (empty for Warden's own agents).
     public var sessionID: String
     /// The run has read untrusted content.
@@ -12,8 +14,12 @@ public struct RunContext: Sendable, Hashable {
     /// The run has delivered (an outbound action was executed and recorded).
     public var delivered: Bool
 
-    public init(id: String, sessionID: String = "", tainted: Bool = false, calls: Int = 0, delivered: Bool = false) {
+    public init(
+        id: String, name: String? = nil, sessionID: String = "", tainted: Bool = false, calls: Int = 0,
+        delivered: Bool = false
+    ) {
         self.id = id
+        self.name = name ?? id
         self.sessionID = sessionID
         self.tainted = tainted
         self.calls = calls

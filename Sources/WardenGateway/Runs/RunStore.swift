@@ -14,8 +14,12 @@ public struct RunRecord: Sendable, Equatable {
         case closed
     }
 
+    /// The store's key: the owner and the name together, so a name is scoped to its principal.
     public var id: String
-    /// The token subject that owns the run; anyone else using its id is refused.
+    /// The run id the agent uses (its session id, or its `Warden-Run-Id`).
+    public var name: String
+    /// The token subject that owns the run. Another principal using the same name has a run of its own and can
+    /// never reach this one (nobody can squat on, probe or end another agent's run).
     public var subject: String
     public var startedAt: Date
     public var lastActivity: Date
@@ -29,8 +33,17 @@ public struct RunRecord: Sendable, Equatable {
     public var endReason: String?
     public var endedAt: Date?
 
+    /// Run names: 1-128 ASCII letters, digits, `-`, `_` and `.` (a session id is 64 hex digits).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 128
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }
+    }
+
     public var context: RunContext {
-        RunContext(id: id, tainted: tainted, calls: calls, delivered: deliveredBy != nil)
+        RunContext(id: id, name: name, tainted: tainted, calls: calls, delivered: deliveredBy != nil)
     }
 }
 
@@ -88,12 +101,15 @@ public enum RunError: Error, Equatable, CustomStringConvertible, LogSafeError {
     /// The run has ended (delivered, escalated or closed); start a new one.
     case ended(RunRecord.State)
     case invalidID
+    /// The principal has too many open runs.
+    case tooManyOpen(limit: Int)
 
     public var description: String {
         switch self {
         case .notYours: "this run id belongs to another principal"
         case .ended(let state): "this run has ended (\(state.rawValue)); start a new run"
         case .invalidID: "a run id is 1-128 characters of letters, digits, '-', '_' and '.'"
+        case .tooManyOpen(let limit): "this agent already has \(limit) open runs; end some (warden.escalate) first"
         }
     }
 
@@ -102,8 +118,19 @@ public enum RunError: Error, Equatable, CustomStringConvertible, LogSafeError {
 
 /// Where runs live. SQLite in the cell now; PostgreSQL when several replicas share a tenant.
 public protocol RunStore: Sendable {
-    /// The run `id`, created for `subject` if it does not exist. Refused when another subject owns it.
-    func open(id: String, subject: String, defaults: RunDefaults, now: Date) async throws -> (RunRecord, created: Bool)
+    /// `subject`'s run `name`, created if it does not exist (at most `maxOpen` open runs per subject).
+    func open(name: String, subject: String, defaults: RunDefaults, maxOpen: Int, now: Date) async throws -> (
+        RunRecord, created: Bool
+    )
+    /// Marks the run as held to the delivery contract (one-way: once required, always required).
+    func requireDelivery(_ id: String) async throws
+    /// Ends the run escalated and queues the notice for a person, in one transaction (never one without the other).
+    func escalate(_ id: String, by: String, reason: String, summary: String, now: Date) async throws -> RunRecord
+    /// The runs named `name` (one per owner).
+    func runs(named name: String) async throws -> [RunRecord]
+    /// When `subject` was last notified of an escalation (notices are coalesced per agent and window).
+    func lastNotified(subject: String) async throws -> Date?
+    func markEscalations(ids: [Int64], sent: Bool, now: Date, maxAttempts: Int) async throws -> EscalationNotice.State
     /// Applies `event` to the run and keeps it in the run's history; returns the run as it is now.
     func apply(_ event: RunEvent, to id: String, now: Date) async throws -> RunRecord
     func run(id: String) async throws -> RunRecord?
@@ -113,10 +140,8 @@ public protocol RunStore: Sendable {
     func list(limit: Int) async throws -> [RunRecord]
     /// Open runs past their deadline or idle limit at `now`.
     func overdue(now: Date) async throws -> [RunRecord]
-    func enqueueEscalation(_ notice: EscalationNotice, now: Date) async throws
     func dueEscalations(now: Date) async throws -> [EscalationNotice]
     func escalations(of run: String?) async throws -> [EscalationNotice]
-    func markEscalation(id: Int64, sent: Bool, now: Date, maxAttempts: Int) async throws -> EscalationNotice.State
     func undeliveredEscalationCount() async throws -> Int
 }
 
@@ -153,6 +178,7 @@ public final class SQLiteRunStore: RunStore {
                 sql: """
                     CREATE TABLE run (
                         id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
                         subject TEXT NOT NULL CHECK (length(subject) > 0),
                         started_at INTEGER NOT NULL,
                         last_activity INTEGER NOT NULL,
@@ -167,6 +193,8 @@ public final class SQLiteRunStore: RunStore {
                         ended_at INTEGER
                     );
                     CREATE INDEX run_open ON run (state, deadline);
+                    CREATE INDEX run_name ON run (name);
+                    CREATE INDEX run_subject ON run (subject, state);
                     CREATE TABLE run_event (
                         run TEXT NOT NULL REFERENCES run (id),
                         seq INTEGER NOT NULL,
@@ -190,7 +218,8 @@ public final class SQLiteRunStore: RunStore {
                         created_at INTEGER NOT NULL,
                         attempts INTEGER NOT NULL DEFAULT 0,
                         next_attempt INTEGER NOT NULL,
-                        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed'))
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+                        sent_at INTEGER
                     );
                     CREATE INDEX escalation_due ON escalation (state, next_attempt);
                     """)
@@ -200,15 +229,31 @@ public final class SQLiteRunStore: RunStore {
 
     // MARK: Escalation notices (a queue: retried, and visible when they keep failing)
 
-    public func enqueueEscalation(_ notice: EscalationNotice, now: Date) async throws {
+    public func escalate(_ id: String, by: String, reason: String, summary: String, now: Date) async throws
+        -> RunRecord
+    {
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
-        try await database.write { db in
+        return try await database.write { db in
+            let run = try Self.fetch(id, db: db)
+            guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
+            try db.execute(
+                sql: "UPDATE run SET state = 'escalated', end_reason = ?, ended_at = ? WHERE id = ?",
+                arguments: [by, at, id])
+            try Self.append(.escalated(by: by, reason: reason), to: id, at: at, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO escalation (run, subject, by, reason, summary, created_at, next_attempt, state)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
                     """,
-                arguments: [notice.run, notice.subject, notice.by, notice.reason, notice.summary, at, at])
+                arguments: [id, run.subject, by, reason, summary, at, at])
+            return try Self.fetch(id, db: db)
+        }
+    }
+
+    public func lastNotified(subject: String) async throws -> Date? {
+        try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(sent_at) FROM escalation WHERE subject = ?", arguments: [subject])
+                .map { Date(timeIntervalSince1970: TimeInterval($0)) }
         }
     }
 
@@ -232,25 +277,33 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    /// Records a delivery attempt: sent, or retried later with backoff, or failed for good after `maxAttempts`.
-    public func markEscalation(id: Int64, sent: Bool, now: Date, maxAttempts: Int) async throws
+    /// Records a delivery attempt of these notices (sent together): sent, or retried later with backoff, or failed
+    /// for good after `maxAttempts`.
+    public func markEscalations(ids: [Int64], sent: Bool, now: Date, maxAttempts: Int) async throws
         -> EscalationNotice.State
     {
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
-            if sent {
+            var result = EscalationNotice.State.pending
+            for id in ids {
+                if sent {
+                    try db.execute(
+                        sql: "UPDATE escalation SET state = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
+                        arguments: [at, id])
+                    result = .sent
+                    continue
+                }
+                let attempts =
+                    (try Int.fetchOne(db, sql: "SELECT attempts FROM escalation WHERE id = ?", arguments: [id]) ?? 0)
+                    + 1
+                let state: EscalationNotice.State = attempts >= maxAttempts ? .failed : .pending
+                let backoff = Int64(min(300, 1 << min(attempts, 8)))
                 try db.execute(
-                    sql: "UPDATE escalation SET state = 'sent', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-                return .sent
+                    sql: "UPDATE escalation SET attempts = ?, next_attempt = ?, state = ? WHERE id = ?",
+                    arguments: [attempts, at + backoff, state.rawValue, id])
+                result = state
             }
-            let attempts =
-                (try Int.fetchOne(db, sql: "SELECT attempts FROM escalation WHERE id = ?", arguments: [id]) ?? 0) + 1
-            let state: EscalationNotice.State = attempts >= maxAttempts ? .failed : .pending
-            let backoff = Int64(min(300, 1 << min(attempts, 8)))
-            try db.execute(
-                sql: "UPDATE escalation SET attempts = ?, next_attempt = ?, state = ? WHERE id = ?",
-                arguments: [attempts, at + backoff, state.rawValue, id])
-            return state
+            return result
         }
     }
 
@@ -263,56 +316,82 @@ public final class SQLiteRunStore: RunStore {
     static func notice(_ row: Row) -> EscalationNotice {
         let created: Int64 = row["created_at"]
         let state: String = row["state"]
+        let key: String = row["run"]
         return EscalationNotice(
-            id: row["id"], run: row["run"], subject: row["subject"], by: row["by"], reason: row["reason"],
+            id: row["id"], run: Self.name(ofKey: key), runKey: key,
+            subject: row["subject"], by: row["by"], reason: row["reason"],
             summary: row["summary"], createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
             attempts: row["attempts"], state: EscalationNotice.State(rawValue: state) ?? .failed)
     }
 
-    static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 128
-            && id.unicodeScalars.allSatisfy {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
-            }
+    /// The store key of `subject`'s run `name`: unambiguous (the subject's length first), scoped to the owner.
+    public static func key(name: String, subject: String) -> String {
+        "\(subject.utf8.count):\(subject)/\(name)"
+    }
+
+    /// The name part of a key (after the length-prefixed subject).
+    static func name(ofKey key: String) -> String {
+        let bytes = Array(key.utf8)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            let length = Int(String(decoding: bytes[..<colon], as: UTF8.self)), colon + 1 + length < bytes.count
+        else { return key }
+        return String(decoding: bytes[(colon + 2 + length)...], as: UTF8.self)
     }
 
     public func open(
-        id: String, subject: String, defaults: RunDefaults, now: Date
+        name: String, subject: String, defaults: RunDefaults, maxOpen: Int, now: Date
     ) async throws -> (RunRecord, created: Bool) {
-        guard Self.isValidID(id) else { throw RunError.invalidID }
+        guard RunRecord.isValidName(name) else { throw RunError.invalidID }
+        let id = Self.key(name: name, subject: subject)
         // The common case, a run that exists, is a read (no write lock, no sync on the call path).
-        if let existing = try await run(id: id) {
-            guard existing.subject == subject else { throw RunError.notYours }
-            return (existing, false)
-        }
+        if let existing = try await run(id: id) { return (existing, false) }
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) {
-                let existing = Self.record(row)
-                guard existing.subject == subject else { throw RunError.notYours }
-                return (existing, false)
+                return (Self.record(row), false)
             }
+            let open =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM run WHERE subject = ? AND state IN ('open', 'delivered')",
+                    arguments: [subject]) ?? 0
+            guard open < maxOpen else { throw RunError.tooManyOpen(limit: maxOpen) }
             let event = RunEvent.started(
                 subject: subject, deliveryRequired: defaults.deliveryRequired,
                 deadline: Date(timeIntervalSince1970: TimeInterval(at + Int64(defaults.deadlineSeconds))),
                 idleSeconds: defaults.idleSeconds)
             try db.execute(
                 sql: """
-                    INSERT INTO run (id, subject, started_at, last_activity, deadline, idle_seconds, delivery_required,
-                        state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'open')
+                    INSERT INTO run (id, name, subject, started_at, last_activity, deadline, idle_seconds,
+                        delivery_required, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')
                     """,
                 arguments: [
-                    id, subject, at, at, at + Int64(defaults.deadlineSeconds), defaults.idleSeconds,
+                    id, name, subject, at, at, at + Int64(defaults.deadlineSeconds), defaults.idleSeconds,
                     defaults.deliveryRequired,
                 ])
             try Self.append(event, to: id, at: at, db: db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
-                throw RunError.invalidID
-            }
-            return (Self.record(row), true)
+            return (try Self.fetch(id, db: db), true)
         }
+    }
+
+    public func requireDelivery(_ id: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE run SET delivery_required = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func runs(named name: String) async throws -> [RunRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run WHERE name = ? ORDER BY started_at", arguments: [name])
+                .map(Self.record)
+        }
+    }
+
+    static func fetch(_ id: String, db: Database) throws -> RunRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+            throw RunError.invalidID
+        }
+        return record(row)
     }
 
     public func apply(_ event: RunEvent, to id: String, now: Date) async throws -> RunRecord {
@@ -414,7 +493,8 @@ public final class SQLiteRunStore: RunStore {
         let ended: Int64? = row["ended_at"]
         let state: String = row["state"]
         return RunRecord(
-            id: row["id"], subject: row["subject"], startedAt: Date(timeIntervalSince1970: TimeInterval(started)),
+            id: row["id"], name: row["name"], subject: row["subject"],
+            startedAt: Date(timeIntervalSince1970: TimeInterval(started)),
             lastActivity: Date(timeIntervalSince1970: TimeInterval(last)),
             deadline: Date(timeIntervalSince1970: TimeInterval(deadline)), idleSeconds: row["idle_seconds"],
             deliveryRequired: row["delivery_required"], calls: row["calls"], tainted: row["tainted"],
@@ -431,7 +511,12 @@ public struct EscalationNotice: Sendable, Equatable {
     }
 
     public var id: Int64 = 0
+    /// The run's name (what the agent and operators know it by).
     public var run: String
+    /// The run's store key.
+    public var runKey: String = ""
+    /// Every run a notification covers (several notices of one agent go out together).
+    public var runs: [String] = []
     public var subject: String
     /// `agent` (warden.escalate), `closed`, `deadline` or `idle`.
     public var by: String

@@ -15,6 +15,8 @@ public struct DeliverySettings: Sendable {
     public var escalateTo: EscalationTarget?
     /// Delivery attempts of one escalation notice before it is marked failed (and stays visible).
     public var maxNotifyAttempts = 8
+    /// At most one notification per agent in this many seconds; its further notices go out together after it.
+    public var notifyWindowSeconds = 60
 
     public init() {}
 }
@@ -54,23 +56,41 @@ public struct RunTracker: Sendable {
         self.logger = logger
     }
 
-    /// The run a call belongs to, created on first use. Another principal's run id, or an ended run, is refused.
-    public func context(runID: String, sessionID: String, principal: Principal, now: Date = Date()) async throws
+    /// Open runs one agent may have at once: each run that ends undelivered notifies a person, so an agent cannot
+    /// open them without bound.
+    public static let maximumOpenRunsPerAgent = 100
+
+    /// The store key of `principal`'s run `name` (run names are scoped to their owner).
+    public func key(name: String, subject: String) -> String { SQLiteRunStore.key(name: name, subject: subject) }
+
+    /// `principal`'s run `name`, created on first use. A run name is scoped to its owner: another principal using
+    /// the same name has a run of its own. An ended run, a malformed name, or too many open runs are refused.
+    public func context(name: String, sessionID: String, principal: Principal, now: Date = Date()) async throws
         -> RunContext
     {
+        guard RunRecord.isValidName(name) else { throw RunError.invalidID }
+        let required = !settings.requiredRoles.isDisjoint(with: principal.roles)
         let defaults = RunDefaults(
-            deliveryRequired: !settings.requiredRoles.isDisjoint(with: principal.roles),
-            deadlineSeconds: settings.runDeadlineSeconds, idleSeconds: settings.runIdleSeconds)
+            deliveryRequired: required, deadlineSeconds: settings.runDeadlineSeconds,
+            idleSeconds: settings.runIdleSeconds)
+        let id = key(name: name, subject: principal.subject)
         // A new run is in the ledger before it exists: `run.started` first, then the run.
-        if try await store.run(id: runID) == nil {
+        if try await store.run(id: id) == nil {
             let started = RunEvent.started(
                 subject: principal.subject, deliveryRequired: defaults.deliveryRequired,
                 deadline: now.addingTimeInterval(TimeInterval(defaults.deadlineSeconds)),
                 idleSeconds: defaults.idleSeconds)
-            try await audit.record(.run(started, runID: runID))
+            try await audit.record(.run(started, runID: id))
         }
-        let (run, _) = try await store.open(id: runID, subject: principal.subject, defaults: defaults, now: now)
+        var (run, _) = try await store.open(
+            name: name, subject: principal.subject, defaults: defaults, maxOpen: Self.maximumOpenRunsPerAgent, now: now)
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
+        // Held to the contract once any call of the run carries a required role (a down-scoped first token
+        // does not exempt the run).
+        if required && !run.deliveryRequired {
+            try await store.requireDelivery(id)
+            run.deliveryRequired = true
+        }
         var context = run.context
         context.sessionID = sessionID
         return context
@@ -91,7 +111,10 @@ public struct RunTracker: Sendable {
             delivered = !failed && (entry.effect == .send || settings.deliveryTools.contains(tool))
         case .upstreamFailed(let entry):
             (tool, effect, label) = (entry.name.description, entry.effect?.rawValue ?? "unknown", "failed")
-        case .refused, .rateLimited, .notRecorded:
+        case .rateLimited, .runRefused, .notRecorded:
+            // Not counted: the run may not exist, and a flood must not write at the caller's rate.
+            return
+        case .refused:
             (tool, effect, label) = ("-", "-", "refused")
         case .held:
             (tool, effect, label) = ("-", "-", "held")
@@ -109,13 +132,11 @@ public struct RunTracker: Sendable {
         if delivered { await apply(.delivered(tool: tool), to: call.run.id) }
     }
 
-    /// `warden.escalate`, or the contract itself: ends the run escalated and queues the notice for a person.
+    /// `warden.escalate`, or the contract itself: ends the run escalated and queues the notice for a person (one
+    /// transaction: a run never ends escalated without its notice).
     public func escalate(runID: String, by: String, reason: String, summary: String, now: Date = Date()) async throws {
-        let event = RunEvent.escalated(by: by, reason: reason)
-        try await audit.record(.run(event, runID: runID))
-        let run = try await store.apply(event, to: runID, now: now)
-        try await store.enqueueEscalation(
-            EscalationNotice(run: runID, subject: run.subject, by: by, reason: reason, summary: summary), now: now)
+        try await audit.record(.run(.escalated(by: by, reason: reason), runID: runID))
+        _ = try await store.escalate(runID, by: by, reason: reason, summary: summary, now: now)
     }
 
     /// A run's end (its session closed, its deadline passed, it went idle): delivered runs end as they are; an
@@ -137,23 +158,41 @@ public struct RunTracker: Sendable {
         }
     }
 
-    /// Periodic: ends overdue runs, and delivers queued escalation notices (with backoff; failures stay visible).
+    /// Periodic: ends overdue runs, and delivers queued escalation notices (coalesced per agent and window, with
+    /// backoff; failures stay visible).
     public func sweep(now: Date = Date()) async {
         do {
             for run in try await store.overdue(now: now) {
                 await end(runID: run.id, by: run.deadline <= now ? "deadline" : "idle", now: now)
             }
-            for notice in try await store.dueEscalations(now: now) { await deliver(notice, now: now) }
+            let due = Dictionary(grouping: try await store.dueEscalations(now: now), by: \.subject)
+            for (subject, notices) in due.sorted(by: { $0.key < $1.key }) {
+                if let last = try await store.lastNotified(subject: subject),
+                    now.timeIntervalSince(last) < TimeInterval(settings.notifyWindowSeconds)
+                {
+                    continue
+                }
+                await deliver(notices, now: now)
+            }
         } catch {
             logger.error("run sweep failed", metadata: ["rule": "run.sweep", "error": "\(LogSafe.describe(error))"])
         }
     }
 
-    func deliver(_ notice: EscalationNotice, now: Date) async {
+    /// Sends one agent's due notices as one notification (a single notice as it is; several as a summary).
+    func deliver(_ notices: [EscalationNotice], now: Date) async {
+        guard let first = notices.first else { return }
+        var combined = first
+        combined.runs = notices.map(\.run)
+        if notices.count > 1 {
+            combined.by = "several"
+            combined.reason = "\(notices.count) runs of this agent were escalated"
+            combined.summary = notices.map { "run \($0.run) (\($0.by)): \($0.reason)" }.joined(separator: "\n")
+        }
         var sent = false
         if let channel {
             do {
-                try await channel.notify(notice, tenant: tenant)
+                try await channel.notify(combined, tenant: tenant)
                 sent = true
             } catch {
                 logger.warning(
@@ -162,13 +201,16 @@ public struct RunTracker: Sendable {
             }
         }
         do {
-            let state = try await store.markEscalation(
-                id: notice.id, sent: sent, now: now, maxAttempts: channel == nil ? 1 : settings.maxNotifyAttempts)
+            let state = try await store.markEscalations(
+                ids: notices.map(\.id), sent: sent, now: now,
+                maxAttempts: channel == nil ? 1 : settings.maxNotifyAttempts)
             guard state != .pending else { return }
-            try await audit.record(
-                state == .sent
-                    ? .escalationNotified(runID: notice.run)
-                    : .escalationFailed(runID: notice.run, channelConfigured: channel != nil))
+            for notice in notices {
+                try await audit.record(
+                    state == .sent
+                        ? .escalationNotified(runID: notice.runKey)
+                        : .escalationFailed(runID: notice.runKey, channelConfigured: channel != nil))
+            }
         } catch {
             logger.error(
                 "escalation state not recorded",

@@ -5,7 +5,8 @@ import WardenCore
 public enum RunView {
     public static func json(_ run: RunRecord) -> JSONValue {
         var members: [String: JSONValue] = [
-            "id": .string(run.id), "agent": .string(run.subject), "state": .string(run.state.rawValue),
+            "id": .string(run.name), "key": .string(run.id), "agent": .string(run.subject),
+            "state": .string(run.state.rawValue),
             "calls": .integer(Int64(run.calls)), "tainted": .bool(run.tainted),
             "delivery_required": .bool(run.deliveryRequired),
             "started_at": .string(iso(run.startedAt)), "last_activity": .string(iso(run.lastActivity)),
