@@ -119,7 +119,7 @@ _webhook_cell = {}
 
 def webhook_cell(idp, http_upstream, tmp_path_factory):
     if "cell" not in _webhook_cell:
-        SECRET_ENV.update({"WARDEN_SECRET_WEBHOOK_KEY": "webhook-signing-key-0123456789abcdef"})
+        SECRET_ENV.update({"WARDEN_SECRET_WEBHOOK_KEY": "webhook-signing-key-0123456789abcdef"})  # pragma: allowlist secret
         _webhook_cell["cell"] = start_cell(tmp_path_factory.mktemp("webhook-ssrf"), idp, http_upstream, extra=WEBHOOK_CHANNEL)
     return _webhook_cell["cell"]
 

@@ -89,7 +89,8 @@ enum DecideApproval {
         print(decided.summary(width: nil).dropFirst().joined(separator: "\n"))
         if approve, let send = decided.send {
             print(
-                "a grant for exactly these \(send.recipients.count) recipient(s) is attached to the agent's identical call"
+                "a grant for \(send.recipients.count) recipient(s) is attached to the agent's identical call "
+                    + "(exactly these recipients and this content)"
             )
         }
     }
