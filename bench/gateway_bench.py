@@ -2,7 +2,12 @@
 through Warden, on loopback, at concurrency 1 and 16. Prints p50/p99 latency for both paths, the added latency,
 and the throughput ratio. Both paths use the same raw JSON-RPC client, so client overhead cancels out.
 
-    .venv/bin/python bench/gateway_bench.py [--calls 2000] [--warden PATH]
+    .venv/bin/python bench/gateway_bench.py [--calls 2000] [--baseline PATH_TO_OLDER_WARDEN]
+
+With --baseline, a second cell runs the older binary in the same run, against the same upstream and IdP, so the
+before/after figures come from one run on one machine (the cells are measured in turn, never at once). Each
+cell gets a minimal configuration both versions accept (one read tool); the current binary's per-agent rate
+limit is raised so the benchmark measures the path, not the limiter.
 """
 
 import argparse
@@ -77,12 +82,58 @@ async def run_path(url, headers, tool, calls, concurrency):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=2000)
-    args = parser.parse_args()
+CONFIG = """\
+tenant: bench
+data_dir: data
+public_url: http://127.0.0.1:{port}
+listeners:
+  agents: {{ bind: "127.0.0.1:{port}", allow: [127.0.0.1/32] }}
+auth:
+  issuer: {issuer}
+  allow_loopback_http: true
+  role_claims: [roles]
+upstreams:
+  remote:
+    transport: http
+    url: {upstream}
+    headers: {{ Authorization: "Bearer ${{secret://remote-token}}" }}
+    tools: {{ echo: read }}
+roles:
+  analyst: [read]
+{extra}"""
+
+
+def start(binary, idp, upstream, extra=""):
+    """A cell of `binary` on a fresh data folder, its one tool approved; returns (process, mcp url)."""
+    folder = Path(tempfile.mkdtemp(prefix="warden-bench-"))
+    port = conftest.free_port()
+    config = folder / "warden.yaml"
+    config.write_text(CONFIG.format(port=port, issuer=idp.issuer, upstream=upstream.url, extra=extra))
+    env = {**conftest.os.environ, **conftest.SECRET_ENV}
+    approve = conftest.subprocess.run([binary, "tools", "approve", "--all", "--config", str(config)],
+                                      capture_output=True, text=True, env=env, timeout=120)
+    assert approve.returncode == 0, approve.stdout + approve.stderr
+    proc = conftest.Process("warden-bench", [binary, "serve", "--config", str(config)], ready="warden: ready", env=env)
+    return proc, f"http://127.0.0.1:{port}/mcp"
+
+
+def measure(label, url, headers, upstream, upstream_headers, calls):
+    for concurrency in (1, 16):
+        direct = asyncio.run(run_path(upstream.url, upstream_headers, "echo", calls, concurrency))
+        through = asyncio.run(run_path(url, headers, "remote.echo", calls, concurrency))
+        for name, r in (("direct", direct), (label, through)):
+            print(f"{concurrency:>11} {name:>9} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
+        print(
+            f"{concurrency:>11} {'added':>9} {through['p50_ms'] - direct['p50_ms']:>8.3f} "
+            f"{through['p99_ms'] - direct['p99_ms']:>8.3f} "
+            f"throughput ratio {label}/direct = {through['calls_per_s'] / direct['calls_per_s']:.2f}"
+        )
+
+
+def compare(args):
+    """The current binary (and --baseline, when given) in one run: same IdP, same upstream, measured in turn."""
     idp = upstream = None
-    cell = None
+    cells = []
     try:
         port = conftest.free_port()
         issuer = f"http://127.0.0.1:{port}"
@@ -92,29 +143,31 @@ def main():
         idp.issuer = issuer
         up_port = conftest.free_port()
         upstream = conftest.Process(
-            "upstream", [conftest.PY, str(ROOT / "e2e/upstreams/demo_server.py"), "--transport", "http", "--json-response", "--port", str(up_port)],
-            ready="WARDEN-UPSTREAM-READY")
+            "upstream", [conftest.PY, str(ROOT / "e2e/upstreams/demo_server.py"), "--transport", "http",
+                         "--json-response", "--port", str(up_port)], ready="WARDEN-UPSTREAM-READY")
         upstream.url = f"http://127.0.0.1:{up_port}/mcp"
-        cell = conftest.start_cell(Path(tempfile.mkdtemp()), idp, upstream)
-        token = conftest.client_credentials_token(idp, "bench", "bench-pass", cell.mcp_url)
         base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
         upstream_headers = base | {"Authorization": "Bearer remote-token"}
-        warden_headers = base | {"Authorization": f"Bearer {token}"}
-        print(f"{'concurrency':>11} {'path':>8} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
-        for concurrency in (1, 16):
-            direct = asyncio.run(run_path(upstream.url, upstream_headers, "echo", args.calls, concurrency))
-            through = asyncio.run(run_path(cell.mcp_url, warden_headers, "remote.echo", args.calls, concurrency))
-            for name, r in (("direct", direct), ("warden", through)):
-                print(f"{concurrency:>11} {name:>8} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
-            print(
-                f"{concurrency:>11} {'added':>8} {through['p50_ms'] - direct['p50_ms']:>8.3f} "
-                f"{through['p99_ms'] - direct['p99_ms']:>8.3f} "
-                f"throughput ratio warden/direct = {through['calls_per_s'] / direct['calls_per_s']:.2f}"
-            )
+        print(f"{'concurrency':>11} {'path':>9} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
+        binaries = [("baseline", args.baseline, "")] if args.baseline else []
+        binaries.append(("current", conftest.warden_bin(), "limits: { tool_calls_per_minute: 1000000 }\n"))
+        for label, binary, extra in binaries:
+            proc, url = start(binary, idp, upstream, extra)
+            cells.append(proc)
+            token = conftest.client_credentials_token(idp, "bench", "bench-pass", url)
+            measure(label, url, base | {"Authorization": f"Bearer {token}"}, upstream, upstream_headers, args.calls)
+            proc.stop()
     finally:
-        for p in (cell.process if cell else None, upstream, idp):
+        for p in cells + [upstream, idp]:
             if p is not None and hasattr(p, "proc"):
                 p.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--baseline", help="an older warden binary to measure in the same run")
+    compare(parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -30,6 +30,17 @@ def warden_bin() -> str:
     return path
 
 
+def eventually(predicate, seconds=12):
+    """Polls `predicate` until it returns something truthy (or the time is up), and returns its last value."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    return predicate()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

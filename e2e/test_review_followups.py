@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import SECRET_ENV, client_credentials_token, start_cell
+from conftest import eventually, SECRET_ENV, client_credentials_token, start_cell
 from test_security_review import Agent
 
 
@@ -16,13 +16,7 @@ def ledger(cell):
 
 
 def wait_for(predicate, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    return predicate()
+    return eventually(predicate, seconds)
 
 
 def test_an_approver_sees_the_whole_action_and_every_step_is_recorded(cell, tokens):

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from conftest import PY, ROOT, SECRET_ENV, Process, client_credentials_token, start_cell
+from conftest import eventually, PY, ROOT, SECRET_ENV, Process, client_credentials_token, start_cell
 from mcp_client import json_headers
 
 DELIVERY = """
@@ -93,13 +93,7 @@ def escalations(receiver, run_id):
 
 
 def wait_for(predicate, seconds=12):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    return predicate()
+    return eventually(predicate, seconds)
 
 
 def test_a_run_that_sends_is_delivered(runs_cell, mailer):
