@@ -154,8 +154,9 @@ def test_another_principal_cannot_reach_a_run_by_its_id(runs_cell, idp):
     thief = Agent(runs_cell, analyst, run="r-mine")
     thief.call("billing.echo", {"text": "yours now"})
     thief.close()
-    shown = json.loads(runs_cell.cli("runs", "show", "r-mine", "--agent", "clerk-agent").stdout)
-    assert shown["calls"] == 1 and shown["state"] == "open", shown
+    shown = eventually(lambda: (s := json.loads(runs_cell.cli("runs", "show", "r-mine", "--agent", "clerk-agent").stdout))
+                       ["calls"] == 1 and s)
+    assert shown and shown["calls"] == 1 and shown["state"] == "open", shown
     both = runs_cell.cli("runs", "show", "r-mine", check=False)
     assert both.returncode != 0 and "add --agent" in both.stderr
 
@@ -187,5 +188,6 @@ def test_a_run_continues_across_a_restart_of_the_cell(runs_cell, mailer, idp, ht
     runs_cell.process = restarted.process
     after = Agent(runs_cell, mailer, run="r-restart")
     assert not after.call("billing.echo", {"text": "after"})["result"].get("isError")
-    state = run_state(runs_cell, "r-restart")
+    # (calls are counted just after each reply)
+    state = eventually(lambda: (s := run_state(runs_cell, "r-restart"))["calls"] == 2 and s) or run_state(runs_cell, "r-restart")
     assert state["state"] == "open" and state["calls"] == 2, state

@@ -85,6 +85,8 @@ struct MCPEndpointTests {
                 body: Self.call("mail.pay", #"{"amount":5}"#))
             // bob's r-1 is bob's own run: alice's run r-1 is untouched (one call, still open).
             #expect(!String(buffer: stolen.body).contains("run.refused"))
+            // (Calls are counted in memory and written by the sweep.)
+            await f.runs.flush()
             let aliceRun = try await f.runs.store.run(id: f.runs.key(name: "r-1", subject: "alice"))
             #expect(aliceRun?.calls == 1 && aliceRun?.state == .open)
             // alice's session, closed with nothing delivered, ends its run escalated.

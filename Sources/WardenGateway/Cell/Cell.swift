@@ -332,6 +332,7 @@ public struct Cell: Sendable {
         try await group.run()
         await authRefusals.flush()
         await pipeline.flushTallies()
+        await runs?.flush()
     }
 
     /// RFC 9728 metadata URL for a resource: the well-known suffix is inserted before the resource's path.

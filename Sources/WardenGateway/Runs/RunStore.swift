@@ -124,6 +124,8 @@ public protocol RunStore: Sendable {
     )
     /// Marks the run as held to the delivery contract (one-way: once required, always required).
     func requireDelivery(_ id: String) async throws
+    /// Adds counted calls (and their latest time) to runs, in one transaction.
+    func addCalls(_ counts: [String: (count: Int, last: Date)]) async throws
     /// Ends the run escalated and queues the notice for a person, in one transaction (never one without the other).
     func escalate(_ id: String, by: String, reason: String, summary: String, now: Date) async throws -> RunRecord
     /// The runs named `name` (one per owner).
@@ -374,6 +376,17 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
+    public func addCalls(_ counts: [String: (count: Int, last: Date)]) async throws {
+        guard !counts.isEmpty else { return }
+        try await database.write { db in
+            for (id, counted) in counts {
+                try db.execute(
+                    sql: "UPDATE run SET calls = calls + ?, last_activity = max(last_activity, ?) WHERE id = ?",
+                    arguments: [counted.count, Int64(counted.last.timeIntervalSince1970.rounded(.down)), id])
+            }
+        }
+    }
+
     public func requireDelivery(_ id: String) async throws {
         try await database.write { db in
             try db.execute(sql: "UPDATE run SET delivery_required = 1 WHERE id = ?", arguments: [id])
@@ -405,8 +418,11 @@ public final class SQLiteRunStore: RunStore {
             case .started:
                 break
             case .called:
+                // A call is recorded in the ledger by its own entries: here it is only counted (no history row,
+                // one UPDATE on the call path).
                 try db.execute(
                     sql: "UPDATE run SET calls = calls + 1, last_activity = ? WHERE id = ?", arguments: [at, id])
+                return run
             case .delivered(let tool):
                 try db.execute(
                     sql: """

@@ -43,6 +43,8 @@ public struct RunTracker: Sendable {
     let channel: (any EscalationChannel)?
     let tenant: String
     let logger: Logger
+    /// Open runs and call counts in memory: the call path reads and writes no database.
+    let memory = RunMemory()
 
     public init(
         store: any RunStore, audit: any AuditSink, settings: DeliverySettings, channel: (any EscalationChannel)?,
@@ -74,69 +76,75 @@ public struct RunTracker: Sendable {
             deliveryRequired: required, deadlineSeconds: settings.runDeadlineSeconds,
             idleSeconds: settings.runIdleSeconds)
         let id = key(name: name, subject: principal.subject)
-        // A new run is in the ledger before it exists: `run.started` first, then the run.
-        if try await store.run(id: id) == nil {
+        var run: RunRecord
+        if let known = await memory.run(id) {
+            run = known
+        } else if let existing = try await store.run(id: id) {
+            run = existing
+            await memory.remember(existing)
+        } else {
+            // A new run is in the ledger before it exists: `run.started` first, then the run.
             let started = RunEvent.started(
                 subject: principal.subject, deliveryRequired: defaults.deliveryRequired,
                 deadline: now.addingTimeInterval(TimeInterval(defaults.deadlineSeconds)),
                 idleSeconds: defaults.idleSeconds)
             try await audit.record(.run(started, runID: id))
+            (run, _) = try await store.open(
+                name: name, subject: principal.subject, defaults: defaults, maxOpen: Self.maximumOpenRunsPerAgent,
+                now: now)
+            await memory.remember(run)
         }
-        var (run, _) = try await store.open(
-            name: name, subject: principal.subject, defaults: defaults, maxOpen: Self.maximumOpenRunsPerAgent, now: now)
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
         // Held to the contract once any call of the run carries a required role (a down-scoped first token
         // does not exempt the run).
         if required && !run.deliveryRequired {
             try await store.requireDelivery(id)
             run.deliveryRequired = true
+            await memory.remember(run)
         }
         var context = run.context
         context.sessionID = sessionID
         return context
     }
 
-    /// Delivery bookkeeping after a call: the call is counted, and an executed delivery marks the run delivered.
+    /// Delivery bookkeeping after a call: the call is counted (in memory, written by the sweep: the pipeline's
+    /// `tool.decision`/`tool.executed` entries, which name the run, are its record), and an executed delivery marks
+    /// the run delivered (a run event, recorded before the reply).
     func afterCall(_ call: ToolCall, outcome: ToolCallOutcome) async {
-        let tool: String
-        let effect: String
-        let label: String
-        var delivered = false
         switch outcome {
+        case .rateLimited, .runRefused, .notRecorded, .escalated:
+            // Not counted: the run may not exist, and a flood must not cost the store anything.
+            return
         case .executed(let result, let entry):
-            tool = entry.name.description
-            effect = entry.effect?.rawValue ?? "unknown"
-            label = "executed"
+            await memory.countCall(call.run.id, at: Date())
+            let tool = entry.name.description
             let failed = result["isError"]?.boolValue ?? false
-            delivered = !failed && (entry.effect == .send || settings.deliveryTools.contains(tool))
-        case .upstreamFailed(let entry):
-            (tool, effect, label) = (entry.name.description, entry.effect?.rawValue ?? "unknown", "failed")
-        case .rateLimited, .runRefused, .notRecorded:
-            // Not counted: the run may not exist, and a flood must not write at the caller's rate.
-            return
-        case .refused:
-            (tool, effect, label) = ("-", "-", "refused")
-        case .held:
-            (tool, effect, label) = ("-", "-", "held")
-        case .escalated:
-            return
+            if !failed && (entry.effect == .send || settings.deliveryTools.contains(tool)) {
+                await apply(.delivered(tool: tool), to: call.run.id)
+            }
+        case .upstreamFailed, .refused, .held:
+            await memory.countCall(call.run.id, at: Date())
         }
-        // The call itself is recorded by the pipeline (`tool.decision`/`tool.executed` name the run); the store
-        // only counts it. A delivery is a run event of its own.
+    }
+
+    /// Writes the calls counted in memory (also at shutdown, so none is lost).
+    public func flush() async {
+        let counts = await memory.drain()
         do {
-            _ = try await store.apply(.called(tool: tool, effect: effect, outcome: label), to: call.run.id, now: Date())
+            try await store.addCalls(counts)
         } catch {
+            await memory.restore(counts)
             logger.error(
-                "run call not counted", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])
+                "run call counts not written", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])
         }
-        if delivered { await apply(.delivered(tool: tool), to: call.run.id) }
     }
 
     /// `warden.escalate`, or the contract itself: ends the run escalated and queues the notice for a person (one
     /// transaction: a run never ends escalated without its notice).
     public func escalate(runID: String, by: String, reason: String, summary: String, now: Date = Date()) async throws {
         try await audit.record(.run(.escalated(by: by, reason: reason), runID: runID))
-        _ = try await store.escalate(runID, by: by, reason: reason, summary: summary, now: now)
+        let run = try await store.escalate(runID, by: by, reason: reason, summary: summary, now: now)
+        await memory.remember(run)
     }
 
     /// A run's end (its session closed, its deadline passed, it went idle): delivered runs end as they are; an
@@ -162,6 +170,8 @@ public struct RunTracker: Sendable {
     /// backoff; failures stay visible).
     public func sweep(now: Date = Date()) async {
         do {
+            // Calls counted since the last sweep are written first, so idleness is judged on them.
+            await flush()
             for run in try await store.overdue(now: now) {
                 await end(runID: run.id, by: run.deadline <= now ? "deadline" : "idle", now: now)
             }
@@ -221,7 +231,7 @@ public struct RunTracker: Sendable {
     func apply(_ event: RunEvent, to runID: String) async {
         do {
             try await audit.record(.run(event, runID: runID))
-            _ = try await store.apply(event, to: runID, now: Date())
+            await memory.remember(try await store.apply(event, to: runID, now: Date()))
         } catch {
             logger.error(
                 "run event not recorded", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])
