@@ -4,9 +4,14 @@ import WardenCore
 ///
 /// One agent flooding the cell (refused calls included) is slowed down alone; other agents keep their own
 /// budget. A refused call costs its tokens too, so guessing tool names is rate-limited like any call.
-actor AgentRateLimiter {
+final class AgentRateLimiter: Sendable {
     let perMinute: Double
-    var buckets: [String: (tokens: Double, updated: ContinuousClock.Instant)] = [:]
+    let buckets = Locked<[String: Bucket]>([:])
+
+    struct Bucket: Sendable {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
 
     init(callsPerMinute: Int) {
         perMinute = Double(max(1, callsPerMinute))
@@ -14,22 +19,25 @@ actor AgentRateLimiter {
 
     /// Takes one call from `subject`'s bucket; nil when allowed, else whole seconds until one is available.
     func take(_ subject: String, now: ContinuousClock.Instant = .now) -> Int? {
-        var bucket = buckets[subject] ?? (tokens: perMinute, updated: now)
-        let elapsed = now - bucket.updated
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        bucket.tokens = min(perMinute, bucket.tokens + seconds * perMinute / 60)
-        bucket.updated = now
-        defer { buckets[subject] = bucket }
-        guard bucket.tokens >= 1 else {
-            return max(1, Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)))
+        let perMinute = self.perMinute
+        return buckets.withLock { buckets in
+            var bucket = buckets[subject] ?? Bucket(tokens: perMinute, updated: now)
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(perMinute, bucket.tokens + seconds * perMinute / 60)
+            bucket.updated = now
+            defer { buckets[subject] = bucket }
+            guard bucket.tokens >= 1 else {
+                return max(1, Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)))
+            }
+            bucket.tokens -= 1
+            return nil
         }
-        bucket.tokens -= 1
-        return nil
     }
 
     /// Forgets buckets that have refilled (bounded memory); called periodically.
     func prune(now: ContinuousClock.Instant = .now) {
-        buckets = buckets.filter { now - $0.value.updated < .seconds(60) }
+        buckets.withLock { $0 = $0.filter { now - $1.updated < .seconds(60) } }
     }
 }
 

@@ -48,8 +48,8 @@ public struct MCPDispatcher: Sendable {
 
     func listTools(_ request: JSONRPCRequest, principal: Principal) async -> JSONRPCResponse {
         await pipeline.registry.refresh()
-        let catalog = await pipeline.registry.currentCatalog()
-        let keeper = await pipeline.gatekeeper.current
+        let catalog = pipeline.registry.catalogNow
+        let keeper = pipeline.gatekeeper.current
         var tools = keeper.visibleTools(principal: principal, catalog: catalog).map(\.advertisedDefinition)
         if pipeline.runs != nil { tools.append(EscalateTool.definition) }
         return success(request, .object(["tools": .array(tools)]))
@@ -138,14 +138,16 @@ public struct MCPDispatcher: Sendable {
 }
 
 /// Holds the gatekeeper in force; a policy reload swaps it atomically.
-public actor GatekeeperHolder {
-    public private(set) var current: Gatekeeper
+public final class GatekeeperHolder: Sendable {
+    private let held: Locked<Gatekeeper>
 
     public init(_ gatekeeper: Gatekeeper) {
-        self.current = gatekeeper
+        held = Locked(gatekeeper)
     }
 
+    public var current: Gatekeeper { held.value }
+
     public func replace(_ gatekeeper: Gatekeeper) {
-        current = gatekeeper
+        held.withLock { $0 = gatekeeper }
     }
 }

@@ -132,7 +132,7 @@ public struct MCPHTTPEndpoint: Sendable {
         }
         if case .request(let rpc) = message, rpc.method == MCPMethod.initialize {
             // Starting a session starts a run: it costs from the agent's rate budget like a call.
-            if let retryAfter = await dispatcher.pipeline.admit(principal.subject) {
+            if let retryAfter = dispatcher.pipeline.admit(principal.subject) {
                 return tooManyRequests(retryAfter)
             }
             let explicitRun = request.headers[Self.runHeader]
@@ -195,7 +195,7 @@ public struct MCPHTTPEndpoint: Sendable {
         case .failure(let response): return response
         case .success(let p): principal = p
         }
-        if let retryAfter = await dispatcher.pipeline.admit(principal.subject) { return tooManyRequests(retryAfter) }
+        if let retryAfter = dispatcher.pipeline.admit(principal.subject) { return tooManyRequests(retryAfter) }
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return plain(.badRequest, "missing Mcp-Session-Id")
         }

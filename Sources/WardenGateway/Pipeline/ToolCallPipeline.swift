@@ -108,8 +108,8 @@ public struct ToolCallPipeline: Sendable {
 
     /// Takes one request from `subject`'s rate budget (also for `initialize` and closing a session, which start
     /// and end runs); nil when allowed, else seconds until one is available.
-    public func admit(_ subject: String) async -> Int? {
-        await rateLimiter.take(subject)
+    public func admit(_ subject: String) -> Int? {
+        rateLimiter.take(subject)
     }
 
     static func label(_ outcome: ToolCallOutcome) -> String {
@@ -123,7 +123,7 @@ public struct ToolCallPipeline: Sendable {
 
     func run(_ call: inout ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
         // Rate limit: one agent's flood (refused calls included) slows down that agent alone.
-        if let retryAfter = await rateLimiter.take(call.principal.subject) {
+        if let retryAfter = rateLimiter.take(call.principal.subject) {
             let refusal = Refusal(rule: "limits.agent-rate", message: "too many tool calls by this agent")
             let record = DecisionRecord(call: call, tool: nil, policy: nil, refusal: refusal, held: false)
             guard await recordRefusal(record, rule: refusal.rule) else {
@@ -144,8 +144,8 @@ public struct ToolCallPipeline: Sendable {
         }
         if call.tool == EscalateTool.name { return await escalate(call) }
         // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
-        let catalog = await registry.currentCatalog()
-        let keeper = await gatekeeper.current
+        let catalog = registry.catalogNow
+        let keeper = gatekeeper.current
         let verdict = await keeper.authorize(
             principal: call.principal, requestedTool: call.tool, arguments: call.arguments, meta: call.meta,
             run: call.run, catalog: catalog)
@@ -252,7 +252,7 @@ public struct ToolCallPipeline: Sendable {
     /// Periodic work: record the refusal tallies and forget refilled rate buckets.
     public func flushTallies() async {
         await refusals.flush()
-        await rateLimiter.prune()
+        rateLimiter.prune()
     }
 }
 

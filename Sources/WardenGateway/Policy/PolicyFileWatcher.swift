@@ -97,8 +97,8 @@ public actor PolicyFileWatcher {
                 classifications: classifications,
                 catalog: await registry.currentCatalog()
             )
-            let previous = await gatekeeper.current
-            await gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
+            let previous = gatekeeper.current
+            gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
             try? await audit.record(
                 LedgerEvent.policyLoaded(policy: policy.identity, file: path)
             )

@@ -1,58 +1,74 @@
 import Foundation
+import WardenCore
 
 /// The cell's working copy of its open runs, so the call path reads no database: run records seen (kept current by
 /// the tracker, the only writer of runs in a cell), and the calls made since the last flush (counted in memory,
-/// written to the store in one transaction by the once-a-second sweep, before idleness is judged).
+/// written to the store in one transaction by the once-a-second sweep, before idleness is judged). A lock, not an
+/// actor: it is touched twice on every call.
 ///
 /// One cell is the only writer of its runs; replicas sharing a store (the PostgreSQL fleet) need the store as the
 /// only source, and would not use this cache.
-actor RunMemory {
+final class RunMemory: Sendable {
     static let capacity = 50_000
 
-    private var records: [String: RunRecord] = [:]
-    private var pending: [String: (count: Int, last: Date)] = [:]
+    typealias Counted = (count: Int, last: Date)
+
+    struct State: Sendable {
+        var records: [String: RunRecord] = [:]
+        var pending: [String: Counted] = [:]
+    }
+
+    private let state = Locked(State())
 
     /// The run as last seen, with the calls counted since the last flush.
     func run(_ id: String) -> RunRecord? {
-        guard var record = records[id] else { return nil }
-        if let counted = pending[id] {
-            record.calls += counted.count
-            record.lastActivity = max(record.lastActivity, counted.last)
+        state.withLock { state in
+            guard var record = state.records[id] else { return nil }
+            if let counted = state.pending[id] {
+                record.calls += counted.count
+                record.lastActivity = max(record.lastActivity, counted.last)
+            }
+            return record
         }
-        return record
     }
 
     func remember(_ record: RunRecord) {
-        if records.count >= Self.capacity { records.removeAll(keepingCapacity: true) }
-        records[record.id] = record
-    }
-
-    func forget(_ id: String) {
-        records[id] = nil
+        state.withLock { state in
+            if state.records.count >= Self.capacity { state.records.removeAll(keepingCapacity: true) }
+            state.records[record.id] = record
+        }
     }
 
     func countCall(_ id: String, at: Date) {
-        let current = pending[id] ?? (0, at)
-        pending[id] = (current.count + 1, max(current.last, at))
+        state.withLock { state in
+            let current = state.pending[id] ?? (0, at)
+            state.pending[id] = (current.count + 1, max(current.last, at))
+        }
     }
 
-    /// The calls counted since the last drain; the caller writes them (and folds them into what it remembers).
-    func drain() -> [String: (count: Int, last: Date)] {
-        let drained = pending
-        pending = [:]
-        for (id, counted) in drained {
-            records[id]?.calls += counted.count
-            if let record = records[id] { records[id]?.lastActivity = max(record.lastActivity, counted.last) }
+    /// The calls counted since the last drain; the caller writes them (and they are folded into what is remembered).
+    func drain() -> [String: Counted] {
+        state.withLock { state in
+            let drained = state.pending
+            state.pending = [:]
+            for (id, counted) in drained {
+                guard var record = state.records[id] else { continue }
+                record.calls += counted.count
+                record.lastActivity = max(record.lastActivity, counted.last)
+                state.records[id] = record
+            }
+            return drained
         }
-        return drained
     }
 
     /// Puts counts back after a failed write (they are written at the next flush).
-    func restore(_ counts: [String: (count: Int, last: Date)]) {
-        for (id, counted) in counts {
-            records[id]?.calls -= counted.count
-            let current = pending[id] ?? (0, counted.last)
-            pending[id] = (current.count + counted.count, max(current.last, counted.last))
+    func restore(_ counts: [String: Counted]) {
+        state.withLock { state in
+            for (id, counted) in counts {
+                state.records[id]?.calls -= counted.count
+                let current = state.pending[id] ?? (0, counted.last)
+                state.pending[id] = (current.count + counted.count, max(current.last, counted.last))
+            }
         }
     }
 }

@@ -77,11 +77,11 @@ public struct RunTracker: Sendable {
             idleSeconds: settings.runIdleSeconds)
         let id = key(name: name, subject: principal.subject)
         var run: RunRecord
-        if let known = await memory.run(id) {
+        if let known = memory.run(id) {
             run = known
         } else if let existing = try await store.run(id: id) {
             run = existing
-            await memory.remember(existing)
+            memory.remember(existing)
         } else {
             // A new run is in the ledger before it exists: `run.started` first, then the run.
             let started = RunEvent.started(
@@ -92,7 +92,7 @@ public struct RunTracker: Sendable {
             (run, _) = try await store.open(
                 name: name, subject: principal.subject, defaults: defaults, maxOpen: Self.maximumOpenRunsPerAgent,
                 now: now)
-            await memory.remember(run)
+            memory.remember(run)
         }
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
         // Held to the contract once any call of the run carries a required role (a down-scoped first token
@@ -100,7 +100,7 @@ public struct RunTracker: Sendable {
         if required && !run.deliveryRequired {
             try await store.requireDelivery(id)
             run.deliveryRequired = true
-            await memory.remember(run)
+            memory.remember(run)
         }
         var context = run.context
         context.sessionID = sessionID
@@ -116,24 +116,24 @@ public struct RunTracker: Sendable {
             // Not counted: the run may not exist, and a flood must not cost the store anything.
             return
         case .executed(let result, let entry):
-            await memory.countCall(call.run.id, at: Date())
+            memory.countCall(call.run.id, at: Date())
             let tool = entry.name.description
             let failed = result["isError"]?.boolValue ?? false
             if !failed && (entry.effect == .send || settings.deliveryTools.contains(tool)) {
                 await apply(.delivered(tool: tool), to: call.run.id)
             }
         case .upstreamFailed, .refused, .held:
-            await memory.countCall(call.run.id, at: Date())
+            memory.countCall(call.run.id, at: Date())
         }
     }
 
     /// Writes the calls counted in memory (also at shutdown, so none is lost).
     public func flush() async {
-        let counts = await memory.drain()
+        let counts = memory.drain()
         do {
             try await store.addCalls(counts)
         } catch {
-            await memory.restore(counts)
+            memory.restore(counts)
             logger.error(
                 "run call counts not written", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])
         }
@@ -144,7 +144,7 @@ public struct RunTracker: Sendable {
     public func escalate(runID: String, by: String, reason: String, summary: String, now: Date = Date()) async throws {
         try await audit.record(.run(.escalated(by: by, reason: reason), runID: runID))
         let run = try await store.escalate(runID, by: by, reason: reason, summary: summary, now: now)
-        await memory.remember(run)
+        memory.remember(run)
     }
 
     /// A run's end (its session closed, its deadline passed, it went idle): delivered runs end as they are; an
@@ -231,7 +231,7 @@ public struct RunTracker: Sendable {
     func apply(_ event: RunEvent, to runID: String) async {
         do {
             try await audit.record(.run(event, runID: runID))
-            await memory.remember(try await store.apply(event, to: runID, now: Date()))
+            memory.remember(try await store.apply(event, to: runID, now: Date()))
         } catch {
             logger.error(
                 "run event not recorded", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])

@@ -8,7 +8,11 @@ public actor UpstreamRegistry {
     let recipientFields: [String: [String: [String: RecipientKind]]]
     let nonRecipientFields: [String: [String: Set<String>]]
     var pins: ToolPins
-    var catalog = ToolCatalog()
+    var catalog = ToolCatalog() {
+        didSet { snapshot.withLock { $0 = catalog } }
+    }
+    /// The catalog for the call path, read without a hop to the registry's executor.
+    nonisolated let snapshot = Locked(ToolCatalog())
     var listings: [String: [UpstreamToolDefinition]] = [:]
     var lastRefresh: ContinuousClock.Instant?
     let minimumRefreshInterval: Duration
@@ -92,6 +96,9 @@ public actor UpstreamRegistry {
     }
 
     public func currentCatalog() -> ToolCatalog { catalog }
+
+    /// The current catalog, read under a lock (no actor hop).
+    public nonisolated var catalogNow: ToolCatalog { snapshot.value }
 
     public func updatePins(_ pins: ToolPins) {
         self.pins = pins
