@@ -50,8 +50,6 @@ public struct RunRecord: Sendable, Equatable {
 /// A change to a run. Runs change only through these events, each recorded in the ledger first.
 public enum RunEvent: Sendable, Equatable {
     case started(subject: String, deliveryRequired: Bool, deadline: Date, idleSeconds: Int)
-    /// A tool call of the run ended (`outcome`: executed, refused, held, failed).
-    case called(tool: String, effect: String, outcome: String)
     /// A delivery (a send, or a mutate/spend the configuration counts as delivery) was executed.
     case delivered(tool: String)
     /// The run ends escalated: `by` is `agent` (warden.escalate), `closed`, `deadline` or `idle`.
@@ -62,7 +60,6 @@ public enum RunEvent: Sendable, Equatable {
     var kind: String {
         switch self {
         case .started: "run.started"
-        case .called: "run.called"
         case .delivered: "run.delivered"
         case .escalated: "run.escalated"
         case .closed: "run.closed"
@@ -78,10 +75,6 @@ public enum RunEvent: Sendable, Equatable {
             facts["delivery_required"] = .bool(required)
             facts["deadline"] = .integer(Int64(deadline.timeIntervalSince1970))
             facts["idle_seconds"] = .integer(Int64(idle))
-        case .called(let tool, let effect, let outcome):
-            facts["tool"] = .string(tool)
-            facts["effect"] = .string(effect)
-            facts["outcome"] = .string(outcome)
         case .delivered(let tool):
             facts["tool"] = .string(tool)
         case .escalated(let by, let reason):
@@ -417,12 +410,6 @@ public final class SQLiteRunStore: RunStore {
             switch event {
             case .started:
                 break
-            case .called:
-                // A call is recorded in the ledger by its own entries: here it is only counted (no history row,
-                // one UPDATE on the call path).
-                try db.execute(
-                    sql: "UPDATE run SET calls = calls + 1, last_activity = ? WHERE id = ?", arguments: [at, id])
-                return run
             case .delivered(let tool):
                 try db.execute(
                     sql: """
