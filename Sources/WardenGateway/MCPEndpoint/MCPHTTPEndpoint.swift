@@ -202,8 +202,9 @@ public struct MCPHTTPEndpoint: Sendable {
         guard await sessions.end(id: sessionID, owner: principal.subject) else {
             return plain(.notFound, "unknown or expired session")
         }
-        // Closing the session ends its run (a run with an explicit id ends by escalation, deadline or idleness).
-        if request.headers[Self.runHeader] == nil, let runs = dispatcher.pipeline.runs {
+        // Closing the session ends the session's own run, if it has one (a run with an explicit id ends by
+        // escalation, deadline or idleness).
+        if let runs = dispatcher.pipeline.runs {
             await runs.end(runID: runs.key(name: sessionID, subject: principal.subject), by: "closed")
         }
         return Response(status: .noContent)

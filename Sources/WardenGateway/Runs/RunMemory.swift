@@ -6,6 +6,10 @@ import WardenCore
 /// written to the store in one transaction by the once-a-second sweep, before idleness is judged). A lock, not an
 /// actor: it is touched twice on every call.
 ///
+/// Records only move forward: what is remembered is merged with what is known (an ended run never reads as open
+/// again, a delivery or the delivery requirement is never forgotten, counts never go down), so a copy read before a
+/// concurrent change cannot undo it.
+///
 /// One cell is the only writer of its runs; replicas sharing a store (the PostgreSQL fleet) need the store as the
 /// only source, and would not use this cache.
 final class RunMemory: Sendable {
@@ -15,16 +19,19 @@ final class RunMemory: Sendable {
 
     struct State: Sendable {
         var records: [String: RunRecord] = [:]
+        /// Calls not yet handed to the store.
         var pending: [String: Counted] = [:]
+        /// Calls handed to the store, not yet known to be written.
+        var inflight: [String: Counted] = [:]
     }
 
     private let state = Locked(State())
 
-    /// The run as last seen, with the calls counted since the last flush.
+    /// The run as last seen, with the calls counted since.
     func run(_ id: String) -> RunRecord? {
         state.withLock { state in
             guard var record = state.records[id] else { return nil }
-            if let counted = state.pending[id] {
+            for counted in [state.pending[id], state.inflight[id]].compactMap({ $0 }) {
                 record.calls += counted.count
                 record.lastActivity = max(record.lastActivity, counted.last)
             }
@@ -35,8 +42,30 @@ final class RunMemory: Sendable {
     func remember(_ record: RunRecord) {
         state.withLock { state in
             if state.records.count >= Self.capacity { state.records.removeAll(keepingCapacity: true) }
-            state.records[record.id] = record
+            state.records[record.id] = state.records[record.id].map { Self.merge(known: $0, seen: record) } ?? record
         }
+    }
+
+    func markDeliveryRequired(_ id: String) {
+        state.withLock { $0.records[id]?.deliveryRequired = true }
+    }
+
+    /// `seen` merged into `known`: states only move forward (open → delivered; an end is final), a delivery and
+    /// the delivery requirement are kept, counts and activity only grow.
+    static func merge(known: RunRecord, seen: RunRecord) -> RunRecord {
+        var merged = seen
+        let ended: Set<RunRecord.State> = [.escalated, .closed]
+        if ended.contains(known.state) || (known.state == .delivered && seen.state == .open) {
+            merged.state = known.state
+            merged.endReason = known.endReason ?? seen.endReason
+            merged.endedAt = known.endedAt ?? seen.endedAt
+        }
+        merged.deliveredBy = seen.deliveredBy ?? known.deliveredBy
+        merged.deliveryRequired = known.deliveryRequired || seen.deliveryRequired
+        merged.calls = max(known.calls, seen.calls)
+        merged.lastActivity = max(known.lastActivity, seen.lastActivity)
+        merged.tainted = known.tainted || seen.tainted
+        return merged
     }
 
     func countCall(_ id: String, at: Date) {
@@ -46,26 +75,37 @@ final class RunMemory: Sendable {
         }
     }
 
-    /// The calls counted since the last drain; the caller writes them (and they are folded into what is remembered).
+    /// Hands the counted calls to the caller to write; `written` or `unwritten` must follow.
     func drain() -> [String: Counted] {
         state.withLock { state in
             let drained = state.pending
             state.pending = [:]
             for (id, counted) in drained {
-                guard var record = state.records[id] else { continue }
-                record.calls += counted.count
-                record.lastActivity = max(record.lastActivity, counted.last)
-                state.records[id] = record
+                let current = state.inflight[id] ?? (0, counted.last)
+                state.inflight[id] = (current.count + counted.count, max(current.last, counted.last))
             }
             return drained
         }
     }
 
-    /// Puts counts back after a failed write (they are written at the next flush).
-    func restore(_ counts: [String: Counted]) {
+    /// The drained counts are in the store: they become part of the remembered records.
+    func written(_ counts: [String: Counted]) {
         state.withLock { state in
             for (id, counted) in counts {
-                state.records[id]?.calls -= counted.count
+                state.inflight[id] = nil
+                guard var record = state.records[id] else { continue }
+                record.calls += counted.count
+                record.lastActivity = max(record.lastActivity, counted.last)
+                state.records[id] = record
+            }
+        }
+    }
+
+    /// The write failed: the counts go back to pending (written at the next flush).
+    func unwritten(_ counts: [String: Counted]) {
+        state.withLock { state in
+            for (id, counted) in counts {
+                state.inflight[id] = nil
                 let current = state.pending[id] ?? (0, counted.last)
                 state.pending[id] = (current.count + counted.count, max(current.last, counted.last))
             }

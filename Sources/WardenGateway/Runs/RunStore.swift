@@ -125,7 +125,11 @@ public protocol RunStore: Sendable {
     func runs(named name: String) async throws -> [RunRecord]
     /// When `subject` was last notified of an escalation (notices are coalesced per agent and window).
     func lastNotified(subject: String) async throws -> Date?
-    func markEscalations(ids: [Int64], sent: Bool, now: Date, maxAttempts: Int) async throws -> EscalationNotice.State
+    /// Each notice's state after this attempt.
+    func markEscalations(ids: [Int64], sent: Bool, now: Date, maxAttempts: Int) async throws
+        -> [Int64: EscalationNotice.State]
+    /// Runs of `subject` that are open (not delivered or ended).
+    func openRuns(of subject: String) async throws -> Int
     /// Applies `event` to the run and keeps it in the run's history; returns the run as it is now.
     func apply(_ event: RunEvent, to id: String, now: Date) async throws -> RunRecord
     func run(id: String) async throws -> RunRecord?
@@ -219,6 +223,20 @@ public final class SQLiteRunStore: RunStore {
                     CREATE INDEX escalation_due ON escalation (state, next_attempt);
                     """)
         }
+        // Stores created by an early build of this session lack two columns; new stores have them from v1.
+        migrator.registerMigration("v2-run-name") { db in
+            let runColumns = try Row.fetchAll(db, sql: "PRAGMA table_info(run)").map { $0["name"] as String }
+            if !runColumns.contains("name") {
+                try db.execute(sql: "ALTER TABLE run ADD COLUMN name TEXT NOT NULL DEFAULT ''")
+                try db.execute(sql: "UPDATE run SET name = id")
+            }
+            let escalationColumns = try Row.fetchAll(db, sql: "PRAGMA table_info(escalation)").map {
+                $0["name"] as String
+            }
+            if !escalationColumns.contains("sent_at") {
+                try db.execute(sql: "ALTER TABLE escalation ADD COLUMN sent_at INTEGER")
+            }
+        }
         try migrator.migrate(database)
     }
 
@@ -275,17 +293,17 @@ public final class SQLiteRunStore: RunStore {
     /// Records a delivery attempt of these notices (sent together): sent, or retried later with backoff, or failed
     /// for good after `maxAttempts`.
     public func markEscalations(ids: [Int64], sent: Bool, now: Date, maxAttempts: Int) async throws
-        -> EscalationNotice.State
+        -> [Int64: EscalationNotice.State]
     {
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
-            var result = EscalationNotice.State.pending
+            var result: [Int64: EscalationNotice.State] = [:]
             for id in ids {
                 if sent {
                     try db.execute(
                         sql: "UPDATE escalation SET state = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
                         arguments: [at, id])
-                    result = .sent
+                    result[id] = .sent
                     continue
                 }
                 let attempts =
@@ -296,7 +314,7 @@ public final class SQLiteRunStore: RunStore {
                 try db.execute(
                     sql: "UPDATE escalation SET attempts = ?, next_attempt = ?, state = ? WHERE id = ?",
                     arguments: [attempts, at + backoff, state.rawValue, id])
-                result = state
+                result[id] = state
             }
             return result
         }
@@ -347,8 +365,8 @@ public final class SQLiteRunStore: RunStore {
             }
             let open =
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM run WHERE subject = ? AND state IN ('open', 'delivered')",
-                    arguments: [subject]) ?? 0
+                    db, sql: "SELECT count(*) FROM run WHERE subject = ? AND state = 'open'", arguments: [subject])
+                ?? 0
             guard open < maxOpen else { throw RunError.tooManyOpen(limit: maxOpen) }
             let event = RunEvent.started(
                 subject: subject, deliveryRequired: defaults.deliveryRequired,
@@ -377,6 +395,14 @@ public final class SQLiteRunStore: RunStore {
                     sql: "UPDATE run SET calls = calls + ?, last_activity = max(last_activity, ?) WHERE id = ?",
                     arguments: [counted.count, Int64(counted.last.timeIntervalSince1970.rounded(.down)), id])
             }
+        }
+    }
+
+    public func openRuns(of subject: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM run WHERE subject = ? AND state = 'open'", arguments: [subject])
+                ?? 0
         }
     }
 

@@ -83,6 +83,10 @@ public struct RunTracker: Sendable {
             run = existing
             memory.remember(existing)
         } else {
+            // Refused before anything is recorded when the agent has too many open runs.
+            guard try await store.openRuns(of: principal.subject) < Self.maximumOpenRunsPerAgent else {
+                throw RunError.tooManyOpen(limit: Self.maximumOpenRunsPerAgent)
+            }
             // A new run is in the ledger before it exists: `run.started` first, then the run.
             let started = RunEvent.started(
                 subject: principal.subject, deliveryRequired: defaults.deliveryRequired,
@@ -100,7 +104,7 @@ public struct RunTracker: Sendable {
         if required && !run.deliveryRequired {
             try await store.requireDelivery(id)
             run.deliveryRequired = true
-            memory.remember(run)
+            memory.markDeliveryRequired(id)
         }
         var context = run.context
         context.sessionID = sessionID
@@ -127,15 +131,19 @@ public struct RunTracker: Sendable {
         }
     }
 
-    /// Writes the calls counted in memory (also at shutdown, so none is lost).
-    public func flush() async {
+    /// Writes the calls counted in memory (also at shutdown, so none is lost); false when the write failed.
+    @discardableResult
+    public func flush() async -> Bool {
         let counts = memory.drain()
         do {
             try await store.addCalls(counts)
+            memory.written(counts)
+            return true
         } catch {
-            memory.restore(counts)
+            memory.unwritten(counts)
             logger.error(
                 "run call counts not written", metadata: ["rule": "run.event", "error": "\(LogSafe.describe(error))"])
+            return false
         }
     }
 
@@ -170,10 +178,12 @@ public struct RunTracker: Sendable {
     /// backoff; failures stay visible).
     public func sweep(now: Date = Date()) async {
         do {
-            // Calls counted since the last sweep are written first, so idleness is judged on them.
-            await flush()
-            for run in try await store.overdue(now: now) {
-                await end(runID: run.id, by: run.deadline <= now ? "deadline" : "idle", now: now)
+            // Calls counted since the last sweep are written first, so idleness is judged on them (and not at all
+            // when they could not be written: an active run must not be escalated as idle).
+            if await flush() {
+                for run in try await store.overdue(now: now) {
+                    await end(runID: run.id, by: run.deadline <= now ? "deadline" : "idle", now: now)
+                }
             }
             let due = Dictionary(grouping: try await store.dueEscalations(now: now), by: \.subject)
             for (subject, notices) in due.sorted(by: { $0.key < $1.key }) {
@@ -211,15 +221,16 @@ public struct RunTracker: Sendable {
             }
         }
         do {
-            let state = try await store.markEscalations(
+            let states = try await store.markEscalations(
                 ids: notices.map(\.id), sent: sent, now: now,
                 maxAttempts: channel == nil ? 1 : settings.maxNotifyAttempts)
-            guard state != .pending else { return }
             for notice in notices {
-                try await audit.record(
-                    state == .sent
-                        ? .escalationNotified(runID: notice.runKey)
-                        : .escalationFailed(runID: notice.runKey, channelConfigured: channel != nil))
+                switch states[notice.id] {
+                case .sent?: try await audit.record(.escalationNotified(runID: notice.runKey))
+                case .failed?:
+                    try await audit.record(.escalationFailed(runID: notice.runKey, channelConfigured: channel != nil))
+                case .pending?, nil: continue
+                }
             }
         } catch {
             logger.error(
