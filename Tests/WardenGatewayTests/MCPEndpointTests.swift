@@ -99,4 +99,25 @@ struct MCPEndpointTests {
         await f.runs.sweep()
         #expect(await f.inbox.notices.map(\.by).contains("closed"))
     }
+
+    @Test("a session closed to make room ends its run as evicted, not later as idle")
+    func evictionEndsTheRun() async throws {
+        var settings = DeliverySettings()
+        settings.requiredRoles = ["mailer"]
+        let f = try await ToolCallPipelineTests.fixture(delivery: settings)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let app = Application(router: Self.router(f))
+        try await app.test(.router) { client in
+            var sessions: [String] = []
+            for _ in 0..<3 {  // the cap is two per subject: the third evicts the first
+                let opened = try await client.execute(
+                    uri: "/mcp", method: .post, headers: Self.headers("alice"), body: Self.initialize)
+                sessions.append(try #require(opened.headers[MCPHTTPEndpoint.sessionHeader]))
+            }
+            let first = try await f.runs.store.run(id: f.runs.key(name: sessions[0], subject: "alice"))
+            #expect(first?.state == .escalated && first?.endReason == "evicted")
+            let newest = try await f.runs.store.run(id: f.runs.key(name: sessions[2], subject: "alice"))
+            #expect(newest?.state == .open)
+        }
+    }
 }

@@ -271,15 +271,22 @@ struct ToolCallPipelineTests {
         _ = try await f.runs.context(name: "silent", sessionID: "", principal: f.principal())
         await f.runs.end(runID: key("silent"), by: "closed")
         #expect(try await f.runs.store.run(id: key("silent"))?.state == .escalated)
-        // An idle run is escalated by the sweep.
+        // An idle run is escalated by the sweep (idleness counts from the cell's start at the earliest, so the
+        // sweep runs a little later than that here).
         _ = try await f.runs.context(
             name: "idle", sessionID: "", principal: f.principal(), now: Date().addingTimeInterval(-60))
         await f.runs.sweep()
+        #expect(try await f.runs.store.run(id: key("idle"))?.state == .open, "not idle for time the cell was down")
+        await f.runs.sweep(now: Date().addingTimeInterval(10))
         #expect(try await f.runs.store.run(id: key("idle"))?.state == .escalated)
-        // One agent's notices go out together (one notification per agent and window).
-        let delivered = await f.inbox.notices
+        // One agent's notices go out together: one notification per agent and window (the first sweep sent the
+        // two due then; the idle run's notice waits for the window to pass).
+        var delivered = await f.inbox.notices
         #expect(delivered.count == 1 && delivered[0].by == "several")
-        for name in ["asks", "idle", "silent"] { #expect(delivered[0].summary.contains("run \(name) ")) }
+        for name in ["asks", "silent"] { #expect(delivered[0].summary.contains("run \(name) ")) }
+        await f.runs.sweep(now: Date().addingTimeInterval(70))
+        delivered = await f.inbox.notices
+        #expect(delivered.count == 2 && delivered[1].run == "idle" && delivered[1].by == "idle")
         // An ended run takes no more calls.
         await #expect(throws: RunError.ended(.escalated)) {
             try await f.runs.context(name: "asks", sessionID: "", principal: f.principal())

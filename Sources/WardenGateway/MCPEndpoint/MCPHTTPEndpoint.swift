@@ -164,6 +164,12 @@ public struct MCPHTTPEndpoint: Sendable {
         }
         let version = MCPProtocolVersion.isSupported(requested) ? requested : MCPProtocolVersion.latest
         let session = await sessions.create(owner: principal.subject, protocolVersion: version)
+        // A session closed to make room ends its run (by "evicted", not later as idle).
+        if let runs = dispatcher.pipeline.runs {
+            for gone in await sessions.takeEvicted() {
+                await runs.end(runID: runs.key(name: gone.id, subject: gone.owner), by: "evicted")
+            }
+        }
         // The session's run starts now, so a session closed with nothing done is held to the delivery contract.
         if !explicitRun, let runs = dispatcher.pipeline.runs {
             do {

@@ -22,6 +22,8 @@ public actor MCPSessionStore {
     let maxPerSubject: Int
     var sessions: [String: MCPSession] = [:]
     var bySubject: [String: Set<String>] = [:]
+    /// Sessions closed to make room since the last `takeEvicted` (their runs are ended by the endpoint).
+    var evicted: [(id: String, owner: String)] = []
 
     public init(idleSeconds: Int, maxSessions: Int, maxPerSubject: Int = 32) {
         self.idleLimit = .seconds(idleSeconds)
@@ -86,7 +88,17 @@ public actor MCPSessionStore {
 
     func evictLeastRecentlyUsed(of subject: String) {
         let oldest = bySubject[subject]?.compactMap { sessions[$0] }.min { $0.lastUsed < $1.lastUsed }
-        if let oldest { remove(oldest.id) }
+        if let oldest {
+            remove(oldest.id)
+            evicted.append((oldest.id, oldest.owner))
+            if evicted.count > 1000 { evicted.removeFirst(evicted.count - 1000) }
+        }
+    }
+
+    /// The sessions evicted since the last call (bounded: only the newest thousand are kept).
+    public func takeEvicted() -> [(id: String, owner: String)] {
+        defer { evicted = [] }
+        return evicted
     }
 
     func expireIdle() {

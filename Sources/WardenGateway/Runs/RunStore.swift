@@ -137,8 +137,9 @@ public protocol RunStore: Sendable {
     func events(of id: String) async throws -> [(at: Date, kind: String, facts: JSONValue)]
     /// Runs, newest first.
     func list(limit: Int) async throws -> [RunRecord]
-    /// Open runs past their deadline or idle limit at `now`.
-    func overdue(now: Date) async throws -> [RunRecord]
+    /// Open runs past their deadline or idle limit at `now`; idleness counts from `activeSince` at the earliest (the
+    /// time the cell started: a run is not idle for the time the cell was down).
+    func overdue(now: Date, activeSince: Date) async throws -> [RunRecord]
     func dueEscalations(now: Date) async throws -> [EscalationNotice]
     func escalations(of run: String?) async throws -> [EscalationNotice]
     func undeliveredEscalationCount() async throws -> Int
@@ -501,16 +502,17 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func overdue(now: Date) async throws -> [RunRecord] {
+    public func overdue(now: Date, activeSince: Date) async throws -> [RunRecord] {
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        let since = Int64(activeSince.timeIntervalSince1970.rounded(.down))
         return try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM run WHERE state = 'open'
-                    AND (deadline <= ? OR last_activity + idle_seconds <= ?) ORDER BY started_at
+                    AND (deadline <= ? OR max(last_activity, ?) + idle_seconds <= ?) ORDER BY started_at
                     """,
-                arguments: [at, at]
+                arguments: [at, since, at]
             ).map(Self.record)
         }
     }

@@ -45,6 +45,8 @@ public struct RunTracker: Sendable {
     let logger: Logger
     /// Open runs and call counts in memory: the call path reads and writes no database.
     let memory = RunMemory()
+    /// When this cell started: idleness is not counted for the time it was down.
+    let startedAt = Date()
 
     public init(
         store: any RunStore, audit: any AuditSink, settings: DeliverySettings, channel: (any EscalationChannel)?,
@@ -181,7 +183,7 @@ public struct RunTracker: Sendable {
             // Calls counted since the last sweep are written first, so idleness is judged on them (and not at all
             // when they could not be written: an active run must not be escalated as idle).
             if await flush() {
-                for run in try await store.overdue(now: now) {
+                for run in try await store.overdue(now: now, activeSince: startedAt) {
                     await end(runID: run.id, by: run.deadline <= now ? "deadline" : "idle", now: now)
                 }
             }
