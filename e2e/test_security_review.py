@@ -16,6 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from canaries import CANARIES
+from mcp_client import json_headers
 from conftest import (
     SECRET_ENV, client_credentials_token, free_port, serve_cell, start_cell, warden, write_config,
 )
@@ -27,15 +28,7 @@ PROTOCOL = "2025-06-18"
 
 
 def headers(token, session=None):
-    h = {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/json",
-        "Accept": "application/json, text/event-stream",
-    }
-    if session:
-        h["Mcp-Session-Id"] = session
-        h["MCP-Protocol-Version"] = PROTOCOL
-    return h
+    return json_headers(token, session)  # the one helper (its protocol version is PROTOCOL)
 
 
 INITIALIZE = {

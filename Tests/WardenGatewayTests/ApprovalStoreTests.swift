@@ -70,7 +70,7 @@ struct ApprovalStoreTests {
         defer { try? FileManager.default.removeItem(at: elsewhere) }
         let otherKeys = try await CellKeys.open(dataDirectory: elsewhere.path, tenant: "acme", environment: [:])
         let foreign = try ApprovalStore(
-            path: ApprovalStore.path(dataDirectory: directory), sealer: ApprovalSealer(keyring: otherKeys.keyring))
+            path: CellLayout(dataDirectory: directory).approvals, sealer: ApprovalSealer(keyring: otherKeys.keyring))
         #expect(try await foreign.request(id: held.id)?.action == nil)
         await #expect(throws: ApprovalError.actionUnreadable(held.id)) {
             try await foreign.decide(id: held.id, approver: "alice", approve: true, now: now)

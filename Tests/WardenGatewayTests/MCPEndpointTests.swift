@@ -52,6 +52,13 @@ struct MCPEndpointTests {
             #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
     )
 
+    /// A pipeline fixture whose `mailer` agents are held to the delivery contract.
+    static func mailersMustDeliver() async throws -> ToolCallPipelineTests.Fixture {
+        var settings = DeliverySettings()
+        settings.requiredRoles = ["mailer"]
+        return try await ToolCallPipelineTests.fixture(delivery: settings)
+    }
+
     static func call(_ tool: String, _ arguments: String) -> ByteBuffer {
         ByteBuffer(
             string: #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""# + tool + #"","arguments":"#
@@ -60,9 +67,7 @@ struct MCPEndpointTests {
 
     @Test("a run id belongs to the principal that started it; closing a session without delivering escalates it")
     func runsOverHTTP() async throws {
-        var settings = DeliverySettings()
-        settings.requiredRoles = ["mailer"]
-        let f = try await ToolCallPipelineTests.fixture(delivery: settings)
+        let f = try await Self.mailersMustDeliver()
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         let app = Application(router: Self.router(f))
         try await app.test(.router) { client in
@@ -102,9 +107,7 @@ struct MCPEndpointTests {
 
     @Test("a session closed to make room ends its run as evicted, not later as idle")
     func evictionEndsTheRun() async throws {
-        var settings = DeliverySettings()
-        settings.requiredRoles = ["mailer"]
-        let f = try await ToolCallPipelineTests.fixture(delivery: settings)
+        let f = try await Self.mailersMustDeliver()
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         let app = Application(router: Self.router(f))
         try await app.test(.router) { client in

@@ -130,7 +130,8 @@ struct ToolCallPipelineTests {
                 ]))
         let inbox = NoticeInbox()
         let runs = RunTracker(
-            store: try SQLiteRunStore(path: directory.path + "/runs.sqlite"), audit: audit, settings: delivery,
+            store: try SQLiteRunStore(path: CellLayout(dataDirectory: directory.path).runs), audit: audit,
+            settings: delivery,
             channel: inbox, tenant: "acme", logger: Logger(label: "test"))
         let pipeline = ToolCallPipeline(
             gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(5), runs: runs,

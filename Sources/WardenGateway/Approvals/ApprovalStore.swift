@@ -81,14 +81,10 @@ public final class ApprovalStore: Sendable {
     private let database: DatabasePool
     private let sealer: ApprovalSealer
 
-    /// The approvals database of a cell.
-    public static func path(dataDirectory: String) -> String {
-        CellLayout(dataDirectory: dataDirectory).approvals
-    }
-
     /// The cell's approvals database, sealing actions under the cell's tenant keyring.
     public convenience init(dataDirectory: String, keys: CellKeys) throws {
-        try self.init(path: Self.path(dataDirectory: dataDirectory), sealer: ApprovalSealer(keyring: keys.keyring))
+        try self.init(
+            path: CellLayout(dataDirectory: dataDirectory).approvals, sealer: ApprovalSealer(keyring: keys.keyring))
     }
 
     public init(path: String, sealer: ApprovalSealer) throws {

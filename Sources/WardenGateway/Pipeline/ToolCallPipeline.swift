@@ -261,7 +261,8 @@ public struct ToolCallPipeline: Sendable {
 public struct DecisionRecord: Sendable {
     var agent: String
     var session: String
-    var run: String
+    /// SHA-256 of the run's key (computed once: both entries of a call carry it).
+    var runDigest: String
     var toolName: String
     var argumentsDigest: String
     var policy: String?
@@ -273,7 +274,7 @@ public struct DecisionRecord: Sendable {
     init(call: ToolCall, tool: CatalogEntry?, policy: String?, refusal: Refusal?, held: Bool) {
         agent = call.principal.subject
         session = call.run.sessionID.isEmpty ? "" : Digest.sha256Hex(Array(call.run.sessionID.utf8))
-        run = call.run.id
+        runDigest = Digest.sha256Hex(Array(call.run.id.utf8))
         toolName = tool?.name.description ?? "unknown"
         argumentsDigest = CanonicalJSON.sha256Hex(.object(call.arguments))
         self.policy = policy
@@ -284,7 +285,7 @@ public struct DecisionRecord: Sendable {
     var facts: [String: JSONValue] {
         var facts: [String: JSONValue] = [
             "agent": .string(agent), "tool": .string(toolName), "arguments_sha256": .string(argumentsDigest),
-            "run": .string(Digest.sha256Hex(Array(run.utf8))),
+            "run": .string(runDigest),
         ]
         if !session.isEmpty { facts["session"] = .string(session) }
         if let policy { facts["policy"] = .string(policy) }

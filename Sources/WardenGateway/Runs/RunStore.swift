@@ -89,8 +89,6 @@ public enum RunEvent: Sendable, Equatable {
 
 /// Why a run cannot be used.
 public enum RunError: Error, Equatable, CustomStringConvertible, LogSafeError {
-    /// The run id belongs to another principal.
-    case notYours
     /// The run has ended (delivered, escalated or closed); start a new one.
     case ended(RunRecord.State)
     case invalidID
@@ -99,7 +97,6 @@ public enum RunError: Error, Equatable, CustomStringConvertible, LogSafeError {
 
     public var description: String {
         switch self {
-        case .notYours: "this run id belongs to another principal"
         case .ended(let state): "this run has ended (\(state.rawValue)); start a new run"
         case .invalidID: "a run id is 1-128 characters of letters, digits, '-', '_' and '.'"
         case .tooManyOpen(let limit): "this agent already has \(limit) open runs; end some (warden.escalate) first"
@@ -161,10 +158,6 @@ public struct RunDefaults: Sendable {
 /// The cell's runs in SQLite (WAL): they survive a restart.
 public final class SQLiteRunStore: RunStore {
     private let database: DatabasePool
-
-    public static func path(dataDirectory: String) -> String {
-        CellLayout(dataDirectory: dataDirectory).runs
-    }
 
     /// `synchronous = NORMAL` (WAL): the ledger is the record of every run event; this store is its index, and a
     /// power loss can at most lose the last call counts, never a ledger entry.
@@ -445,11 +438,10 @@ public final class SQLiteRunStore: RunStore {
                         WHERE id = ?
                         """,
                     arguments: [tool, at, id])
-            case .escalated(let by, _):
-                guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
-                try db.execute(
-                    sql: "UPDATE run SET state = 'escalated', end_reason = ?, ended_at = ? WHERE id = ?",
-                    arguments: [by, at, id])
+            case .escalated:
+                // Only `escalate` ends a run escalated: it queues the notice in the same transaction, so a run can
+                // never be escalated without a person being told.
+                throw RunError.ended(run.state)
             case .closed(let by):
                 guard run.state == .open else { throw RunError.ended(run.state) }
                 try db.execute(
