@@ -34,6 +34,8 @@ let package = Package(
         ),
         // Tool arguments against the tool's pinned JSON Schema: strict compile, validation, the number model. Pure.
         .target(name: "WardenSchema", dependencies: ["WardenCore"], swiftSettings: strict),
+        // Injection containment: values in content and their provenance, instruction signals, fencing. Pure.
+        .target(name: "WardenContainment", dependencies: ["WardenCore"], swiftSettings: strict),
         // Cedar policy language: parser, evaluator, entities, schema, validator, scope index. Pure.
         .target(name: "WardenPolicy", swiftSettings: strict),
         // RFC 6962 Merkle log in C2SP tlog-tiles layout with signed-note checkpoints.
@@ -118,7 +120,8 @@ let package = Package(
         .target(
             name: "WardenGateway",
             dependencies: [
-                "WardenCore", "WardenSchema", "WardenPolicy", "WardenLedger", "WardenGrants", "WardenRedaction",
+                "WardenCore", "WardenSchema", "WardenContainment", "WardenPolicy", "WardenLedger", "WardenGrants",
+                "WardenRedaction",
                 "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels", "WardenWitness", "WardenTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -139,7 +142,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenGateway", "WardenCore", "WardenMCP", "WardenGrants", "WardenVault", "WardenLedger",
-                "WardenRedaction", "WardenWitness", "WardenTracing",
+                "WardenRedaction", "WardenWitness", "WardenTracing", "WardenContainment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -156,6 +159,8 @@ let package = Package(
         ),
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"], swiftSettings: strict),
         .testTarget(name: "WardenSchemaTests", dependencies: ["WardenSchema", "WardenCore"], swiftSettings: strict),
+        .testTarget(
+            name: "WardenContainmentTests", dependencies: ["WardenContainment", "WardenCore"], swiftSettings: strict),
         .testTarget(
             name: "WardenPolicyTests",
             dependencies: ["WardenPolicy"],

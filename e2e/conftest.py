@@ -222,16 +222,16 @@ def write_config(
               BILLING_API_KEY: secret://billing-api-key
               DEMO_OUTBOX: {json.dumps(str(tmp / "outbox.jsonl"))}
             tools:
-              lookup_invoice: read
-              update_invoice_status: mutate
+              lookup_invoice: {{effect: read, output: trusted}}
+              update_invoice_status: {{effect: mutate, critical: [invoice_id]}}
               send_email: {{effect: send, recipients: {{to: email, cc: email, bcc: email}}, not_recipients: [subject, body]}}
-              pay_invoice: spend
+              pay_invoice: {{effect: spend, critical: [invoice_id, amount, iban]}}
               echo: read
               env_var_digest: read
               crash: read
               slow: read
-              search_invoices: read
-              quote: read
+              search_invoices: {{effect: read, output: trusted}}
+              quote: {{effect: read, output: trusted}}
               reject: read
           remote:
             transport: http
@@ -239,8 +239,8 @@ def write_config(
             headers:
               Authorization: "Bearer ${{secret://remote-token}}"
             tools:
-              lookup_invoice: read
-              update_invoice_status: mutate
+              lookup_invoice: {{effect: read, output: trusted}}
+              update_invoice_status: {{effect: mutate, critical: [invoice_id]}}
               echo: read
               http_header_digest: read
         {roles_yaml}

@@ -35,6 +35,10 @@ extension ApprovalRequest {
         if let amount = action["arguments"]?["amount"] {
             lines.append("  amount: \(ApprovalDisplay.text(amount))")
         }
+        // Why containment asked: where each critical value came from (escaped: values are agent-written).
+        if case .array(let provenance)? = action["provenance"] {
+            for line in provenance { lines.append("  provenance: " + ApprovalDisplay.escaped(line.stringValue ?? "")) }
+        }
         lines += ApprovalDisplay.argumentLines(action, width: width).map { "  " + $0 }
         return lines
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import WardenCore
+import WardenGateway
 import WardenGrants
 import WardenLedger
 import WardenRedaction
@@ -9,8 +11,8 @@ import WardenRedaction
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure grants, ledger and redaction throughput (use a release build).",
-        subcommands: [BenchGrants.self, BenchLedger.self, BenchRedaction.self]
+        abstract: "Measure grants, ledger and redaction throughput (use a release build), and injection containment.",
+        subcommands: [BenchGrants.self, BenchLedger.self, BenchRedaction.self, BenchInjection.self]
     )
 }
 
@@ -66,5 +68,47 @@ struct BenchRedaction: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+}
+
+struct BenchInjection: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "injection",
+        abstract: "Replay injection scenarios through the real pipeline: attacks executed without a human, benign "
+            + "tasks untouched (file formats: bench/injection/README.md).",
+        discussion: """
+            Each scenario is one run whose steps a scripted, fully compromised model issues in order. Every \
+            catalogued tool is permitted unless --policy names a Cedar file; send grants and the standing spend \
+            approval do not apply, so holds and denials are containment's (and the policy's).
+            """
+    )
+    @Option(help: "The tool catalog (JSON).") var catalog: String
+    @Option(help: "The scenarios (JSON lines).") var scenarios: String
+    @Option(help: "Write the figures as JSON to this file.") var json: String?
+    @Option(help: "A Cedar policy to apply instead of permitting every tool.") var policy: String?
+    @Flag(help: "Turn the built-in containment rules off (to measure what they contain).")
+    var withoutContainment = false
+
+    func run() async throws {
+        let catalogFile = try InjectionReplay.catalog(json: try Self.read(catalog), file: catalog)
+        let scenarioList = try InjectionReplay.scenarios(jsonLines: try Self.read(scenarios), file: scenarios)
+        let report = try await InjectionReplay.run(
+            catalog: catalogFile, scenarios: scenarioList, policyText: try policy.map(Self.read),
+            containmentOn: !withoutContainment)
+        print(report.table)
+        if let json {
+            let bytes = CanonicalJSON.encode(report.json)
+            guard FileManager.default.createFile(atPath: json, contents: Data(bytes)) else {
+                throw ValidationError("cannot write \(json)")
+            }
+        }
+    }
+
+    static func read(_ path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(path)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WardenContainment
 import WardenCore
 import WardenGateway
 
@@ -97,6 +98,15 @@ struct ApproveTools: AsyncParsableCommand {
             if let problem = entry.problem {
                 refused.append("refused \(name): \(ApprovalDisplay.escaped(problem.message)) (rule \(problem.rule))")
                 continue
+            }
+            // Descriptions are upstream-written, untrusted text: instruction-like wording is flagged to the admin.
+            let signals = Set(ToolCatalog.describedText(entry.definition).flatMap(InstructionSignals.scan)).sorted()
+            if !signals.isEmpty {
+                FileHandle.standardError.write(
+                    Data(
+                        ("flagged \(name): its description reads like instructions to the model ("
+                            + signals.joined(separator: ", ") + "); read it before relying on the tool — "
+                            + "containment treats addresses and links in descriptions as untrusted\n").utf8))
             }
             let previous = pins.digests[name]
             pins.pin(name, definition: entry.definition, digest: entry.digest)

@@ -12,11 +12,16 @@ public struct ApprovalGate: ToolCallGate {
     let store: ApprovalStore
     let ledger: ApprovalLedger
     let effects: Set<EffectClass>
+    /// Whether sends are approved here too (where no send grant gate holds them, as in the injection bench).
+    let holdsSends: Bool
 
-    public init(store: ApprovalStore, ledger: ApprovalLedger, effects: Set<EffectClass> = [.spend]) {
+    public init(
+        store: ApprovalStore, ledger: ApprovalLedger, effects: Set<EffectClass> = [.spend], holdsSends: Bool = false
+    ) {
         self.store = store
         self.ledger = ledger
         self.effects = effects
+        self.holdsSends = holdsSends
     }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
@@ -24,7 +29,10 @@ public struct ApprovalGate: ToolCallGate {
             // The catalog refuses unclassified tools first; if one ever got here, it does not pass.
             return .refuse(Refusal(rule: "catalog.unclassified", message: "this tool has no effect class"))
         }
-        guard effects.contains(effect) else { return .notApplicable }
+        // Sends are approved through the send grant's hold (an approval mints the grant), never here.
+        guard holdsSends || effect != .send, effects.contains(effect) || call.humanRequired != nil else {
+            return .notApplicable
+        }
         let now = Date()
         let digest = call.actionDigest
         let agent = call.principal.subject
@@ -41,20 +49,22 @@ public struct ApprovalGate: ToolCallGate {
                             name: "approval",
                             commit: { try await store.commitApproved(id: id, until: approved.until) },
                             release: { try? await store.releaseApproved(id: id, until: approved.until) })
-                    ])
+                    ], byHuman: true)
             }
             if let denied = try await store.denied(actionDigest: digest, agent: agent, now: now) {
                 return .refuse(Self.denial(denied))
             }
             let held = try await store.hold(
                 actionDigest: digest, agent: agent, tool: call.entry.name.description, arguments: call.arguments,
-                now: now)
+                provenance: call.containment?.explanation ?? [], now: now)
             if held.isNew { try await ledger.recordDecisions() }
+            let why = call.humanRequired.map { $0.message + "; " } ?? ""
             return .hold(
                 Refusal(
-                    rule: "approval.required",
+                    rule: call.humanRequired?.rule ?? "approval.required",
                     message:
-                        "held for a human approval as \(held.request.id); repeat this exact call once it is approved"))
+                        why + "held for a human approval as \(held.request.id); repeat this exact call once it is "
+                        + "approved"))
         } catch {
             return .refuse(
                 Refusal(

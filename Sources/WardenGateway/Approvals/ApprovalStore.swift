@@ -139,10 +139,12 @@ public final class ApprovalStore: Sendable {
     /// `isNew` tells whether this call raised the request (so it is recorded once).
     public func hold(
         actionDigest: String, agent: String, tool: String, arguments: [String: JSONValue], send: HeldSend? = nil,
-        now: Date, lifetime: TimeInterval = defaultLifetime
+        provenance: [String] = [], now: Date, lifetime: TimeInterval = defaultLifetime
     ) async throws -> (request: ApprovalRequest, isNew: Bool) {
         var action: [String: JSONValue] = ["tool": .string(tool), "arguments": .object(arguments)]
         if let send { action["recipients"] = .array(send.recipients.map { .string($0) }) }
+        // Why containment asked for a person: where each critical value came from (shown to the approver).
+        if !provenance.isEmpty { action["provenance"] = .array(provenance.map { .string($0) }) }
         let fullAction = JSONValue.object(action)
         guard CanonicalJSON.sha256Hex(fullAction.withoutRecipients) == actionDigest else {
             throw ApprovalError.actionUnreadable("(new request)")

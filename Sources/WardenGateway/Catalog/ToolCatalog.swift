@@ -1,3 +1,4 @@
+import WardenContainment
 import WardenCore
 import WardenSchema
 
@@ -17,12 +18,15 @@ public struct CatalogEntry: Sendable, Hashable {
     public var nonRecipientFields: Set<String> = []
     /// The compiled `inputSchema`: every call's arguments are validated against it before policy.
     public var argumentSchema: ArgumentSchema?
+    /// Injection containment labels: trusted output, critical arguments.
+    public var containment: ToolContainment
     /// Why this tool cannot be used whatever its pin (an unenforceable schema, an undeclared send field).
     public var problem: Refusal?
 
     init(
         name: QualifiedToolName, effect: EffectClass?, definition: JSONValue, digest: String, pinnedDigest: String?,
-        recipientFields: [String: RecipientKind] = [:], nonRecipientFields: Set<String> = []
+        recipientFields: [String: RecipientKind] = [:], nonRecipientFields: Set<String> = [],
+        containment: ToolContainment = ToolContainment()
     ) {
         self.name = name
         self.effect = effect
@@ -31,10 +35,21 @@ public struct CatalogEntry: Sendable, Hashable {
         self.pinnedDigest = pinnedDigest
         self.recipientFields = recipientFields
         self.nonRecipientFields = nonRecipientFields
+        self.containment = containment
         do {
             let schema = try ArgumentSchema.compile(inputSchema: definition["inputSchema"] ?? .object([:]))
             argumentSchema = schema
             if effect == .send { problem = Self.sendFieldProblem(schema, name, recipientFields, nonRecipientFields) }
+            if problem == nil, let critical = containment.criticalArguments {
+                let unknown = critical.subtracting(schema.properties.keys).sorted()
+                if !unknown.isEmpty {
+                    problem = Refusal(
+                        rule: "catalog.critical-undeclared",
+                        message:
+                            "\(name): critical argument(s) \(unknown.joined(separator: ", ")) are not in the tool's schema"
+                    )
+                }
+            }
         } catch {
             problem = Refusal(rule: "catalog.schema-unsupported", message: "\(name): \(error)")
         }
@@ -71,6 +86,11 @@ public struct CatalogEntry: Sendable, Hashable {
         return nil
     }
 
+    /// The arguments containment judges: the configured critical ones plus every recipient field (nil: all).
+    public var criticalArguments: Set<String>? {
+        containment.criticalArguments.map { $0.union(recipientFields.keys) }
+    }
+
     /// The definition agents see: the upstream's, renamed to `server.tool`.
     public var advertisedDefinition: JSONValue {
         guard case .object(var members) = definition else { return definition }
@@ -94,6 +114,8 @@ public struct ToolCatalog: Sendable {
     public private(set) var entries: [String: CatalogEntry] = [:]
     /// The approved definitions (policies are typed from these).
     public private(set) var pins = ToolPins()
+    /// Values the tools' descriptions mention (untrusted content, for containment).
+    public private(set) var descriptionValues = ProvenanceIndex()
 
     public init() {}
 
@@ -102,6 +124,7 @@ public struct ToolCatalog: Sendable {
         classifications: [String: [String: EffectClass]],
         recipientFields: [String: [String: [String: RecipientKind]]] = [:],
         nonRecipientFields: [String: [String: Set<String>]] = [:],
+        containment: [String: [String: ToolContainment]] = [:],
         pins: ToolPins
     ) {
         self.pins = pins
@@ -116,10 +139,12 @@ public struct ToolCatalog: Sendable {
                     digest: tool.digest,
                     pinnedDigest: pins.digests[key],
                     recipientFields: recipientFields[server]?[tool.name] ?? [:],
-                    nonRecipientFields: nonRecipientFields[server]?[tool.name] ?? []
+                    nonRecipientFields: nonRecipientFields[server]?[tool.name] ?? [],
+                    containment: containment[server]?[tool.name] ?? ToolContainment()
                 )
             }
         }
+        descriptionValues = Self.descriptionIndex(entries)
     }
 
     /// Resolves a requested tool name, refusing unknown, unclassified, unpinned and changed tools.

@@ -171,7 +171,14 @@ public struct Cell: Sendable {
             policyInForce = cedar
             try await audit.record(.policyLoaded(policy: cedar.identity, file: "roles"))
         }
-        let gatekeeper = GatekeeperHolder(Gatekeeper(policy: policyInForce, gates: gates))
+        // Containment first among the gates (unless the tenant overrode it: recorded in `cell.started`).
+        let containment = ContainmentRules(
+            trustedValues: configuration.containment.trustedValues,
+            builtinRules: configuration.containment.builtinRules)
+        let gatekeeper = GatekeeperHolder(
+            Gatekeeper(
+                policy: policyInForce, gates: (containment.builtinRules ? [ContainmentGate()] : []) + gates,
+                containment: containment))
         // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
         // pins re-validates the policy in force against the newly approved definitions.
         var policyWatcher: PolicyFileWatcher?

@@ -298,7 +298,9 @@ extension CellBootstrap {
         return CellStartedRecord(
             version: Cell.version, upstreams: configuration.upstreams.map(\.name).sorted(),
             witnesses: configuration.witnesses.count, autoGrantRules: configuration.autoGrants.map(\.id),
-            configurationDigest: configuration.sourceDigest, activeKeyIDs: keyIDs)
+            configurationDigest: configuration.sourceDigest, activeKeyIDs: keyIDs,
+            containmentOverride: configuration.containment.builtinRules
+                ? nil : (configuration.containment.overrideReason ?? "(no reason given)"))
     }
 }
 

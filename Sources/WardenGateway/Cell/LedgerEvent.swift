@@ -72,6 +72,7 @@ public enum LedgerEvent: Sendable {
             return AuditEvent(kind: "tool.decision", facts: record.facts)
         case .toolExecuted(let record, let outcome, let resultDigest):
             var facts = record.facts
+            facts.merge(record.readFacts) { _, read in read }
             facts["outcome"] = .string(outcome.rawValue)
             if let resultDigest { facts["result_sha256"] = .string(resultDigest) }
             return AuditEvent(kind: "tool.executed", facts: facts)
@@ -136,6 +137,8 @@ public struct CellStartedRecord: Sendable {
     public var autoGrantRules: [String]
     public var configurationDigest: String?
     public var activeKeyIDs: [String: String]
+    /// Set when the tenant turned the built-in containment rules off: the reason it gave.
+    public var containmentOverride: String? = nil
 
     var facts: [String: JSONValue] {
         var facts: [String: JSONValue] = [
@@ -144,6 +147,8 @@ public struct CellStartedRecord: Sendable {
             "active_key_ids": .object(activeKeyIDs.mapValues { .string($0) }),
         ]
         if let configurationDigest { facts["configuration_sha256"] = .string(configurationDigest) }
+        facts["containment_builtin_rules"] = .string(containmentOverride == nil ? "on" : "off")
+        if let containmentOverride { facts["containment_override_reason"] = .string(containmentOverride) }
         return facts
     }
 }

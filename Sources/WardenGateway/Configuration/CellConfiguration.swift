@@ -33,6 +33,8 @@ public struct CellConfiguration: Sendable {
     public var tracing: TracingSettings? = nil
     /// Explicit rules under which the cell mints a send grant itself (trusted recipients), in order.
     public var autoGrants: [AutoGrantRule] = []
+    /// Injection containment: the tenant's trusted directory values, and whether the built-in rules are on.
+    public var containment = ContainmentSettings()
     /// SHA-256 (hex) of the configuration text this was parsed from (recorded in `cell.started`).
     public var sourceDigest: String? = nil
     /// Path of the file this was loaded from, for messages.
@@ -146,19 +148,24 @@ public struct UpstreamConfiguration: Sendable {
     /// For `send` tools: address-like arguments an admin declared are not recipients (e.g. a `reply_to` shown
     /// in the body). Every address-like argument of a send tool is one or the other, or the tool is refused.
     public var nonRecipientFields: [String: Set<String>]
+    /// Per tool: whether its output is trusted, and which arguments containment judges (unlabelled: untrusted
+    /// output, every argument critical).
+    public var containment: [String: ToolContainment]
 
     public init(
         name: String,
         transport: Transport,
         tools: [String: EffectClass],
         recipientFields: [String: [String: RecipientKind]] = [:],
-        nonRecipientFields: [String: Set<String>] = [:]
+        nonRecipientFields: [String: Set<String>] = [:],
+        containment: [String: ToolContainment] = [:]
     ) {
         self.name = name
         self.transport = transport
         self.tools = tools
         self.recipientFields = recipientFields
         self.nonRecipientFields = nonRecipientFields
+        self.containment = containment
     }
 }
 
@@ -185,6 +192,19 @@ public struct ChannelSettings: Sendable {
 
     public var email: Email?
     public var webhook: Webhook?
+
+    public init() {}
+}
+
+/// `containment:` — values the tenant trusts for every run, and the built-in containment rules.
+public struct ContainmentSettings: Sendable {
+    /// The tenant's directory: known suppliers' accounts, contacts, partner URLs. A critical argument equal to one
+    /// of these is backed by a trusted source in every run.
+    public var trustedValues: [String] = []
+    /// The built-in rules (hold a consequential call whose critical arguments only untrusted content backs). Off
+    /// only with `override_reason`, and the override is a ledger entry at every start.
+    public var builtinRules = true
+    public var overrideReason: String?
 
     public init() {}
 }

@@ -226,6 +226,7 @@ public enum ConfigurationLoader {
             try m.finish()
         }
         let delivery = try deliverySettings(top.optional("delivery"), channels: channels)
+        let containment = try containmentSettings(top.optional("containment"), base: baseDirectory)
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -248,6 +249,7 @@ public enum ConfigurationLoader {
         configuration.tracing = tracing
         configuration.redactionMode = redactionMode
         configuration.delivery = delivery
+        configuration.containment = containment
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]
@@ -264,7 +266,12 @@ public enum ConfigurationLoader {
                 UpstreamConfiguration(
                     name: "warden", transport: .channels, tools: tools, recipientFields: fields,
                     // Subjects, bodies and the webhook's payload are content (bound by the grant's content digest).
-                    nonRecipientFields: ["send_email": ["subject", "body"], "post_webhook": ["payload"]])
+                    nonRecipientFields: ["send_email": ["subject", "body"], "post_webhook": ["payload"]],
+                    // Their results are Warden's own status lines; recipients are what containment judges.
+                    containment: [
+                        "send_email": ToolContainment(outputTrusted: true, criticalArguments: ["to", "cc", "bcc"]),
+                        "post_webhook": ToolContainment(outputTrusted: true, criticalArguments: ["url"]),
+                    ])
             )
         }
         if let grantsReader {
@@ -407,20 +414,26 @@ public enum ConfigurationLoader {
         var tools: [String: EffectClass] = [:]
         var recipientFields: [String: [String: RecipientKind]] = [:]
         var nonRecipientFields: [String: Set<String>] = [:]
+        var containment: [String: ToolContainment] = [:]
         var toolsMap = try m.required("tools").mapping()
         for (tool, toolReader) in toolsMap.all() {
             guard QualifiedToolName.isValidPart(Substring(tool)) else {
                 throw toolReader.error("tool names use letters, digits, '_' and '-' only")
             }
-            // Either `tool: read` or `tool: {effect: send, recipients: {to: email}, not_recipients: [subject]}`.
+            // Either `tool: read` or `tool: {effect: send, recipients: {to: email}, not_recipients: [subject],
+            // output: trusted, critical: [to]}`.
             var effectReader = toolReader
             var recipientsReader: YAMLReader?
             var nonRecipientsReader: YAMLReader?
+            var outputReader: YAMLReader?
+            var criticalReader: YAMLReader?
             if case .mapping = toolReader.node {
                 var toolMap = try toolReader.mapping()
                 effectReader = try toolMap.required("effect")
                 recipientsReader = toolMap.optional("recipients")
                 nonRecipientsReader = toolMap.optional("not_recipients")
+                outputReader = toolMap.optional("output")
+                criticalReader = toolMap.optional("critical")
                 try toolMap.finish()
             }
             let value = try effectReader.nonEmptyString()
@@ -428,6 +441,22 @@ public enum ConfigurationLoader {
                 throw effectReader.error("unknown effect class '\(value)' (expected read, mutate, send or spend)")
             }
             tools[tool] = effect
+            var labels = ToolContainment()
+            if let outputReader {
+                switch try outputReader.nonEmptyString() {
+                case "trusted": labels.outputTrusted = true
+                case "untrusted": labels.outputTrusted = false
+                case let other:
+                    throw outputReader.error("unknown output label '\(other)' (expected trusted or untrusted)")
+                }
+            }
+            if let criticalReader {
+                guard effect != .read else {
+                    throw criticalReader.error("only mutate, send and spend tools have critical arguments")
+                }
+                labels.criticalArguments = Set(try criticalReader.stringList())
+            }
+            containment[tool] = labels
             if let nonRecipientsReader {
                 guard effect == .send else { throw nonRecipientsReader.error("only send tools have not_recipients") }
                 let names = try nonRecipientsReader.stringList()
@@ -458,7 +487,42 @@ public enum ConfigurationLoader {
         try m.finish()
         return UpstreamConfiguration(
             name: name, transport: transport, tools: tools, recipientFields: recipientFields,
-            nonRecipientFields: nonRecipientFields)
+            nonRecipientFields: nonRecipientFields, containment: containment)
+    }
+
+    /// `containment:` — the tenant's trusted directory values and the built-in rules' switch.
+    static func containmentSettings(
+        _ reader: YAMLReader?, base: String
+    ) throws(ConfigurationError) -> ContainmentSettings {
+        var settings = ContainmentSettings()
+        guard let reader else { return settings }
+        var m = try reader.mapping()
+        if let r = m.optional("trusted_values") { settings.trustedValues += try r.stringList() }
+        if let r = m.optional("trusted_values_file") {
+            let path = resolvePath(try r.nonEmptyString(), base: base)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw r.error("cannot read the trusted values file \(path)")
+            }
+            for line in text.split(whereSeparator: \.isNewline) {
+                let value = line.trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty && !value.hasPrefix("#") { settings.trustedValues.append(value) }
+            }
+        }
+        let rulesReader = m.optional("builtin_rules")
+        if let rulesReader {
+            switch try rulesReader.nonEmptyString() {
+            case "on": settings.builtinRules = true
+            case "off": settings.builtinRules = false
+            case let other: throw rulesReader.error("builtin_rules is on or off, not '\(other)'")
+            }
+        }
+        if let r = m.optional("override_reason") { settings.overrideReason = try r.nonEmptyString() }
+        try m.finish()
+        if !settings.builtinRules, settings.overrideReason == nil {
+            throw (rulesReader ?? reader).error(
+                "turning the built-in containment rules off needs override_reason (it is recorded in the ledger)")
+        }
+        return settings
     }
 
     /// `delivery:` — which runs must deliver, what counts as delivery, run limits, where escalations go.

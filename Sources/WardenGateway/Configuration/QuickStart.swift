@@ -22,7 +22,8 @@ extension CellConfiguration {
                     transport: .builtinDemo,
                     tools: BuiltinDemoUpstream.defaultClassification,
                     recipientFields: ["send_email": ["to": .email]],
-                    nonRecipientFields: ["send_email": ["subject", "body"]]
+                    nonRecipientFields: ["send_email": ["subject", "body"]],
+                    containment: BuiltinDemoUpstream.defaultContainment
                 )
             ],
             roles: ["analyst": [.read], "clerk": [.read, .mutate], "assistant": [.read, .mutate, .send]],

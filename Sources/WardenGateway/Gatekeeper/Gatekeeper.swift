@@ -1,3 +1,4 @@
+import WardenContainment
 import WardenCore
 import WardenSchema
 
@@ -9,6 +10,10 @@ public struct ToolCallRequest: Sendable {
     /// The request's `_meta` (where a send grant is presented).
     public var meta: [String: JSONValue]
     public var run: RunContext
+    /// Containment's assessment of the critical arguments (nil for reads, and where nothing was assessed).
+    public var containment: ContainmentAssessment?
+    /// Why a person must confirm this call (set by containment); nil when nobody need.
+    public var humanRequired: Refusal?
 
     public init(
         principal: Principal,
@@ -63,6 +68,8 @@ public struct GatekeeperVerdict: Sendable {
     public var trail: [String]
     /// What the checks set aside for this call (only when allowed); the pipeline commits or releases them.
     public var reservations: [Reservation] = []
+    /// Containment's assessment (for the decision's ledger entry).
+    public var containment: ContainmentAssessment?
 
     /// The refusal, for a refused or held call.
     public var refusal: Refusal? {
@@ -77,13 +84,18 @@ public struct GatekeeperVerdict: Sendable {
 /// unenforceable → refuse), the arguments against the pinned schema, the tool policy, then the gates in order
 /// (containment, send grant, approval). The first refusal or hold wins; nothing after it runs, and whatever the
 /// earlier gates reserved is released. Nothing here commits, records or calls.
+///
+/// Containment's facts (taint, which critical arguments only untrusted content backs) are computed before the
+/// tool policy, so Cedar sees them in `context.run`; the built-in containment gate acts on them after it.
 public struct Gatekeeper: Sendable {
     public var policy: any ToolPolicy
     public var gates: [any ToolCallGate]
+    public var containment: ContainmentRules
 
-    public init(policy: any ToolPolicy, gates: [any ToolCallGate]) {
+    public init(policy: any ToolPolicy, gates: [any ToolCallGate], containment: ContainmentRules = ContainmentRules()) {
         self.policy = policy
         self.gates = gates
+        self.containment = containment
     }
 
     public func authorize(
@@ -92,6 +104,7 @@ public struct Gatekeeper: Sendable {
         arguments: [String: JSONValue],
         meta: [String: JSONValue],
         run: RunContext,
+        provenance: ProvenanceIndex? = nil,
         catalog: ToolCatalog
     ) async -> GatekeeperVerdict {
         let entry: CatalogEntry
@@ -111,20 +124,40 @@ public struct Gatekeeper: Sendable {
         } catch {
             return GatekeeperVerdict(entry: entry, outcome: .refuse(error.refusal), trail: ["catalog"])
         }
-        let call = ToolCallRequest(principal: principal, entry: entry, arguments: arguments, meta: meta, run: run)
+        var call = ToolCallRequest(principal: principal, entry: entry, arguments: arguments, meta: meta, run: run)
+        if let assessment = containment.assess(
+            entry: entry, arguments: arguments, run: provenance ?? ProvenanceIndex(), tainted: run.tainted,
+            catalog: catalog)
+        {
+            call.containment = assessment
+            call.run.untrustedArgs = Set(assessment.untrustedArguments)
+            call.run.untrustedSources = ContainmentRules.sourceTools(assessment)
+        }
+        var verdict = await judge(&call, entry: entry)
+        verdict.containment = call.containment
+        return verdict
+    }
+
+    /// The tool policy, then the gates in order.
+    func judge(_ call: inout ToolCallRequest, entry: CatalogEntry) async -> GatekeeperVerdict {
         var trail = ["catalog", "arguments"]
         switch policy.decide(call) {
         case .deny(let refusal): return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
         case .allow(let reasons): trail.append(contentsOf: reasons)
         }
         var reservations: [Reservation] = []
+        var confirmedByHuman = false
         for gate in gates {
             switch await gate.check(call) {
             case .notApplicable:
                 continue
-            case .pass(let evidence, let reserved):
+            case .needsHuman(let reason):
+                call.humanRequired = reason
+                trail.append(reason.rule)
+            case .pass(let evidence, let reserved, let byHuman):
                 trail.append(contentsOf: evidence)
                 reservations += reserved
+                confirmedByHuman = confirmedByHuman || byHuman
             case .refuse(let refusal):
                 await reservations.releaseAll()
                 return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
@@ -132,6 +165,13 @@ public struct Gatekeeper: Sendable {
                 await reservations.releaseAll()
                 return GatekeeperVerdict(entry: entry, outcome: .hold(refusal), trail: trail)
             }
+        }
+        // A person had to confirm this call and none did (no gate here can ask one): refused, never let through.
+        if let required = call.humanRequired, !confirmedByHuman {
+            await reservations.releaseAll()
+            let refusal = Refusal(
+                rule: required.rule, message: required.message + "; no person can be asked here, so it is refused")
+            return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
         }
         return GatekeeperVerdict(entry: entry, outcome: .allow, trail: trail, reservations: reservations)
     }

@@ -84,9 +84,10 @@ public struct SendGrantGate: ToolCallGate {
                     name: "grant.nonce",
                     commit: { try await redeemer.commit(grant, until: until) },
                     release: { try? await redeemer.release(grant, until: until) }))
+            // A grant a person minted (an approval of this send, or an admin) is a person's confirmation.
             return .pass(
                 evidence: evidence + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"],
-                reservations: reservations)
+                reservations: reservations, byHuman: grant.claims.mintedBy.kind != .policy)
         } catch let refusal as GrantRefusal {
             // An attached grant that does not verify never will (used, expired, invalid): it is removed rather
             // than put back, so the agent's identical call is held for a person again instead of failing forever.
@@ -130,7 +131,10 @@ public struct SendGrantGate: ToolCallGate {
                 return .failure(VerdictFailure(.refuse(Self.storeUnavailable)))
             }
         }
-        if let minter, let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants) {
+        // A rule never stands in for the person containment asked for.
+        if call.humanRequired == nil, let minter,
+            let rule = AutoGrantRule.firstCovering(facts, agentRoles: call.principal.roles, in: autoGrants)
+        {
             do {
                 let minted = try minter.mint(
                     tenant: tenant, mintedBy: GrantOrigin(.policy, id: rule.id), agent: facts.agent,
@@ -160,14 +164,16 @@ public struct SendGrantGate: ToolCallGate {
             }
             let raised = try await approvals.hold(
                 actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool,
-                arguments: call.arguments, send: held, now: now)
+                arguments: call.arguments, send: held, provenance: call.containment?.explanation ?? [], now: now)
             if raised.isNew { try await approvalLedger?.recordDecisions() }
-            return .failure(
-                VerdictFailure(
-                    .hold(
-                        Refusal(
-                            rule: GrantRefusal.missing.code,
-                            message: "no grant covers this send; held for a human approval as \(raised.request.id)"))))
+            let refusal =
+                call.humanRequired.map {
+                    Refusal(rule: $0.rule, message: $0.message + "; held for a human approval as \(raised.request.id)")
+                }
+                ?? Refusal(
+                    rule: GrantRefusal.missing.code,
+                    message: "no grant covers this send; held for a human approval as \(raised.request.id)")
+            return .failure(VerdictFailure(.hold(refusal)))
         } catch {
             return .failure(
                 VerdictFailure(

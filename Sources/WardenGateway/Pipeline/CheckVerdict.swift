@@ -6,8 +6,12 @@ import WardenCore
 public enum CheckVerdict: Sendable {
     /// The check does not concern this call (e.g. the grant check of a read tool).
     case notApplicable
-    /// The call passes this check; `evidence` is recorded in the decision's trail.
-    case pass(evidence: [String], reservations: [Reservation] = [])
+    /// The call passes this check; `evidence` is recorded in the decision's trail. `byHuman`: a person approved
+    /// this exact action (an approval, or a grant a person minted), which satisfies what containment asked for.
+    case pass(evidence: [String], reservations: [Reservation] = [], byHuman: Bool = false)
+    /// The call may run only with a person's confirmation (containment): a later gate that can ask a person
+    /// (approval, or the send grant's hold) holds it; where no person can be asked, the call is refused.
+    case needsHuman(Refusal)
     /// The call must not run.
     case refuse(Refusal)
     /// The call waits for a person (an approval request names itself in the refusal).

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WardenContainment
 import WardenCore
 import WardenTracing
 
@@ -143,18 +144,31 @@ public struct ToolCallPipeline: Sendable {
             }
         }
         if call.tool == EscalateTool.name { return await escalate(call) }
+        // What the run has read, and from where (containment); unreadable: nothing is judged without it.
+        var provenance: RunProvenance?
+        if let runs {
+            do {
+                provenance = try await runs.provenance(runID: call.run.id)
+            } catch {
+                logger.error(
+                    "run provenance unreadable",
+                    metadata: ["rule": "containment", "error": "\(LogSafe.describe(error))"])
+                return .notRecorded(nothingDone: true)
+            }
+        }
         // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
         let catalog = registry.catalogNow
         let keeper = gatekeeper.current
         let verdict = await keeper.authorize(
             principal: call.principal, requestedTool: call.tool, arguments: call.arguments, meta: call.meta,
-            run: call.run, catalog: catalog)
+            run: call.run, provenance: provenance?.index, catalog: catalog)
         span?.setAttribute("warden.tool", .string(verdict.entry?.name.description ?? "unknown"))
         if let effect = verdict.entry?.effect { span?.setAttribute("warden.effect", .string(effect.rawValue)) }
         var record = DecisionRecord(
             call: call, tool: verdict.entry, policy: keeper.policy.identity, refusal: verdict.refusal,
             held: { if case .hold = verdict.outcome { return true } else { return false } }())
         record.reasons = verdict.trail
+        record.containment = verdict.containment
         switch verdict.outcome {
         case .refuse(let refusal), .hold(let refusal):
             let held = record.held
@@ -217,17 +231,73 @@ public struct ToolCallPipeline: Sendable {
             }
             return .upstreamFailed(entry: entry)
         }
-        let result = resultStage(raw, entry: entry, call: call)
+        let read = Self.resultStage(raw, entry: entry, call: call, fence: provenance?.fence ?? .random())
+        let result = read.result
         let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
+        record.read = read
         guard await recordOrFail(.toolExecuted(record, outcome: outcome, resultDigest: CanonicalJSON.sha256Hex(result)))
         else { return .notRecorded(nothingDone: false) }
+        // The run knows what it read before the agent does: a result whose values could not be kept is withheld.
+        if let runs {
+            do {
+                try await runs.recordRead(
+                    runID: call.run.id, tool: entry.name.description, trusted: read.trusted, entries: read.entries,
+                    signals: read.signals)
+            } catch {
+                logger.error(
+                    "run read not recorded; result withheld",
+                    metadata: ["rule": "containment.read-unrecorded", "error": "\(LogSafe.describe(error))"])
+                return .notRecorded(nothingDone: false)
+            }
+        }
         return .executed(result: result, entry: entry)
     }
 
-    /// The result stage: trust labels, provenance and fencing of untrusted text plug in here (issue: injection
-    /// containment). Today it passes the upstream's result through unchanged.
-    func resultStage(_ result: JSONValue, entry: CatalogEntry, call: ToolCall) -> JSONValue {
-        result
+    /// The result stage: the output's trust label decides. Every value in it is indexed with its source (the run's
+    /// provenance); instruction-like text is flagged; untrusted text goes back to the agent fenced as data, with
+    /// the run's random boundary (spotlighting: a signal to the model, never the barrier — containment is).
+    static func resultStage(_ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence)
+        -> ResultReading
+    {
+        let tool = entry.name.description
+        let trusted = entry.containment.outputTrusted
+        var index = ProvenanceIndex()
+        let source = ContainmentSource.output(tool: tool, call: call.run.calls + 1)
+        var signals: Set<String> = []
+        var result = raw
+        if case .object(var members) = raw {
+            if case .array(let items)? = members["content"] {
+                members["content"] = .array(
+                    items.map { item in
+                        guard case .object(var block) = item else { return item }
+                        if let text = block["text"]?.stringValue {
+                            index.add(text: text, trusted: trusted, source: source)
+                            if !trusted {
+                                signals.formUnion(InstructionSignals.scan(text))
+                                block["text"] = .string(fence.wrap(text, source: tool))
+                            }
+                        }
+                        if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
+                            index.add(text: text, trusted: trusted, source: source)
+                            if !trusted {
+                                signals.formUnion(InstructionSignals.scan(text))
+                                resource["text"] = .string(fence.wrap(text, source: tool))
+                                block["resource"] = .object(resource)
+                            }
+                        }
+                        return .object(block)
+                    })
+            }
+            if let structured = members["structuredContent"] {
+                index.add(json: structured, trusted: trusted, source: source)
+            }
+            result = .object(members)
+        } else {
+            index.add(json: raw, trusted: trusted, source: source)
+        }
+        return ResultReading(
+            result: result, trusted: trusted, entries: index.entries, signals: signals.sorted(),
+            overflowed: index.overflowed)
     }
 
     /// Records a refusal in full the first time per agent, rule and tool in an interval; later ones are tallied.
@@ -270,6 +340,11 @@ public struct DecisionRecord: Sendable {
     var held: Bool
     var reasons: [String] = []
     var requestedToolDigest: String?
+    /// Containment's assessment of the call (decision entry): taint, and which critical arguments no trusted
+    /// source backs (names only).
+    var containment: ContainmentAssessment?
+    /// What the call's output was (executed entry): its trust label, how many values were indexed, signals.
+    var read: ResultReading?
 
     init(call: ToolCall, tool: CatalogEntry?, policy: String?, refusal: Refusal?, held: Bool) {
         agent = call.principal.subject
@@ -297,6 +372,34 @@ public struct DecisionRecord: Sendable {
             facts["decision"] = "allow"
         }
         facts["reasons"] = .array(reasons.map { .string($0) })
+        if let containment {
+            facts["containment"] = .object([
+                "tainted": .bool(containment.tainted),
+                "untrusted_args": .array(containment.untrustedArguments.map { .string($0) }),
+            ])
+        }
         return facts
     }
+
+    /// Facts of the `tool.executed` entry about what was read.
+    var readFacts: [String: JSONValue] {
+        guard let read else { return [:] }
+        return [
+            "output": .string(read.trusted ? "trusted" : "untrusted"),
+            "values_indexed": .integer(Int64(read.entries.count)),
+            "signals": .array(read.signals.map { .string($0) }),
+        ]
+    }
+}
+
+/// What the result stage made of an upstream's result.
+struct ResultReading: Sendable {
+    /// What the agent receives (untrusted text fenced).
+    var result: JSONValue
+    var trusted: Bool
+    /// The values found, with their source, for the run's provenance index.
+    var entries: [IndexEntry]
+    /// Instruction-like patterns found in untrusted text (recorded; never the only barrier).
+    var signals: [String]
+    var overflowed: Bool
 }

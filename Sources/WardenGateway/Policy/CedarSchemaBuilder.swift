@@ -78,7 +78,8 @@ public enum CedarSchemaBuilder {
                 lines.append(
                     "action \(quoted(name)) in [\(quoted(effect.rawValue))] appliesTo { principal: [Agent], "
                         + "resource: [System], context: { args: \(args), "
-                        + "run: { id: String, session: String, tainted: Bool, calls: Long, delivered: Bool }, "
+                        + "run: { id: String, session: String, tainted: Bool, calls: Long, delivered: Bool, "
+                        + "untrustedArgs: Set<String>, untrustedSources: Set<String> }, "
                         + "time: { epochSeconds: Long, hourUTC: Long, weekdayUTC: Long } } };"
                 )
             }

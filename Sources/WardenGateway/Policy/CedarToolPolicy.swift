@@ -105,6 +105,8 @@ public struct CedarToolPolicy: ToolPolicy {
                 "tainted": .bool(run?.tainted ?? false),
                 "calls": .long(Int64(run?.calls ?? 0)),
                 "delivered": .bool(run?.delivered ?? false),
+                "untrustedArgs": .set(Set((run?.untrustedArgs ?? []).map { .string($0) })),
+                "untrustedSources": .set(Set((run?.untrustedSources ?? []).map { .string($0) })),
             ]),
             "time": timeRecord(now),
         ]

@@ -98,7 +98,7 @@ public actor PolicyFileWatcher {
                 catalog: await registry.currentCatalog()
             )
             let previous = gatekeeper.current
-            gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates))
+            gatekeeper.replace(Gatekeeper(policy: policy, gates: previous.gates, containment: previous.containment))
             try? await audit.record(
                 LedgerEvent.policyLoaded(policy: policy.identity, file: path)
             )

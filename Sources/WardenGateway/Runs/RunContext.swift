@@ -13,6 +13,10 @@ public struct RunContext: Sendable, Hashable {
     public var calls: Int
     /// The run has delivered (an outbound action was executed and recorded).
     public var delivered: Bool
+    /// This call's critical arguments that no trusted source backs (containment; empty for reads).
+    public var untrustedArgs: Set<String> = []
+    /// The tools whose untrusted output those arguments came from (`server.tool`).
+    public var untrustedSources: Set<String> = []
 
     public init(
         id: String, name: String? = nil, sessionID: String = "", tainted: Bool = false, calls: Int = 0,

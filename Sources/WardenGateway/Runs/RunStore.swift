@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WardenContainment
 import WardenCore
 
 /// One run: a unit of an agent's work (an MCP session by default, or a run id the agent carries).
@@ -56,6 +57,9 @@ public enum RunEvent: Sendable, Equatable {
     case escalated(by: String, reason: String)
     /// The run ends without delivery, and its agent is not held to the contract.
     case closed(by: String)
+    /// A call's output was read into the run: its values indexed with their source; untrusted output taints the
+    /// run. Recorded in the ledger as part of the call's `tool.executed` entry.
+    case read(tool: String, trusted: Bool, values: Int, signals: [String])
 
     var kind: String {
         switch self {
@@ -63,6 +67,7 @@ public enum RunEvent: Sendable, Equatable {
         case .delivered: "run.delivered"
         case .escalated: "run.escalated"
         case .closed: "run.closed"
+        case .read: "run.read"
         }
     }
 
@@ -82,6 +87,11 @@ public enum RunEvent: Sendable, Equatable {
             facts["reason_sha256"] = .string(Digest.sha256Hex(Array(reason.utf8)))
         case .closed(let by):
             facts["by"] = .string(by)
+        case .read(let tool, let trusted, let values, let signals):
+            facts["tool"] = .string(tool)
+            facts["output"] = .string(trusted ? "trusted" : "untrusted")
+            facts["values"] = .integer(Int64(values))
+            facts["signals"] = .array(signals.map { .string($0) })
         }
         return facts
     }
@@ -140,6 +150,11 @@ public protocol RunStore: Sendable {
     func dueEscalations(now: Date) async throws -> [EscalationNotice]
     func escalations(of run: String?) async throws -> [EscalationNotice]
     func undeliveredEscalationCount() async throws -> Int
+    /// What a call read, in one transaction: its values with their source, the run's taint when the content was
+    /// untrusted, and the `run.read` event. Returns the run as it is now.
+    func recordRead(_ event: RunEvent, entries: [IndexEntry], to id: String, now: Date) async throws -> RunRecord
+    /// Every value the run has read, with its source (the run's provenance index).
+    func provenance(of id: String) async throws -> [IndexEntry]
 }
 
 /// What a new run starts with.
@@ -231,7 +246,58 @@ public final class SQLiteRunStore: RunStore {
                 try db.execute(sql: "ALTER TABLE escalation ADD COLUMN sent_at INTEGER")
             }
         }
+        migrator.registerMigration("v3-run-value") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_value (
+                        run TEXT NOT NULL REFERENCES run (id),
+                        kind TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        trusted INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        PRIMARY KEY (run, kind, value, trusted, source)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         try migrator.migrate(database)
+    }
+
+    // MARK: Provenance (what each run read, and from where)
+
+    public func recordRead(_ event: RunEvent, entries: [IndexEntry], to id: String, now: Date) async throws
+        -> RunRecord
+    {
+        guard case .read(_, let trusted, _, _) = event else { throw RunError.invalidID }
+        let at = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+                throw RunError.invalidID
+            }
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO run_value (run, kind, value, trusted, source) VALUES (?, ?, ?, ?, ?)")
+            for entry in entries {
+                try statement.execute(arguments: [
+                    id, entry.value.kind.rawValue, entry.value.value, entry.trusted, entry.source,
+                ])
+            }
+            if !trusted && !(row["tainted"] as Bool) {
+                try db.execute(sql: "UPDATE run SET tainted = 1 WHERE id = ?", arguments: [id])
+            }
+            try Self.append(event, to: id, at: at, db: db)
+            return try Self.fetch(id, db: db)
+        }
+    }
+
+    public func provenance(of id: String) async throws -> [IndexEntry] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, value, trusted, source FROM run_value WHERE run = ?", arguments: [id]
+            ).compactMap { row in
+                guard let kind = ValueKind(rawValue: row["kind"]) else { return nil }
+                return IndexEntry(
+                    value: TaggedValue(kind: kind, value: row["value"]), trusted: row["trusted"], source: row["source"])
+            }
+        }
     }
 
     // MARK: Escalation notices (a queue: retried, and visible when they keep failing)
@@ -442,6 +508,9 @@ public final class SQLiteRunStore: RunStore {
                 // Only `escalate` ends a run escalated: it queues the notice in the same transaction, so a run can
                 // never be escalated without a person being told.
                 throw RunError.ended(run.state)
+            case .read:
+                // Only `recordRead` records a read: it writes the values and the taint in the same transaction.
+                throw RunError.invalidID
             case .closed(let by):
                 guard run.state == .open else { throw RunError.ended(run.state) }
                 try db.execute(

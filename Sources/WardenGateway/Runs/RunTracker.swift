@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WardenContainment
 import WardenCore
 
 /// The delivery contract's settings (`delivery:` in the configuration).
@@ -47,6 +48,8 @@ public struct RunTracker: Sendable {
     let memory = RunMemory()
     /// When this cell started: idleness is not counted for the time it was down.
     let startedAt = Date()
+    /// What each open run has read, and from where (containment's provenance index).
+    let provenanceCache = RunProvenanceCache()
 
     public init(
         store: any RunStore, audit: any AuditSink, settings: DeliverySettings, channel: (any EscalationChannel)?,
@@ -131,6 +134,34 @@ public struct RunTracker: Sendable {
         case .upstreamFailed, .refused, .held:
             memory.countCall(call.run.id, at: Date())
         }
+    }
+
+    /// The run's provenance: from memory, or rebuilt from the store (after a restart the run keeps what it read;
+    /// its fence gets a new random boundary).
+    public func provenance(runID: String) async throws -> RunProvenance {
+        if let known = provenanceCache.get(runID) { return known }
+        let entries = try await store.provenance(of: runID)
+        return provenanceCache.put(runID, RunProvenance(index: ProvenanceIndex(entries: entries)))
+    }
+
+    /// What a call read, kept before its result reaches the agent: the values and their source, and for untrusted
+    /// output the run's taint. Throws when it could not be kept (the result must then be withheld: an agent must
+    /// never hold content the run does not know it read).
+    public func recordRead(
+        runID: String, tool: String, trusted: Bool, entries: [IndexEntry], signals: [String], now: Date = Date()
+    ) async throws {
+        let event = RunEvent.read(tool: tool, trusted: trusted, values: entries.count, signals: signals)
+        let run = try await store.recordRead(event, entries: entries, to: runID, now: now)
+        memory.remember(run)
+        provenanceCache.add(runID, entries: entries)
+    }
+
+    /// The run's task — its trusted instructions, from whoever started the run (Warden's own agents, the bench) —
+    /// indexed as a trusted source: a value the task names backs a critical argument like the directory does.
+    public func recordTask(runID: String, task: String) async throws {
+        var index = ProvenanceIndex()
+        index.add(text: task, trusted: true, source: "the run's task")
+        try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
     }
 
     /// Writes the calls counted in memory (also at shutdown, so none is lost); false when the write failed.

@@ -23,6 +23,15 @@ public actor BuiltinDemoUpstream: ToolUpstream {
         "pay_invoice": .spend,
     ]
 
+    /// The invoice system is the tenant's own (trusted output); what the demo's tools change is judged in full.
+    public static let defaultContainment: [String: ToolContainment] = [
+        "lookup_invoice": ToolContainment(outputTrusted: true),
+        "list_invoices": ToolContainment(outputTrusted: true),
+        "update_invoice_status": ToolContainment(outputTrusted: true, criticalArguments: ["invoice_id"]),
+        "send_email": ToolContainment(outputTrusted: true, criticalArguments: ["to"]),
+        "pay_invoice": ToolContainment(outputTrusted: true),
+    ]
+
     public init(name: String = "demo", outboxPath: String) {
         self.name = name
         self.outboxPath = outboxPath

@@ -7,6 +7,7 @@ public actor UpstreamRegistry {
     let classifications: [String: [String: EffectClass]]
     let recipientFields: [String: [String: [String: RecipientKind]]]
     let nonRecipientFields: [String: [String: Set<String>]]
+    let containment: [String: [String: ToolContainment]]
     var pins: ToolPins
     var catalog = ToolCatalog() {
         didSet { snapshot.withLock { $0 = catalog } }
@@ -23,6 +24,7 @@ public actor UpstreamRegistry {
         classifications: [String: [String: EffectClass]],
         recipientFields: [String: [String: [String: RecipientKind]]] = [:],
         nonRecipientFields: [String: [String: Set<String>]] = [:],
+        containment: [String: [String: ToolContainment]] = [:],
         pins: ToolPins,
         minimumRefreshInterval: Duration = .seconds(1),
         logger: Logger
@@ -31,6 +33,7 @@ public actor UpstreamRegistry {
         self.classifications = classifications
         self.recipientFields = recipientFields
         self.nonRecipientFields = nonRecipientFields
+        self.containment = containment
         self.pins = pins
         self.minimumRefreshInterval = minimumRefreshInterval
         self.logger = logger
@@ -43,14 +46,16 @@ public actor UpstreamRegistry {
         var classifications: [String: [String: EffectClass]] = [:]
         var recipientFields: [String: [String: [String: RecipientKind]]] = [:]
         var nonRecipientFields: [String: [String: Set<String>]] = [:]
+        var containment: [String: [String: ToolContainment]] = [:]
         for upstream in configuration.upstreams {
+            containment[upstream.name] = upstream.containment
             classifications[upstream.name] = upstream.tools
             recipientFields[upstream.name] = upstream.recipientFields
             nonRecipientFields[upstream.name] = upstream.nonRecipientFields
         }
         self.init(
             upstreams: upstreams, classifications: classifications, recipientFields: recipientFields,
-            nonRecipientFields: nonRecipientFields, pins: pins, logger: logger)
+            nonRecipientFields: nonRecipientFields, containment: containment, pins: pins, logger: logger)
     }
 
     public func startAll() async {
@@ -91,6 +96,7 @@ public actor UpstreamRegistry {
             classifications: classifications,
             recipientFields: recipientFields,
             nonRecipientFields: nonRecipientFields,
+            containment: containment,
             pins: pins
         )
     }
@@ -107,6 +113,7 @@ public actor UpstreamRegistry {
             classifications: classifications,
             recipientFields: recipientFields,
             nonRecipientFields: nonRecipientFields,
+            containment: containment,
             pins: pins
         )
     }

@@ -1,0 +1,168 @@
+import WardenCore
+
+/// How one critical argument of a call stands.
+public struct ArgumentAssessment: Sendable, Hashable {
+    public var name: String
+    /// For several literals (an address list): trusted only if every literal is; untrusted if any literal appears
+    /// only in untrusted content (their sources merged); otherwise unknown.
+    public var provenance: ValueProvenance
+    /// The literal that decided the provenance (the first untrusted one, else the first unknown one, else the
+    /// first), as the agent wrote it.
+    public var value: String
+
+    public init(name: String, provenance: ValueProvenance, value: String = "") {
+        self.name = name
+        self.provenance = provenance
+        self.value = value
+    }
+}
+
+/// The containment verdict on one call.
+public struct ContainmentAssessment: Sendable, Hashable {
+    /// Whether the run has read untrusted content.
+    public var tainted: Bool
+    /// One per critical argument present in the call, sorted by name.
+    public var arguments: [ArgumentAssessment]
+
+    public init(tainted: Bool, arguments: [ArgumentAssessment]) {
+        self.tainted = tainted
+        self.arguments = arguments
+    }
+
+    /// Critical arguments not backed by a trusted source that a person must confirm: those that appear only in
+    /// untrusted content, and, in a tainted run, those that appear nowhere (the model may have rewritten an
+    /// injected value).
+    public var untrustedArguments: [String] {
+        arguments.filter(needsConfirmation).map(\.name)
+    }
+
+    public var needsHuman: Bool { !untrustedArguments.isEmpty }
+
+    /// One line per argument in `untrustedArguments`, for the person asked to confirm. Values and sources are
+    /// agent- or upstream-controlled, so they are escaped and cut.
+    public var explanation: [String] {
+        arguments.filter(needsConfirmation).map { argument in
+            let subject = TextForm.escaped(argument.name) + " \"" + TextForm.escaped(argument.value) + "\""
+            switch argument.provenance {
+            case .untrusted(let sources):
+                let from = sources.map { TextForm.escaped($0) }.joined(separator: ", ")
+                return subject + " came only from \(from), not from the task or a trusted source"
+            case .unknown, .trusted:
+                return subject + " appears in no trusted source (the run has read untrusted content)"
+            }
+        }
+    }
+
+    private func needsConfirmation(_ argument: ArgumentAssessment) -> Bool {
+        switch argument.provenance {
+        case .trusted: false
+        case .untrusted: true
+        case .unknown: tainted
+        }
+    }
+}
+
+/// Judges the critical arguments of a consequential call against what the run has seen.
+///
+/// The model is assumed compromised: it writes whatever injected text told it to. A value is accepted only when a
+/// trusted source (the task, the tenant's directory, trusted tools) names it; one that only untrusted content holds
+/// goes to a person.
+public enum ContainmentJudge {
+    /// `critical`: the argument names to judge; nil judges every argument of the call (fail closed when the tool
+    /// declares none). Arguments that carry no value (null, booleans, empty strings and lists) are not listed.
+    public static func assess(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, tainted: Bool
+    ) -> ContainmentAssessment {
+        assess(arguments: arguments, critical: critical, indexes: [index], tainted: tainted)
+    }
+
+    /// The same judgement against several indexes at once (the tenant's directory, tool descriptions, the run): a
+    /// literal is trusted when any index trusts it, and untrusted sources are merged.
+    public static func assess(
+        arguments: [String: JSONValue], critical: Set<String>?, indexes: [ProvenanceIndex], tainted: Bool
+    ) -> ContainmentAssessment {
+        let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
+        var assessed: [ArgumentAssessment] = []
+        for name in names {
+            guard let value = arguments[name] else { continue }
+            let literals = ValueExtractor.literals(value)
+            guard !literals.isEmpty else { continue }
+            let judged = literals.map {
+                (literal: $0, provenance: ProvenanceIndex.provenance(of: $0.readings, in: indexes))
+            }
+            var untrusted = Set<String>()
+            var firstUntrusted: String?
+            var firstUnknown: String?
+            for (literal, provenance) in judged {
+                switch provenance {
+                case .untrusted(let sources):
+                    untrusted.formUnion(sources)
+                    if firstUntrusted == nil { firstUntrusted = literal.shown }
+                case .unknown:
+                    if firstUnknown == nil { firstUnknown = literal.shown }
+                case .trusted: break
+                }
+            }
+            let provenance: ValueProvenance
+            let shown: String
+            if let firstUntrusted {
+                provenance = .untrusted(sources: Array(untrusted.sorted().prefix(5)))
+                shown = firstUntrusted
+            } else if let firstUnknown {
+                provenance = .unknown
+                shown = firstUnknown
+            } else {
+                provenance = judged[0].provenance
+                shown = judged[0].literal.shown
+            }
+            assessed.append(ArgumentAssessment(name: name, provenance: provenance, value: shown))
+        }
+        if let critical {
+            assessed += embedded(arguments: arguments, except: critical, indexes: indexes)
+        }
+        return ContainmentAssessment(tainted: tainted, arguments: assessed.sorted { $0.name < $1.name })
+    }
+
+    /// Kinds that carry data out or money away when embedded in free text (a body, a note, a message).
+    static let embeddedKinds: Set<ValueKind> = [.email, .url, .iban, .phone]
+
+    /// Non-critical arguments are free text the model writes, not judged whole; but an address, link, account or
+    /// phone number inside one that only untrusted content holds (a phishing link put in a message to a trusted
+    /// recipient) needs a person like a critical argument would. Unknown embedded values are not: the model writes
+    /// bodies.
+    static func embedded(
+        arguments: [String: JSONValue], except critical: Set<String>, indexes: [ProvenanceIndex]
+    ) -> [ArgumentAssessment] {
+        var found: [ArgumentAssessment] = []
+        for name in arguments.keys.sorted() where !critical.contains(name) {
+            guard let value = arguments[name] else { continue }
+            var sources = Set<String>()
+            var shown: String?
+            for text in strings(in: value) {
+                let values = ValueExtractor.values(inText: text).filter { embeddedKinds.contains($0.kind) }
+                for value in values.sorted() {
+                    guard case .untrusted(let from) = ProvenanceIndex.provenance(of: [value], in: indexes) else {
+                        continue
+                    }
+                    sources.formUnion(from)
+                    if shown == nil { shown = value.value }
+                }
+            }
+            if let shown {
+                found.append(
+                    ArgumentAssessment(
+                        name: name, provenance: .untrusted(sources: Array(sources.sorted().prefix(5))), value: shown))
+            }
+        }
+        return found
+    }
+
+    static func strings(in value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): return [text]
+        case .array(let items): return items.flatMap(strings)
+        case .object(let members): return members.keys.sorted().flatMap { strings(in: members[$0] ?? .null) }
+        default: return []
+        }
+    }
+}

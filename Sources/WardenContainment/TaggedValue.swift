@@ -1,0 +1,41 @@
+/// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
+/// back the address `x@evil.example`, and the amount `3` is not the text `3`.
+public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
+    case email, iban, url, domain, phone, amount, identifier, text
+
+    public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
+
+    private var rank: Int {
+        switch self {
+        case .email: 0
+        case .iban: 1
+        case .url: 2
+        case .domain: 3
+        case .phone: 4
+        case .amount: 5
+        case .identifier: 6
+        case .text: 7
+        }
+    }
+}
+
+/// One value as Warden indexes and matches it: its kind and its normalised spelling.
+public struct TaggedValue: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var kind: ValueKind
+    public var value: String
+
+    public init(kind: ValueKind, value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    public init(_ kind: ValueKind, _ value: String) {
+        self.init(kind: kind, value: value)
+    }
+
+    public static func < (lhs: TaggedValue, rhs: TaggedValue) -> Bool {
+        lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.value < rhs.value
+    }
+
+    public var description: String { "\(kind.rawValue):\(value)" }
+}

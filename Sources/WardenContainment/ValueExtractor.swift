@@ -1,0 +1,393 @@
+import WardenCore
+
+/// The values in content (what the index records) and the readings of an argument (what must be backed).
+///
+/// Both sides use the same recognisers, and both match whole values only: a token is one value, an IBAN or phone
+/// number written in groups is one value, and the pieces of a value (the groups of an IBAN, the host of an
+/// address) are never values of their own, except a URL's host and an address's domain, which are kept as
+/// `.domain`.
+public enum ValueExtractor {
+    /// The longest `.text` value kept (characters, after normalisation).
+    public static let maxTextLength = 2000
+
+    /// Every value that appears in free text.
+    public static func values(inText text: String) -> Set<TaggedValue> {
+        var out = Set<TaggedValue>()
+        collect(text: text, depth: 0, into: &out)
+        return out
+    }
+
+    /// Values in a JSON document (a tool result): string leaves as free text, numbers as amounts (integers also as
+    /// identifiers); booleans, nulls and object keys carry none.
+    public static func values(in json: JSONValue) -> Set<TaggedValue> {
+        var out = Set<TaggedValue>()
+        collect(json: json, depth: 0, into: &out)
+        return out
+    }
+
+    /// The candidate readings of one argument value, one inner array per literal (an array or object argument
+    /// holds several). A literal is backed when any of its readings is.
+    public static func argumentValues(_ value: JSONValue) -> [[TaggedValue]] {
+        literals(value).map(\.readings)
+    }
+
+    // MARK: Content
+
+    static func collect(json: JSONValue, depth: Int, into out: inout Set<TaggedValue>) {
+        var stack = [json]
+        while let value = stack.popLast() {
+            switch value {
+            case .null, .bool: break
+            case .integer(let number):
+                out.insert(TaggedValue(.amount, String(number)))
+                out.insert(TaggedValue(.identifier, String(number)))
+            case .double(let number):
+                if let canonical = Parse.decimal(number) { out.insert(TaggedValue(.amount, canonical)) }
+            case .string(let text): collect(text: text, depth: depth, into: &out)
+            case .array(let elements): stack.append(contentsOf: elements)
+            case .object(let members): stack.append(contentsOf: members.values)
+            }
+        }
+    }
+
+    static func collect(text: String, depth: Int, into out: inout Set<TaggedValue>) {
+        let clean = TextForm.cleaned(text)
+        if let whole = textValue(clean) { out.insert(TaggedValue(.text, whole)) }
+        for leaf in structuredLeaves(clean) { out.insert(TaggedValue(.text, leaf)) }
+        scan(clean, into: &out)
+        // Tool results often carry JSON inside a string (MCP text content): its leaves are values too.
+        if depth < 2, let opening = clean.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }),
+            opening == "{" || opening == "[", clean.utf8.count <= 1 << 20,
+            let nested = try? StrictJSONParser().parse(Array(clean.utf8))
+        {
+            collect(json: nested, depth: depth + 1, into: &out)
+        }
+    }
+
+    /// The values of structured lines (YAML, Markdown lists, `key: value` listings: what tools print instead of
+    /// JSON): `- Amara` and `recipient: CH93…` hold the leaves `amara` and `ch93…`, as a JSON document would.
+    /// Lines of prose are not leaves.
+    static func structuredLeaves(_ clean: String) -> [String] {
+        guard clean.utf8.count <= 1 << 20, clean.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A || $0 == 0x2A }) else {
+            return []
+        }
+        var leaves: [String] = []
+        for line in clean.split(whereSeparator: \.isNewline) {
+            var value = Substring(TextForm.trimmed(String(line)))
+            var structured = false
+            for bullet in ["- ", "* ", "\u{2022} "] where value.hasPrefix(bullet) {
+                value = value.dropFirst(bullet.count)
+                structured = true
+                break
+            }
+            if let colon = value.firstIndex(of: ":"), value[value.index(after: colon)...].first == " ",
+                value.distance(from: value.startIndex, to: colon) <= 40,
+                value[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "_ .-".contains($0) })
+            {
+                value = value[value.index(after: colon)...]
+                structured = true
+            }
+            guard structured else { continue }
+            var leaf = TextForm.trimmed(String(value))
+            if leaf.count >= 2, let first = leaf.first, first == "'" || first == "\"", leaf.last == first {
+                leaf = String(leaf.dropFirst().dropLast())
+            }
+            let normal = TextForm.collapsed(leaf.lowercased())
+            if !normal.isEmpty && normal.count <= 500 { leaves.append(normal) }
+        }
+        return leaves
+    }
+
+    /// The `.text` form of already cleaned text, when it is 1…2000 characters.
+    static func textValue(_ clean: String) -> String? {
+        guard clean.unicodeScalars.count <= maxTextLength * 8 else { return nil }
+        let normal = TextForm.collapsed(clean.lowercased())
+        return normal.isEmpty || normal.count > maxTextLength ? nil : normal
+    }
+
+    /// Token separators besides whitespace: quotes and markup delimiters never belong to a value.
+    private static let separators: Set<Unicode.Scalar> = ["\"", "<", ">", "`", "{", "}", "|"]
+
+    static func tokens(_ clean: String) -> [String] {
+        var tokens: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in clean.unicodeScalars {
+            if TextForm.isWhitespace(scalar) || separators.contains(scalar) {
+                if !current.isEmpty { tokens.append(String(current)) }
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { tokens.append(String(current)) }
+        return tokens
+    }
+
+    /// One token with its wrapping removed.
+    struct Piece {
+        /// Without surrounding brackets, quotes, emphasis and sentence punctuation, nor a leading `Label:`.
+        var core: String
+        /// Only sentence punctuation and quotes removed (brackets kept: phone numbers use them).
+        var light: String
+        /// Whether sentence punctuation followed the token: a value spread over tokens ends here.
+        var closes: Bool
+        /// Whether the token was a `#channel` or `@handle`: a name, even when it is letters only.
+        var marked = false
+    }
+
+    private static let leadingWrap: Set<Unicode.Scalar> = [
+        "(", "[", "{", "\"", "'", "*", "_", "#", ":", ";", ",", "=", "`", "\u{AB}", "\u{201C}", "\u{2018}",
+        "\u{201E}", "\u{201A}", "\u{A1}", "\u{BF}", "\u{2022}", "\u{B7}",
+    ]
+    private static let trailingWrap: Set<Unicode.Scalar> = [
+        ")", "]", "}", "\"", "'", "*", "_", "`", "\u{BB}", "\u{201D}", "\u{2019}",
+    ]
+    private static let sentencePunctuation: Set<Unicode.Scalar> = [".", ",", ";", ":", "!", "?", "\u{2026}"]
+    private static let quotes: Set<Unicode.Scalar> = [
+        "\"", "'", "`", "\u{AB}", "\u{BB}", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "[", "]", "{", "}",
+    ]
+
+    static func piece(_ token: String) -> Piece {
+        if token.unicodeScalars.allSatisfy(TextForm.isAlphanumeric) {
+            return Piece(core: token, light: token, closes: false)
+        }
+        var scalars = Array(token.unicodeScalars)
+        var closes = false
+        var trimmedTrailing = true
+        while trimmedTrailing, let last = scalars.last {
+            trimmedTrailing = false
+            if sentencePunctuation.contains(last) {
+                closes = true
+                scalars.removeLast()
+                trimmedTrailing = true
+            } else if trailingWrap.contains(last) {
+                scalars.removeLast()
+                trimmedTrailing = true
+            }
+        }
+        var marked = false
+        while let first = scalars.first, leadingWrap.contains(first) {
+            marked = marked || first == "#"
+            scalars.removeFirst()
+        }
+        if scalars.first == "@" && scalars.count > 1 {
+            marked = true
+            scalars.removeFirst()
+        }
+        scalars = withoutLabel(scalars)
+        var light = Array(token.unicodeScalars)
+        while let last = light.last, sentencePunctuation.contains(last) || quotes.contains(last) {
+            light.removeLast()
+        }
+        while let first = light.first, quotes.contains(first) { light.removeFirst() }
+        light = withoutLabel(light)
+        return Piece(core: TextForm.string(scalars), light: TextForm.string(light), closes: closes, marked: marked)
+    }
+
+    /// `IBAN:DE89…`, `Tel:+49…`, `Re:INV-7` – a short label glued to a value by a colon is not part of it (a
+    /// drive letter, `C:\…`, is).
+    private static func withoutLabel(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard let colon = scalars.firstIndex(of: ":"), (2...12).contains(colon), colon + 1 < scalars.count,
+            scalars[..<colon].allSatisfy(TextForm.isASCIILetter), scalars[colon + 1] != "/", scalars[colon + 1] != "\\"
+        else { return scalars }
+        return Array(scalars[(colon + 1)...])
+    }
+
+    /// The token-level scan: URLs and addresses first (whole tokens), then values written over several tokens
+    /// (IBANs in groups, phone numbers, amounts with spaces), then what is left, token by token.
+    static func scan(_ clean: String, into out: inout Set<TaggedValue>) {
+        let raw = tokens(clean)
+        var consumed = [Bool](repeating: false, count: raw.count)
+        for (index, token) in raw.enumerated() where token.utf8.contains(where: { $0 == 0x40 || $0 == 0x3A }) {
+            let scalars = Array(token.unicodeScalars)
+            for found in Parse.urls(in: scalars) {
+                out.insert(TaggedValue(.url, found.url))
+                out.insert(TaggedValue(.domain, found.host))
+                consumed[index] = true
+            }
+            guard !consumed[index], scalars.contains("@") else { continue }
+            for found in Parse.emails(in: scalars) {
+                out.insert(TaggedValue(.email, found.address))
+                out.insert(TaggedValue(.domain, found.domain))
+                consumed[index] = true
+            }
+        }
+        let pieces = raw.map(piece)
+        scanIBANs(pieces, &consumed, into: &out)
+        scanPhones(pieces, &consumed, into: &out)
+        scanGroupedAmounts(pieces, &consumed, into: &out)
+        for (index, piece) in pieces.enumerated() where !consumed[index] && !piece.core.isEmpty {
+            let core = piece.core
+            // Words of letters alone are no value (domains need a dot, identifiers a digit or a mark).
+            if core.unicodeScalars.allSatisfy({ TextForm.isASCIILetter($0) || $0.properties.isAlphabetic }) {
+                if piece.marked { out.insert(TaggedValue(.identifier, core)) }
+                continue
+            }
+            if let amount = Parse.amount(token: core) {
+                out.insert(TaggedValue(.amount, amount.canonical))
+                out.insert(TaggedValue(.identifier, amount.numeral))
+                continue
+            }
+            var host = Substring(core)
+            if let slash = host.firstIndex(of: "/") { host = host[..<slash] }
+            if let domain = Parse.domain(String(host), allowFileExtensions: false) {
+                out.insert(TaggedValue(.domain, domain))
+                continue
+            }
+            if piece.marked || Parse.isIdentifier(core) {
+                out.insert(TaggedValue(.identifier, Parse.identifierForm(core)))
+            }
+        }
+    }
+
+    private static func scanIBANs(_ pieces: [Piece], _ consumed: inout [Bool], into out: inout Set<TaggedValue>) {
+        var index = 0
+        while index < pieces.count {
+            defer { index += 1 }
+            let head = pieces[index].core
+            guard !consumed[index], Parse.looksLikeIBANStart(head) else { continue }
+            if let iban = Parse.iban(head) {
+                out.insert(TaggedValue(.iban, iban))
+                consumed[index] = true
+                continue
+            }
+            guard head.count == 4, !pieces[index].closes else { continue }
+            let expected = Parse.ibanLength(startingWith: head)
+            var compact = head
+            var next = index + 1
+            while next < pieces.count, !consumed[next] {
+                let group = pieces[next].core
+                guard (1...4).contains(group.count), group.unicodeScalars.allSatisfy(TextForm.isASCIIAlphanumeric),
+                    compact.count + group.count <= (expected ?? 34)
+                else { break }
+                compact += group
+                next += 1
+                if group.count < 4 || pieces[next - 1].closes || compact.count == expected { break }
+            }
+            if next > index + 1, let iban = Parse.iban(compact) {
+                out.insert(TaggedValue(.iban, iban))
+                for covered in index..<next { consumed[covered] = true }
+                index = next - 1
+            }
+        }
+    }
+
+    private static func scanPhones(_ pieces: [Piece], _ consumed: inout [Bool], into out: inout Set<TaggedValue>) {
+        var index = 0
+        while index < pieces.count {
+            defer { index += 1 }
+            guard !consumed[index], Parse.isPhonePiece(pieces[index].light, first: true) else { continue }
+            var end = index + 1
+            if !pieces[index].closes {
+                while end < pieces.count, !consumed[end], Parse.isPhonePiece(pieces[end].light, first: false) {
+                    end += 1
+                    if pieces[end - 1].closes { break }
+                }
+            }
+            while end > index {
+                let parts = pieces[index..<end].map(\.light)
+                if let phone = Parse.phone(parts) {
+                    out.insert(TaggedValue(.phone, phone))
+                    for covered in index..<end { consumed[covered] = true }
+                    index = end - 1
+                    break
+                }
+                let digits = parts.joined().unicodeScalars.filter(TextForm.isDigit).count
+                guard digits > 15 else { break }
+                end -= 1
+            }
+        }
+    }
+
+    private static func scanGroupedAmounts(
+        _ pieces: [Piece], _ consumed: inout [Bool], into out: inout Set<TaggedValue>
+    ) {
+        var index = 0
+        while index < pieces.count {
+            defer { index += 1 }
+            guard !consumed[index], !pieces[index].closes,
+                pieces[index].core.unicodeScalars.contains(where: TextForm.isDigit)
+            else { continue }
+            var end = index + 1
+            while end < pieces.count, !consumed[end],
+                pieces[end].core.unicodeScalars.first.map(TextForm.isDigit) == true
+            {
+                end += 1
+                if pieces[end - 1].closes || pieces[end - 1].core.count != 3 { break }
+            }
+            guard end - index >= 2 else { continue }
+            let parts = pieces[index..<end].map(\.core)
+            let before = index > 0 && Parse.isCurrencyToken(pieces[index - 1].core)
+            let after = end < pieces.count && Parse.isCurrencyToken(pieces[end].core)
+            if let amount = Parse.groupedAmount(parts, standalone: before || after) {
+                out.insert(TaggedValue(.amount, amount))
+                for covered in index..<end { consumed[covered] = true }
+                index = end - 1
+            }
+        }
+    }
+
+    // MARK: Arguments
+
+    /// One literal of an argument: its readings, and its spelling as the agent wrote it (for people).
+    struct Literal: Sendable, Hashable {
+        var shown: String
+        var readings: [TaggedValue]
+    }
+
+    static func literals(_ value: JSONValue) -> [Literal] {
+        switch value {
+        case .null, .bool: return []
+        case .integer(let number):
+            let text = String(number)
+            return [Literal(shown: text, readings: [TaggedValue(.amount, text), TaggedValue(.identifier, text)])]
+        case .double(let number):
+            guard let canonical = Parse.decimal(number) else { return [] }
+            return [Literal(shown: "\(number)", readings: [TaggedValue(.amount, canonical)])]
+        case .string(let text):
+            let readings = readings(ofString: text)
+            return readings.isEmpty ? [] : [Literal(shown: text, readings: readings)]
+        case .array(let elements): return elements.flatMap(literals)
+        case .object(let members): return members.keys.sorted().flatMap { literals(members[$0] ?? .null) }
+        }
+    }
+
+    /// A string argument classified whole: the first kind it is, in the order email, IBAN, URL, phone, amount,
+    /// domain, single token, text. A single token is also read as text (so it matches a string leaf of a trusted
+    /// result whatever its case); structured kinds are not, so their pieces cannot be matched inside longer text.
+    static func readings(ofString text: String) -> [TaggedValue] {
+        let whole = TextForm.trimmed(TextForm.cleaned(text))
+        guard !whole.isEmpty else { return [] }
+        if let email = Parse.email(whole: whole) { return [TaggedValue(.email, email)] }
+        let words = whole.split(whereSeparator: { $0.unicodeScalars.allSatisfy(TextForm.isWhitespace) }).map(
+            String.init)
+        if words.joined().count >= 15, let iban = Parse.iban(words.joined()) { return [TaggedValue(.iban, iban)] }
+        if let url = Parse.url(whole) { return [TaggedValue(.url, url.url)] }
+        if let first = words.first, Parse.isPhonePiece(first, first: true),
+            words.dropFirst().allSatisfy({ Parse.isPhonePiece($0, first: false) }), let phone = Parse.phone(words)
+        {
+            return [TaggedValue(.phone, phone)]
+        }
+        var numberWords = words[...]
+        if let first = numberWords.first, numberWords.count > 1, Parse.isCurrencyToken(first) {
+            numberWords = numberWords.dropFirst()
+        }
+        if let last = numberWords.last, numberWords.count > 1, Parse.isCurrencyToken(last) {
+            numberWords = numberWords.dropLast()
+        }
+        if numberWords.count == 1, let amount = Parse.amount(token: numberWords[numberWords.startIndex]) {
+            return [TaggedValue(.amount, amount.canonical), TaggedValue(.identifier, amount.numeral)]
+        }
+        if let amount = Parse.groupedAmount(Array(numberWords), standalone: true) {
+            return [TaggedValue(.amount, amount)]
+        }
+        if words.count == 1, let domain = Parse.domain(whole, allowFileExtensions: false) {
+            return [TaggedValue(.domain, domain)]
+        }
+        let normal = TextForm.collapsed(whole.lowercased())
+        if words.count == 1 {
+            return [TaggedValue(.identifier, Parse.identifierForm(whole)), TaggedValue(.text, normal)]
+        }
+        return [TaggedValue(.text, normal)]
+    }
+}

@@ -1,0 +1,125 @@
+import WardenContainment
+import WardenCore
+
+/// Injection containment's configuration and its facts about a call. Assume the model is compromised: it issues
+/// whatever calls injected content told it to. For a consequential call (`mutate`, `send`, `spend`), each critical
+/// argument must be backed by a trusted source — the tenant's directory, a trusted tool's output, the run's task —
+/// and not only by content the run read from untrusted tools or from tool descriptions (which upstreams write).
+public struct ContainmentRules: Sendable {
+    /// The tenant's directory values (`containment.trusted_values`), trusted in every run.
+    public var directory: ProvenanceIndex
+    /// Whether the built-in rules act (hold or refuse); the facts reach Cedar either way.
+    public var builtinRules: Bool
+
+    public init(trustedValues: [String] = [], builtinRules: Bool = true) {
+        var directory = ProvenanceIndex()
+        for value in trustedValues {
+            directory.add(values: Self.readings(of: value), trusted: true, source: "the tenant's directory")
+        }
+        self.directory = directory
+        self.builtinRules = builtinRules
+    }
+
+    /// A directory value as an argument would spell it (a whole value, classified), plus what free text holds.
+    static func readings(of value: String) -> Set<TaggedValue> {
+        Set(ValueExtractor.argumentValues(.string(value)).flatMap { $0 })
+    }
+
+    /// The assessment of a consequential call; nil for reads (nothing leaves through them).
+    func assess(
+        entry: CatalogEntry, arguments: [String: JSONValue], run: ProvenanceIndex, tainted: Bool, catalog: ToolCatalog
+    ) -> ContainmentAssessment? {
+        guard let effect = entry.effect, effect != .read else { return nil }
+        var critical = entry.criticalArguments ?? Set(arguments.keys)
+        // Booleans and values the pinned schema enumerates are chosen from what an admin approved, not free data.
+        if let schema = entry.argumentSchema {
+            critical = critical.filter { name in
+                guard let property = schema.properties[name] else { return true }
+                if property.allowed != nil { return false }
+                if case .boolean = property.kind { return false }
+                return true
+            }
+        }
+        return ContainmentJudge.assess(
+            arguments: arguments, critical: critical, indexes: [directory, catalog.descriptionValues, run],
+            tainted: tainted)
+    }
+
+    /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).
+    static func sourceTools(_ assessment: ContainmentAssessment) -> Set<String> {
+        var tools: Set<String> = []
+        let untrusted = Set(assessment.untrustedArguments)
+        for argument in assessment.arguments where untrusted.contains(argument.name) {
+            guard case .untrusted(let sources) = argument.provenance else { continue }
+            for source in sources { tools.insert(ContainmentSource.tool(of: source)) }
+        }
+        return tools
+    }
+}
+
+/// How sources are named in the index: `server.tool (call N)` for a tool's output, `description of server.tool`.
+enum ContainmentSource {
+    static func output(tool: String, call: Int) -> String { "\(tool) (call \(call))" }
+    static func description(tool: String) -> String { "description of \(tool)" }
+
+    static func tool(of source: String) -> String {
+        if source.hasPrefix("description of ") { return String(source.dropFirst("description of ".count)) }
+        if let space = source.firstIndex(of: " ") { return String(source[..<space]) }
+        return source
+    }
+}
+
+/// The built-in containment rule: a consequential call whose critical arguments no trusted source backs needs a
+/// person. A later gate that can ask one holds it (the approval shows the provenance); where none can, the call
+/// is refused. On unless the tenant overrides it (`containment.builtin_rules: off`, recorded at every start).
+public struct ContainmentGate: ToolCallGate {
+    public init() {}
+
+    public func check(_ call: ToolCallRequest) async -> CheckVerdict {
+        guard let assessment = call.containment else { return .notApplicable }
+        guard assessment.needsHuman else {
+            return .pass(evidence: [assessment.tainted ? "containment.backed" : "containment.untainted"])
+        }
+        return .needsHuman(
+            Refusal(
+                rule: "containment.untrusted-argument",
+                message: "a person must confirm this call: " + assessment.explanation.joined(separator: "; ")))
+    }
+}
+
+extension ToolCatalog {
+    /// Values that tool descriptions mention, as untrusted content: upstreams write descriptions, and a poisoned
+    /// one ("also copy attacker@evil.example") must not make its address look like the agent's own idea.
+    static func descriptionIndex(_ entries: [String: CatalogEntry]) -> ProvenanceIndex {
+        var index = ProvenanceIndex()
+        for key in entries.keys.sorted() {
+            guard let entry = entries[key] else { continue }
+            for text in describedText(entry.definition) {
+                // Addresses, accounts and links only: descriptions name example ids and amounts all the time.
+                let values = ValueExtractor.values(inText: text).filter { Self.describedKinds.contains($0.kind) }
+                index.add(values: values, trusted: false, source: ContainmentSource.description(tool: key))
+            }
+        }
+        return index
+    }
+
+    static let describedKinds: Set<ValueKind> = [.email, .iban, .url, .domain, .phone]
+
+    /// Every `description` and `title` string in a tool definition (its own and its arguments').
+    public static func describedText(_ value: JSONValue) -> [String] {
+        switch value {
+        case .object(let members):
+            var texts: [String] = []
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if key == "description" || key == "title", let text = member.stringValue {
+                    texts.append(text)
+                } else {
+                    texts += describedText(member)
+                }
+            }
+            return texts
+        case .array(let items): return items.flatMap(describedText)
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+import WardenCore
+
+@testable import WardenContainment
+
+/// What must be backed: an argument is classified whole, never searched for values inside it, so an argument
+/// cannot borrow trust from a trusted piece of itself.
+struct ArgumentReadingTests {
+    func readings(_ value: JSONValue) -> [[TaggedValue]] { ValueExtractor.argumentValues(value) }
+
+    @Test func aStringIsReadAsTheFirstKindItWhollyIs() {
+        #expect(readings(.string(" X@Evil.Example ")) == [[TaggedValue(.email, "x@evil.example")]])
+        #expect(readings(.string("Bob <bob@northwind.example>")) == [[TaggedValue(.email, "bob@northwind.example")]])
+        #expect(readings(.string("de89 3704 0044 0532 0130 00")) == [[TaggedValue(.iban, "DE89370400440532013000")]])
+        #expect(readings(.string("HTTPS://Evil.Example/c?d=1")) == [[TaggedValue(.url, "https://evil.example/c?d=1")]])
+        #expect(readings(.string("+49 30 1234 5678")) == [[TaggedValue(.phone, "+493012345678")]])
+        #expect(readings(.string("northwind.example")) == [[TaggedValue(.domain, "northwind.example")]])
+    }
+
+    @Test func amountLookingStringsAreAmountsAndIdentifiers() {
+        #expect(
+            readings(.string("12,400.00")) == [[TaggedValue(.amount, "12400"), TaggedValue(.identifier, "12,400.00")]])
+        #expect(
+            readings(.string("EUR 1,234.50")) == [
+                [TaggedValue(.amount, "1234.5"), TaggedValue(.identifier, "1,234.50")]
+            ])
+        #expect(readings(.string("3")) == [[TaggedValue(.amount, "3"), TaggedValue(.identifier, "3")]])
+        #expect(readings(.string("12 400,00 €")) == [[TaggedValue(.amount, "12400")]])
+    }
+
+    @Test func numbersAreAmountsAndIntegersAlsoIdentifiers() {
+        #expect(readings(.integer(9800)) == [[TaggedValue(.amount, "9800"), TaggedValue(.identifier, "9800")]])
+        #expect(readings(.double(9800.5)) == [[TaggedValue(.amount, "9800.5")]])
+    }
+
+    @Test func aSingleTokenIsAnIdentifierAndOtherStringsAreText() {
+        #expect(
+            readings(.string("INV-2024-07")) == [
+                [TaggedValue(.identifier, "INV-2024-07"), TaggedValue(.text, "inv-2024-07")]
+            ])
+        #expect(readings(.string("  Quarterly\u{200B}   Report  ")) == [[TaggedValue(.text, "quarterly report")]])
+    }
+
+    @Test func aDisplayNameCannotHideASecondAddress() {
+        let smuggled = readings(.string("x@evil.example <bob@northwind.example>"))
+        #expect(smuggled.first?.contains(TaggedValue(.email, "bob@northwind.example")) == false)
+        #expect(!readings(.string("bob@northwind.example,x@evil.example")).joined().contains { $0.kind == .email })
+    }
+
+    @Test func listsAndObjectsHoldOneLiteralPerLeaf() {
+        let list: JSONValue = .array([.string("a@northwind.example"), .string("x@evil.example"), .null, .bool(true)])
+        #expect(
+            readings(list) == [[TaggedValue(.email, "a@northwind.example")], [TaggedValue(.email, "x@evil.example")]])
+        let payee: JSONValue = .object(["name": .string("Acme GmbH"), "iban": .string("DE89370400440532013000")])
+        #expect(readings(payee) == [[TaggedValue(.iban, "DE89370400440532013000")], [TaggedValue(.text, "acme gmbh")]])
+    }
+
+    @Test func valuesWithNothingToBackHaveNoReadings() {
+        #expect(readings(.null).isEmpty)
+        #expect(readings(.bool(false)).isEmpty)
+        #expect(readings(.string("  ")).isEmpty)
+        #expect(readings(.array([])).isEmpty)
+    }
+}
