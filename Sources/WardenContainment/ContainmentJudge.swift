@@ -157,7 +157,8 @@ public enum ContainmentJudge {
         return found
     }
 
-    static func strings(in value: JSONValue) -> [String] {
+    /// Every string inside an argument value (lists and objects walked).
+    public static func strings(in value: JSONValue) -> [String] {
         switch value {
         case .string(let text): return [text]
         case .array(let items): return items.flatMap(strings)

@@ -165,6 +165,12 @@ public enum ValueExtractor {
                 trimmedTrailing = true
             }
         }
+        // An English possessive is not part of the value: "V-1001's IBAN" names V-1001.
+        if scalars.count > 2, scalars[scalars.count - 1] == "s" || scalars[scalars.count - 1] == "S",
+            scalars[scalars.count - 2] == "'" || scalars[scalars.count - 2] == "\u{2019}"
+        {
+            scalars.removeLast(2)
+        }
         var marked = false
         while let first = scalars.first, leadingWrap.contains(first) {
             marked = marked || first == "#"

@@ -27,6 +27,13 @@ struct ValueExtractionTests {
         #expect(values("DE89370400440532013001", .identifier) == ["DE89370400440532013001"])
     }
 
+    @Test func aPossessiveIsNotPartOfTheValue() {
+        #expect(
+            values("Update vendor V-1001's IBAN and INV-7\u{2019}s status", .identifier).isSuperset(of: [
+                "V-1001", "INV-7",
+            ]))
+    }
+
     @Test func theGroupsOfAnIBANAreNotValuesOfTheirOwn() {
         let found = ValueExtractor.values(inText: "Pay to DE89 3704 0044 0532 0130 00 today")
         #expect(!found.contains(TaggedValue(.amount, "130")))

@@ -29,6 +29,8 @@ struct ContainmentUpstream: ToolUpstream {
             UpstreamToolDefinition(name: "read_mail", definition: Self.definition("read_mail", [:])),
             UpstreamToolDefinition(name: "vendor", definition: Self.definition("vendor", [:])),
             UpstreamToolDefinition(
+                name: "find_vendor", definition: Self.definition("find_vendor", ["iban": ["type": "string"]])),
+            UpstreamToolDefinition(
                 name: "pay",
                 definition: Self.definition(
                     "pay", ["iban": ["type": "string"], "amount": ["type": "number"], "memo": ["type": "string"]])),
@@ -40,6 +42,7 @@ struct ContainmentUpstream: ToolUpstream {
         switch tool {
         case "read_mail": text = Self.mail
         case "vendor": text = "Northwind Traders, IBAN \(Self.vendorIBAN), open invoice 12,400.00 EUR"
+        case "find_vendor": text = "no vendor has the IBAN \(arguments["iban"]?.stringValue ?? "")"
         default: text = "paid"
         }
         return ["content": [["type": "text", "text": .string(text)]], "isError": false]
@@ -80,7 +83,7 @@ struct ContainmentPipelineTests {
         let audit = SwitchableAudit()
         let upstream = ContainmentUpstream()
         let classifications: [String: [String: EffectClass]] = [
-            "ap": ["read_mail": .read, "vendor": .read, "pay": .spend]
+            "ap": ["read_mail": .read, "vendor": .read, "find_vendor": .read, "pay": .spend]
         ]
         var pins = ToolPins()
         for tool in try await upstream.listTools() {
@@ -91,6 +94,7 @@ struct ContainmentPipelineTests {
             containment: [
                 "ap": [
                     "vendor": ToolContainment(outputTrusted: true),
+                    "find_vendor": ToolContainment(outputTrusted: true),
                     "pay": ToolContainment(criticalArguments: ["iban", "amount"]),
                 ]
             ],
@@ -167,6 +171,36 @@ struct ContainmentPipelineTests {
         }
         // The attacker's IBAN is still not backed by the trusted read (whole values, not look-alikes).
         #expect(rule(await f.call("ap.pay", attack)) == "containment.untrusted-argument")
+    }
+
+    @Test("a trusted tool that echoes the agent's own argument does not launder it")
+    func echoesDoNotLaunder() async throws {
+        let f = try await Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        _ = await f.call("ap.read_mail")
+        _ = await f.call("ap.find_vendor", ["iban": .string(ContainmentUpstream.attackerIBAN)])
+        #expect(rule(await f.call("ap.pay", attack)) == "containment.untrusted-argument")
+    }
+
+    @Test("what an agent read in one run counts in its next: a fresh run cannot launder an injected value")
+    func valuesCarryAcrossRuns() async throws {
+        let f = try await Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        _ = await f.call("ap.read_mail", run: "reading")
+        let outcome = await f.call("ap.pay", attack, run: "fresh")
+        guard case .held(let refusal) = outcome else {
+            Issue.record("expected a hold, got \(outcome)")
+            return
+        }
+        #expect(refusal.message.contains("ap.read_mail (call 1) in run reading"))
+        // Another agent's reading does not count against this one.
+        let other = Principal(tenant: "acme", subject: "other-agent", issuer: "https://idp", roles: ["ap"])
+        let elsewhere = await f.pipeline.call(
+            ToolCall(principal: other, tool: "ap.pay", arguments: attack, runName: "fresh"))
+        guard case .executed = elsewhere else {
+            Issue.record("an untainted agent that never read the mail is not held, got \(elsewhere)")
+            return
+        }
     }
 
     @Test("the tenant's directory backs a value in every run")

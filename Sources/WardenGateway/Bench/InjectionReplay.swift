@@ -45,7 +45,7 @@ public enum InjectionReplay {
     public struct ScenarioResult: Sendable {
         public var id: String
         public var attack: Bool
-        public var outcomes: [(step: Int, tool: String, attack: Bool, outcome: StepOutcome, rule: String?)]
+        public var outcomes: [(step: Int, tool: String, attack: Bool, outcome: StepOutcome, refusal: Refusal?)]
     }
 
     public struct Report: Sendable {
@@ -91,7 +91,10 @@ public enum InjectionReplay {
                                         "kind": .string(step.attack ? "attack" : "benign"),
                                         "outcome": .string(step.outcome.rawValue),
                                     ]
-                                    if let rule = step.rule { members["rule"] = .string(rule) }
+                                    if let refusal = step.refusal {
+                                        members["rule"] = .string(refusal.rule)
+                                        members["reason"] = .string(refusal.message)
+                                    }
                                     return .object(members)
                                 }),
                         ])
@@ -292,9 +295,11 @@ public enum InjectionReplay {
         let pipeline = ToolCallPipeline(
             gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(30), runs: runs,
             toolCallsPerMinute: 1_000_000, logger: logger)
-        let principal = Principal(tenant: "bench", subject: "bench-agent", issuer: "bench", roles: ["agent"])
         var results: [ScenarioResult] = []
         for (number, scenario) in scenarios.enumerated() {
+            // One agent per scenario: what one scenario read must not count against another's values.
+            let principal = Principal(
+                tenant: "bench", subject: "bench-agent-\(number + 1)", issuer: "bench", roles: ["agent"])
             let runName = "scenario-\(number + 1)"
             let run = try await runs.context(name: runName, sessionID: "", principal: principal)
             if !scenario.task.isEmpty { try await runs.recordTask(runID: run.id, task: scenario.task) }
@@ -303,9 +308,9 @@ public enum InjectionReplay {
                 await script.set(step.output)
                 let outcome = await pipeline.call(
                     ToolCall(principal: principal, tool: step.tool, arguments: step.arguments, runName: runName))
-                let (stepOutcome, rule) = Self.classify(outcome)
+                let (stepOutcome, refusal) = Self.classify(outcome)
                 result.outcomes.append(
-                    (step: position + 1, tool: step.tool, attack: step.attack, outcome: stepOutcome, rule: rule))
+                    (step: position + 1, tool: step.tool, attack: step.attack, outcome: stepOutcome, refusal: refusal))
             }
             results.append(result)
         }
@@ -313,14 +318,14 @@ public enum InjectionReplay {
         return Report(scenarios: results)
     }
 
-    static func classify(_ outcome: ToolCallOutcome) -> (StepOutcome, String?) {
+    static func classify(_ outcome: ToolCallOutcome) -> (StepOutcome, Refusal?) {
         switch outcome {
         case .executed, .upstreamFailed, .escalated: return (.allowed, nil)
-        case .held(let refusal): return (.held, refusal.rule)
-        case .refused(let refusal, _): return (.denied, refusal.rule)
-        case .rateLimited: return (.denied, "limits.agent-rate")
-        case .notRecorded: return (.denied, "ledger.unrecorded")
-        case .runRefused: return (.denied, "run.refused")
+        case .held(let refusal): return (.held, refusal)
+        case .refused(let refusal, _): return (.denied, refusal)
+        case .rateLimited: return (.denied, Refusal(rule: "limits.agent-rate", message: "rate limited"))
+        case .notRecorded: return (.denied, Refusal(rule: "ledger.unrecorded", message: "not recorded"))
+        case .runRefused(let error): return (.denied, Refusal(rule: "run.refused", message: error.description))
         }
     }
 }

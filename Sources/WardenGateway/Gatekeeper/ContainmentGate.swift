@@ -1,3 +1,4 @@
+import Foundation
 import WardenContainment
 import WardenCore
 
@@ -25,9 +26,46 @@ public struct ContainmentRules: Sendable {
         Set(ValueExtractor.argumentValues(.string(value)).flatMap { $0 })
     }
 
+    /// How long what an agent read in one run counts against its other runs: a model carries what it read into
+    /// the next run, so a value an agent's earlier run read only in untrusted content is untrusted in a fresh run.
+    public static let crossRunWindow: TimeInterval = 7 * 24 * 3600
+
+    /// Every value a consequential call's arguments could be backed by: each critical literal's readings, and the
+    /// addresses, accounts and links inside the other arguments (what `assess` judges).
+    public static func candidateValues(entry: CatalogEntry, arguments: [String: JSONValue]) -> Set<TaggedValue> {
+        guard let effect = entry.effect, effect != .read else { return [] }
+        let critical = entry.criticalArguments ?? Set(arguments.keys)
+        var values: Set<TaggedValue> = []
+        for (name, value) in arguments {
+            if critical.contains(name) {
+                values.formUnion(ValueExtractor.argumentValues(value).flatMap { $0 })
+            } else {
+                for text in ContainmentJudge.strings(in: value) {
+                    values.formUnion(ValueExtractor.values(inText: text))
+                }
+            }
+        }
+        return values
+    }
+
+    /// The values of a call's own arguments that no trusted source backed before the call: a trusted tool that
+    /// echoes them ("no invoice DE08…") must not make them look trusted (laundering).
+    static func echoed(arguments: [String: JSONValue], trustedBy indexes: [ProvenanceIndex]) -> Set<TaggedValue> {
+        var values: Set<TaggedValue> = []
+        for (_, value) in arguments {
+            values.formUnion(ValueExtractor.argumentValues(value).flatMap { $0 })
+            for text in ContainmentJudge.strings(in: value) { values.formUnion(ValueExtractor.values(inText: text)) }
+        }
+        return values.filter { value in
+            if case .trusted = ProvenanceIndex.provenance(of: [value], in: indexes) { return false }
+            return true
+        }
+    }
+
     /// The assessment of a consequential call; nil for reads (nothing leaves through them).
     func assess(
-        entry: CatalogEntry, arguments: [String: JSONValue], run: ProvenanceIndex, tainted: Bool, catalog: ToolCatalog
+        entry: CatalogEntry, arguments: [String: JSONValue], run: ProvenanceIndex, tainted: Bool, catalog: ToolCatalog,
+        elsewhere: ProvenanceIndex? = nil
     ) -> ContainmentAssessment? {
         guard let effect = entry.effect, effect != .read else { return nil }
         var critical = entry.criticalArguments ?? Set(arguments.keys)
@@ -41,8 +79,8 @@ public struct ContainmentRules: Sendable {
             }
         }
         return ContainmentJudge.assess(
-            arguments: arguments, critical: critical, indexes: [directory, catalog.descriptionValues, run],
-            tainted: tainted)
+            arguments: arguments, critical: critical,
+            indexes: [directory, catalog.descriptionValues, run] + (elsewhere.map { [$0] } ?? []), tainted: tainted)
     }
 
     /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).

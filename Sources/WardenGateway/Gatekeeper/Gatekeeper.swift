@@ -105,6 +105,7 @@ public struct Gatekeeper: Sendable {
         meta: [String: JSONValue],
         run: RunContext,
         provenance: ProvenanceIndex? = nil,
+        elsewhere: ProvenanceIndex? = nil,
         catalog: ToolCatalog
     ) async -> GatekeeperVerdict {
         let entry: CatalogEntry
@@ -127,7 +128,7 @@ public struct Gatekeeper: Sendable {
         var call = ToolCallRequest(principal: principal, entry: entry, arguments: arguments, meta: meta, run: run)
         if let assessment = containment.assess(
             entry: entry, arguments: arguments, run: provenance ?? ProvenanceIndex(), tainted: run.tainted,
-            catalog: catalog)
+            catalog: catalog, elsewhere: elsewhere)
         {
             call.containment = assessment
             call.run.untrustedArgs = Set(assessment.untrustedArguments)

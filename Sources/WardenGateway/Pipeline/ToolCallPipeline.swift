@@ -159,9 +159,25 @@ public struct ToolCallPipeline: Sendable {
         // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
         let catalog = registry.catalogNow
         let keeper = gatekeeper.current
+        // A consequential call's values are also looked up in what the agent's other runs read untrusted.
+        var elsewhere: ProvenanceIndex?
+        if let runs, case .found(let entry) = catalog.lookup(call.tool) {
+            let values = ContainmentRules.candidateValues(entry: entry, arguments: call.arguments)
+            if !values.isEmpty {
+                do {
+                    elsewhere = try await runs.untrustedElsewhere(
+                        runID: call.run.id, subject: call.principal.subject, values: values)
+                } catch {
+                    logger.error(
+                        "run provenance unreadable",
+                        metadata: ["rule": "containment", "error": "\(LogSafe.describe(error))"])
+                    return .notRecorded(nothingDone: true)
+                }
+            }
+        }
         let verdict = await keeper.authorize(
             principal: call.principal, requestedTool: call.tool, arguments: call.arguments, meta: call.meta,
-            run: call.run, provenance: provenance?.index, catalog: catalog)
+            run: call.run, provenance: provenance?.index, elsewhere: elsewhere, catalog: catalog)
         span?.setAttribute("warden.tool", .string(verdict.entry?.name.description ?? "unknown"))
         if let effect = verdict.entry?.effect { span?.setAttribute("warden.effect", .string(effect.rawValue)) }
         var record = DecisionRecord(
@@ -231,7 +247,15 @@ public struct ToolCallPipeline: Sendable {
             }
             return .upstreamFailed(entry: entry)
         }
-        let read = Self.resultStage(raw, entry: entry, call: call, fence: provenance?.fence ?? .random())
+        // A trusted tool's output vouches only for what it adds: values of the call's own arguments that nothing
+        // trusted backed before stay unbacked when the tool echoes them.
+        let echoed =
+            entry.containment.outputTrusted
+            ? ContainmentRules.echoed(
+                arguments: call.arguments,
+                trustedBy: [keeper.containment.directory, provenance?.index ?? ProvenanceIndex()]) : []
+        let read = Self.resultStage(
+            raw, entry: entry, call: call, fence: provenance?.fence ?? .random(), echoed: echoed)
         let result = read.result
         let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
         record.read = read
@@ -256,9 +280,9 @@ public struct ToolCallPipeline: Sendable {
     /// The result stage: the output's trust label decides. Every value in it is indexed with its source (the run's
     /// provenance); instruction-like text is flagged; untrusted text goes back to the agent fenced as data, with
     /// the run's random boundary (spotlighting: a signal to the model, never the barrier — containment is).
-    static func resultStage(_ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence)
-        -> ResultReading
-    {
+    static func resultStage(
+        _ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence, echoed: Set<TaggedValue> = []
+    ) -> ResultReading {
         let tool = entry.name.description
         let trusted = entry.containment.outputTrusted
         var index = ProvenanceIndex()
@@ -295,8 +319,16 @@ public struct ToolCallPipeline: Sendable {
         } else {
             index.add(json: raw, trusted: trusted, source: source)
         }
+        var entries = index.entries
+        if trusted && !echoed.isEmpty {
+            // An echoed free string would back itself by phrase inside the whole output: drop whole texts too.
+            let echoesText = echoed.contains {
+                $0.kind == .text && $0.value.count >= ProvenanceIndex.minimumPhraseLength
+            }
+            entries.removeAll { echoed.contains($0.value) || (echoesText && $0.value.kind == .text) }
+        }
         return ResultReading(
-            result: result, trusted: trusted, entries: index.entries, signals: signals.sorted(),
+            result: result, trusted: trusted, entries: entries, signals: signals.sorted(),
             overflowed: index.overflowed)
     }
 

@@ -155,6 +155,11 @@ public protocol RunStore: Sendable {
     func recordRead(_ event: RunEvent, entries: [IndexEntry], to id: String, now: Date) async throws -> RunRecord
     /// Every value the run has read, with its source (the run's provenance index).
     func provenance(of id: String) async throws -> [IndexEntry]
+    /// Which of `values` `subject`'s other runs read in untrusted content since `since` (at most a few sources
+    /// each, named with their run): a model carries what it read into its next run.
+    func untrustedElsewhere(
+        subject: String, values: Set<TaggedValue>, since: Date, excluding run: String
+    ) async throws -> [IndexEntry]
 }
 
 /// What a new run starts with.
@@ -259,6 +264,9 @@ public final class SQLiteRunStore: RunStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-run-value-lookup") { db in
+            try db.execute(sql: "CREATE INDEX run_value_lookup ON run_value (kind, value, trusted)")
+        }
         try migrator.migrate(database)
     }
 
@@ -285,6 +293,32 @@ public final class SQLiteRunStore: RunStore {
             }
             try Self.append(event, to: id, at: at, db: db)
             return try Self.fetch(id, db: db)
+        }
+    }
+
+    public func untrustedElsewhere(
+        subject: String, values: Set<TaggedValue>, since: Date, excluding run: String
+    ) async throws -> [IndexEntry] {
+        guard !values.isEmpty else { return [] }
+        let after = Int64(since.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            var found: [IndexEntry] = []
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT r.name AS name, v.source AS source FROM run_value v JOIN run r ON r.id = v.run
+                    WHERE v.kind = ? AND v.value = ? AND v.trusted = 0 AND r.subject = ? AND r.id != ?
+                    AND r.last_activity >= ? LIMIT 3
+                    """)
+            for value in values.sorted() {
+                let rows = try Row.fetchAll(
+                    statement, arguments: [value.kind.rawValue, value.value, subject, run, after])
+                for row in rows {
+                    let source: String = row["source"]
+                    let name: String = row["name"]
+                    found.append(IndexEntry(value: value, trusted: false, source: "\(source) in run \(name)"))
+                }
+            }
+            return found
         }
     }
 

@@ -156,6 +156,19 @@ public struct RunTracker: Sendable {
         provenanceCache.add(runID, entries: entries)
     }
 
+    /// Which of `values` the agent's other runs read only in untrusted content lately (its model may carry them
+    /// into this run), as an index of untrusted entries.
+    public func untrustedElsewhere(
+        runID: String, subject: String, values: Set<TaggedValue>, now: Date = Date()
+    ) async throws -> ProvenanceIndex {
+        let found = try await store.untrustedElsewhere(
+            subject: subject, values: values, since: now.addingTimeInterval(-ContainmentRules.crossRunWindow),
+            excluding: runID)
+        var index = ProvenanceIndex()
+        index.add(entries: found)
+        return index
+    }
+
     /// The run's task — its trusted instructions, from whoever started the run (Warden's own agents, the bench) —
     /// indexed as a trusted source: a value the task names backs a critical argument like the directory does.
     public func recordTask(runID: String, task: String) async throws {
