@@ -35,6 +35,10 @@ public struct CellConfiguration: Sendable {
     public var autoGrants: [AutoGrantRule] = []
     /// Injection containment: the tenant's trusted directory values, and whether the built-in rules are on.
     public var containment = ContainmentSettings()
+    /// Approvals: spend budgets, how long a held call waits (`approvals:`, ApprovalConfiguration.swift).
+    public var approvals = ApprovalSettings()
+    /// The approvers' web inbox on its own listener; nil: no inbox (`inbox:`, InboxConfiguration.swift).
+    public var inbox: InboxSettings? = nil
     /// SHA-256 (hex) of the configuration text this was parsed from (recorded in `cell.started`).
     public var sourceDigest: String? = nil
     /// Path of the file this was loaded from, for messages.

@@ -227,6 +227,8 @@ public enum ConfigurationLoader {
         }
         let delivery = try deliverySettings(top.optional("delivery"), channels: channels)
         let containment = try containmentSettings(top.optional("containment"), base: baseDirectory)
+        let approvalSettings = try approvalSettings(top.optional("approvals"))
+        let inbox = try inboxSettings(top.optional("inbox"), base: baseDirectory)
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -250,6 +252,8 @@ public enum ConfigurationLoader {
         configuration.redactionMode = redactionMode
         configuration.delivery = delivery
         configuration.containment = containment
+        configuration.approvals = approvalSettings
+        configuration.inbox = inbox
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]
