@@ -223,9 +223,9 @@ def write_config(
               DEMO_OUTBOX: {json.dumps(str(tmp / "outbox.jsonl"))}
             tools:
               lookup_invoice: {{effect: read, output: trusted}}
-              update_invoice_status: {{effect: mutate, critical: [invoice_id]}}
-              send_email: {{effect: send, recipients: {{to: email, cc: email, bcc: email}}, not_recipients: [subject, body]}}
-              pay_invoice: {{effect: spend, critical: [invoice_id, amount, iban]}}
+              update_invoice_status: {{effect: mutate, critical: [invoice_id], output: trusted}}
+              send_email: {{effect: send, recipients: {{to: email, cc: email, bcc: email}}, not_recipients: [subject, body], output: trusted}}
+              pay_invoice: {{effect: spend, critical: [invoice_id, amount, iban], output: trusted}}
               echo: read
               env_var_digest: read
               crash: read
@@ -240,7 +240,7 @@ def write_config(
               Authorization: "Bearer ${{secret://remote-token}}"
             tools:
               lookup_invoice: {{effect: read, output: trusted}}
-              update_invoice_status: {{effect: mutate, critical: [invoice_id]}}
+              update_invoice_status: {{effect: mutate, critical: [invoice_id], output: trusted}}
               echo: read
               http_header_digest: read
         {roles_yaml}

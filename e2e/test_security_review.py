@@ -266,7 +266,8 @@ def test_send_with_an_undeclared_argument_is_refused_and_nothing_is_sent(cell, t
 
 
 FULL_RECIPIENTS = (
-    "send_email: {effect: send, recipients: {to: email, cc: email, bcc: email}, not_recipients: [subject, body]}"
+    "send_email: {effect: send, recipients: {to: email, cc: email, bcc: email}, not_recipients: [subject, body], "
+    "output: trusted}"
 )
 TO_ONLY = "send_email: {effect: send, recipients: {to: email}, not_recipients: [subject, body]}"
 TO_ONLY_NOT_CC_BCC = "send_email: {effect: send, recipients: {to: email}, not_recipients: [cc, bcc, subject, body]}"

@@ -86,7 +86,13 @@ public enum ContainmentJudge {
         for name in names {
             guard let value = arguments[name] else { continue }
             let literals = ValueExtractor.literals(value)
-            guard !literals.isEmpty else { continue }
+            guard !literals.isEmpty else {
+                // Nothing to back in an empty value; anything else the judge cannot read is unknown, never skipped.
+                if !Self.isEmpty(value) {
+                    assessed.append(ArgumentAssessment(name: name, provenance: .unknown, value: "(unreadable)"))
+                }
+                continue
+            }
             let judged = literals.map {
                 (literal: $0, provenance: ProvenanceIndex.provenance(of: $0.readings, in: indexes))
             }
@@ -117,24 +123,39 @@ public enum ContainmentJudge {
             }
             assessed.append(ArgumentAssessment(name: name, provenance: provenance, value: shown))
         }
-        if let critical {
-            assessed += embedded(arguments: arguments, except: critical, indexes: indexes)
+        // Addresses, accounts and links inside any argument (a list written as one string, a body) that only
+        // untrusted content holds need a person too; they take the place of a whole-value verdict that is weaker.
+        for found in embedded(arguments: arguments, indexes: indexes) {
+            if let at = assessed.firstIndex(where: { $0.name == found.name }) {
+                if case .untrusted = assessed[at].provenance { continue }
+                assessed[at] = found
+            } else {
+                assessed.append(found)
+            }
         }
         return ContainmentAssessment(tainted: tainted, arguments: assessed.sorted { $0.name < $1.name })
     }
 
+    static func isEmpty(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null, .bool: return true
+        case .string(let text): return text.allSatisfy(\.isWhitespace)
+        case .array(let items): return items.allSatisfy(isEmpty)
+        case .object(let members): return members.isEmpty
+        default: return false
+        }
+    }
+
     /// Kinds that carry data out or money away when embedded in free text (a body, a note, a message).
-    static let embeddedKinds: Set<ValueKind> = [.email, .url, .iban, .phone]
+    static let embeddedKinds: Set<ValueKind> = [.email, .url, .iban, .phone, .domain]
 
     /// Non-critical arguments are free text the model writes, not judged whole; but an address, link, account or
     /// phone number inside one that only untrusted content holds (a phishing link put in a message to a trusted
     /// recipient) needs a person like a critical argument would. Unknown embedded values are not: the model writes
     /// bodies.
-    static func embedded(
-        arguments: [String: JSONValue], except critical: Set<String>, indexes: [ProvenanceIndex]
-    ) -> [ArgumentAssessment] {
+    static func embedded(arguments: [String: JSONValue], indexes: [ProvenanceIndex]) -> [ArgumentAssessment] {
         var found: [ArgumentAssessment] = []
-        for name in arguments.keys.sorted() where !critical.contains(name) {
+        for name in arguments.keys.sorted() {
             guard let value = arguments[name] else { continue }
             var sources = Set<String>()
             var shown: String?

@@ -81,7 +81,9 @@ public struct ProvenanceIndex: Sendable {
     @discardableResult
     private mutating func insert(_ entry: IndexEntry) -> Bool {
         guard firstTrusted[entry.value] == nil, !seen.contains(entry) else { return false }
-        guard entries.count < limit else {
+        // Only untrusted rows are capped: a flood of untrusted values cannot push out what a trusted source said
+        // (values that find no room read as unknown, which a tainted run holds).
+        guard entry.trusted || entries.count < limit else {
             overflowed = true
             return false
         }

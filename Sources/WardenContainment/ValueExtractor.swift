@@ -39,15 +39,28 @@ public enum ValueExtractor {
             switch value {
             case .null, .bool: break
             case .integer(let number):
-                out.insert(TaggedValue(.amount, String(number)))
+                // An integer is an id unless it sits under an amount-like key (an invoice id must not back a sum).
                 out.insert(TaggedValue(.identifier, String(number)))
             case .double(let number):
                 if let canonical = Parse.decimal(number) { out.insert(TaggedValue(.amount, canonical)) }
             case .string(let text): collect(text: text, depth: depth, into: &out)
             case .array(let elements): stack.append(contentsOf: elements)
-            case .object(let members): stack.append(contentsOf: members.values)
+            case .object(let members):
+                for (key, member) in members {
+                    if case .integer(let number) = member, isAmountKey(key) {
+                        out.insert(TaggedValue(.amount, String(number)))
+                    }
+                    stack.append(member)
+                }
             }
         }
+    }
+
+    /// Keys under which an integer is a sum of money (`amount`, `total_due`, `priceCents` …).
+    static func isAmountKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return ["amount", "total", "price", "sum", "balance", "cost", "fee", "due", "value", "net", "gross", "paid"]
+            .contains { lower.contains($0) }
     }
 
     static func collect(text: String, depth: Int, into out: inout Set<TaggedValue>) {
@@ -341,6 +354,8 @@ public enum ValueExtractor {
         var readings: [TaggedValue]
     }
 
+    static let keyKinds: Set<ValueKind> = [.email, .url, .iban, .phone, .domain]
+
     static func literals(_ value: JSONValue) -> [Literal] {
         switch value {
         case .null, .bool: return []
@@ -348,13 +363,22 @@ public enum ValueExtractor {
             let text = String(number)
             return [Literal(shown: text, readings: [TaggedValue(.amount, text), TaggedValue(.identifier, text)])]
         case .double(let number):
-            guard let canonical = Parse.decimal(number) else { return [] }
+            // A number the index cannot spell is a literal nothing backs (never one that is skipped).
+            guard let canonical = Parse.decimal(number) else {
+                return [Literal(shown: "\(number)", readings: [TaggedValue(.amount, "unreadable \(number)")])]
+            }
             return [Literal(shown: "\(number)", readings: [TaggedValue(.amount, canonical)])]
         case .string(let text):
             let readings = readings(ofString: text)
             return readings.isEmpty ? [] : [Literal(shown: text, readings: readings)]
         case .array(let elements): return elements.flatMap(literals)
-        case .object(let members): return members.keys.sorted().flatMap { literals(members[$0] ?? .null) }
+        case .object(let members):
+            // A key that is an address, account or link is data (`{"mallory@evil.example": true}`); other keys are
+            // field names (`iban`, `name`), not values.
+            return members.keys.sorted().flatMap { key in
+                literals(.string(key)).filter { $0.readings.allSatisfy { keyKinds.contains($0.kind) } }
+                    + literals(members[key] ?? .null)
+            }
         }
     }
 

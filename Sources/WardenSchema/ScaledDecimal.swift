@@ -29,6 +29,16 @@ public struct ScaledDecimal: Sendable, Hashable, Comparable, CustomStringConvert
         }
     }
 
+    /// The decimal written as `-?digits(.digits)?` (at most four fractional digits), or nil.
+    public init?(text: String) {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }), let parsed = Self.parse(text) else {
+            return nil
+        }
+        scaled = parsed
+    }
+
     /// Parses `-?digits(.digits)?` with at most four fractional digits (no exponent).
     static func parse(_ text: String) -> Int64? {
         var bytes = Substring(text).utf8[...]

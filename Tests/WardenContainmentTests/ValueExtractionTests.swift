@@ -114,9 +114,12 @@ struct ValueExtractionTests {
 
     @Test func jsonNumbersAreAmountsAndIntegersIdentifiers() throws {
         let json = try StrictJSONParser().parse(
-            #"{"id": 3, "total": 12400.0, "rate": 1e-05, "paid": false, "payee": {"name": "Acme GmbH"}}"#)
+            #"{"id": 3, "total": 12400.0, "rate": 1e-05, "paid": false, "payee": {"name": "Acme GmbH"}, "amount_due": 90}"#
+        )
         let found = ValueExtractor.values(in: json)
-        #expect(found.contains(TaggedValue(.amount, "3")))
+        // An integer is an amount only under an amount-like key: an invoice id must not back a payment's sum.
+        #expect(!found.contains(TaggedValue(.amount, "3")))
+        #expect(found.contains(TaggedValue(.amount, "90")))
         #expect(found.contains(TaggedValue(.identifier, "3")))
         #expect(found.contains(TaggedValue(.amount, "12400")))
         #expect(found.contains(TaggedValue(.amount, "0.00001")))

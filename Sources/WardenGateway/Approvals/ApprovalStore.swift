@@ -131,7 +131,80 @@ public final class ApprovalStore: Sendable {
         migrator.registerMigration("v5-approval-request-recorded") { db in
             try db.execute(sql: "ALTER TABLE approval ADD COLUMN request_recorded INTEGER NOT NULL DEFAULT 1")
         }
+        // What agents spent (and have reserved to spend), for budgets: amounts in ten-thousandths.
+        migrator.registerMigration("v6-spend") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE spend (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        agent TEXT NOT NULL,
+                        run TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        amount INTEGER NOT NULL CHECK (amount >= 0),
+                        at INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('reserved', 'spent')),
+                        reserved_until INTEGER
+                    );
+                    CREATE INDEX spend_agent ON spend (agent, currency, at);
+                    CREATE INDEX spend_run ON spend (run, currency);
+                    """)
+        }
         try migrator.migrate(database)
+    }
+
+    // MARK: Spend budgets
+
+    /// What one spend did to the budgets: the totals before it (spent and reserved by calls in flight).
+    public struct SpendCheck: Sendable {
+        public var id: Int64
+        public var runTotal: Int64
+        public var dayTotal: Int64
+    }
+
+    /// Reserves `amount` of `currency` for `agent`'s run, returning the totals before it, in one transaction (two
+    /// concurrent spends cannot both see the budget free). The call commits the row once it runs, or releases it;
+    /// an unused reservation stops counting after `holdFor`.
+    public func reserveSpend(
+        agent: String, run: String, currency: String, amount: Int64, dayStart: Date, now: Date,
+        holdFor: TimeInterval = 120
+    ) async throws -> SpendCheck {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let since = Int64(dayStart.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            let active = "(state = 'spent' OR reserved_until >= ?)"
+            let runTotal =
+                try Int64.fetchOne(
+                    db, sql: "SELECT coalesce(sum(amount), 0) FROM spend WHERE run = ? AND currency = ? AND \(active)",
+                    arguments: [run, currency, current]) ?? 0
+            let dayTotal =
+                try Int64.fetchOne(
+                    db,
+                    sql:
+                        "SELECT coalesce(sum(amount), 0) FROM spend WHERE agent = ? AND currency = ? AND at >= ? AND \(active)",
+                    arguments: [agent, currency, since, current]) ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO spend (agent, run, currency, amount, at, state, reserved_until)
+                    VALUES (?, ?, ?, ?, ?, 'reserved', ?)
+                    """,
+                arguments: [agent, run, currency, amount, current, current + Int64(holdFor)])
+            return SpendCheck(id: db.lastInsertedRowID, runTotal: runTotal, dayTotal: dayTotal)
+        }
+    }
+
+    /// The reserved spend ran: it counts for good.
+    public func commitSpend(id: Int64) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE spend SET state = 'spent', reserved_until = NULL WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
+    /// The reserved spend did not run.
+    public func releaseSpend(id: Int64) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM spend WHERE id = ? AND state = 'reserved'", arguments: [id])
+        }
     }
 
     /// Holds `agent`'s action for a person, or returns the request already pending for it (one per action).

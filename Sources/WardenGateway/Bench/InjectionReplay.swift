@@ -324,7 +324,10 @@ public enum InjectionReplay {
         case .held(let refusal): return (.held, refusal)
         case .refused(let refusal, _): return (.denied, refusal)
         case .rateLimited: return (.denied, Refusal(rule: "limits.agent-rate", message: "rate limited"))
-        case .notRecorded: return (.denied, Refusal(rule: "ledger.unrecorded", message: "not recorded"))
+        case .notRecorded(let nothingDone):
+            // The upstream ran when something was done, whatever happened to the result afterwards.
+            return nothingDone
+                ? (.denied, Refusal(rule: "ledger.unrecorded", message: "not recorded")) : (.allowed, nil)
         case .runRefused(let error): return (.denied, Refusal(rule: "run.refused", message: error.description))
         }
     }

@@ -238,7 +238,11 @@ extension CellBootstrap {
                     approvals: approvals,
                     approvalLedger: approvalLedger
                 ),
-                ApprovalGate(store: approvals, ledger: approvalLedger),
+                // Budgets before the approval gate: a spend over budget is held there.
+                SpendBudgetGate(store: approvals, settings: configuration.approvals),
+                ApprovalGate(
+                    store: approvals, ledger: approvalLedger,
+                    effects: configuration.approvals.spend == .always ? [.spend] : []),
             ],
             protectedResourceMetadata: metadataJSON,
             backgroundWork: backgroundWork + [

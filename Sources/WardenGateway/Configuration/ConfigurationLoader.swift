@@ -458,7 +458,12 @@ public enum ConfigurationLoader {
                 guard effect != .read else {
                     throw criticalReader.error("only mutate, send and spend tools have critical arguments")
                 }
-                labels.criticalArguments = Set(try criticalReader.stringList())
+                let names = try criticalReader.stringList()
+                // An empty list would judge nothing; leave the key out to judge every argument.
+                guard !names.isEmpty else {
+                    throw criticalReader.error("critical: [] judges nothing; name the arguments, or leave it out")
+                }
+                labels.criticalArguments = Set(names)
             }
             containment[tool] = labels
             if let nonRecipientsReader {

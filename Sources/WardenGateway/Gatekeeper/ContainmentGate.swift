@@ -48,7 +48,9 @@ public struct ContainmentRules: Sendable {
         return values
     }
 
-    /// The values of a call's own arguments that no trusted source backed before the call: a trusted tool that
+    static let echoKinds: Set<ValueKind> = [.email, .iban, .url, .phone, .domain]
+
+    /// The addresses, accounts and links of a call's own arguments that no trusted source backed before the call: a trusted tool that
     /// echoes them ("no invoice DE08…") must not make them look trusted (laundering).
     static func echoed(arguments: [String: JSONValue], trustedBy indexes: [ProvenanceIndex]) -> Set<TaggedValue> {
         var values: Set<TaggedValue> = []
@@ -56,7 +58,9 @@ public struct ContainmentRules: Sendable {
             values.formUnion(ValueExtractor.argumentValues(value).flatMap { $0 })
             for text in ContainmentJudge.strings(in: value) { values.formUnion(ValueExtractor.values(inText: text)) }
         }
+        // Addresses, accounts and links only: a lookup by id that returns the record does confirm the id.
         return values.filter { value in
+            guard echoKinds.contains(value.kind) else { return false }
             if case .trusted = ProvenanceIndex.provenance(of: [value], in: indexes) { return false }
             return true
         }
@@ -133,7 +137,6 @@ extension ToolCatalog {
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
             for text in describedText(entry.definition) {
-                // Addresses, accounts and links only: descriptions name example ids and amounts all the time.
                 let values = ValueExtractor.values(inText: text).filter { Self.describedKinds.contains($0.kind) }
                 index.add(values: values, trusted: false, source: ContainmentSource.description(tool: key))
             }
@@ -141,7 +144,9 @@ extension ToolCatalog {
         return index
     }
 
-    static let describedKinds: Set<ValueKind> = [.email, .iban, .url, .domain, .phone]
+    /// Every kind but amounts and whole texts: a description naming a user, a file or an account is an upstream
+    /// putting that value in the model's mouth.
+    static let describedKinds: Set<ValueKind> = Set(ValueKind.allCases).subtracting([.amount, .text])
 
     /// Every `description` and `title` string in a tool definition (its own and its arguments').
     public static func describedText(_ value: JSONValue) -> [String] {

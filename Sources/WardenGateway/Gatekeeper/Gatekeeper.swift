@@ -47,6 +47,12 @@ public protocol ToolPolicy: Sendable {
     func decide(_ call: ToolCallRequest) -> Decision
     /// Whether `principal` could ever be permitted to call `entry` (used to filter `tools/list`).
     func mayList(principal: Principal, entry: CatalogEntry) -> Bool
+    /// A hold the policy attached to the call it allowed (Cedar `@hold`), from the allow's reasons.
+    func hold(allowedBy reasons: [String]) -> Refusal?
+}
+
+extension ToolPolicy {
+    public func hold(allowedBy reasons: [String]) -> Refusal? { nil }
 }
 
 /// A check that runs after the tool policy allowed a call (containment, send grants, approvals), in order.
@@ -144,7 +150,10 @@ public struct Gatekeeper: Sendable {
         var trail = ["catalog", "arguments"]
         switch policy.decide(call) {
         case .deny(let refusal): return GatekeeperVerdict(entry: entry, outcome: .refuse(refusal), trail: trail)
-        case .allow(let reasons): trail.append(contentsOf: reasons)
+        case .allow(let reasons):
+            trail.append(contentsOf: reasons)
+            // A permit annotated @hold: the call waits for a person (a later gate holds it, or it is refused).
+            if let hold = policy.hold(allowedBy: reasons) { call.humanRequired = hold }
         }
         var reservations: [Reservation] = []
         var confirmedByHuman = false
@@ -152,9 +161,14 @@ public struct Gatekeeper: Sendable {
             switch await gate.check(call) {
             case .notApplicable:
                 continue
-            case .needsHuman(let reason):
-                call.humanRequired = reason
+            case .needsHuman(let reason, let reserved):
+                // Several reasons (a policy @hold, containment, a budget) are all shown to the person.
+                call.humanRequired =
+                    call.humanRequired.map {
+                        Refusal(rule: $0.rule, message: $0.message + "; " + reason.message)
+                    } ?? reason
                 trail.append(reason.rule)
+                reservations += reserved
             case .pass(let evidence, let reserved, let byHuman):
                 trail.append(contentsOf: evidence)
                 reservations += reserved

@@ -84,10 +84,15 @@ public struct SendGrantGate: ToolCallGate {
                     name: "grant.nonce",
                     commit: { try await redeemer.commit(grant, until: until) },
                     release: { try? await redeemer.release(grant, until: until) }))
-            // A grant a person minted (an approval of this send, or an admin) is a person's confirmation.
+            // A grant a person minted (an approval of this send, or an admin) confirms what it binds: the recipients,
+            // and the content only when it carries the content's digest.
+            let flagged = Set(call.containment?.untrustedArguments ?? [])
+            let confirmed =
+                grant.claims.mintedBy.kind != .policy
+                && (grant.claims.contentDigest != nil || flagged.isSubset(of: call.entry.recipientFields.keys))
             return .pass(
                 evidence: evidence + ["grant.minted-by:\(grant.claims.mintedBy)", "grant.verified"],
-                reservations: reservations, byHuman: grant.claims.mintedBy.kind != .policy)
+                reservations: reservations, byHuman: confirmed)
         } catch let refusal as GrantRefusal {
             // An attached grant that does not verify never will (used, expired, invalid): it is removed rather
             // than put back, so the agent's identical call is held for a person again instead of failing forever.

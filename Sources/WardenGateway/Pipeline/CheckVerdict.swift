@@ -11,7 +11,8 @@ public enum CheckVerdict: Sendable {
     case pass(evidence: [String], reservations: [Reservation] = [], byHuman: Bool = false)
     /// The call may run only with a person's confirmation (containment): a later gate that can ask a person
     /// (approval, or the send grant's hold) holds it; where no person can be asked, the call is refused.
-    case needsHuman(Refusal)
+    /// What it reserved (a budget's share) is committed if the call then runs with a person's confirmation.
+    case needsHuman(Refusal, reservations: [Reservation] = [])
     /// The call must not run.
     case refuse(Refusal)
     /// The call waits for a person (an approval request names itself in the refusal).

@@ -420,6 +420,8 @@ public struct DecisionRecord: Sendable {
             "output": .string(read.trusted ? "trusted" : "untrusted"),
             "values_indexed": .integer(Int64(read.entries.count)),
             "signals": .array(read.signals.map { .string($0) }),
+            // More values than the run's index keeps: the rest read as unknown (held in a tainted run).
+            "values_overflowed": .bool(read.overflowed),
         ]
     }
 }

@@ -11,6 +11,8 @@ import WardenPolicy
 public struct CedarToolPolicy: ToolPolicy {
     public let identity: String
     let authorizer: Authorizer
+    /// Permits annotated `@hold("why")`: a call they allow waits for a person (id → reason).
+    let holds: [PolicyID: String]
 
     /// Parses and validates `text` against `schema`; any parse or validation error refuses the whole set.
     public init(text: String, fileName: String, schema: Schema) throws(PolicyLoadError) {
@@ -24,6 +26,17 @@ public struct CedarToolPolicy: ToolPolicy {
         guard problems.isEmpty else {
             throw PolicyLoadError(rule: "policy.validation-error", details: problems.map { "\(fileName): \($0)" })
         }
+        var holds: [PolicyID: String] = [:]
+        var misplaced: [String] = []
+        for policy in policies.policies {
+            guard let reason = policy.annotation("hold") else { continue }
+            if policy.effect == .forbid {
+                misplaced.append("\(fileName): \(policy.id): @hold belongs on a permit (a forbid never allows a call)")
+            }
+            holds[policy.id] = reason.isEmpty ? "a policy holds this call for a person" : reason
+        }
+        guard misplaced.isEmpty else { throw PolicyLoadError(rule: "policy.validation-error", details: misplaced) }
+        self.holds = holds
         self.identity = "cedar:" + Digest.sha256Hex(Array(text.utf8))
         self.authorizer = Authorizer(policies: policies, strict: true)
     }
@@ -34,7 +47,9 @@ public struct CedarToolPolicy: ToolPolicy {
         let response = authorizer.isAuthorized(request, entities: entities)
         switch response.decision {
         case .allow:
-            return .allow(reasons: response.reasons.map { "policy.cedar:\($0)" })
+            // A satisfied @hold permit holds the call even when another permit allows it outright.
+            let held = response.reasons.filter { holds[$0] != nil }.map { "policy.hold:\($0)" }
+            return .allow(reasons: response.reasons.map { "policy.cedar:\($0)" } + held)
         case .deny:
             if let failed = response.errors.first {
                 return .deny(
@@ -65,6 +80,13 @@ public struct CedarToolPolicy: ToolPolicy {
             }
             return "\(trace.policyID) (\(trace.effect)): \(outcome)"
         }
+    }
+
+    public func hold(allowedBy reasons: [String]) -> Refusal? {
+        let ids = reasons.compactMap { $0.hasPrefix("policy.hold:") ? String($0.dropFirst("policy.hold:".count)) : nil }
+        guard let first = ids.first else { return nil }
+        let why = ids.compactMap { holds[$0] }.joined(separator: "; ")
+        return Refusal(rule: "policy.hold", message: "policy \(first) holds this call for a person: \(why)")
     }
 
     public func mayList(principal: Principal, entry: CatalogEntry) -> Bool {
