@@ -74,6 +74,8 @@ def test_a_policy_hold_waits_with_its_reason_and_runs_once_when_approved(hcell, 
     assert "invoices marked disputed need the controller" in refusal(held)["message"]
     other = result(agent.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "open"}))
     assert not other.get("isError"), other
+    shown = hcell.cli("approvals", "show", re.search(r"apr-[0-9a-f]+", refusal(held)["message"]).group(0)).stdout
+    assert "held because: policy " in shown and "invoices marked disputed need the controller" in shown, shown
     approval, out = approve(hcell, held)
     assert out.returncode == 0, out.stderr
     runs = [result(agent.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "disputed"}))

@@ -36,6 +36,9 @@ extension ApprovalRequest {
             lines.append("  amount: \(ApprovalDisplay.text(amount))")
         }
         // Why containment asked: where each critical value came from (escaped: values are agent-written).
+        if case .array(let reasons)? = action["reasons"] {
+            for line in reasons { lines.append("  held because: " + ApprovalDisplay.escaped(line.stringValue ?? "")) }
+        }
         if case .array(let provenance)? = action["provenance"] {
             for line in provenance { lines.append("  provenance: " + ApprovalDisplay.escaped(line.stringValue ?? "")) }
         }

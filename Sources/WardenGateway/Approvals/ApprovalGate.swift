@@ -56,7 +56,8 @@ public struct ApprovalGate: ToolCallGate {
             }
             let held = try await store.hold(
                 actionDigest: digest, agent: agent, tool: call.entry.name.description, arguments: call.arguments,
-                provenance: call.containment?.explanation ?? [], now: now)
+                provenance: call.containment?.explanation ?? [], reasons: call.humanRequired.map { [$0.message] } ?? [],
+                now: now)
             if held.isNew { try await ledger.recordDecisions() }
             let why = call.humanRequired.map { $0.message + "; " } ?? ""
             return .hold(

@@ -171,16 +171,21 @@ public final class ApprovalStore: Sendable {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))
         let since = Int64(dayStart.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
-            let active = "(state = 'spent' OR reserved_until >= ?)"
             let runTotal =
                 try Int64.fetchOne(
-                    db, sql: "SELECT coalesce(sum(amount), 0) FROM spend WHERE run = ? AND currency = ? AND \(active)",
+                    db,
+                    sql: """
+                        SELECT coalesce(sum(amount), 0) FROM spend WHERE run = ? AND currency = ?
+                        AND (state = 'spent' OR reserved_until >= ?)
+                        """,
                     arguments: [run, currency, current]) ?? 0
             let dayTotal =
                 try Int64.fetchOne(
                     db,
-                    sql:
-                        "SELECT coalesce(sum(amount), 0) FROM spend WHERE agent = ? AND currency = ? AND at >= ? AND \(active)",
+                    sql: """
+                        SELECT coalesce(sum(amount), 0) FROM spend WHERE agent = ? AND currency = ? AND at >= ?
+                        AND (state = 'spent' OR reserved_until >= ?)
+                        """,
                     arguments: [agent, currency, since, current]) ?? 0
             try db.execute(
                 sql: """
@@ -212,12 +217,14 @@ public final class ApprovalStore: Sendable {
     /// `isNew` tells whether this call raised the request (so it is recorded once).
     public func hold(
         actionDigest: String, agent: String, tool: String, arguments: [String: JSONValue], send: HeldSend? = nil,
-        provenance: [String] = [], now: Date, lifetime: TimeInterval = defaultLifetime
+        provenance: [String] = [], reasons: [String] = [], now: Date, lifetime: TimeInterval = defaultLifetime
     ) async throws -> (request: ApprovalRequest, isNew: Bool) {
         var action: [String: JSONValue] = ["tool": .string(tool), "arguments": .object(arguments)]
         if let send { action["recipients"] = .array(send.recipients.map { .string($0) }) }
         // Why containment asked for a person: where each critical value came from (shown to the approver).
         if !provenance.isEmpty { action["provenance"] = .array(provenance.map { .string($0) }) }
+        // Why the call waits (a policy @hold's text, a budget's totals, containment's rule), for the approver.
+        if !reasons.isEmpty { action["reasons"] = .array(reasons.map { .string($0) }) }
         let fullAction = JSONValue.object(action)
         guard CanonicalJSON.sha256Hex(fullAction.withoutRecipients) == actionDigest else {
             throw ApprovalError.actionUnreadable("(new request)")

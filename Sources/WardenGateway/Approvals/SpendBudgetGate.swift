@@ -23,7 +23,7 @@ public struct SpendBudgetGate: ToolCallGate {
             return .refuse(
                 Refusal(
                     rule: "budget.amount-undeclared",
-                    message: "\(tool) is a spend tool but approvals.spend_amounts does not say where its amount is"))
+                    message: "\(tool) is a spend tool, but approvals.spend_amounts does not name its amount argument"))
         }
         guard let amount = reading.amount(call.arguments) else {
             return .refuse(

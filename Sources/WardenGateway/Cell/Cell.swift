@@ -76,6 +76,10 @@ public struct Cell: Sendable {
     public let startupFacts: CellStartedRecord?
     /// Runs and the delivery contract.
     public let runs: RunTracker?
+    /// The one approval service (admin API `/approvals`, and the inbox's decisions).
+    public let approvals: ApprovalService?
+    /// The approvers' web inbox on its own listener, when configured.
+    public let inbox: Inbox?
     public let logger: Logger
 
     public init(
@@ -90,9 +94,13 @@ public struct Cell: Sendable {
         tracer: Tracer? = nil,
         startupFacts: CellStartedRecord? = nil,
         runs: RunTracker? = nil,
+        approvals: ApprovalService? = nil,
+        inbox: Inbox? = nil,
         logger: Logger
     ) {
         self.runs = runs
+        self.approvals = approvals
+        self.inbox = inbox
         self.configuration = configuration
         self.authenticator = authenticator
         self.upstreams = upstreams
@@ -316,6 +324,9 @@ public struct Cell: Sendable {
                 logger: logger
             ).register(on: adminRouter)
             if let runs { RunsEndpoint(store: runs.store, authenticator: authenticator).register(on: adminRouter) }
+            if let approvals {
+                ApprovalsEndpoint(service: approvals, authenticator: authenticator).register(on: adminRouter)
+            }
             services.append(
                 Application(
                     router: adminRouter,
@@ -328,6 +339,21 @@ public struct Cell: Sendable {
                     configuration: ListenerServer.configuration(
                         adminListener, limits: configuration.limits, logger: logger),
                     onServerRunning: { channel in onListening("admin", channel.localAddress?.port ?? adminListener.port)
+                    },
+                    logger: logger
+                )
+            )
+        }
+        if let inbox {
+            let inboxListener = inbox.listener
+            services.append(
+                Application(
+                    router: inbox.router(),
+                    server: try ListenerServer.builder(
+                        listener: inboxListener, name: "inbox", limits: configuration.limits, onRefused: onRefused),
+                    configuration: ListenerServer.configuration(
+                        inboxListener, limits: configuration.limits, logger: logger),
+                    onServerRunning: { channel in onListening("inbox", channel.localAddress?.port ?? inboxListener.port)
                     },
                     logger: logger
                 )

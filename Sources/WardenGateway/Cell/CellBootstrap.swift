@@ -220,6 +220,13 @@ extension CellBootstrap {
                     value: pending)
             ]
         }
+        // One approval service for every front end in the cell (admin API, inbox), as the CLI uses.
+        let approvalService = try ApprovalService(configuration: configuration, keys: keys)
+        let inbox = try configuration.inbox.map { settings in
+            try Inbox.make(
+                settings: settings, service: approvalService, keys: keys, dataDirectory: configuration.dataDirectory,
+                runs: runStore, secrets: secrets, logger: logger)
+        }
         let cell = Cell(
             configuration: configuration,
             authenticator: authenticator,
@@ -263,6 +270,8 @@ extension CellBootstrap {
             tracer: tracer,
             startupFacts: startupFacts(configuration: configuration, keys: keys),
             runs: runs,
+            approvals: approvalService,
+            inbox: inbox,
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)

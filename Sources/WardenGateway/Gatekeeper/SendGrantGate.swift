@@ -169,7 +169,8 @@ public struct SendGrantGate: ToolCallGate {
             }
             let raised = try await approvals.hold(
                 actionDigest: call.actionDigest, agent: call.principal.subject, tool: facts.tool,
-                arguments: call.arguments, send: held, provenance: call.containment?.explanation ?? [], now: now)
+                arguments: call.arguments, send: held, provenance: call.containment?.explanation ?? [],
+                reasons: call.humanRequired.map { [$0.message] } ?? [], now: now)
             if raised.isNew { try await approvalLedger?.recordDecisions() }
             let refusal =
                 call.humanRequired.map {
