@@ -97,18 +97,18 @@ upstreams:
     transport: http
     url: {upstream}
     headers: {{ Authorization: "Bearer ${{secret://remote-token}}" }}
-    tools: {{ echo: read }}
+    tools: {{ echo: {tool} }}
 roles:
   analyst: [read]
 {extra}"""
 
 
-def start(binary, idp, upstream, extra=""):
+def start(binary, idp, upstream, extra="", tool="read"):
     """A cell of `binary` on a fresh data folder, its one tool approved; returns (process, mcp url)."""
     folder = Path(tempfile.mkdtemp(prefix="warden-bench-"))
     port = conftest.free_port()
     config = folder / "warden.yaml"
-    config.write_text(CONFIG.format(port=port, issuer=idp.issuer, upstream=upstream.url, extra=extra))
+    config.write_text(CONFIG.format(port=port, issuer=idp.issuer, upstream=upstream.url, extra=extra, tool=tool))
     env = {**conftest.os.environ, **conftest.SECRET_ENV}
     approve = conftest.subprocess.run([binary, "tools", "approve", "--all", "--config", str(config)],
                                       capture_output=True, text=True, env=env, timeout=120)
@@ -149,10 +149,14 @@ def compare(args):
         base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
         upstream_headers = base | {"Authorization": "Bearer remote-token"}
         print(f"{'concurrency':>11} {'path':>9} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
-        binaries = [("baseline", args.baseline, "")] if args.baseline else []
-        binaries.append(("current", conftest.warden_bin(), "limits: { tool_calls_per_minute: 1000000 }\n"))
-        for label, binary, extra in binaries:
-            proc, url = start(binary, idp, upstream, extra)
+        unlimited = "limits: { tool_calls_per_minute: 1000000 }\n"
+        binaries = [("baseline", args.baseline, unlimited, "read")] if args.baseline else []
+        # The current binary twice: its echo unlabelled (untrusted output: indexed, fenced, recorded in the run
+        # before the reply) and labelled trusted (indexed and recorded, not fenced or tainting).
+        binaries.append(("untrusted", conftest.warden_bin(), unlimited, "read"))
+        binaries.append(("trusted", conftest.warden_bin(), unlimited, "{ effect: read, output: trusted }"))
+        for label, binary, extra, tool in binaries:
+            proc, url = start(binary, idp, upstream, extra, tool)
             cells.append(proc)
             token = conftest.client_credentials_token(idp, "bench", "bench-pass", url)
             measure(label, url, base | {"Authorization": f"Bearer {token}"}, upstream, upstream_headers, args.calls)

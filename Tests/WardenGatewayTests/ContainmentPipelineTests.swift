@@ -263,6 +263,18 @@ struct ContainmentPipelineTests {
         #expect(run.tainted)
     }
 
+    @Test("a read that adds nothing to what the run knows is not written again")
+    func repeatReadsAreNotRewritten() async throws {
+        let f = try await Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        for _ in 0..<3 { _ = await f.call("ap.read_mail") }
+        let id = f.runs.key(name: "run-1", subject: "ap-agent")
+        let reads = try await f.runs.store.events(of: id).filter { $0.kind == "run.read" }
+        #expect(reads.count == 1)
+        // ...and what it knows still holds the injected payment.
+        #expect(rule(await f.call("ap.pay", attack)) == "containment.untrusted-argument")
+    }
+
     @Test("taint and provenance come back after a restart (a new tracker over the same store)")
     func provenanceSurvivesRestart() async throws {
         let f = try await Self.fixture()

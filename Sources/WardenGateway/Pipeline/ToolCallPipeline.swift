@@ -262,10 +262,14 @@ public struct ToolCallPipeline: Sendable {
         guard await recordOrFail(.toolExecuted(record, outcome: outcome, resultDigest: CanonicalJSON.sha256Hex(result)))
         else { return .notRecorded(nothingDone: false) }
         // The run knows what it read before the agent does: a result whose values could not be kept is withheld.
-        if let runs {
+        // Values the run already knows with the same or stronger backing change nothing; a read that adds nothing
+        // to a run whose taint it would not change is not written again (repeat reads stay cheap).
+        let known = provenance?.index ?? ProvenanceIndex()
+        let fresh = read.entries.filter { !Self.alreadyKnown($0, in: known) }
+        if let runs, !fresh.isEmpty || (!read.trusted && !call.run.tainted) {
             do {
                 try await runs.recordRead(
-                    runID: call.run.id, tool: entry.name.description, trusted: read.trusted, entries: read.entries,
+                    runID: call.run.id, tool: entry.name.description, trusted: read.trusted, entries: fresh,
                     signals: read.signals)
             } catch {
                 logger.error(
@@ -275,6 +279,16 @@ public struct ToolCallPipeline: Sendable {
             }
         }
         return .executed(result: result, entry: entry)
+    }
+
+    /// Whether `entry` would not change how `index` judges its value: already trusted, or already untrusted when
+    /// the entry is untrusted too.
+    static func alreadyKnown(_ entry: IndexEntry, in index: ProvenanceIndex) -> Bool {
+        switch index.provenance(of: [entry.value]) {
+        case .trusted: return true
+        case .untrusted: return !entry.trusted
+        case .unknown: return false
+        }
     }
 
     /// The result stage: the output's trust label decides. Every value in it is indexed with its source (the run's
