@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import client_credentials_token, eventually, start_cell
+from conftest import PY, ROOT, SECRET_ENV, Process, client_credentials_token, eventually, start_cell
 from test_runs import Agent
 
 POLICY = """
@@ -19,21 +19,39 @@ when { context.args has status && context.args.status == "disputed" };
 """
 
 BUDGETS = """
+channels:
+  webhook:
+    signing_key: secret://webhook-key
+    allow_plaintext_loopback: true
 approvals:
+  notify: {{ webhook: "http://127.0.0.1:{port}/approvals" }}
   spend: over_budget
   spend_amounts:
-    billing.pay_invoice: {amount: amount, currency: EUR}
+    billing.pay_invoice: {{amount: amount, currency: EUR}}
   budgets:
-    per_run: {EUR: "1000.00"}
-    per_day: {EUR: "1500.00"}
+    per_run: {{EUR: "1000.00"}}
+    per_day: {{EUR: "1500.00"}}
 """
 
 IBAN = "GB82WEST12345698765432"  # the invoice's own IBAN (trusted output of lookup_invoice)
 
 
 @pytest.fixture(scope="module")
-def hcell(idp, http_upstream, tmp_path_factory):
-    cell = start_cell(tmp_path_factory.mktemp("holds"), idp, http_upstream, policy=POLICY, extra=BUDGETS)
+def receiver(tmp_path_factory):
+    d = tmp_path_factory.mktemp("approver-notices")
+    hook = Process("webhook", [PY, str(ROOT / "e2e/peers/webhook_sink.py"), "--out", str(d / "hooks.jsonl")],
+                   ready="READY")
+    hook.port = int(re.search(r"READY (\d+)", hook.output()).group(1))
+    hook.out = d / "hooks.jsonl"
+    yield hook
+    hook.stop()
+
+
+@pytest.fixture(scope="module")
+def hcell(idp, http_upstream, receiver, tmp_path_factory):
+    SECRET_ENV.update({"WARDEN_SECRET_WEBHOOK_KEY": "webhook-signing-key-0123456789abcdef"})  # pragma: allowlist secret
+    cell = start_cell(tmp_path_factory.mktemp("holds"), idp, http_upstream, policy=POLICY,
+                      extra=BUDGETS.format(port=receiver.port))
     yield cell
     cell.process.stop()
 
@@ -128,3 +146,27 @@ def test_an_amount_the_budget_cannot_read_is_refused(hcell, token):
     refused = pay(agent, "1,200.00")
     assert refusal(refused)["rule"] == "budget.amount-unreadable", refused
     assert not refused["_meta"].get("warden/held")
+
+
+def test_approvers_are_told_of_each_new_request_on_the_configured_channel(hcell, token, receiver):
+    agent = Agent(hcell, token)
+    held = result(agent.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "disputed"}))
+    approval = re.search(r"apr-[0-9a-f]+", refusal(held)["message"]).group(0)
+
+    def told():
+        if not receiver.out.exists():
+            return None
+        for line in receiver.out.read_text().splitlines():
+            body = json.loads(line).get("body", {})
+            if isinstance(body, str):
+                body = json.loads(body)
+            payload = body.get("payload", body)
+            if payload.get("approval") == approval:
+                return payload
+        return None
+
+    notice = eventually(told)
+    assert notice and notice["kind"] == "warden.approval-requested", notice
+    assert notice["tool"] == "billing.update_invoice_status" and notice["agent"] == "clerk-agent"
+    assert eventually(lambda: any(e["kind"] == "approval.notified" and e.get("approval") == approval
+                                  for e in ledger(hcell)))

@@ -149,7 +149,66 @@ public final class ApprovalStore: Sendable {
                     CREATE INDEX spend_run ON spend (run, currency);
                     """)
         }
+        // A notice to approvers per new request, queued in the request's own transaction (retried; never lost).
+        migrator.registerMigration("v7-approval-notice") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE approval_notice (
+                        approval TEXT PRIMARY KEY NOT NULL REFERENCES approval (id),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed'))
+                    );
+                    CREATE INDEX approval_notice_due ON approval_notice (state, next_attempt);
+                    """)
+        }
         try migrator.migrate(database)
+    }
+
+    // MARK: Notices to approvers
+
+    /// Requests whose notice is due (pending, its next attempt reached), oldest first.
+    public func dueNotices(now: Date) async throws -> [String] {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT approval FROM approval_notice WHERE state = 'pending' AND next_attempt <= ? ORDER BY rowid",
+                arguments: [current])
+        }
+    }
+
+    /// Records one attempt: sent, or retried later with backoff (2, 4, 8 … s, at most 5 min) until `maxAttempts`,
+    /// then failed. Returns the notice's state.
+    @discardableResult
+    public func markNotice(approval: String, sent: Bool, now: Date, maxAttempts: Int) async throws -> String {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            let attempts =
+                (try Int.fetchOne(
+                    db, sql: "SELECT attempts FROM approval_notice WHERE approval = ?", arguments: [approval]) ?? 0) + 1
+            let state = sent ? "sent" : (attempts >= maxAttempts ? "failed" : "pending")
+            let delay = Int64(min(300, 1 << min(attempts, 9)))
+            try db.execute(
+                sql: "UPDATE approval_notice SET attempts = ?, state = ?, next_attempt = ? WHERE approval = ?",
+                arguments: [attempts, state, current + delay, approval])
+            return state
+        }
+    }
+
+    /// Forgets the notice of a request that no longer waits (decided or expired before anyone was told).
+    public func dropNotice(approval: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM approval_notice WHERE approval = ?", arguments: [approval])
+        }
+    }
+
+    /// Notices not delivered (pending or failed), for the gauge.
+    public func undeliveredNoticeCount() async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM approval_notice WHERE state != 'sent'") ?? 0
+        }
     }
 
     // MARK: Spend budgets
@@ -260,6 +319,9 @@ public final class ApprovalStore: Sendable {
                     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 0)
                     """,
                 arguments: [id, actionDigest, agent, tool, created, expires, sendJSON, sealed.keyID, sealed.bytes])
+            try db.execute(
+                sql: "INSERT INTO approval_notice (approval, next_attempt, state) VALUES (?, ?, 'pending')",
+                arguments: [id, created])
             let request = ApprovalRequest(
                 id: id, actionDigest: actionDigest, agent: agent, tool: tool, state: .pending, approver: nil,
                 createdAt: Date(timeIntervalSince1970: TimeInterval(created)),

@@ -181,6 +181,15 @@ extension CellBootstrap {
         let approvals = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
         let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
         let runStore = try SQLiteRunStore(path: configuration.layout.runs)
+        // Approvers are told of each new request on the configured channel (with a link into the inbox).
+        let approvalNotifier = configuration.approvals.notify.flatMap { target in
+            upstreams.first(where: { $0 is ChannelUpstream }).map { channels in
+                ApprovalNotifier(
+                    store: approvals, audit: sink, inboxURL: configuration.inbox?.publicURL,
+                    maxAttempts: configuration.approvals.notifyAttempts, logger: logger,
+                    send: ApprovalNotifier.channelSend(channels: channels, target: target))
+            }
+        }
         let escalationChannel = configuration.delivery.escalateTo.flatMap { target in
             upstreams.first(where: { $0 is ChannelUpstream }).map { ChannelEscalation(channels: $0, target: target) }
         }
@@ -211,6 +220,17 @@ extension CellBootstrap {
             gaugeSources.append { tracing.gauges() }
         }
         gaugeSources.append { await runs.gauges() }
+        if approvalNotifier != nil {
+            gaugeSources.append {
+                let undelivered = (try? await approvals.undeliveredNoticeCount()).map(Double.init) ?? -1
+                return [
+                    MetricGauge(
+                        name: "warden_approval_notices_undelivered",
+                        help: "Notices to approvers not delivered yet (-1: the approval store could not be read).",
+                        value: undelivered)
+                ]
+            }
+        }
         gaugeSources.append {
             let pending = (try? await approvals.pendingCount(now: Date())).map(Double.init) ?? -1
             return [
@@ -256,6 +276,9 @@ extension CellBootstrap {
                 // Used nonces of expired grants are forgotten with an hour's margin (see NonceStore.prune).
                 CellBackgroundWork(name: "grant-nonce-pruning", interval: .seconds(600)) {
                     _ = try? await grantDatabase.prune(before: Date().addingTimeInterval(-3600))
+                },
+                CellBackgroundWork(name: "approval-notices", interval: .seconds(1)) {
+                    await approvalNotifier?.deliverDue()
                 },
                 // Decisions people take outside the cell (CLI, inbox) reach the ledger within a second.
                 CellBackgroundWork(name: "approval-decisions", interval: .seconds(1)) {

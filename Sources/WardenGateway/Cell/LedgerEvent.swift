@@ -17,6 +17,8 @@ public enum LedgerEvent: Sendable {
     case refusalsTallied([RefusalCount])
     case approvalRequested(ApprovalRequest)
     case approvalDecided(ApprovalRequest)
+    /// Approvers were told of a request (or could not be, after every attempt).
+    case approvalNotified(id: String, delivered: Bool)
     case pinsChanged(PinsChange)
     case run(RunEvent, runID: String)
     case escalationNotified(runID: String)
@@ -105,6 +107,9 @@ public enum LedgerEvent: Sendable {
             if let at = decided.decidedAt { facts["decided_at"] = .integer(Int64(at.timeIntervalSince1970)) }
             if let reason = decided.reason { facts["reason"] = .string(reason) }
             return AuditEvent(kind: "approval.decided", facts: facts)
+        case .approvalNotified(let id, let delivered):
+            return AuditEvent(
+                kind: delivered ? "approval.notified" : "approval.notify-failed", facts: ["approval": .string(id)])
         case .pinsChanged(let change):
             var facts: [String: JSONValue] = ["file_sha256": .string(change.fileDigest)]
             for (key, names) in change.changes { facts[key] = .array(names.map { .string($0) }) }

@@ -18,6 +18,10 @@ public struct ApprovalSettings: Sendable {
     public var perDay: [String: ScaledDecimal] = [:]
 
     public var hasBudgets: Bool { !perRun.isEmpty || !perDay.isEmpty }
+    /// Where approvers are told of a new request (Warden's own webhook or e-mail channel); nil: nobody is told.
+    public var notify: EscalationTarget?
+    /// Delivery attempts of one notice before it is marked failed (and stays visible in a gauge).
+    public var notifyAttempts = 8
 
     public init() {}
 }
@@ -66,7 +70,9 @@ public struct SpendAmountReading: Sendable, Hashable {
 }
 
 extension ConfigurationLoader {
-    static func approvalSettings(_ reader: YAMLReader?) throws(ConfigurationError) -> ApprovalSettings {
+    static func approvalSettings(
+        _ reader: YAMLReader?, channels: ChannelSettings
+    ) throws(ConfigurationError) -> ApprovalSettings {
         var settings = ApprovalSettings()
         guard let reader else { return settings }
         var m = try reader.mapping()
@@ -103,6 +109,24 @@ extension ConfigurationLoader {
             }
             try amounts.finish()
         }
+        if let notifyReader = m.optional("notify") {
+            var t = try notifyReader.mapping()
+            if let webhookReader = t.optional("webhook") {
+                guard channels.webhook != nil else {
+                    throw webhookReader.error("notices by webhook need channels.webhook (its signing key)")
+                }
+                let url = try webhookReader.nonEmptyString()
+                try requireURL(url, reader: webhookReader)
+                settings.notify = .webhook(url: url)
+            } else if let emailReader = t.optional("email") {
+                guard channels.email != nil else { throw emailReader.error("notices by email need channels.email") }
+                settings.notify = .email(address: try emailReader.nonEmptyString())
+            } else {
+                throw notifyReader.error("name a webhook or an email address")
+            }
+            try t.finish()
+        }
+        if let r = m.optional("notify_attempts") { settings.notifyAttempts = try r.integer(in: 1...100) }
         if let budgetsReader = m.optional("budgets") {
             var b = try budgetsReader.mapping()
             if let r = b.optional("per_run") { settings.perRun = try limits(r) }

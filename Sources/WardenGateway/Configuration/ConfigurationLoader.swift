@@ -227,7 +227,7 @@ public enum ConfigurationLoader {
         }
         let delivery = try deliverySettings(top.optional("delivery"), channels: channels)
         let containment = try containmentSettings(top.optional("containment"), base: baseDirectory)
-        let approvalSettings = try approvalSettings(top.optional("approvals"))
+        let approvalSettings = try approvalSettings(top.optional("approvals"), channels: channels)
         let inbox = try inboxSettings(top.optional("inbox"), base: baseDirectory)
         try top.finish()
 
