@@ -6,8 +6,9 @@ and the throughput ratio. Both paths use the same raw JSON-RPC client, so client
 
 With --baseline, a second cell runs the older binary in the same run, against the same upstream and IdP, so the
 before/after figures come from one run on one machine (the cells are measured in turn, never at once). Each
-cell gets a minimal configuration both versions accept (one read tool); the current binary's per-agent rate
-limit is raised so the benchmark measures the path, not the limiter.
+cell gets a minimal configuration both versions accept (one read tool); every cell's per-agent rate limit is
+raised so the benchmark measures the path, not the limiter. The current binary is measured twice: with its tool
+unlabelled (untrusted output: values indexed, text fenced, the run tainted) and labelled `output: trusted`.
 """
 
 import argparse
