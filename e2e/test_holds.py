@@ -4,6 +4,7 @@ retries and double approvals still execute once; every request, decision and exe
 
 import json
 import re
+import time
 
 import pytest
 
@@ -25,6 +26,7 @@ channels:
     allow_plaintext_loopback: true
 approvals:
   notify: {{ webhook: "http://127.0.0.1:{port}/approvals" }}
+  request_seconds: 30
   spend: over_budget
   spend_amounts:
     billing.pay_invoice: {{amount: amount, currency: EUR}}
@@ -170,3 +172,17 @@ def test_approvers_are_told_of_each_new_request_on_the_configured_channel(hcell,
     assert notice["tool"] == "billing.update_invoice_status" and notice["agent"] == "clerk-agent"
     assert eventually(lambda: any(e["kind"] == "approval.notified" and e.get("approval") == approval
                                   for e in ledger(hcell)))
+
+
+def test_an_expired_request_cannot_be_approved_and_the_call_stays_held(hcell, token):
+    agent = Agent(hcell, token)
+    held = result(agent.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "disputed",
+                                                              "note": "expiry test"}))
+    approval = re.search(r"apr-[0-9a-f]+", refusal(held)["message"]).group(0)
+    time.sleep(31)  # approvals.request_seconds: 30
+    late = hcell.cli("approvals", "approve", approval, "--approver", "controller", check=False)
+    assert late.returncode != 0 and "expired" in (late.stdout + late.stderr), late.stdout + late.stderr
+    again = result(agent.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "disputed",
+                                                               "note": "expiry test"}))
+    assert again["_meta"].get("warden/held") and refusal(again)["rule"] == "policy.hold", again
+    assert approval not in refusal(again)["message"], "a new request replaces the expired one"

@@ -72,4 +72,30 @@ struct ApprovalNotifierTests {
             await f.audit.events.contains { $0.kind == "approval.notify-failed" && $0.facts["approval"] == .string(id) }
         )
     }
+
+    @Test("approvers are reminded once of a request still pending shortly before it expires")
+    func reminderBeforeExpiry() async throws {
+        let f = try await ContainmentPipelineTests.fixture(gates: { store, ledger in
+            [ApprovalGate(store: store, ledger: ledger)]
+        })
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let id = try await heldPayment(f)
+        let outbox = Outbox()
+        let notifier = ApprovalNotifier(
+            store: f.approvals, audit: f.audit, inboxURL: nil, maxAttempts: 3, remindBefore: 3600,
+            logger: Logger(label: "test"), send: { try await outbox.take($0, $1, $2) })
+        let start = Date()
+        await notifier.remindDue(now: start)  // not announced yet: no reminder before the notice
+        await notifier.deliverDue(now: start)
+        await notifier.remindDue(now: start)  // a day left: too early
+        let late = start.addingTimeInterval(86_400 - 1800)
+        await notifier.remindDue(now: late)
+        await notifier.remindDue(now: late)
+        let kinds = await outbox.notices.map { $0.0["kind"]?.stringValue ?? "" }
+        #expect(kinds == ["warden.approval-requested", "warden.approval-reminder"])
+        #expect(await f.audit.events.contains { $0.kind == "approval.reminded" && $0.facts["approval"] == .string(id) })
+        // After it expired, nothing more is sent.
+        await notifier.remindDue(now: start.addingTimeInterval(86_400 + 1))
+        #expect(await outbox.notices.count == 2)
+    }
 }

@@ -13,17 +13,20 @@ public struct ApprovalNotifier: Sendable {
     let audit: any AuditSink
     let inboxURL: String?
     let maxAttempts: Int
+    /// A reminder goes out this long before a still-pending request expires (0: none).
+    let remindBefore: TimeInterval
     let send: Send
     let logger: Logger
 
     public init(
-        store: ApprovalStore, audit: any AuditSink, inboxURL: String?, maxAttempts: Int, logger: Logger,
-        send: @escaping Send
+        store: ApprovalStore, audit: any AuditSink, inboxURL: String?, maxAttempts: Int,
+        remindBefore: TimeInterval = 0, logger: Logger, send: @escaping Send
     ) {
         self.store = store
         self.audit = audit
         self.inboxURL = inboxURL
         self.maxAttempts = maxAttempts
+        self.remindBefore = remindBefore
         self.send = send
         self.logger = logger
     }
@@ -77,6 +80,27 @@ public struct ApprovalNotifier: Sendable {
                 if state != "pending" { try await audit.record(.approvalNotified(id: id, delivered: state == "sent")) }
             } catch {
                 logger.error("approval notice state not recorded", metadata: ["rule": "approval.notify"])
+            }
+        }
+    }
+
+    /// Reminds approvers once of each announced request still pending shortly before it expires (a failed
+    /// reminder is tried again each round until it is sent or the request ends).
+    public func remindDue(now: Date = Date()) async {
+        guard remindBefore > 0, let due = try? await store.dueReminders(now: now, before: remindBefore) else { return }
+        for id in due {
+            guard let request = try? await store.request(id: id) else { continue }
+            var (notice, subject, text) = Self.message(request, inboxURL: inboxURL)
+            if case .object(var members) = notice {
+                members["kind"] = "warden.approval-reminder"
+                notice = .object(members)
+            }
+            do {
+                try await send(notice, "Reminder: " + subject, "Reminder: this request expires soon.\n\n" + text)
+                try await store.markReminded(approval: id)
+                try await audit.record(.approvalReminded(id: id))
+            } catch {
+                logger.warning("approval reminder not delivered; will retry", metadata: ["rule": "approval.notify"])
             }
         }
     }

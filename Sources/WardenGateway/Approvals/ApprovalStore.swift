@@ -80,15 +80,19 @@ public final class ApprovalStore: Sendable {
     public static let maximumPendingPerAgent = 100
     private let database: DatabasePool
     private let sealer: ApprovalSealer
+    /// How long requests this store raises wait (`approvals.request_seconds`).
+    let lifetime: TimeInterval
 
     /// The cell's approvals database, sealing actions under the cell's tenant keyring.
-    public convenience init(dataDirectory: String, keys: CellKeys) throws {
+    public convenience init(dataDirectory: String, keys: CellKeys, lifetime: TimeInterval = defaultLifetime) throws {
         try self.init(
-            path: CellLayout(dataDirectory: dataDirectory).approvals, sealer: ApprovalSealer(keyring: keys.keyring))
+            path: CellLayout(dataDirectory: dataDirectory).approvals, sealer: ApprovalSealer(keyring: keys.keyring),
+            lifetime: lifetime)
     }
 
-    public init(path: String, sealer: ApprovalSealer) throws {
+    public init(path: String, sealer: ApprovalSealer, lifetime: TimeInterval = defaultLifetime) throws {
         self.sealer = sealer
+        self.lifetime = lifetime
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabasePool(path: path, configuration: configuration)
@@ -162,10 +166,34 @@ public final class ApprovalStore: Sendable {
                     CREATE INDEX approval_notice_due ON approval_notice (state, next_attempt);
                     """)
         }
+        migrator.registerMigration("v8-approval-reminder") { db in
+            try db.execute(sql: "ALTER TABLE approval_notice ADD COLUMN reminded INTEGER NOT NULL DEFAULT 0")
+        }
         try migrator.migrate(database)
     }
 
     // MARK: Notices to approvers
+
+    /// Requests still pending that expire within `before` of `now`, announced already and not yet reminded of.
+    public func dueReminders(now: Date, before: TimeInterval) async throws -> [String] {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT n.approval FROM approval_notice n JOIN approval a ON a.id = n.approval
+                    WHERE n.state = 'sent' AND n.reminded = 0 AND a.state = 'pending'
+                    AND a.expires_at > ? AND a.expires_at <= ? ORDER BY a.expires_at
+                    """,
+                arguments: [current, current + Int64(before)])
+        }
+    }
+
+    public func markReminded(approval: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE approval_notice SET reminded = 1 WHERE approval = ?", arguments: [approval])
+        }
+    }
 
     /// Requests whose notice is due (pending, its next attempt reached), oldest first.
     public func dueNotices(now: Date) async throws -> [String] {
@@ -276,8 +304,9 @@ public final class ApprovalStore: Sendable {
     /// `isNew` tells whether this call raised the request (so it is recorded once).
     public func hold(
         actionDigest: String, agent: String, tool: String, arguments: [String: JSONValue], send: HeldSend? = nil,
-        provenance: [String] = [], reasons: [String] = [], now: Date, lifetime: TimeInterval = defaultLifetime
+        provenance: [String] = [], reasons: [String] = [], now: Date, lifetime: TimeInterval? = nil
     ) async throws -> (request: ApprovalRequest, isNew: Bool) {
+        let lifetime = lifetime ?? self.lifetime
         var action: [String: JSONValue] = ["tool": .string(tool), "arguments": .object(arguments)]
         if let send { action["recipients"] = .array(send.recipients.map { .string($0) }) }
         // Why containment asked for a person: where each critical value came from (shown to the approver).

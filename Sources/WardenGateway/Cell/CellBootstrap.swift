@@ -178,7 +178,9 @@ extension CellBootstrap {
         }
         let upstreams = try await makeUpstreams(configuration: configuration, secrets: secrets, logger: logger)
         let grantDatabase = try SQLiteNonceStore(path: configuration.layout.grants)
-        let approvals = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
+        let approvals = try ApprovalStore(
+            dataDirectory: configuration.dataDirectory, keys: keys,
+            lifetime: TimeInterval(configuration.approvals.requestSeconds))
         let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
         let runStore = try SQLiteRunStore(path: configuration.layout.runs)
         // Approvers are told of each new request on the configured channel (with a link into the inbox).
@@ -186,7 +188,8 @@ extension CellBootstrap {
             upstreams.first(where: { $0 is ChannelUpstream }).map { channels in
                 ApprovalNotifier(
                     store: approvals, audit: sink, inboxURL: configuration.inbox?.publicURL,
-                    maxAttempts: configuration.approvals.notifyAttempts, logger: logger,
+                    maxAttempts: configuration.approvals.notifyAttempts,
+                    remindBefore: TimeInterval(configuration.approvals.remindBeforeSeconds), logger: logger,
                     send: ApprovalNotifier.channelSend(channels: channels, target: target))
             }
         }
@@ -279,6 +282,7 @@ extension CellBootstrap {
                 },
                 CellBackgroundWork(name: "approval-notices", interval: .seconds(1)) {
                     await approvalNotifier?.deliverDue()
+                    await approvalNotifier?.remindDue()
                 },
                 // Decisions people take outside the cell (CLI, inbox) reach the ledger within a second.
                 CellBackgroundWork(name: "approval-decisions", interval: .seconds(1)) {

@@ -19,6 +19,8 @@ public enum LedgerEvent: Sendable {
     case approvalDecided(ApprovalRequest)
     /// Approvers were told of a request (or could not be, after every attempt).
     case approvalNotified(id: String, delivered: Bool)
+    /// Approvers were reminded of a request about to expire.
+    case approvalReminded(id: String)
     case pinsChanged(PinsChange)
     case run(RunEvent, runID: String)
     case escalationNotified(runID: String)
@@ -110,6 +112,8 @@ public enum LedgerEvent: Sendable {
         case .approvalNotified(let id, let delivered):
             return AuditEvent(
                 kind: delivered ? "approval.notified" : "approval.notify-failed", facts: ["approval": .string(id)])
+        case .approvalReminded(let id):
+            return AuditEvent(kind: "approval.reminded", facts: ["approval": .string(id)])
         case .pinsChanged(let change):
             var facts: [String: JSONValue] = ["file_sha256": .string(change.fileDigest)]
             for (key, names) in change.changes { facts[key] = .array(names.map { .string($0) }) }

@@ -22,6 +22,10 @@ public struct ApprovalSettings: Sendable {
     public var notify: EscalationTarget?
     /// Delivery attempts of one notice before it is marked failed (and stays visible in a gauge).
     public var notifyAttempts = 8
+    /// Approvers are reminded of a request still pending this long before it expires (0: no reminder).
+    public var remindBeforeSeconds = 3_600
+    /// How long a request waits for a decision, and an approval for its use.
+    public var requestSeconds = 86_400
 
     public init() {}
 }
@@ -127,6 +131,8 @@ extension ConfigurationLoader {
             try t.finish()
         }
         if let r = m.optional("notify_attempts") { settings.notifyAttempts = try r.integer(in: 1...100) }
+        if let r = m.optional("remind_before_seconds") { settings.remindBeforeSeconds = try r.integer(in: 0...604_800) }
+        if let r = m.optional("request_seconds") { settings.requestSeconds = try r.integer(in: 30...604_800) }
         if let budgetsReader = m.optional("budgets") {
             var b = try budgetsReader.mapping()
             if let r = b.optional("per_run") { settings.perRun = try limits(r) }
