@@ -41,7 +41,7 @@ struct InboxRoutes: Sendable {
     }
 
     func register<Context: RequestContext>(on router: Router<Context>) {
-        router.add(middleware: InboxHeadersMiddleware(pages: pages))
+        router.add(middleware: InboxHeadersMiddleware(pages: pages, https: security.https))
         router.get("/static/inbox.css") { _, _ in InboxPages.stylesheet() }
         router.get("/") { request, _ in try await self.home(request) }
         router.get("/login") { request, _ in try await self.login(request) }

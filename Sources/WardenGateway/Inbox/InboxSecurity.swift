@@ -75,7 +75,11 @@ struct InboxSecurity: Sendable {
     ///
     /// `same-origin` rather than `no-referrer`: under `no-referrer` a browser sends `Origin: null` with the inbox's
     /// own form posts, and the origin check could not tell them from a cross-site post. Nothing leaves the inbox.
-    static func harden(_ response: inout Response) {
+    static func harden(_ response: inout Response, https: Bool = false) {
+        // Over https, browsers remember to never reach the inbox over plain http (no downgrade of the cookie).
+        if https, let hsts = HTTPField.Name("Strict-Transport-Security") {
+            response.headers[hsts] = "max-age=31536000"
+        }
         response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         if let referrerPolicy = HTTPField.Name("Referrer-Policy") { response.headers[referrerPolicy] = "same-origin" }
@@ -87,6 +91,7 @@ struct InboxSecurity: Sendable {
 /// stack trace, never an error's own words).
 struct InboxHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: InboxPages
+    var https = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -101,7 +106,7 @@ struct InboxHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = pages.refusal(.internalError, session: nil)
         }
-        InboxSecurity.harden(&response)
+        InboxSecurity.harden(&response, https: https)
         return response
     }
 }
