@@ -356,6 +356,21 @@ public enum ValueExtractor {
 
     static let keyKinds: Set<ValueKind> = [.email, .url, .iban, .phone, .domain]
 
+    /// `1250`, `1250.5`, `12,400.00`, with an optional currency around it: one reading only.
+    static func isUnambiguousAmount(_ token: String) -> Bool {
+        let number = Parse.strippingCurrency(token).0
+        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return false }
+        if parts.count == 2, parts[1].isEmpty || !parts[1].allSatisfy(\.isASCII) || !parts[1].allSatisfy(\.isNumber) {
+            return false
+        }
+        let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+        guard let lead = groups.first, (1...3).contains(lead.count) || groups.count == 1 else { return false }
+        return groups.enumerated().allSatisfy { index, group in
+            group.allSatisfy { $0.isASCII && $0.isNumber } && (index == 0 ? !group.isEmpty : group.count == 3)
+        }
+    }
+
     static func literals(_ value: JSONValue) -> [Literal] {
         switch value {
         case .null, .bool: return []
@@ -392,7 +407,13 @@ public enum ValueExtractor {
         let words = whole.split(whereSeparator: { $0.unicodeScalars.allSatisfy(TextForm.isWhitespace) }).map(
             String.init)
         if words.joined().count >= 15, let iban = Parse.iban(words.joined()) { return [TaggedValue(.iban, iban)] }
-        if let url = Parse.url(whole) { return [TaggedValue(.url, url.url)] }
+        if let url = Parse.url(whole) {
+            // An argument's link keeps its fragment: `…/upload#token=…` is not the trusted `…/upload`.
+            if let hash = whole.firstIndex(of: "#") {
+                return [TaggedValue(.url, url.url + String(whole[hash...]))]
+            }
+            return [TaggedValue(.url, url.url)]
+        }
         if let first = words.first, Parse.isPhonePiece(first, first: true),
             words.dropFirst().allSatisfy({ Parse.isPhonePiece($0, first: false) }), let phone = Parse.phone(words)
         {
@@ -406,6 +427,11 @@ public enum ValueExtractor {
             numberWords = numberWords.dropLast()
         }
         if numberWords.count == 1, let amount = Parse.amount(token: numberWords[numberWords.startIndex]) {
+            // An amount an upstream could read two ways (`12,50` as 12.5 or 1250) backs nothing: only a plain
+            // decimal or comma-grouped thousands (`12,400.00`) is read as a number here.
+            guard Self.isUnambiguousAmount(numberWords[numberWords.startIndex]) else {
+                return [TaggedValue(.amount, "ambiguous " + whole)]
+            }
             return [TaggedValue(.amount, amount.canonical), TaggedValue(.identifier, amount.numeral)]
         }
         if let amount = Parse.groupedAmount(Array(numberWords), standalone: true) {
@@ -416,6 +442,9 @@ public enum ValueExtractor {
         }
         let normal = TextForm.collapsed(whole.lowercased())
         if words.count == 1 {
+            // An identifier (digits, paths, file names) matches case-sensitively; only a plain word also reads as
+            // text, so a name matches a trusted leaf whatever its case.
+            if Parse.isIdentifier(whole) { return [TaggedValue(.identifier, Parse.identifierForm(whole))] }
             return [TaggedValue(.identifier, Parse.identifierForm(whole)), TaggedValue(.text, normal)]
         }
         return [TaggedValue(.text, normal)]

@@ -34,11 +34,30 @@ struct ArgumentReadingTests {
     }
 
     @Test func aSingleTokenIsAnIdentifierAndOtherStringsAreText() {
+        // An identifier matches case-sensitively; a plain word also reads as text (any case).
+        #expect(readings(.string("INV-2024-07")) == [[TaggedValue(.identifier, "INV-2024-07")]])
         #expect(
-            readings(.string("INV-2024-07")) == [
-                [TaggedValue(.identifier, "INV-2024-07"), TaggedValue(.text, "inv-2024-07")]
+            readings(.string("Northwind")) == [
+                [TaggedValue(.identifier, "Northwind"), TaggedValue(.text, "northwind")]
             ])
         #expect(readings(.string("  Quarterly\u{200B}   Report  ")) == [[TaggedValue(.text, "quarterly report")]])
+    }
+
+    @Test func anAmountAnUpstreamCouldReadTwoWaysBacksNothing() {
+        #expect(
+            readings(.string("12,400.00")) == [[TaggedValue(.amount, "12400"), TaggedValue(.identifier, "12,400.00")]]
+                || readings(.string("12,400.00")).first?.first == TaggedValue(.amount, "12400"))
+        #expect(readings(.string("1250.50")).first?.first == TaggedValue(.amount, "1250.5"))
+        for ambiguous in ["12,5000", "12,50", "12.400,00"] {
+            #expect(readings(.string(ambiguous)) == [[TaggedValue(.amount, "ambiguous " + ambiguous)]], "\(ambiguous)")
+        }
+    }
+
+    @Test func anArgumentsLinkKeepsItsFragment() {
+        #expect(
+            readings(.string("https://portal.northwind.example/upload#token=abc")) == [
+                [TaggedValue(.url, "https://portal.northwind.example/upload#token=abc")]
+            ])
     }
 
     @Test func aDisplayNameCannotHideASecondAddress() {
