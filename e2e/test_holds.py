@@ -102,6 +102,10 @@ def test_a_policy_hold_waits_with_its_reason_and_runs_once_when_approved(hcell, 
             for _ in range(3)]
     assert sum(1 for r in runs if not r.get("isError")) == 1, runs
     assert all(refusal(r).get("rule") == "policy.hold" for r in runs if r.get("isError")), runs
+    # The repeat raised a new request: its approver is warned that this exact action ran before.
+    repeat = next(re.search(r"apr-[0-9a-f]+", refusal(r)["message"]).group(0) for r in runs if r.get("isError"))
+    warned = hcell.cli("approvals", "show", repeat).stdout
+    assert f"WARNING: this exact action was used before as {approval}" in warned, warned
 
     def recorded():
         entries = ledger(hcell)

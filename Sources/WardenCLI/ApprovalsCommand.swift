@@ -72,6 +72,13 @@ struct ShowApproval: AsyncParsableCommand {
             throw ValidationError("no approval request \(id)")
         }
         print(request.summary(width: nil).joined(separator: "\n"))
+        for earlier in try await service.store.earlierDecisions(of: request) {
+            let when = earlier.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+            print(
+                "  WARNING: this exact action was \(earlier.state.rawValue) before as \(earlier.id) by "
+                    + "\(ApprovalDisplay.escaped(earlier.approver ?? "?")) at \(when); approving again lets it run again"
+            )
+        }
         print("  action sha256: \(request.actionDigest)")
         if let action = request.action { print("  canonical action: \(ApprovalDisplay.text(action))") }
         if let approver = request.approver {

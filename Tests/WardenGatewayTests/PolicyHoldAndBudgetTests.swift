@@ -75,6 +75,11 @@ struct PolicyHoldAndBudgetTests {
         #expect(rule(await f.call("ap.pay", pay(1200))) == "budget.exceeded")
         #expect(rule(await f.call("ap.pay", pay(1))) == "budget.exceeded")
         #expect(await f.payments == 1)
+        // The repeated payment's new request shows the approver that this exact action ran before.
+        let repeated = try #require(
+            try await f.approvals.pending(now: Date()).first { $0.actionDigest == pending.actionDigest })
+        let earlier = try await f.approvals.earlierDecisions(of: repeated)
+        #expect(earlier.map(\.id) == [pending.id] && earlier.first?.state == .used)
     }
 
     @Test("a currency no budget covers is held; an amount the budget cannot read is refused")

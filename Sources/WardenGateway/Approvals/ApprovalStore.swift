@@ -509,6 +509,22 @@ public final class ApprovalStore: Sendable {
         }
     }
 
+    /// Earlier requests for the same agent's identical action that a person already decided (newest first): an
+    /// approver must see that "this exact payment" was approved — and used — before, or a repeated call is paid twice.
+    public func earlierDecisions(of request: ApprovalRequest, limit: Int = 5) async throws -> [ApprovalRequest] {
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM approval WHERE action_digest = ? AND agent = ? AND id != ?
+                    AND state IN ('approved', 'used', 'denied') ORDER BY created_at DESC LIMIT ?
+                    """,
+                arguments: [request.actionDigest, request.agent, request.id, limit]
+            ).map(sealer.request)
+        }
+    }
+
     /// Requests still waiting for a decision (not expired), oldest first.
     public func pending(now: Date) async throws -> [ApprovalRequest] {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))

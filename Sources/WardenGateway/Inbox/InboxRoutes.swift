@@ -169,9 +169,12 @@ struct InboxRoutes: Sendable {
             throw InboxRefusal.storeUnavailable
         }
         guard let found else { return pages.refusal(.decision(.unknown(id)), session: session) }
-        return pages.page(
-            "detail", title: found.id, session: session, tab: "onPending",
-            values: InboxViews.detail(found, now: Date()))
+        var values = InboxViews.detail(found, now: Date())
+        // The same action decided before: shown, so a repeated payment is not approved as if it were new.
+        let earlier = (try? await service.store.earlierDecisions(of: found)) ?? []
+        values["earlier"] = earlier.map(InboxViews.earlier)
+        values["hasEarlier"] = !earlier.isEmpty
+        return pages.page("detail", title: found.id, session: session, tab: "onPending", values: values)
     }
 
     func decide(_ request: Request, id: String) async throws -> Response {

@@ -101,6 +101,13 @@ enum InboxTemplates {
             {{#decided}}<dt>decided</dt><dd>{{state}} by <code>{{approver}}</code> at {{decidedAt}}{{#reason}}: “{{reason}}”{{/reason}}</dd>{{/decided}}
           </dl>
         </section>
+        {{#hasEarlier}}
+        <section class="card warning">
+          <h2>This exact action was decided before</h2>
+          <p>The same agent asked for the identical action (same SHA-256) earlier. Approving again lets it run again.</p>
+          <ul>{{#earlier}}<li><code>{{id}}</code> {{state}} by <code>{{approver}}</code> at {{when}}</li>{{/earlier}}</ul>
+        </section>
+        {{/hasEarlier}}
         {{#hasReasons}}
         <section class="card">
           <h2>Why it was held</h2>

@@ -52,6 +52,15 @@ enum InboxViews {
         return view
     }
 
+    /// One earlier decision of the same action: its id, state, who and when.
+    static func earlier(_ request: ApprovalRequest) -> [String: Any] {
+        [
+            "id": request.id, "state": request.state.rawValue,
+            "approver": ApprovalDisplay.escaped(request.approver ?? "?"),
+            "when": request.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?",
+        ]
+    }
+
     static func lines(_ value: JSONValue?) -> [String] {
         guard case .array(let items)? = value else { return [] }
         return items.map { ApprovalDisplay.escaped($0.stringValue ?? ApprovalDisplay.text($0)) }
