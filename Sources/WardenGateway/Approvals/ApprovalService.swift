@@ -14,17 +14,10 @@ public struct ApprovalService: Sendable {
     let attached: any AttachedGrantStore
 
     public init(configuration: CellConfiguration, keys: CellKeys) throws {
-        try self.init(
-            store: ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys), tenant: configuration.tenant,
-            keys: keys, attached: SQLiteNonceStore(path: configuration.layout.grants))
-    }
-
-    /// Over stores the caller already opened (the running cell's own, so one database has one pool).
-    public init(store: ApprovalStore, tenant: String, keys: CellKeys, attached: any AttachedGrantStore) {
-        self.store = store
-        self.tenant = tenant
+        self.store = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
+        self.tenant = configuration.tenant
         self.minter = GrantMinter(keys: keys.grantKeys)
-        self.attached = attached
+        self.attached = try SQLiteNonceStore(path: configuration.layout.grants)
     }
 
     public func decide(
