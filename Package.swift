@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "WardenSchema", dependencies: ["WardenCore"], swiftSettings: strict),
         // Injection containment: values in content and their provenance, instruction signals, fencing. Pure.
         .target(name: "WardenContainment", dependencies: ["WardenCore"], swiftSettings: strict),
+        // Cron schedules in time zones (DST gaps and repeats) for Warden's own agents. Pure.
+        .target(name: "WardenSchedule", swiftSettings: strict),
         // Cedar policy language: parser, evaluator, entities, schema, validator, scope index. Pure.
         .target(name: "WardenPolicy", swiftSettings: strict),
         // RFC 6962 Merkle log in C2SP tlog-tiles layout with signed-note checkpoints.
@@ -95,6 +97,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Client for OpenAI-compatible chat completions with tool calling: retries, timeouts, token caps.
+        .target(
+            name: "WardenModel",
+            dependencies: [
+                "WardenCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // C2SP tlog-witness: the witness server (`warden witness`) and the cell's checkpoint submitter.
         .target(
             name: "WardenWitness",
@@ -124,6 +137,7 @@ let package = Package(
                 "WardenCore", "WardenSchema", "WardenContainment", "WardenPolicy", "WardenLedger", "WardenGrants",
                 "WardenRedaction",
                 "WardenVault", "WardenOAuth", "WardenMCP", "WardenChannels", "WardenWitness", "WardenTracing",
+                "WardenSchedule", "WardenModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -146,7 +160,8 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenGateway", "WardenCore", "WardenMCP", "WardenGrants", "WardenVault", "WardenLedger",
-                "WardenRedaction", "WardenWitness", "WardenTracing", "WardenContainment",
+                "WardenRedaction", "WardenWitness", "WardenTracing", "WardenContainment", "WardenModel",
+                "WardenSchedule",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,6 +177,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"], swiftSettings: strict),
+        .testTarget(name: "WardenScheduleTests", dependencies: ["WardenSchedule"], swiftSettings: strict),
+        .testTarget(
+            name: "WardenModelTests",
+            dependencies: [
+                "WardenModel", "WardenCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "WardenSchemaTests", dependencies: ["WardenSchema", "WardenCore"], swiftSettings: strict),
         .testTarget(
             name: "WardenContainmentTests", dependencies: ["WardenContainment", "WardenCore"], swiftSettings: strict),
@@ -223,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "WardenGatewayTests",
             dependencies: [
-                "WardenGateway", "WardenCore", "WardenWitness", "WardenGrants",
+                "WardenGateway", "WardenCore", "WardenWitness", "WardenGrants", "WardenModel", "WardenSchedule",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -3,6 +3,7 @@ HTTP, official SDK), and the `warden` binary itself as a subprocess. Nothing her
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -266,12 +267,25 @@ def start_cell(tmp: Path, idp, http_upstream, reuse=None, approve=True, **kwargs
             tmp, port=port, admin_port=admin_port, issuer=idp.issuer, upstream_url=http_upstream.url, **kwargs
         )
         if approve:
-            approved = subprocess.run(
-                [warden_bin(), "tools", "approve", "--all", "--config", str(config)],
-                capture_output=True, text=True, env=env, timeout=120,
-            )
-            assert approved.returncode == 0, approved.stdout + approved.stderr
+            approve_tools(config)
     return serve_cell(config, port, admin_port)
+
+
+def approve_tools(config: Path) -> str:
+    """`warden tools approve --all` on a configuration (pins what its upstreams offer now); returns its stderr."""
+    approved = subprocess.run([warden_bin(), "tools", "approve", "--all", "--config", str(config)],
+                              capture_output=True, text=True, env={**os.environ, **SECRET_ENV}, timeout=120)
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    return approved.stderr
+
+
+def start_webhook_sink(directory: Path) -> Process:
+    """A real webhook receiver (`peers/webhook_sink.py`) writing each request to `directory/hooks.jsonl`."""
+    hook = Process("webhook", [PY, str(ROOT / "e2e/peers/webhook_sink.py"), "--out", str(directory / "hooks.jsonl")],
+                   ready="READY")
+    hook.port = int(re.search(r"READY (\d+)", hook.output()).group(1))
+    hook.out = directory / "hooks.jsonl"
+    return hook
 
 
 def serve_cell(config: Path, port, admin_port) -> Cell:

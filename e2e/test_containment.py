@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, eventually, SECRET_ENV, client_credentials_token, free_port, serve_cell, warden_bin, write_config
+from conftest import ROOT, eventually, SECRET_ENV, approve_tools, client_credentials_token, free_port, serve_cell, warden_bin, write_config
 from mcp_client import mcp_session, run
 from test_runs import Agent
 
@@ -36,12 +36,9 @@ def containment_cell(tmp, idp, http_upstream, extra="", description_suffix=None)
         text = text.replace("\n      DEMO_OUTBOX:", "\n      DEMO_DESCRIPTION_SUFFIX: "
                             f"{json.dumps(description_suffix)}\n      DEMO_OUTBOX:", 1)
     config.write_text(text)
-    env = {**os.environ, **SECRET_ENV}
-    approved = subprocess.run([warden_bin(), "tools", "approve", "--all", "--config", str(config)],
-                              capture_output=True, text=True, env=env, timeout=120)
-    assert approved.returncode == 0, approved.stdout + approved.stderr
+    approve_output = approve_tools(config)
     cell = serve_cell(config, port, admin_port)
-    cell.approve_output = approved.stderr
+    cell.approve_output = approve_output
     return cell
 
 

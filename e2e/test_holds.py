@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import PY, ROOT, SECRET_ENV, Process, client_credentials_token, eventually, start_cell
+from conftest import SECRET_ENV, client_credentials_token, eventually, start_cell, start_webhook_sink
 from test_runs import Agent
 
 POLICY = """
@@ -40,11 +40,7 @@ IBAN = "GB82WEST12345698765432"  # the invoice's own IBAN (trusted output of loo
 
 @pytest.fixture(scope="module")
 def receiver(tmp_path_factory):
-    d = tmp_path_factory.mktemp("approver-notices")
-    hook = Process("webhook", [PY, str(ROOT / "e2e/peers/webhook_sink.py"), "--out", str(d / "hooks.jsonl")],
-                   ready="READY")
-    hook.port = int(re.search(r"READY (\d+)", hook.output()).group(1))
-    hook.out = d / "hooks.jsonl"
+    hook = start_webhook_sink(tmp_path_factory.mktemp("approver-notices"))
     yield hook
     hook.stop()
 

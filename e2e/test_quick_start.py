@@ -49,7 +49,7 @@ def test_development_token_reaches_demo_tools(quick_cell):
             return names, result, error
 
     names, result, error = run(scenario())
-    assert names == ["demo.list_invoices", "demo.lookup_invoice"]
+    assert names == ["demo.list_invoices", "demo.lookup_invoice", "demo.read_inbox"]
     assert "Northwind" in result.content[0].text
     assert error is not None and "unknown tool" in str(error)
 
@@ -73,7 +73,7 @@ def test_serve_prints_the_token_command_that_works_for_this_cell(quick_cell, tmp
         async with mcp_session(url, token) as s:
             return sorted(t.name for t in (await s.list_tools()).tools if t.name != BUILTIN_ESCALATE)
 
-    assert run(names()) == ["demo.list_invoices", "demo.lookup_invoice"]
+    assert run(names()) == ["demo.list_invoices", "demo.lookup_invoice", "demo.read_inbox"]
 
 
 def test_serve_hint_names_the_configuration_file(tmp_path):
@@ -140,7 +140,7 @@ def test_demo_runs_the_whole_story(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     text = out.stdout
     assert "\x1b[" not in text, "no colour when standard output is not a terminal"
-    assert "[analyst] sees: demo.list_invoices, demo.lookup_invoice\n" in text
+    assert "[analyst] sees: demo.list_invoices, demo.lookup_invoice, demo.read_inbox\n" in text
     assert "[clerk] demo.update_invoice_status -> ok" in text
     # Warden's own refusals are Warden's, named by their rule; never an "upstream JSON-RPC error".
     assert "[analyst] demo.update_invoice_status -> refused by Warden (rule tool.not-available)" in text
@@ -158,7 +158,30 @@ def test_demo_runs_the_whole_story(tmp_path):
     assert text[approved:].split("\n")[1] == "[assistant] demo.send_email -> ok: sent"
     assert text.count("[assistant] demo.send_email -> ok: sent") == 2  # the approved send and the granted one
     assert "(rule grant.replayed)" in text and "(rule grant.recipient_not_covered)" in text
-    assert "What went out: 2 email(s), 2 to cfo@example.com" in text
+    # Ava, the AI employee, on Warden's own runtime: her hijacked model's payment and email (values only the poisoned
+    # email names) are held, shown to a person with their provenance, and denied; the real payment waits for the
+    # person, is approved and runs once; the run is delivered. A silent run is escalated and a person is told.
+    ava = text[text.index("4. Ava, an AI employee"):text.index("5. Silence is not an outcome")]
+    assert 'provenance: iban "DE44500105175407324931" came only from demo.read_inbox (call 2)' in ava, ava  # pragma: allowlist secret
+    assert 'provenance: to "remittance@northwind-payments.example" came only from demo.read_inbox (call 2)' in ava
+    assert ava.count("[alice, a person] inbox shows") == 3 and ava.count(" denies apr-") == 2, ava
+    assert ava.count(" approves apr-") == 1, ava
+    for line in [
+        "[ava] demo.read_inbox -> ok",
+        "[ava] demo.pay_invoice -> held for a person (rule containment.untrusted-argument)",
+        "[ava] demo.pay_invoice -> refused (rule approval.denied)",
+        "[ava] demo.send_email -> held for a person (rule containment.untrusted-argument)",
+        "[ava] demo.send_email -> refused (rule approval.denied)",
+        "[ava] demo.pay_invoice -> held for a person (rule approval.required)",
+        "[ava] demo.pay_invoice -> ok",
+    ]:
+        assert line in ava, (line, ava)
+    assert re.search(r"Run ava-now-1-\d+ ended delivered", ava), ava
+    silent = text[text.index("5. Silence is not an outcome"):]
+    assert re.search(r"Run ava-now-2-\d+ ended escalated", silent), silent
+    assert "A person was told: an escalation email to ap-lead@example.com" in silent
+    assert ("What went out: 3 email(s), 1 to ap-lead@example.com, 2 to cfo@example.com; 1 payment(s): INV-1002 to "
+            "GB33BUKB20201555555555") in text
     assert "signed checkpoint verified" in text
     assert "UNEXPECTED" not in text and "did not fire" not in text
     # The folder with the master key and the issuer key is gone, and the demo says so.
@@ -174,6 +197,8 @@ def test_demo_keep_leaves_the_folder_and_says_what_it_holds(tmp_path):
     assert (folder / "master.key").exists() and (folder / "dev-issuer-key.pem").exists()
     pending = warden("approvals", "list", "--data-dir", str(folder)).stdout
     assert pending.count("apr-") == 1 and "demo.send_email" in pending, pending
+    runs = warden("runs", "list", "--data-dir", str(folder)).stdout
+    assert "agent warden-agent:ava" in runs and " delivered " in runs and " escalated " in runs, runs
     assert warden("ledger", "verify", "--data-dir", str(folder)).stdout.startswith("ok: ")
 
 

@@ -62,7 +62,7 @@ def test_quick_start_commands_run_as_written(tmp_path):
     order, then an MCP client with the printed token, as the README tells the reader to do."""
     section = readme_section("Quick start")
     commands = [c for c in map(as_built, shell_commands(section)) if c is not None]
-    assert [c[1] for c in commands] == ["serve", "tools", "token"], commands
+    assert [c[1] for c in commands] == ["demo", "serve", "tools", "token"], commands
     busy = [p for p in QUICK_START_PORTS if port_in_use(p)]
     if busy:
         pytest.skip(f"the README's quick start uses the default ports {QUICK_START_PORTS}; {busy} in use here")
@@ -72,6 +72,12 @@ def test_quick_start_commands_run_as_written(tmp_path):
     token = None
     try:
         for argv in commands:
+            if argv[1] == "demo":  # first in the quick start: the whole story, in a folder it removes
+                out = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                                     env={**os.environ, "TMPDIR": str(tmp_path)})
+                canaries.CLI_OUTPUTS.append(out.stdout + out.stderr)
+                assert out.returncode == 0 and "signed checkpoint verified" in out.stdout, out.stdout + out.stderr
+                continue
             if argv[1] == "serve":
                 serve = start_serve(argv, cwd=tmp_path)
                 continue
@@ -103,7 +109,7 @@ def test_quick_start_commands_run_as_written(tmp_path):
 
         names, result = run(scenario())
         # Depends on the running cell picking up `warden tools approve --all` made after it started (pin watcher).
-        assert names == ["demo.list_invoices", "demo.lookup_invoice"], (
+        assert names == ["demo.list_invoices", "demo.lookup_invoice", "demo.read_inbox"], (
             "the analyst should see the read tools once `warden tools approve --all` has run, without a restart "
             f"of the cell; saw {names}"
         )

@@ -61,11 +61,15 @@ struct DemoCommand: AsyncParsableCommand {
             \(style.bold("Kept the demo cell's data folder:")) \(directory)
               It holds SECRETS: master.key (the vault's master key), vault.sealed (the tenant keyring: grant,
               ledger-signing and session keys), dev-issuer-key.pem (the development issuer's signing key), and
-              the ledger, approvals.sqlite (one send still waiting for a person), grants.sqlite, tool-pins.json
-              and demo-outbox.jsonl (what was sent). Look around, then delete it:
+              the ledger, approvals.sqlite (one send still waiting for a person; Ava's decided requests),
+              runs.sqlite (every run, Ava's calls, the escalation), agents.sqlite, grants.sqlite, tool-pins.json
+              and demo-outbox.jsonl (what was sent and paid). Look around, then delete it:
                 \(wardenProgram) ledger verify --data-dir \(dir)
-                \(wardenProgram) approvals list --data-dir \(dir)
+                \(wardenProgram) runs list --data-dir \(dir)
+                \(wardenProgram) approvals show apr-… --data-dir \(dir)
                 rm -rf \(dir)
+              To decide approvals in a browser, serve a configured cell with an `inbox:` section (your OIDC
+              provider; see docs/approvals.md) and open its inbox URL.
             """)
     }
 }
@@ -133,14 +137,22 @@ final class DemoScript {
 
     func play() async throws {
         let port = try freeLoopbackPort()
-        let configuration = CellConfiguration.quickStart(
+        var configuration = CellConfiguration.quickStart(
             dataDirectory: directory, agentPort: port, adminPort: try freeLoopbackPort())
+        // Ava, the demo's AI employee, and the contract her runs are held to: deliver (a payment) or escalate.
+        configuration.roles["payables"] = [.read, .mutate, .send, .spend]
+        configuration.agents = [try DemoAgent.definition()]
+        configuration.delivery.deliveryTools = ["demo.pay_invoice"]
+        configuration.delivery.escalateTo = .email(address: DemoAgent.approverOfRecord)
+        configuration.delivery.notifyWindowSeconds = 0
         print(style.bold("Warden demo: a throw-away cell for tenant '\(configuration.tenant)'"))
         print("  MCP endpoint  \(configuration.resourceURI)")
         print("  data folder   \(directory)")
         print(style.dim("                (keys, ledger, approvals; removed at the end unless you pass --keep)"))
         print("")
-        let built = try await CellBootstrap.make(configuration: configuration, logger: logger)
+        var built = try await CellBootstrap.make(configuration: configuration, logger: logger)
+        let scripts = DemoAgent.Scripts()
+        built.cell.agents = built.cell.agents?.replacingModels { _, run in scripts.model(for: run) }
         // Approve the demo tools, as an admin would with `warden tools approve --all`.
         let demo = BuiltinDemoUpstream(outboxPath: CellLayout(dataDirectory: directory).demoOutbox)
         var pins = ToolPins()
@@ -153,9 +165,10 @@ final class DemoScript {
                 + style.dim(" (what `warden tools approve --all` does)\n"))
 
         let ready = AsyncStream<Void>.makeStream()
+        let cell = built.cell
         let server = Task {
             defer { ready.continuation.finish() }
-            try await built.cell.run { listener, _ in
+            try await cell.run { listener, _ in
                 if listener == "agents" { ready.continuation.yield() }
             }
         }
@@ -173,6 +186,7 @@ final class DemoScript {
             try await story(configuration: configuration, keys: built.keys) { subject, role in
                 try await issuer.issueToken(subject: subject, audience: configuration.resourceURI, roles: [role])
             }
+            try await avaStory(configuration: configuration, keys: built.keys)
         } catch {
             server.cancel()
             _ = await server.result
@@ -358,19 +372,28 @@ final class DemoScript {
         return rest.isEmpty ? nil : "apr-" + rest
     }
 
-    /// Exactly the two approved sends reached the demo upstream, both to cfo@example.com.
+    /// What reached the demo upstream: the approved and the granted send to cfo@example.com, the escalation
+    /// notice, and exactly one payment (INV-1002, to the account on file); nothing for the email's attacker.
     func checkOutbox() {
-        let path = CellLayout(dataDirectory: directory).demoOutbox
-        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
-        let recipients = lines.compactMap { line in
-            (try? StrictJSONParser().parse(Array(line.utf8)))?["to"]?.stringValue
-        }
+        let lines = outbox()
+        let recipients = lines.compactMap { $0["to"]?.stringValue }
+        let payments = lines.filter { $0["paid"] != nil }
         let summary = Dictionary(grouping: recipients, by: { $0 }).map { "\($0.value.count) to \($0.key)" }
         print(
-            "What went out: \(lines.count) email(s), \(summary.sorted().joined(separator: ", "))"
-                + style.dim(" (the demo upstream's outbox)"))
-        if lines.count != 2 || recipients != ["cfo@example.com", "cfo@example.com"] {
-            fail("exactly the approved send and the granted send should have gone out, both to cfo@example.com")
+            "What went out: \(recipients.count) email(s), \(summary.sorted().joined(separator: ", ")); "
+                + "\(payments.count) payment(s): "
+                + payments.map { "\($0["paid"]?.stringValue ?? "?") to \($0["iban"]?.stringValue ?? "?")" }.joined(
+                    separator: ", ") + style.dim(" (the demo upstream's outbox)"))
+        if recipients.filter({ $0 == "cfo@example.com" }).count != 2 {
+            fail("exactly the approved send and the granted send should have gone to cfo@example.com")
+        }
+        if recipients.contains(BuiltinDemoUpstream.attackerAddress)
+            || payments.contains(where: { $0["iban"]?.stringValue == BuiltinDemoUpstream.attackerIBAN })
+        {
+            fail("nothing may reach the address or account the poisoned email asked for")
+        }
+        if payments.count != 1 || payments.first?["paid"]?.stringValue != "INV-1002" {
+            fail("exactly one payment should have run: the approved INV-1002, once")
         }
     }
 

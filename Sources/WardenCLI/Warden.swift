@@ -10,6 +10,7 @@ struct Warden: AsyncParsableCommand {
             ServeCommand.self, DemoCommand.self, TokenCommand.self, ToolsCommand.self, GrantCommand.self,
             KeysCommand.self, SecretCommand.self, LedgerCommand.self, PolicyCommand.self, BenchCommand.self,
             ConfigCommand.self, WitnessCommand.self, ApprovalsCommand.self, RunsCommand.self,
+            AgentsCommand.self,
             VersionCommand.self,
         ]
     )

@@ -3,6 +3,18 @@ import WardenCore
 
 @testable import WardenGateway
 
+/// The configuration error `body` throws (nil when it loads, or fails otherwise).
+func configurationError(_ body: () throws -> Void) -> ConfigurationError? {
+    do {
+        try body()
+        return nil
+    } catch let error as ConfigurationError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
 @Suite("Configuration is strict: every error names file, line and key")
 struct ConfigurationLoaderTests {
     let valid = """
@@ -30,14 +42,7 @@ struct ConfigurationLoaderTests {
     }
 
     func loadError(_ text: String) -> ConfigurationError? {
-        do {
-            _ = try load(text)
-            return nil
-        } catch let error as ConfigurationError {
-            return error
-        } catch {
-            return nil
-        }
+        configurationError { _ = try load(text) }
     }
 
     @Test("a valid file loads with documented defaults")

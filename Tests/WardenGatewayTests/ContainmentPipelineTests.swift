@@ -75,7 +75,8 @@ struct ContainmentPipelineTests {
         gates: (ApprovalStore, ApprovalLedger) -> [any ToolCallGate] = { store, ledger in
             [ContainmentGate(), ApprovalGate(store: store, ledger: ledger, effects: [])]
         },
-        policy: String? = nil, trustedValues: [String] = []
+        policy: String? = nil, trustedValues: [String] = [], delivery: DeliverySettings = DeliverySettings(),
+        roles: [String: Set<EffectClass>] = ["ap": [.read, .spend]]
     ) async throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("containment-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -107,14 +108,14 @@ struct ContainmentPipelineTests {
             try policy.map {
                 try PolicyFileWatcher.compile(
                     text: $0, fileName: "test.cedar", classifications: classifications, catalog: catalog)
-            } ?? RoleTablePolicy(table: ["ap": [.read, .spend]])
+            } ?? RoleTablePolicy(table: roles)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: toolPolicy, gates: gates(approvals, ledger),
                 containment: ContainmentRules(trustedValues: trustedValues)))
         let runs = RunTracker(
             store: try SQLiteRunStore(path: CellLayout(dataDirectory: directory.path).runs), audit: audit,
-            settings: DeliverySettings(), channel: nil, tenant: "acme", logger: Logger(label: "test"))
+            settings: delivery, channel: nil, tenant: "acme", logger: Logger(label: "test"))
         let pipeline = ToolCallPipeline(
             gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(5), runs: runs,
             logger: Logger(label: "test"))

@@ -141,6 +141,33 @@ struct InboxDecisionTests {
         #expect(try await f.service.store.request(id: held.id)?.state == .pending)
     }
 
+    @Test("a run of one of Warden's own agents shows its calls: tool, outcome and the rule that decided, escaped")
+    func runPageListsAgentCalls() async throws {
+        let f = try await InboxFixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let store = try SQLiteRunStore(path: CellLayout(dataDirectory: f.directory).runs)
+        let (run, _) = try await store.open(
+            name: "ava-20261205T0600Z", subject: "warden-agent:ava",
+            defaults: RunDefaults(deliveryRequired: true, deadlineSeconds: 900, idleSeconds: 900), maxOpen: 10,
+            now: Date())
+        for (tool, outcome, rule) in [
+            ("demo.read_inbox", "executed", nil), ("demo.pay_invoice", "held", "containment.untrusted-argument"),
+            ("demo.<b>x</b>", "refused", "tool.not-available"),
+        ] {
+            _ = try await store.apply(.call(tool: tool, outcome: outcome, rule: rule), to: run.id, now: Date())
+        }
+        try await Application(router: f.router()).test(.router) { client in
+            let cookie = try #require(try await Browser.signIn(client, f).cookie)
+            let key = run.id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? run.id
+            let page = String(
+                buffer: try await client.execute(uri: "/run?key=\(key)", method: .get, headers: [.cookie: cookie]).body)
+            let calls = try #require(page.range(of: "<table class=\"list\" id=\"calls\">")).upperBound
+            let table = String(page[calls...].prefix(2000))
+            #expect(table.contains("<code>demo.pay_invoice</code>") && table.contains("containment.untrusted-argument"))
+            #expect(table.contains("demo.&lt;b&gt;x&lt;/b&gt;") && !page.contains("<b>x</b>"))
+        }
+    }
+
     @Test("every page, redirect, stylesheet and refusal carries the CSP and the other security headers")
     func headersOnEveryResponse() async throws {
         let f = try await InboxFixture()

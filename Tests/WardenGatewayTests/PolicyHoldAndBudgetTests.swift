@@ -54,6 +54,21 @@ struct PolicyHoldAndBudgetTests {
         #expect(refusal.message.contains("the run would spend 1000.01 EUR of its 1000.00 EUR budget"))
     }
 
+    @Test("an agent's own budget (limits.spend of Warden's agents) replaces the cell's budgets for that agent")
+    func agentBudgetReplacesTheCellsBudgets() async throws {
+        var settings = Self.budgets()
+        settings.agentBudgets["ap-agent"] = SpendBudgets(perRun: ["EUR": ScaledDecimal(text: "100")!], perDay: [:])
+        let f = try await Self.fixture(settings)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        #expect(rule(await f.call("ap.pay", pay(50))) == "executed")
+        let held = await f.call("ap.pay", pay(60))
+        guard case .held(let refusal) = held else {
+            Issue.record("expected a hold, got \(held)")
+            return
+        }
+        #expect(refusal.message.contains("the run would spend 110.00 EUR of its 100.00 EUR budget"))
+    }
+
     @Test("the day's budget spans the agent's runs")
     func dayBudgetSpansRuns() async throws {
         let f = try await Self.fixture(Self.budgets())

@@ -52,8 +52,9 @@ public struct SpendBudgetGate: ToolCallGate {
             name: "budget", commit: { try await store.commitSpend(id: id) },
             release: { try? await store.releaseSpend(id: id) })
         var over: [String] = []
-        let perRun = settings.perRun[currency]
-        let perDay = settings.perDay[currency]
+        let budgets = settings.budgets(of: call.principal.subject)
+        let perRun = budgets.perRun[currency]
+        let perDay = budgets.perDay[currency]
         if perRun == nil && perDay == nil { over.append("no budget covers \(currency)") }
         if let perRun, check.runTotal + amount.scaled > perRun.scaled {
             over.append(

@@ -21,6 +21,14 @@ public struct OAuthAgentAuthenticator: AgentAuthenticator {
     > {
         switch await verifier.verify(authorizationValues: authorization, queryContainsAccessToken: tokenInQuery) {
         case .success(let token):
+            // Subjects of Warden's own agents are reserved: a token claiming one could otherwise act as that agent
+            // (its runs, its budgets, approvals meant for it).
+            guard !token.subject.hasPrefix(AgentDefinition.subjectPrefix) else {
+                return .failure(
+                    AuthenticationFailure(
+                        status: 403, challenge: "", rule: "auth.reserved-subject",
+                        message: "the token's subject is reserved for Warden's own agents"))
+            }
             return .success(
                 Principal(
                     tenant: tenant,

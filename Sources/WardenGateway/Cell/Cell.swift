@@ -80,6 +80,9 @@ public struct Cell: Sendable {
     public let approvals: ApprovalService?
     /// The approvers' web inbox on its own listener, when configured.
     public let inbox: Inbox?
+    /// Warden's own agents (`agents:`), started on the cell's call pipeline; replaceable (`warden demo` scripts
+    /// their model).
+    public var agents: AgentRuntime?
     public let logger: Logger
 
     public init(
@@ -96,8 +99,10 @@ public struct Cell: Sendable {
         runs: RunTracker? = nil,
         approvals: ApprovalService? = nil,
         inbox: Inbox? = nil,
+        agents: AgentRuntime? = nil,
         logger: Logger
     ) {
+        self.agents = agents
         self.runs = runs
         self.approvals = approvals
         self.inbox = inbox
@@ -236,7 +241,9 @@ public struct Cell: Sendable {
                     name: "catalog-refresh", interval: .seconds(configuration.mcp.catalogRefreshSeconds)
                 ) { await registry.refresh(force: true) },
             ]
-        let background = periodic.compactMap { $0.start() }
+        var background = periodic.compactMap { $0.start() }
+        // Warden's own agents: on the same pipeline as every external agent, under their own principals.
+        if let agents { background.append(Task { await agents.serve(pipeline: pipeline) }) }
         defer {
             for task in watchers { task.cancel() }
             hangup.cancel()

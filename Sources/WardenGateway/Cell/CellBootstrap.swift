@@ -193,12 +193,31 @@ extension CellBootstrap {
                     send: ApprovalNotifier.channelSend(channels: channels, target: target))
             }
         }
+        // Escalation notices go out on Warden's own channels; a quick-start cell without them uses the built-in demo
+        // upstream's `send_email` (its outbox file), so `warden demo` can show the notice.
+        let noticeChannels =
+            upstreams.first(where: { $0 is ChannelUpstream }) ?? upstreams.first(where: { $0 is BuiltinDemoUpstream })
         let escalationChannel = configuration.delivery.escalateTo.flatMap { target in
-            upstreams.first(where: { $0 is ChannelUpstream }).map { ChannelEscalation(channels: $0, target: target) }
+            noticeChannels.map { ChannelEscalation(channels: $0, target: target) }
+        }
+        // Warden's own agents may name their own escalation target.
+        var agentChannels: [String: any EscalationChannel] = [:]
+        if let channels = noticeChannels {
+            for agent in configuration.agents {
+                if let target = agent.escalateTo {
+                    agentChannels[agent.subject] = ChannelEscalation(channels: channels, target: target)
+                }
+            }
         }
         let runs = RunTracker(
             store: runStore, audit: sink, settings: configuration.delivery, channel: escalationChannel,
-            tenant: configuration.tenant, logger: logger)
+            agentChannels: agentChannels, tenant: configuration.tenant, logger: logger)
+        let agents =
+            configuration.agents.isEmpty
+            ? nil
+            : AgentRuntime(
+                agents: configuration.agents, store: try AgentScheduleStore(path: configuration.layout.agents),
+                tenant: configuration.tenant, secrets: secrets, approvals: approvals, logger: logger)
         // Last, once nothing after them can fail: the witness submitter and the trace exporter own HTTP clients
         // that must be shut down by the cell's stop hooks.
         var backgroundWork: [CellBackgroundWork] = []
@@ -299,6 +318,7 @@ extension CellBootstrap {
             runs: runs,
             approvals: approvalService,
             inbox: inbox,
+            agents: agents,
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)

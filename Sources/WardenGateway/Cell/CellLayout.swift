@@ -29,6 +29,8 @@ public struct CellLayout: Sendable, Hashable {
     public var approvals: String { file("approvals.sqlite") }
     /// Runs, their events and escalation notices.
     public var runs: String { file("runs.sqlite") }
+    /// Warden's own agents: each schedule slot's fate, and runs people asked for.
+    public var agents: String { file("agents.sqlite") }
     /// What the built-in demo upstream "sent".
     public var demoOutbox: String { file("demo-outbox.jsonl") }
 }

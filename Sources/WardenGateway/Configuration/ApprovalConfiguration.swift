@@ -17,7 +17,15 @@ public struct ApprovalSettings: Sendable {
     public var perRun: [String: ScaledDecimal] = [:]
     public var perDay: [String: ScaledDecimal] = [:]
 
-    public var hasBudgets: Bool { !perRun.isEmpty || !perDay.isEmpty }
+    /// Budgets of single agents (Warden's own agents' `limits.spend`), replacing the ones above for them.
+    public var agentBudgets: [String: SpendBudgets] = [:]
+
+    public var hasBudgets: Bool { !perRun.isEmpty || !perDay.isEmpty || !agentBudgets.isEmpty }
+
+    /// The budgets that apply to `subject`'s spends.
+    public func budgets(of subject: String) -> SpendBudgets {
+        agentBudgets[subject] ?? SpendBudgets(perRun: perRun, perDay: perDay)
+    }
     /// Where approvers are told of a new request (Warden's own webhook or e-mail channel); nil: nobody is told.
     public var notify: EscalationTarget?
     /// Delivery attempts of one notice before it is marked failed (and stays visible in a gauge).
@@ -28,6 +36,17 @@ public struct ApprovalSettings: Sendable {
     public var requestSeconds = 86_400
 
     public init() {}
+}
+
+/// Per currency: the most one run may spend, and one agent per UTC day.
+public struct SpendBudgets: Sendable {
+    public var perRun: [String: ScaledDecimal]
+    public var perDay: [String: ScaledDecimal]
+
+    public init(perRun: [String: ScaledDecimal], perDay: [String: ScaledDecimal]) {
+        self.perRun = perRun
+        self.perDay = perDay
+    }
 }
 
 /// Where a spend tool's call names its amount and currency.

@@ -39,6 +39,8 @@ public struct CellConfiguration: Sendable {
     public var approvals = ApprovalSettings()
     /// The approvers' web inbox on its own listener; nil: no inbox (`inbox:`, InboxConfiguration.swift).
     public var inbox: InboxSettings? = nil
+    /// Warden's own agents (`agents:`), run on their schedules through the cell's call pipeline.
+    public var agents: [AgentDefinition] = []
     /// SHA-256 (hex) of the configuration text this was parsed from (recorded in `cell.started`).
     public var sourceDigest: String? = nil
     /// Path of the file this was loaded from, for messages.

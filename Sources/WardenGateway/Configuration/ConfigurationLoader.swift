@@ -229,6 +229,14 @@ public enum ConfigurationLoader {
         let containment = try containmentSettings(top.optional("containment"), base: baseDirectory)
         let approvalSettings = try approvalSettings(top.optional("approvals"), channels: channels)
         let inbox = try inboxSettings(top.optional("inbox"), base: baseDirectory)
+        var approvalsWithAgents = approvalSettings
+        let agentDefinitions = try agentDefinitions(
+            top.optional("agents"), base: baseDirectory, roles: roles, rolesFromTable: policyFile == nil,
+            delivery: delivery, channels: channels)
+        for agent in agentDefinitions where !agent.limits.spendPerRun.isEmpty || !agent.limits.spendPerDay.isEmpty {
+            approvalsWithAgents.agentBudgets[agent.subject] = SpendBudgets(
+                perRun: agent.limits.spendPerRun, perDay: agent.limits.spendPerDay)
+        }
         try top.finish()
 
         var configuration = CellConfiguration(
@@ -252,8 +260,9 @@ public enum ConfigurationLoader {
         configuration.redactionMode = redactionMode
         configuration.delivery = delivery
         configuration.containment = containment
-        configuration.approvals = approvalSettings
+        configuration.approvals = approvalsWithAgents
         configuration.inbox = inbox
+        configuration.agents = agentDefinitions
         if channels.email != nil || channels.webhook != nil {
             // The channels are an upstream like any other: classified send, with their recipient arguments.
             var tools: [String: EffectClass] = [:]

@@ -247,12 +247,24 @@ struct InboxRoutes: Sendable {
         do {
             guard let run = try await runs.run(id: key) else { return pages.refusal(.notFound, session: session) }
             var values = InboxViews.run(run)
-            values["events"] = try await runs.events(of: run.id).map { event -> [String: Any] in
+            let events = try await runs.events(of: run.id)
+            values["events"] = events.map { event -> [String: Any] in
                 [
                     "at": InboxViews.time(event.at), "kind": ApprovalDisplay.escaped(event.kind),
                     "facts": ApprovalDisplay.text(event.facts),
                 ]
             }
+            // The calls of one of Warden's own agents, one row each: tool, how it ended, the rule that decided.
+            let calls = events.filter { $0.kind == "run.call" }.map { event -> [String: Any] in
+                [
+                    "at": InboxViews.time(event.at),
+                    "tool": ApprovalDisplay.escaped(event.facts["tool"]?.stringValue ?? "?"),
+                    "outcome": ApprovalDisplay.escaped(event.facts["outcome"]?.stringValue ?? "?"),
+                    "rule": ApprovalDisplay.escaped(event.facts["rule"]?.stringValue ?? ""),
+                ]
+            }
+            values["calls"] = calls
+            values["hasCalls"] = !calls.isEmpty
             let notices = try await runs.escalations(of: run.id).map(InboxViews.escalation)
             values["escalations"] = notices
             values["hasEscalations"] = !notices.isEmpty

@@ -199,6 +199,15 @@ enum InboxTemplates {
             <dt>deadline</dt><dd>{{deadline}}</dd>
           </dl>
         </section>
+        {{#hasCalls}}
+        <section class="card">
+          <h2>Calls</h2>
+          <table class="list" id="calls">
+            <tr><th>at</th><th>tool</th><th>outcome</th><th>rule</th></tr>
+            {{#calls}}<tr><td>{{at}}</td><td><code>{{tool}}</code></td><td><span class="state {{outcome}}">{{outcome}}</span></td><td><code>{{rule}}</code></td></tr>{{/calls}}
+          </table>
+        </section>
+        {{/hasCalls}}
         <section class="card">
           <h2>Events</h2>
           <table class="list">{{#events}}<tr><td>{{at}}</td><td><code>{{kind}}</code></td><td><code>{{facts}}</code></td></tr>{{/events}}</table>

@@ -60,6 +60,9 @@ public enum RunEvent: Sendable, Equatable {
     /// A call's output was read into the run: its values indexed with their source; untrusted output taints the
     /// run. Recorded in the ledger as part of the call's `tool.executed` entry.
     case read(tool: String, trusted: Bool, values: Int, signals: [String])
+    /// A call one of Warden's own agents made, and how it ended (run store only: the call's own `tool.decision`
+    /// and `tool.executed` entries are its ledger record). `tool` is as the model asked for it.
+    case call(tool: String, outcome: String, rule: String?)
 
     var kind: String {
         switch self {
@@ -68,6 +71,7 @@ public enum RunEvent: Sendable, Equatable {
         case .escalated: "run.escalated"
         case .closed: "run.closed"
         case .read: "run.read"
+        case .call: "run.call"
         }
     }
 
@@ -92,6 +96,10 @@ public enum RunEvent: Sendable, Equatable {
             facts["output"] = .string(trusted ? "trusted" : "untrusted")
             facts["values"] = .integer(Int64(values))
             facts["signals"] = .array(signals.map { .string($0) })
+        case .call(let tool, let outcome, let rule):
+            facts["tool"] = .string(tool)
+            facts["outcome"] = .string(outcome)
+            if let rule { facts["rule"] = .string(rule) }
         }
         return facts
     }
@@ -545,6 +553,8 @@ public final class SQLiteRunStore: RunStore {
             case .read:
                 // Only `recordRead` records a read: it writes the values and the taint in the same transaction.
                 throw RunError.invalidID
+            case .call:
+                break
             case .closed(let by):
                 guard run.state == .open else { throw RunError.ended(run.state) }
                 try db.execute(

@@ -42,6 +42,8 @@ public struct RunTracker: Sendable {
     let audit: any AuditSink
     let settings: DeliverySettings
     let channel: (any EscalationChannel)?
+    /// Channels of single agents (Warden's own agents' `escalate_to`), by subject; others use `channel`.
+    let agentChannels: [String: any EscalationChannel]
     let tenant: String
     let logger: Logger
     /// Open runs and call counts in memory: the call path reads and writes no database.
@@ -53,12 +55,13 @@ public struct RunTracker: Sendable {
 
     public init(
         store: any RunStore, audit: any AuditSink, settings: DeliverySettings, channel: (any EscalationChannel)?,
-        tenant: String, logger: Logger
+        agentChannels: [String: any EscalationChannel] = [:], tenant: String, logger: Logger
     ) {
         self.store = store
         self.audit = audit
         self.settings = settings
         self.channel = channel
+        self.agentChannels = agentChannels
         self.tenant = tenant
         self.logger = logger
     }
@@ -72,11 +75,12 @@ public struct RunTracker: Sendable {
 
     /// `principal`'s run `name`, created on first use. A run name is scoped to its owner: another principal using
     /// the same name has a run of its own. An ended run, a malformed name, or too many open runs are refused.
-    public func context(name: String, sessionID: String, principal: Principal, now: Date = Date()) async throws
-        -> RunContext
-    {
+    /// `deliveryRequired` holds the run to the contract whatever its roles (Warden's own agents' runs).
+    public func context(
+        name: String, sessionID: String, principal: Principal, deliveryRequired: Bool = false, now: Date = Date()
+    ) async throws -> RunContext {
         guard RunRecord.isValidName(name) else { throw RunError.invalidID }
-        let required = !settings.requiredRoles.isDisjoint(with: principal.roles)
+        let required = deliveryRequired || !settings.requiredRoles.isDisjoint(with: principal.roles)
         let defaults = RunDefaults(
             deliveryRequired: required, deadlineSeconds: settings.runDeadlineSeconds,
             idleSeconds: settings.runIdleSeconds)
@@ -177,6 +181,16 @@ public struct RunTracker: Sendable {
         try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
     }
 
+    /// A call of one of Warden's own agents, for people reading the run (`warden runs show`, the inbox).
+    public func recordCall(runID: String, tool: String, outcome: String, rule: String?, now: Date = Date()) async {
+        do {
+            _ = try await store.apply(.call(tool: tool, outcome: outcome, rule: rule), to: runID, now: now)
+        } catch {
+            logger.warning(
+                "agent call not added to the run's history", metadata: ["error": "\(LogSafe.describe(error))"])
+        }
+    }
+
     /// Writes the calls counted in memory (also at shutdown, so none is lost); false when the write failed.
     @discardableResult
     public func flush() async -> Bool {
@@ -256,6 +270,7 @@ public struct RunTracker: Sendable {
             combined.summary = notices.map { "run \($0.run) (\($0.by)): \($0.reason)" }.joined(separator: "\n")
         }
         var sent = false
+        let channel = agentChannels[first.subject] ?? self.channel
         if let channel {
             do {
                 try await channel.notify(combined, tenant: tenant)

@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import Testing
+import WardenCore
+import WardenModel
+
+@testable import WardenGateway
+
+/// A model that answers from a script, one step per request, and keeps every request it was sent.
+final class ScriptedModel: ChatModel {
+    enum Step: Sendable {
+        case call(String, String)
+        case say(String)
+        case fail(ModelError.Kind)
+    }
+
+    let steps: Locked<[Step]>
+    let requests = Locked<[ChatRequest]>([])
+
+    init(_ steps: [Step]) { self.steps = Locked(steps) }
+
+    func complete(_ request: ChatRequest) async throws(ModelError) -> ChatResponse {
+        requests.withLock { $0.append(request) }
+        let step = steps.withLock { $0.isEmpty ? Step.say("(script ended)") : $0.removeFirst() }
+        let usage = TokenUsage(promptTokens: 100, completionTokens: 10, totalTokens: 110, estimated: false)
+        switch step {
+        case .call(let name, let arguments):
+            let call = ChatToolCall(id: "call-\(requests.value.count)", name: name, argumentsText: arguments)
+            return ChatResponse(
+                message: .assistant(content: nil, toolCalls: [call]), finishReason: "tool_calls", usage: usage,
+                attempts: 1)
+        case .say(let text):
+            return ChatResponse(message: .assistant(content: text), finishReason: "stop", usage: usage, attempts: 1)
+        case .fail(let kind):
+            throw ModelError(kind: kind, attempts: 4, detail: "HTTP 500 from the model endpoint after 4 attempts")
+        }
+    }
+
+    /// The tool messages the model was sent, in order.
+    var toolResults: [String] {
+        requests.value.last?.messages.filter { $0.role == .tool }.compactMap(\.content) ?? []
+    }
+}
+
+@Suite("Warden's own agents: the loop runs every call through the pipeline and ends delivered or escalated")
+struct AgentRunnerTests {
+    static let delivery: DeliverySettings = {
+        var settings = DeliverySettings()
+        settings.deliveryTools = ["ap.pay"]
+        return settings
+    }()
+
+    static func agent(role: String = "ap", limits: AgentLimits = AgentLimits()) -> AgentDefinition {
+        AgentDefinition(
+            name: "ava", role: role, instructions: "You are Ava, accounts payable at Acme.",
+            task: "Pay Northwind's open invoice to the vendor master's account.",
+            model: AgentModelSettings(flavor: .openAI, endpoint: "http://127.0.0.1:1/v1", model: "scripted"),
+            schedules: [], missedSlots: .latest, limits: limits, escalateTo: .email(address: "ap-lead@acme.example"))
+    }
+
+    static func run(
+        _ model: ScriptedModel, fixture f: ContainmentPipelineTests.Fixture, agent: AgentDefinition = agent(),
+        name: String = "ava-run-1"
+    ) async -> AgentRunReport {
+        let runner = AgentRunner(
+            agent: agent, tenant: "acme", pipeline: f.pipeline, model: model, approvals: f.approvals,
+            logger: Logger(label: "test"), pollInterval: .milliseconds(20))
+        return await runner.run(name: name)
+    }
+
+    static func escalation(_ f: ContainmentPipelineTests.Fixture, run: String) async throws -> String? {
+        let id = SQLiteRunStore.key(name: run, subject: "warden-agent:ava")
+        return try await f.runs.store.escalations(of: id).first?.reason
+    }
+
+    @Test("a normal run reads the trusted vendor master, pays, and ends delivered")
+    func normalRunDelivers() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([
+            .call("ap__vendor", "{}"),
+            .call("ap__pay", #"{"iban": "\#(ContainmentUpstream.vendorIBAN)", "amount": 12400, "memo": "INV-1"}"#),
+            .say("Paid Northwind."),
+        ])
+        let report = await Self.run(model, fixture: f)
+        #expect(report.state == .delivered)
+        #expect(report.ending == "finished")
+        #expect(report.calls == 2)
+        #expect(await f.payments == 2)
+        #expect(model.toolResults.last?.contains("paid") == true)
+        // The tools the model was offered carry function names; the run's events list the calls.
+        let offered = model.requests.value.first?.tools.map(\.name) ?? []
+        #expect(offered.contains("ap__pay") && offered.contains("warden__escalate"))
+        let events = try await f.runs.store.events(
+            of: SQLiteRunStore.key(name: "ava-run-1", subject: "warden-agent:ava"))
+        #expect(events.filter { $0.kind == "run.call" }.count == 2)
+    }
+
+    @Test("a run the model ends without delivering is escalated by the contract")
+    func silentRunIsEscalated() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let report = await Self.run(ScriptedModel([.call("ap__vendor", "{}"), .say("All done!")]), fixture: f)
+        #expect(report.state == .escalated)
+        #expect(
+            try await Self.escalation(f, run: "ava-run-1") == "the run ended (finished) without delivering anything")
+    }
+
+    @Test("a hijacked model's payment to the IBAN from an email is held; a person denies it; nothing is paid")
+    func hijackedRunIsContained() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([
+            .call("ap__read_mail", "{}"),
+            .call("ap__pay", #"{"iban": "\#(ContainmentUpstream.attackerIBAN)", "amount": 12400, "memo": "x"}"#),
+            .say("Done as the supplier asked."),
+        ])
+        // A person denies the held payment while the agent waits for the decision.
+        let approvals = f.approvals
+        let person = Task {
+            for _ in 0..<200 {
+                if let request = try await approvals.pending(now: Date()).first {
+                    _ = try await approvals.decide(
+                        id: request.id, approver: "controller", approve: false, reason: "not our vendor's account",
+                        now: Date())
+                    return request.id
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return ""
+        }
+        let report = await Self.run(model, fixture: f)
+        #expect(try await person.value.hasPrefix("apr-"))
+        #expect(await f.payments == 1)  // the mail read only
+        #expect(report.state == .escalated)
+        #expect(
+            model.toolResults.contains { $0.contains("approval.denied") && $0.contains("not our vendor's account") })
+        let events = try await f.runs.store.events(
+            of: SQLiteRunStore.key(name: "ava-run-1", subject: "warden-agent:ava"))
+        let outcomes = events.filter { $0.kind == "run.call" }.compactMap { $0.facts["outcome"]?.stringValue }
+        #expect(outcomes == ["executed", "held", "refused"])
+    }
+
+    @Test("a tool the agent's role may not see gets the same answer as an unknown tool")
+    func hiddenToolAnswersAsUnknown() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery, roles: ["reader": [.read]])
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([
+            .call("ap__pay", #"{"iban": "x", "amount": 1, "memo": "m"}"#),
+            .call("ap__no_such_tool", "{}"),
+            .say("Cannot pay."),
+        ])
+        let report = await Self.run(model, fixture: f, agent: Self.agent(role: "reader"))
+        let results = model.toolResults
+        #expect(results.count == 2)
+        #expect(results.first == results.last)
+        #expect(results.first?.contains("tool.not-available") == true)
+        let offered = model.requests.value.first?.tools.map(\.name) ?? []
+        #expect(offered.contains("ap__pay") == false)
+        #expect(report.state == .escalated)
+        #expect(await f.payments == 0)
+    }
+
+    @Test("a model endpoint that keeps failing ends the run escalated with the reason")
+    func failingModelEscalates() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let report = await Self.run(ScriptedModel([.fail(.httpStatus(500))]), fixture: f)
+        #expect(report.state == .escalated)
+        let reason = try await Self.escalation(f, run: "ava-run-1")
+        #expect(reason == "the model endpoint failed: HTTP 500 from the model endpoint after 4 attempts")
+    }
+
+    @Test("a model that loops hits the step limit and the run is escalated")
+    func stepLimitEscalates() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        var limits = AgentLimits()
+        limits.steps = 3
+        let model = ScriptedModel(Array(repeating: .call("ap__vendor", "{}"), count: 10))
+        let report = await Self.run(model, fixture: f, agent: Self.agent(limits: limits))
+        #expect(report.steps == 3)
+        #expect(report.state == .escalated)
+        #expect(try await Self.escalation(f, run: "ava-run-1") == "the agent used its 3 steps without finishing")
+    }
+
+    @Test("malformed arguments are refused without reaching the pipeline's upstream")
+    func malformedArgumentsAreRefused() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([.call("ap__pay", "{not json"), .call("ap__pay", "[1]"), .say("Gave up.")])
+        _ = await Self.run(model, fixture: f)
+        #expect(model.toolResults.allSatisfy { $0.contains("agent.arguments") })
+        #expect(await f.payments == 0)
+    }
+
+    @Test("function names map back to tool names one to one; ambiguous names are offered for neither")
+    func toolNameMapping() {
+        let names = AgentToolNames(toolNames: ["ap.pay", "a__b.c", "a.b__c", "warden.escalate"])
+        #expect(names.function(of: "ap.pay") == "ap__pay")
+        #expect(names.tool(of: "ap__pay") == "ap.pay")
+        #expect(names.function(of: "a__b.c") == nil && names.function(of: "a.b__c") == nil)
+        #expect(names.tool(of: "a__b__c") == "a__b__c")
+    }
+
+    @Test("an access token may not claim a subject of Warden's own agents")
+    func reservedSubjectPrefix() {
+        #expect(AgentDefinition.subjectPrefix == "warden-agent:")
+        #expect(Self.agent().subject == "warden-agent:ava")
+        #expect(
+            AgentDefinition.isValidName("ava") && !AgentDefinition.isValidName("Ava")
+                && !AgentDefinition.isValidName(""))
+    }
+}
