@@ -102,7 +102,7 @@ struct ContainmentPipelineTests {
             pins: pins, logger: Logger(label: "test"))
         await registry.startAll()
         let catalog = await registry.currentCatalog()
-        let approvals = try ApprovalStore(dataDirectory: directory.path, keys: keys)
+        let approvals = try ApprovalStore(dataDirectory: directory.path, keys: keys, queuesNotices: true)
         let ledger = ApprovalLedger(store: approvals, audit: audit)
         let toolPolicy: any ToolPolicy =
             try policy.map {

@@ -113,8 +113,6 @@ struct InboxFixture {
             clientSecret: { "s3cr3t-for-tests" })  // pragma: allowlist secret
         routes = try InboxRoutes(
             settings: settings, service: service,
-            history: ApprovalHistory(
-                path: CellLayout(dataDirectory: directory).approvals, sealer: ApprovalSealer(keyring: keys.keyring)),
             runs: try SQLiteRunStore(path: CellLayout(dataDirectory: directory).runs), provider: oidc,
             logger: Logger(label: "inbox-test"))
     }

@@ -14,10 +14,17 @@ public struct ApprovalService: Sendable {
     let attached: any AttachedGrantStore
 
     public init(configuration: CellConfiguration, keys: CellKeys) throws {
-        self.store = try ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys)
-        self.tenant = configuration.tenant
+        try self.init(
+            store: ApprovalStore(dataDirectory: configuration.dataDirectory, keys: keys), tenant: configuration.tenant,
+            keys: keys, attached: SQLiteNonceStore(path: configuration.layout.grants))
+    }
+
+    /// Over stores the caller already opened (the running cell's own, so one database has one pool).
+    public init(store: ApprovalStore, tenant: String, keys: CellKeys, attached: any AttachedGrantStore) {
+        self.store = store
+        self.tenant = tenant
         self.minter = GrantMinter(keys: keys.grantKeys)
-        self.attached = try SQLiteNonceStore(path: configuration.layout.grants)
+        self.attached = attached
     }
 
     public func decide(

@@ -82,17 +82,25 @@ public final class ApprovalStore: Sendable {
     private let sealer: ApprovalSealer
     /// How long requests this store raises wait (`approvals.request_seconds`).
     let lifetime: TimeInterval
+    /// Whether a new request queues a notice to approvers (only when `approvals.notify` names someone to tell:
+    /// otherwise nothing would ever send or clear them).
+    let queuesNotices: Bool
 
     /// The cell's approvals database, sealing actions under the cell's tenant keyring.
-    public convenience init(dataDirectory: String, keys: CellKeys, lifetime: TimeInterval = defaultLifetime) throws {
+    public convenience init(
+        dataDirectory: String, keys: CellKeys, lifetime: TimeInterval = defaultLifetime, queuesNotices: Bool = false
+    ) throws {
         try self.init(
             path: CellLayout(dataDirectory: dataDirectory).approvals, sealer: ApprovalSealer(keyring: keys.keyring),
-            lifetime: lifetime)
+            lifetime: lifetime, queuesNotices: queuesNotices)
     }
 
-    public init(path: String, sealer: ApprovalSealer, lifetime: TimeInterval = defaultLifetime) throws {
+    public init(
+        path: String, sealer: ApprovalSealer, lifetime: TimeInterval = defaultLifetime, queuesNotices: Bool = false
+    ) throws {
         self.sealer = sealer
         self.lifetime = lifetime
+        self.queuesNotices = queuesNotices
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabasePool(path: path, configuration: configuration)
@@ -348,9 +356,11 @@ public final class ApprovalStore: Sendable {
                     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 0)
                     """,
                 arguments: [id, actionDigest, agent, tool, created, expires, sendJSON, sealed.keyID, sealed.bytes])
-            try db.execute(
-                sql: "INSERT INTO approval_notice (approval, next_attempt, state) VALUES (?, ?, 'pending')",
-                arguments: [id, created])
+            if queuesNotices {
+                try db.execute(
+                    sql: "INSERT INTO approval_notice (approval, next_attempt, state) VALUES (?, ?, 'pending')",
+                    arguments: [id, created])
+            }
             let request = ApprovalRequest(
                 id: id, actionDigest: actionDigest, agent: agent, tool: tool, state: .pending, approver: nil,
                 createdAt: Date(timeIntervalSince1970: TimeInterval(created)),
@@ -506,6 +516,21 @@ public final class ApprovalStore: Sendable {
                 sql:
                     "UPDATE approval SET reserved_until = NULL WHERE id = ? AND state = 'approved' AND reserved_until = ?",
                 arguments: [id, until])
+        }
+    }
+
+    /// Decided requests (approved, denied, used), newest first: the inbox's "Decided" page.
+    public func decided(limit: Int = 100) async throws -> [ApprovalRequest] {
+        let sealer = self.sealer
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM approval WHERE state IN ('approved', 'denied', 'used')
+                    ORDER BY decided_at DESC, id LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map(sealer.request)
         }
     }
 

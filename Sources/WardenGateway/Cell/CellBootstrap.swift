@@ -180,7 +180,8 @@ extension CellBootstrap {
         let grantDatabase = try SQLiteNonceStore(path: configuration.layout.grants)
         let approvals = try ApprovalStore(
             dataDirectory: configuration.dataDirectory, keys: keys,
-            lifetime: TimeInterval(configuration.approvals.requestSeconds))
+            lifetime: TimeInterval(configuration.approvals.requestSeconds),
+            queuesNotices: configuration.approvals.notify != nil)
         let approvalLedger = ApprovalLedger(store: approvals, audit: sink)
         let runStore = try SQLiteRunStore(path: configuration.layout.runs)
         // Approvers are told of each new request on the configured channel (with a link into the inbox).
@@ -263,11 +264,11 @@ extension CellBootstrap {
             ]
         }
         // One approval service for every front end in the cell (admin API, inbox), as the CLI uses.
-        let approvalService = try ApprovalService(configuration: configuration, keys: keys)
+        let approvalService = ApprovalService(
+            store: approvals, tenant: configuration.tenant, keys: keys, attached: grantDatabase)
         let inbox = try configuration.inbox.map { settings in
             try Inbox.make(
-                settings: settings, service: approvalService, keys: keys, dataDirectory: configuration.dataDirectory,
-                runs: runStore, secrets: secrets, logger: logger)
+                settings: settings, service: approvalService, runs: runStore, secrets: secrets, logger: logger)
         }
         let cell = Cell(
             configuration: configuration,

@@ -9,20 +9,17 @@ public struct Inbox: Sendable {
     /// Builds the inbox over the cell's approval service and run store. The client secret is resolved at each
     /// sign-in, so a missing secret refuses sign-in (`inbox.oidc-unavailable`) without stopping the cell.
     public static func make(
-        settings: InboxSettings, service: ApprovalService, keys: CellKeys, dataDirectory: String,
-        runs: (any RunStore)?, secrets: any SecretResolver, logger: Logger
+        settings: InboxSettings, service: ApprovalService, runs: (any RunStore)?, secrets: any SecretResolver,
+        logger: Logger
     ) throws -> Inbox {
         let secret = settings.oidc.clientSecret
         let provider = OIDCProvider(
             settings: settings.oidc, redirectURI: settings.publicURL + "/callback",
             clientSecret: { try await secret?.resolve(with: secrets) })
-        let history = try ApprovalHistory(
-            path: CellLayout(dataDirectory: dataDirectory).approvals, sealer: ApprovalSealer(keyring: keys.keyring))
         var inboxLogger = logger
         inboxLogger[metadataKey: "listener"] = "inbox"
         let routes = try InboxRoutes(
-            settings: settings, service: service, history: history, runs: runs, provider: provider,
-            logger: inboxLogger)
+            settings: settings, service: service, runs: runs, provider: provider, logger: inboxLogger)
         return Inbox(listener: settings.listener, routes: routes)
     }
 

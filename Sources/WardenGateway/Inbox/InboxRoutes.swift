@@ -13,7 +13,6 @@ import WardenCore
 struct InboxRoutes: Sendable {
     let settings: InboxSettings
     let service: ApprovalService
-    let history: ApprovalHistory?
     let runs: (any RunStore)?
     let provider: OIDCProvider
     let sessions: InboxSessionStore
@@ -23,12 +22,11 @@ struct InboxRoutes: Sendable {
     static let maximumFormBytes = 16 * 1024
 
     init(
-        settings: InboxSettings, service: ApprovalService, history: ApprovalHistory?, runs: (any RunStore)?,
+        settings: InboxSettings, service: ApprovalService, runs: (any RunStore)?,
         provider: OIDCProvider, sessions: InboxSessionStore? = nil, logger: Logger
     ) throws {
         self.settings = settings
         self.service = service
-        self.history = history
         self.runs = runs
         self.provider = provider
         self.sessions =
@@ -218,7 +216,7 @@ struct InboxRoutes: Sendable {
         guard let session = try await session(request) else { return InboxPages.redirect("/") }
         let views: [[String: Any]]
         do {
-            views = try await (history?.decided() ?? []).map(InboxViews.summary)
+            views = try await service.store.decided().map(InboxViews.summary)
         } catch {
             throw InboxRefusal.storeUnavailable
         }
