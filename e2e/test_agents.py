@@ -91,6 +91,7 @@ delivery:
   escalate_to: { webhook: "http://127.0.0.1:HOOK_PORT/escalations" }
 approvals:
   request_seconds: 60
+  notify: { webhook: "http://127.0.0.1:HOOK_PORT/approvals" }
 agents:
 """ + "".join([
     agent_yaml("ava-normal", "ava-normal", "payables", "Pay invoice INV-1001 from the invoice system."),

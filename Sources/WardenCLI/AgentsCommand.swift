@@ -67,7 +67,8 @@ struct RunAgent: AsyncParsableCommand {
         abstract: "Ask the running cell to run an agent at once, and wait for the run to end.",
         discussion: """
             The request is queued in the cell's data folder and taken by `warden serve` within a second; the run \
-            goes through the same pipeline as a scheduled one. Exit status: 0 delivered, 3 escalated, 2 not run.
+            goes through the same pipeline as a scheduled one. Exit status: 0 delivered, 3 escalated, 2 not run, \
+            4 still running when --wait ran out.
             """)
     @OptionGroup var cell: CellOptions
     @Argument(help: "The agent's name.") var name: String
@@ -88,19 +89,22 @@ struct RunAgent: AsyncParsableCommand {
         print("Asked the cell to run \(name) (request \(id)).")
         guard wait > 0 else { return }
         let deadline = Date().addingTimeInterval(TimeInterval(wait))
-        var announced = false
+        var warned = false
+        var started = false
         while Date() < deadline {
-            guard let request = try await store.request(id: id) else { break }
+            guard let request = try await store.request(id: id) else {
+                throw CLIError("request \(id) is gone from the cell's data folder")
+            }
             switch request.state {
             case .queued:
-                if !announced && Date().timeIntervalSince(request.requestedAt) > 10 {
+                if !warned && Date().timeIntervalSince(request.requestedAt) > 10 {
                     print("No cell has taken it yet: is `warden serve` running on this data folder?")
-                    announced = true
+                    warned = true
                 }
             case .taken:
-                if !announced, let run = request.run {
+                if !started, let run = request.run {
                     print("Run \(run) started.")
-                    announced = true
+                    started = true
                 }
             case .done:
                 let note = request.note ?? ""
@@ -114,5 +118,6 @@ struct RunAgent: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(300))
         }
         print("Still running after \(wait) s; see `warden runs list`.")
+        throw ExitCode(4)
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import WardenCore
 import WardenGateway
 import WardenModel
-import WardenSchedule
 
 /// Ava, the demo's AI employee: an agent of the cell, run by Warden's own runtime on the cell's one call pipeline.
 /// Her model is scripted (the demo needs no model server), and it is a hijacked one: it follows the poisoned
@@ -11,7 +10,7 @@ enum DemoAgent {
     static let name = "ava"
     static let approverOfRecord = "ap-lead@example.com"
 
-    static func definition() throws -> AgentDefinition {
+    static func definition() -> AgentDefinition {
         AgentDefinition(
             name: name, role: "payables",
             instructions:
@@ -21,10 +20,9 @@ enum DemoAgent {
                 "Morning run: chase overdue invoices. INV-1002 (Contoso Cleaning, 48900 cents) is approved for "
                 + "payment.",
             model: AgentModelSettings(flavor: .openAI, endpoint: "https://models.invalid/v1", model: "scripted"),
-            schedules: [
-                try CronSchedule(
-                    parsing: "0 7 * * MON-FRI", timeZone: try CronSchedule.timeZone(named: "Europe/Berlin"))
-            ],
+            // No schedule in the demo (a slot falling inside it would race the demo's own runs); in a cell of your
+            // own: `schedule: [{cron: "0 7 * * MON-FRI", time_zone: Europe/Berlin}]`.
+            schedules: [],
             missedSlots: .skip, limits: AgentLimits(), escalateTo: nil)
     }
 
@@ -105,11 +103,11 @@ extension DemoScript {
         let runs = try SQLiteRunStore(path: layout.runs)
         let service = try ApprovalService(configuration: configuration, keys: keys)
 
-        print(style.bold("4. Ava, an AI employee: accounts payable, every weekday at 07:00 (Europe/Berlin)"))
+        print(style.bold("4. Ava, an AI employee: accounts payable, her morning run"))
         explain(
             """
-            Ava is an agent of the cell (`agents:` in its configuration): role payables, her own principal \
-            (warden-agent:ava), no bypass. Her model is scripted for the demo, and hijacked: it believes the \
+            Ava is an agent of the cell (`agents:` in its configuration; in production on a schedule such as \
+            every weekday at 07:00 Europe/Berlin): role payables, her own principal (warden-agent:ava), no bypass. Her model is scripted for the demo, and hijacked: it believes the \
             supplier email in the mailbox. Warden runs her on its one call pipeline, like any external agent.
             """)
         // The person at the inbox: sees each held action in full, with where its values came from.

@@ -141,7 +141,7 @@ final class DemoScript {
             dataDirectory: directory, agentPort: port, adminPort: try freeLoopbackPort())
         // Ava, the demo's AI employee, and the contract her runs are held to: deliver (a payment) or escalate.
         configuration.roles["payables"] = [.read, .mutate, .send, .spend]
-        configuration.agents = [try DemoAgent.definition()]
+        configuration.agents = [DemoAgent.definition()]
         configuration.delivery.deliveryTools = ["demo.pay_invoice"]
         configuration.delivery.escalateTo = .email(address: DemoAgent.approverOfRecord)
         configuration.delivery.notifyWindowSeconds = 0

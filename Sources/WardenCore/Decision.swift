@@ -15,10 +15,14 @@ public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
     public var rule: String
     /// A sentence for a person; never contains argument values, tokens or secrets.
     public var message: String
+    /// The approval request a hold raised (`apr-…`), so callers never parse it out of the message (which can quote
+    /// agent-written values).
+    public var approvalRequest: String?
 
-    public init(rule: String, message: String) {
+    public init(rule: String, message: String, approvalRequest: String? = nil) {
         self.rule = rule
         self.message = message
+        self.approvalRequest = approvalRequest
     }
 
     public var description: String { "refused by \(rule): \(message)" }

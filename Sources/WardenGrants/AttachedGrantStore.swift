@@ -20,4 +20,6 @@ public protocol AttachedGrantStore: Sendable {
     /// Removes a reserved attachment; false when this call's reservation had lapsed and another holds it.
     func commitAttached(id: Int64, until: Int64) async throws -> Bool
     func releaseAttached(id: Int64, until: Int64) async throws
+    /// Removes every grant attached to `agent`'s action that no call holds (the approval behind it was withdrawn).
+    func detach(actionDigest: String, agent: String) async throws
 }

@@ -72,6 +72,14 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
         }
     }
 
+    public func detach(actionDigest: String, agent: String) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM attached_grant WHERE action_digest = ? AND agent = ? AND reserved_until IS NULL",
+                arguments: [actionDigest, agent])
+        }
+    }
+
     public func takeAttached(actionDigest: String, agent: String, now: Date) async throws -> String? {
         guard let reserved = try await reserveAttached(actionDigest: actionDigest, agent: agent, now: now) else {
             return nil

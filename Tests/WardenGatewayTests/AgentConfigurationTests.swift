@@ -26,6 +26,10 @@ struct AgentConfigurationTests {
             signing_key: secret://webhook-key
         delivery:
           escalate_to: {webhook: "https://ops.acme.example/escalations"}
+        approvals:
+          notify: {webhook: "https://ops.acme.example/approvals"}
+          spend_amounts:
+            billing.pay_invoice: {amount: amount, currency: EUR}
         """
 
     static let ava = """
@@ -73,14 +77,14 @@ struct AgentConfigurationTests {
     @Test("a bad cron expression is refused at its line, naming the field")
     func badCron() throws {
         let e = try #require(error(Self.ava.replacingOccurrences(of: "0 7 * * MON-FRI", with: "0 25 * * MON-FRI")))
-        #expect(e.line == 30)
+        #expect(e.line == 34)
         #expect(e.message.contains("hour field"))
     }
 
     @Test("an unknown or ambiguous time zone is refused")
     func badZone() throws {
         let e = try #require(error(Self.ava.replacingOccurrences(of: "Europe/Berlin", with: "CET")))
-        #expect(e.line == 31)
+        #expect(e.line == 35)
     }
 
     @Test("an API key must be a secret reference, never the key itself")
@@ -115,6 +119,36 @@ struct AgentConfigurationTests {
         } catch {
             #expect(error.message.contains("needs someone to tell"))
         }
+    }
+
+    @Test("agents whose calls can be held need approvals.notify: someone must be told that a call waits")
+    func heldAgentsNeedNotify() throws {
+        let text = Self.base.replacingOccurrences(
+            of: "  notify: {webhook: \"https://ops.acme.example/approvals\"}\n", with: "")
+        let e = try #require(
+            configurationError {
+                _ = try ConfigurationLoader.parse(
+                    text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
+            })
+        #expect(e.message.contains("approvals.notify"))
+    }
+
+    @Test("a spend budget (an agent's own too) needs every spend tool's amount declared")
+    func budgetsNeedSpendAmounts() throws {
+        let text = Self.base.replacingOccurrences(
+            of: "\n  spend_amounts:\n    billing.pay_invoice: {amount: amount, currency: EUR}", with: "")
+        let e = try #require(
+            configurationError {
+                _ = try ConfigurationLoader.parse(
+                    text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
+            })
+        #expect(e.message.contains("spend_amounts must name the amount of billing.pay_invoice"))
+    }
+
+    @Test("a run's wall time must fit inside the delivery contract's run deadline")
+    func wallTimeWithinDeadline() throws {
+        let e = try #require(error(Self.ava.replacingOccurrences(of: "wall_seconds: 600", with: "wall_seconds: 7200")))
+        #expect(e.message.contains("delivery.run_deadline_seconds"))
     }
 
     @Test("names, missed-slot rules, limits and flavors outside their grammar are refused")

@@ -10,8 +10,14 @@ import WardenModel
 final class ScriptedModel: ChatModel {
     enum Step: Sendable {
         case call(String, String)
+        /// Several tool calls in one reply.
+        case calls([(String, String)])
         case say(String)
+        /// A reply cut off at the token limit (`finish_reason: length`).
+        case cut(String)
         case fail(ModelError.Kind)
+        /// Runs `action` (e.g. takes the ledger down), then answers with the next step.
+        case hook(@Sendable () async -> Void)
     }
 
     let steps: Locked<[Step]>
@@ -21,18 +27,34 @@ final class ScriptedModel: ChatModel {
 
     func complete(_ request: ChatRequest) async throws(ModelError) -> ChatResponse {
         requests.withLock { $0.append(request) }
-        let step = steps.withLock { $0.isEmpty ? Step.say("(script ended)") : $0.removeFirst() }
+        var step = steps.withLock { $0.isEmpty ? Step.say("(script ended)") : $0.removeFirst() }
+        while case .hook(let action) = step {
+            await action()
+            step = steps.withLock { $0.isEmpty ? Step.say("(script ended)") : $0.removeFirst() }
+        }
         let usage = TokenUsage(promptTokens: 100, completionTokens: 10, totalTokens: 110, estimated: false)
+        let number = requests.value.count
         switch step {
         case .call(let name, let arguments):
-            let call = ChatToolCall(id: "call-\(requests.value.count)", name: name, argumentsText: arguments)
+            let call = ChatToolCall(id: "call-\(number)", name: name, argumentsText: arguments)
             return ChatResponse(
                 message: .assistant(content: nil, toolCalls: [call]), finishReason: "tool_calls", usage: usage,
                 attempts: 1)
+        case .calls(let list):
+            let calls = list.enumerated().map {
+                ChatToolCall(id: "call-\(number)-\($0.offset)", name: $0.element.0, argumentsText: $0.element.1)
+            }
+            return ChatResponse(
+                message: .assistant(content: nil, toolCalls: calls), finishReason: "tool_calls", usage: usage,
+                attempts: 1)
         case .say(let text):
             return ChatResponse(message: .assistant(content: text), finishReason: "stop", usage: usage, attempts: 1)
+        case .cut(let text):
+            return ChatResponse(message: .assistant(content: text), finishReason: "length", usage: usage, attempts: 1)
         case .fail(let kind):
             throw ModelError(kind: kind, attempts: 4, detail: "HTTP 500 from the model endpoint after 4 attempts")
+        case .hook:
+            throw ModelError(kind: .malformedResponse, attempts: 1, detail: "unreachable")
         }
     }
 
@@ -50,9 +72,12 @@ struct AgentRunnerTests {
         return settings
     }()
 
-    static func agent(role: String = "ap", limits: AgentLimits = AgentLimits()) -> AgentDefinition {
+    static func agent(
+        role: String = "ap", limits: AgentLimits = AgentLimits(),
+        instructions: String = "You are Ava, accounts payable at Acme."
+    ) -> AgentDefinition {
         AgentDefinition(
-            name: "ava", role: role, instructions: "You are Ava, accounts payable at Acme.",
+            name: "ava", role: role, instructions: instructions,
             task: "Pay Northwind's open invoice to the vendor master's account.",
             model: AgentModelSettings(flavor: .openAI, endpoint: "http://127.0.0.1:1/v1", model: "scripted"),
             schedules: [], missedSlots: .latest, limits: limits, escalateTo: .email(address: "ap-lead@acme.example"))
@@ -192,6 +217,121 @@ struct AgentRunnerTests {
         _ = await Self.run(model, fixture: f)
         #expect(model.toolResults.allSatisfy { $0.contains("agent.arguments") })
         #expect(await f.payments == 0)
+    }
+
+    @Test("a reply may ask for at most calls_per_reply calls; the rest are refused without running")
+    func callsPerReplyAreCapped() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([.calls(Array(repeating: ("ap__vendor", "{}"), count: 10)), .say("Done.")])
+        let report = await Self.run(model, fixture: f)
+        #expect(await f.payments == 8)
+        #expect(report.calls == 8)
+        #expect(model.toolResults.filter { $0.contains("agent.calls-per-reply") }.count == 2)
+    }
+
+    @Test("a run makes at most limits.calls tool calls, then it is escalated")
+    func callsPerRunAreCapped() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        var limits = AgentLimits()
+        limits.calls = 3
+        let model = ScriptedModel(Array(repeating: .call("ap__vendor", "{}"), count: 10))
+        let report = await Self.run(model, fixture: f, agent: Self.agent(limits: limits))
+        #expect(await f.payments == 3)
+        #expect(report.state == .escalated)
+        #expect(try await Self.escalation(f, run: "ava-run-1") == "the agent made its 3 tool calls without finishing")
+    }
+
+    @Test("a reply cut off at the token limit is not a finished run: escalated by the limit")
+    func cutReplyIsALimit() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let report = await Self.run(ScriptedModel([.cut("I paid every invoice and")]), fixture: f)
+        #expect(report.state == .escalated)
+        #expect(
+            try await Self.escalation(f, run: "ava-run-1")
+                == "the model's reply ended with finish_reason length")
+    }
+
+    /// A person at the inbox: decides the first pending request with `decide` (returns its id).
+    static func person(
+        _ f: ContainmentPipelineTests.Fixture, decide: @escaping @Sendable (ApprovalRequest) async throws -> Void
+    ) -> Task<String, any Error> {
+        let approvals = f.approvals
+        return Task {
+            for _ in 0..<1_000 {
+                if let request = try await approvals.pending(now: Date()).first {
+                    try await decide(request)
+                    return request.id
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return ""
+        }
+    }
+
+    static func outcomes(_ f: ContainmentPipelineTests.Fixture) async throws -> [String] {
+        try await f.runs.store.events(of: SQLiteRunStore.key(name: "ava-run-1", subject: "warden-agent:ava"))
+            .filter { $0.kind == "run.call" }.map {
+                ($0.facts["outcome"]?.stringValue ?? "?") + ":" + ($0.facts["rule"]?.stringValue ?? "")
+            }
+    }
+
+    @Test(
+        "a value the instructions mention backs nothing: an IBAN they warn about is still held when an email names it")
+    func instructionsAreNotATrustedDirectory() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let agent = Self.agent(
+            instructions: "Fraudsters use \(ContainmentUpstream.attackerIBAN): never pay it; also never pay 12400.")
+        let model = ScriptedModel([
+            .call("ap__read_mail", "{}"),
+            .call("ap__pay", #"{"iban": "\#(ContainmentUpstream.attackerIBAN)", "amount": 12400, "memo": "x"}"#),
+        ])
+        let approvals = f.approvals
+        let person = Self.person(f) {
+            _ = try await approvals.decide(id: $0.id, approver: "controller", approve: false, now: Date())
+        }
+        _ = await Self.run(model, fixture: f, agent: agent)
+        #expect(try await person.value.hasPrefix("apr-"))
+        #expect(await f.payments == 1)
+        #expect(try await Self.outcomes(f).contains("held:containment.untrusted-argument"))
+    }
+
+    @Test("a request still pending when its run ends is withdrawn: a later identical call needs a new decision")
+    func pendingRequestsDieWithTheirRun() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let model = ScriptedModel([
+            .call("ap__read_mail", "{}"),
+            .call("ap__pay", #"{"iban": "\#(ContainmentUpstream.attackerIBAN)", "amount": 12400, "memo": "x"}"#),
+        ])
+        // Nobody decides; the run ends meanwhile (as the sweep ends an overdue run): the agent stops waiting.
+        let runs = f.runs
+        let person = Self.person(f) { _ in
+            try await runs.escalate(
+                runID: SQLiteRunStore.key(name: "ava-run-1", subject: "warden-agent:ava"), by: "deadline",
+                reason: "the run ended (deadline) without delivering anything", summary: "")
+        }
+        let report = await Self.run(model, fixture: f)
+        #expect(try await person.value.hasPrefix("apr-"))
+        #expect(report.state == .escalated)
+        #expect(try await Self.outcomes(f).contains("held:containment.untrusted-argument"))
+        #expect(try await f.approvals.pending(now: Date()).isEmpty)
+        #expect(await f.payments == 1)
+    }
+
+    @Test("when the ledger cannot record a call, the run stops at once and says why")
+    func ledgerDownStopsTheRun() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let audit = f.audit
+        let model = ScriptedModel([.hook({ await audit.fail(true) }), .call("ap__vendor", "{}"), .say("Done.")])
+        let report = await Self.run(model, fixture: f)
+        #expect(report.ending == "the ledger could not record a call's decision; nothing was done")
+        #expect(await f.payments == 0)
+        #expect(model.requests.value.count == 1)
     }
 
     @Test("function names map back to tool names one to one; ambiguous names are offered for neither")

@@ -114,6 +114,40 @@ struct AgentSchedulerTests {
         #expect(slots[1].note?.contains("missed while the cell was down") == true)
     }
 
+    @Test("after a long outage (thousands of missed slots) the newest runs once and one row records the rest")
+    func longOutageRunsTheNewestSlotOnce() async throws {
+        let (store, path) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let launches = Launches()
+        let scheduler = Self.scheduler(
+            [try Self.agent("ava", "* * * * *", zone: "UTC")], store: store, launches: launches)
+        await scheduler.tick(now: Self.utc("2026-12-04T17:00:30Z"))
+        // Down for seventeen hours: 1,020 slots passed.
+        let decisions = await scheduler.tick(now: Self.utc("2026-12-05T10:00:30Z"))
+        await scheduler.settle()
+        #expect(launches.started.value == ["ava-20261205T1000Z"])
+        #expect(decisions.filter { if case .skip = $0 { true } else { false } }.count == 1)
+        let slots = try await store.slots(of: "ava", limit: 5)
+        #expect(slots.last?.note?.contains("or more slots of * * * * * missed") == true)
+        // The next tick finds nothing more to catch up.
+        #expect(await scheduler.tick(now: Self.utc("2026-12-05T10:00:40Z")).isEmpty)
+    }
+
+    @Test("a slot and a request whose run was going when the cell stopped are marked interrupted, not left started")
+    func interruptedRunsAreMarked() async throws {
+        let (store, path) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let now = Self.utc("2026-12-05T07:00:00Z")
+        _ = try await store.claim(agent: "ava", slot: now, run: "ava-20261205T0700Z", now: now)
+        let id = try await store.request(agent: "ava", task: nil, now: now)
+        _ = try await store.takeRequests(now: now, maxAge: 600)
+        let scheduler = Self.scheduler([], store: store, launches: Launches())
+        await scheduler.recordInterrupted(now: now)
+        #expect(try await store.slots(of: "ava", limit: 1).first?.state == .done)
+        #expect(try await store.slots(of: "ava", limit: 1).first?.note?.hasPrefix("interrupted") == true)
+        #expect(try await store.request(id: id)?.note?.hasPrefix("interrupted") == true)
+    }
+
     @Test("missed slots: skip runs none of them, and the next slot on time runs")
     func missedSlotsSkip() async throws {
         let (store, path) = try Self.store()

@@ -14,11 +14,11 @@ struct LimitTests {
             script,
             Settings(timeoutSeconds: 1, maxAttempts: 2)
         ) { harness in
-            let started = ContinuousClock.now
+            // The server answers after 3 s: only a working 1 s timeout makes this a `.timeout` (no wall-clock
+            // assertion: the machines are shared).
             let error = try #require(await harness.failure())
             #expect(error.kind == .timeout)
             #expect(error.attempts == 2)
-            #expect(started.duration(to: .now) < .seconds(5))
         }
     }
 
@@ -29,11 +29,10 @@ struct LimitTests {
             [Scripted(body: answer.body, stallAfterHead: .seconds(4))],
             Settings(timeoutSeconds: 1, maxAttempts: 1)
         ) { harness in
-            let started = ContinuousClock.now
+            // The body arrives after 4 s: a timeout that covered only the head would return the answer instead.
             let error = try #require(await harness.failure())
             #expect(error.kind == .timeout)
             #expect(error.attempts == 1)
-            #expect(started.duration(to: .now) < .seconds(3))
         }
     }
 

@@ -159,22 +159,21 @@ struct NextFireTests {
         #expect(try Support.next("0 0 29 2 *", after: "1899-03-01T00:00:00Z") == "1904-02-29T00:00:00Z")
     }
 
-    @Test func farFiresAreFoundQuickly() throws {
+    /// Far fires from every day of a season: each one is the right date (the search skips whole days and months;
+    /// how fast it is belongs to a benchmark, not to a test on a shared machine).
+    @Test func farFiresFromEveryDayOfASeason() throws {
         let leapDay = try Support.schedule("0 0 29 2 *", "Europe/Berlin")
         let never = try Support.schedule("0 0 30 2 *", "America/New_York")
         let thirtyFirst = try Support.schedule("0 0 31 * *", "America/New_York")
         let start = try Support.date("2026-03-01T00:00:00Z")
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for offset in 0..<200 {
-                let date = start.addingTimeInterval(TimeInterval(offset) * 86_400)
-                _ = leapDay.nextFire(after: date)
-                _ = never.nextFire(after: date)
-                _ = thirtyFirst.nextFire(after: date)
-            }
+        let leap = try Support.date("2028-02-28T23:00:00Z")  // midnight in Berlin (CET)
+        for offset in 0..<200 {
+            let date = start.addingTimeInterval(TimeInterval(offset) * 86_400)
+            #expect(leapDay.nextFire(after: date) == leap)
+            #expect(never.nextFire(after: date) == nil)
+            let next = try #require(thirtyFirst.nextFire(after: date))
+            #expect(next > date && next.timeIntervalSince(date) <= 62 * 86_400)
         }
-        // A minute-by-minute search would take minutes; a generous bound for a shared machine.
-        #expect(elapsed < .seconds(5))
     }
 
     @Test func nextFireChainsToTheSameListAsFires() throws {

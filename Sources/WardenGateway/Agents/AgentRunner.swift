@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import WardenCore
+import WardenGrants
 import WardenModel
 
 /// How one run of one of Warden's own agents ended.
@@ -33,13 +34,19 @@ public struct AgentRunner: Sendable {
     /// The cell's approvals: a held call waits for its decision (within the run's wall time) and is then repeated
     /// exactly, as an external agent would repeat it.
     public let approvals: ApprovalStore?
+    /// Grants an approval of a held send attached to the agent's identical call: detached with the request.
+    let attached: (any AttachedGrantStore)?
     let logger: Logger
     let pollInterval: Duration
+    /// Approval requests this run's calls were held under: withdrawn when the run ends.
+    let raised = Locked<Set<String>>([])
 
     public init(
         agent: AgentDefinition, tenant: String, pipeline: ToolCallPipeline, model: any ChatModel,
-        approvals: ApprovalStore?, logger: Logger, pollInterval: Duration = .milliseconds(500)
+        approvals: ApprovalStore?, attached: (any AttachedGrantStore)? = nil, logger: Logger,
+        pollInterval: Duration = .milliseconds(500)
     ) {
+        self.attached = attached
         self.agent = agent
         self.tenant = tenant
         self.pipeline = pipeline
@@ -58,7 +65,16 @@ public struct AgentRunner: Sendable {
         complete it, call warden__escalate with the reason.
         """
 
-    public func run(name: String, task: String? = nil) async -> AgentRunReport {
+    /// A tool result longer than this reaches the model cut, marked as cut (the whole result is in the run's
+    /// provenance and the upstream's records, not in the conversation).
+    public static let maximumResultCharacters = 65_536
+    /// The conversation may not grow past this; the run is then escalated (`by: limit`).
+    public static let maximumConversationBytes = 2 << 20
+    /// No step starts with fewer tokens left than this: the reply would be cut off.
+    public static let minimumReplyTokens = 64
+
+    /// Where a run came from, for the ledger: `schedule:<slot>` or `request:<id>`.
+    public func run(name: String, task: String? = nil, origin: String = "direct") async -> AgentRunReport {
         let task = task ?? agent.task
         let principal = agent.principal(tenant: tenant)
         var report = AgentRunReport(
@@ -71,7 +87,9 @@ public struct AgentRunner: Sendable {
         let runID: String
         do {
             runID = try await runs.context(name: name, sessionID: "", principal: principal, deliveryRequired: true).id
-            try await runs.recordTask(runID: runID, task: agent.instructions + "\n" + task)
+            // Only the task backs critical arguments: a value the instructions merely mention (even one they warn
+            // about) must not. The ledger records the task's digest and where it came from.
+            try await runs.recordTask(runID: runID, task: task, origin: origin)
         } catch {
             report.ending = "the run could not be started: \(LogSafe.describe(error))"
             logger.error("agent run not started", metadata: ["agent": "\(agent.name)", "rule": "agent.run-start"])
@@ -79,33 +97,30 @@ public struct AgentRunner: Sendable {
         }
         await pipeline.registry.refresh()
         let catalog = pipeline.registry.catalogNow
-        let names = AgentToolNames(
-            toolNames: Array(catalog.entries.keys) + [EscalateTool.name])
+        let names = AgentToolNames(toolNames: Array(catalog.entries.keys) + [EscalateTool.name])
         let visible =
             pipeline.gatekeeper.current.visibleTools(principal: principal, catalog: catalog).map(\.advertisedDefinition)
             + [EscalateTool.definition]
         let tools = names.chatTools(visible)
-        var messages: [ChatMessage] = [
-            .system(Self.preamble + "\n\n" + agent.instructions), .user(task),
-        ]
+        var conversation = Conversation(messages: [.system(Self.preamble + "\n\n" + agent.instructions), .user(task)])
         var ending: (by: String, reason: String)?
+        let limits = agent.limits
         loop: while true {
-            guard report.steps < agent.limits.steps else {
-                ending = ("limit", "the agent used its \(agent.limits.steps) steps without finishing")
-                break
+            runs.touch(runID: runID)
+            let remainingTokens = limits.tokens - report.tokens
+            if report.steps >= limits.steps {
+                ending = ("limit", "the agent used its \(limits.steps) steps without finishing")
+            } else if remainingTokens < Self.minimumReplyTokens {
+                ending = ("limit", "the agent used its budget of \(limits.tokens) tokens without finishing")
+            } else if ContinuousClock.now >= deadline {
+                ending = ("limit", "the run reached its wall time of \(limits.wallSeconds) s")
+            } else if conversation.bytes > Self.maximumConversationBytes {
+                ending = ("limit", "the conversation grew past \(Self.maximumConversationBytes) bytes")
             }
-            let remainingTokens = agent.limits.tokens - report.tokens
-            guard remainingTokens > 0 else {
-                ending = ("limit", "the agent used its budget of \(agent.limits.tokens) tokens without finishing")
-                break
-            }
-            guard ContinuousClock.now < deadline else {
-                ending = ("limit", "the run reached its wall time of \(agent.limits.wallSeconds) s")
-                break
-            }
+            if ending != nil || Task.isCancelled { break }
             report.steps += 1
             let request = ChatRequest(
-                messages: messages, tools: tools, maxTokens: min(agent.limits.replyTokens, remainingTokens))
+                messages: conversation.messages, tools: tools, maxTokens: min(limits.replyTokens, remainingTokens))
             let response: ChatResponse
             switch await Self.complete(request, model: model, until: deadline) {
             case .success(let answer): response = answer
@@ -113,25 +128,46 @@ public struct AgentRunner: Sendable {
                 ending = ("model", failure.text)
                 break loop
             }
-            report.tokens += max(response.usage.totalTokens, 1)
-            messages.append(response.message)
+            let usage = response.usage
+            report.tokens += max(usage.totalTokens, usage.promptTokens + usage.completionTokens, 1)
+            conversation.append(response.message)
             guard !response.message.toolCalls.isEmpty else {
-                report.ending = "finished"
+                if let reason = response.finishReason, reason != "stop" && reason != "tool_calls" {
+                    // Cut off (`length`) or filtered: the model did not finish, whatever it wrote.
+                    ending = ("limit", "the model's reply ended with finish_reason \(Self.printable(reason))")
+                } else {
+                    report.ending = "finished"
+                }
                 break
             }
-            for toolCall in response.message.toolCalls {
-                let answer = await perform(
-                    toolCall, names: names, principal: principal, runName: name, runID: runID, deadline: deadline)
-                report.calls += 1
-                messages.append(.tool(callID: toolCall.id, content: answer.text))
-                if answer.endsRun {
-                    report.ending = answer.ending
+            for (index, toolCall) in response.message.toolCalls.enumerated() {
+                let answer: CallAnswer
+                if index >= limits.callsPerReply {
+                    answer = CallAnswer(
+                        text: "Warden refused this call: at most \(limits.callsPerReply) tool calls a reply "
+                            + "(rule agent.calls-per-reply).")
+                } else if report.calls >= limits.calls {
+                    ending = ("limit", "the agent made its \(limits.calls) tool calls without finishing")
+                    break loop
+                } else {
+                    report.calls += 1
+                    answer = await perform(
+                        toolCall, names: names, principal: principal, runName: name, runID: runID, deadline: deadline)
+                }
+                conversation.append(.tool(callID: toolCall.id, content: Self.cut(answer.text)))
+                if let end = answer.ending {
+                    if let escalation = end.escalation { ending = escalation }
+                    report.ending = end.words
                     break loop
                 }
                 guard ContinuousClock.now < deadline else { break }
             }
         }
-        if let ending {
+        if Task.isCancelled && ending == nil {
+            // The cell is stopping: the run stays open; after the restart the run sweep ends it (and tells a
+            // person), rather than a notice blaming the model for a shutdown.
+            report.ending = "interrupted: the cell stopped during the run"
+        } else if let ending {
             report.ending = ending.reason
             await escalate(runs: runs, runID: runID, by: ending.by, reason: ending.reason, report: report)
         } else if report.ending == "finished" {
@@ -142,6 +178,21 @@ public struct AgentRunner: Sendable {
         if report.ending == "finished" && report.state == .escalated {
             report.ending = "the model finished without delivering anything (escalated by the delivery contract)"
         }
+        // Requests this run raised and did not use die with it: a later run's identical call is a new action that
+        // needs its own decision.
+        if let approvals {
+            for id in raised.value.sorted() {
+                do {
+                    if let withdrawn = try await approvals.withdraw(id: id, now: Date()) {
+                        try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
+                    }
+                } catch {
+                    logger.error(
+                        "an approval request of an ended run could not be withdrawn; it expires on its own",
+                        metadata: ["rule": "agent.withdraw"])
+                }
+            }
+        }
         logger.info(
             "agent run ended",
             metadata: [
@@ -149,6 +200,37 @@ public struct AgentRunner: Sendable {
                 "steps": "\(report.steps)", "calls": "\(report.calls)", "tokens": "\(report.tokens)",
             ])
         return report
+    }
+
+    /// The messages so far, and their size (the model client encodes all of them at every step).
+    struct Conversation {
+        var messages: [ChatMessage]
+        var bytes = 0
+
+        init(messages: [ChatMessage]) {
+            self.messages = []
+            for message in messages { append(message) }
+        }
+
+        mutating func append(_ message: ChatMessage) {
+            messages.append(message)
+            bytes += (message.content?.utf8.count ?? 0) + 64
+            for call in message.toolCalls { bytes += call.name.utf8.count + call.argumentsText.utf8.count + 64 }
+        }
+    }
+
+    /// A tool result as the model reads it: at most `maximumResultCharacters`.
+    static func cut(_ text: String) -> String {
+        guard text.count > maximumResultCharacters else { return text }
+        return String(text.prefix(maximumResultCharacters))
+            + "\n[Warden cut this result at \(maximumResultCharacters) characters]"
+    }
+
+    /// A short, printable rendering of model-written text for Warden's own messages.
+    static func printable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }.prefix(32).map(
+                Character.init))
     }
 
     func escalate(runs: RunTracker, runID: String, by: String, reason: String, report: AgentRunReport) async {
@@ -198,11 +280,10 @@ public struct AgentRunner: Sendable {
         init(_ text: String) { self.text = text }
     }
 
-    /// What the model is told about one call, and whether the run is over.
+    /// What the model is told about one call, and whether (and how) the run is over.
     struct CallAnswer {
         var text: String
-        var endsRun = false
-        var ending = ""
+        var ending: (words: String, escalation: (by: String, reason: String)?)? = nil
     }
 
     func perform(
@@ -210,61 +291,53 @@ public struct AgentRunner: Sendable {
         deadline: ContinuousClock.Instant
     ) async -> CallAnswer {
         let tool = names.tool(of: toolCall.name)
+        // The run's history names only tools the catalog knows: a model-written name is not stored as it is.
+        let recorded = names.function(of: tool) != nil ? tool : "unknown"
         let arguments: [String: JSONValue]
         do {
             let parsed = try StrictJSONParser().parse(Array(toolCall.argumentsText.utf8))
             guard case .object(let members) = parsed else { throw DescribedFailure("not an object") }
             arguments = members
         } catch {
-            await pipeline.runs?.recordCall(runID: runID, tool: tool, outcome: "malformed", rule: "agent.arguments")
+            await pipeline.runs?.recordCall(runID: runID, tool: recorded, outcome: "malformed", rule: "agent.arguments")
             return CallAnswer(text: "Warden refused this call: its arguments are not a JSON object (agent.arguments).")
         }
         let call = ToolCall(principal: principal, tool: tool, arguments: arguments, runName: runName)
         var outcome = await pipeline.call(call)
-        if case .held(let refusal) = outcome, let id = Self.approvalID(in: refusal) {
-            await pipeline.runs?.recordCall(runID: runID, tool: tool, outcome: "held", rule: refusal.rule)
-            if await waitForDecision(id, until: deadline) {
+        if case .held(let refusal) = outcome, let id = refusal.approvalRequest, let approvals {
+            raised.withLock { _ = $0.insert(id) }
+            await pipeline.runs?.recordCall(runID: runID, tool: recorded, outcome: "held", rule: refusal.rule)
+            let runs = pipeline.runs
+            let waited = await HeldCallWait(store: approvals, pollInterval: pollInterval).wait(
+                for: id, until: deadline,
+                tick: { _ in
+                    // Waiting is activity; a run ended meanwhile (by the sweep, by a person) waits no more.
+                    runs?.touch(runID: runID)
+                    return runs?.isOpen(runID: runID) ?? false
+                })
+            if waited == .decided {
                 // Decided: the identical call again, checked again (an approval is used, a denial refuses).
                 outcome = await pipeline.call(call)
             }
         }
         let (label, rule) = Self.label(outcome)
-        await pipeline.runs?.recordCall(runID: runID, tool: tool, outcome: label, rule: rule)
+        await pipeline.runs?.recordCall(runID: runID, tool: recorded, outcome: label, rule: rule)
         var answer = CallAnswer(text: Self.text(of: outcome))
         switch outcome {
         case .escalated:
-            answer.endsRun = true
-            answer.ending = "escalated by the agent"
+            answer.ending = ("escalated by the agent", nil)
         case .runRefused(let error):
-            answer.endsRun = true
-            answer.ending = "the run ended: \(error)"
-        case .notRecorded:
-            answer.endsRun = true
-            answer.ending = "the ledger could not record a call"
+            answer.ending = ("the run ended: \(error)", nil)
+        case .notRecorded(let nothingDone):
+            let reason =
+                nothingDone
+                ? "the ledger could not record a call's decision; nothing was done"
+                : "the ledger could not record a call's outcome; the call may have run"
+            answer.ending = (reason, ("ledger", reason))
         default:
             break
         }
         return answer
-    }
-
-    /// Waits until approval request `id` is decided (or expired), polling the store, within the run's wall time.
-    /// True when a decision was taken.
-    func waitForDecision(_ id: String, until deadline: ContinuousClock.Instant) async -> Bool {
-        guard let approvals else { return false }
-        while !Task.isCancelled && ContinuousClock.now < deadline {
-            guard let request = try? await approvals.request(id: id) else { return false }
-            if request.state != .pending { return true }
-            if request.expiresAt <= Date() { return false }
-            do { try await Task.sleep(for: pollInterval) } catch { return false }
-        }
-        return false
-    }
-
-    /// The approval request a hold names (`… held for a human approval as apr-…`).
-    static func approvalID(in refusal: Refusal) -> String? {
-        guard let range = refusal.message.range(of: "apr-") else { return nil }
-        let id = refusal.message[range.lowerBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
-        return id.count > 4 ? String(id) : nil
     }
 
     static func label(_ outcome: ToolCallOutcome) -> (String, String?) {
@@ -284,8 +357,8 @@ public struct AgentRunner: Sendable {
     /// hidden tool and an unknown one are indistinguishable).
     static func text(of outcome: ToolCallOutcome) -> String {
         switch outcome {
-        case .executed(let result, _):
-            let text = contentText(result)
+        case .executed(let result, let entry):
+            let text = contentText(result, trusted: entry.containment.outputTrusted)
             return (result["isError"]?.boolValue ?? false) ? "The tool reported an error: " + text : text
         case .escalated:
             return "The run is escalated: a person has been notified with your reason."
@@ -310,7 +383,7 @@ public struct AgentRunner: Sendable {
 
     /// The text parts of a `CallToolResult` (other parts named by their type); structured content when there is
     /// no text.
-    static func contentText(_ result: JSONValue) -> String {
+    static func contentText(_ result: JSONValue, trusted: Bool) -> String {
         var parts: [String] = []
         if case .array(let content)? = result["content"] {
             for item in content {
@@ -322,7 +395,11 @@ public struct AgentRunner: Sendable {
             }
         }
         if parts.isEmpty, let structured = result["structuredContent"] {
-            parts.append(CanonicalJSON.string(structured))
+            // Structured content is not fenced by the result stage: only a trusted tool's reaches the model.
+            parts.append(
+                trusted
+                    ? CanonicalJSON.string(structured)
+                    : "[structured content of an untrusted tool, not shown: only fenced text reaches the model]")
         }
         return parts.joined(separator: "\n")
     }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import WardenCore
+import WardenGrants
 import WardenModel
 
 /// Warden's own agents in a cell: their scheduler, and for each run a model client and the loop
@@ -12,8 +13,8 @@ public struct AgentRuntime: Sendable {
         with modelFor: @escaping @Sendable (AgentDefinition, String) async throws -> any ChatModel
     ) -> AgentRuntime {
         AgentRuntime(
-            agents: agents, store: store, tenant: tenant, secrets: secrets, approvals: approvals, logger: logger,
-            modelFor: modelFor)
+            agents: agents, store: store, tenant: tenant, secrets: secrets, approvals: approvals, attached: attached,
+            logger: logger, modelFor: modelFor)
     }
 
     public let agents: [AgentDefinition]
@@ -21,6 +22,7 @@ public struct AgentRuntime: Sendable {
     let tenant: String
     let secrets: any SecretResolver
     let approvals: ApprovalStore?
+    let attached: (any AttachedGrantStore)?
     let logger: Logger
     /// The model behind an agent's run (agent, run name); by default its configured OpenAI-compatible endpoint
     /// (`warden demo` and tests may script one).
@@ -28,9 +30,10 @@ public struct AgentRuntime: Sendable {
 
     public init(
         agents: [AgentDefinition], store: AgentScheduleStore, tenant: String, secrets: any SecretResolver,
-        approvals: ApprovalStore?, logger: Logger,
+        approvals: ApprovalStore?, attached: (any AttachedGrantStore)? = nil, logger: Logger,
         modelFor: (@Sendable (AgentDefinition, String) async throws -> any ChatModel)? = nil
     ) {
+        self.attached = attached
         self.agents = agents
         self.store = store
         self.tenant = tenant
@@ -86,8 +89,9 @@ public struct AgentRuntime: Sendable {
             model = UnavailableModel(reason: "the model client could not be set up: \(LogSafe.describe(error))")
         }
         let runner = AgentRunner(
-            agent: agent, tenant: tenant, pipeline: pipeline, model: model, approvals: approvals, logger: logger)
-        return await runner.run(name: name, task: task)
+            agent: agent, tenant: tenant, pipeline: pipeline, model: model, approvals: approvals, attached: attached,
+            logger: logger)
+        return await runner.run(name: name, task: task, origin: name.contains("-now-") ? "request" : "schedule")
     }
 
     /// Runs the scheduler until the cell stops.

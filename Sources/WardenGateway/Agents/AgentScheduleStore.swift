@@ -139,6 +139,17 @@ public final class AgentScheduleStore: Sendable {
         }
     }
 
+    /// Marks slots and requests still running (left by a cell that stopped) as done with `note`.
+    public func markInterrupted(note: String, now: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE agent_slot SET state = 'done', note = ? WHERE state = 'started'", arguments: [note])
+            try db.execute(
+                sql: "UPDATE agent_request SET state = 'done', note = ?, updated_at = ? WHERE state = 'taken'",
+                arguments: [note, Self.seconds(now)])
+        }
+    }
+
     /// The newest slots of `agent` (all agents when nil), newest first.
     public func slots(of agent: String?, limit: Int) async throws -> [Slot] {
         try await database.read { db in

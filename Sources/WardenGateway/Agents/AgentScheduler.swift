@@ -78,7 +78,23 @@ public actor AgentScheduler {
         return decisions
     }
 
+    /// Slots looked at in one tick after an outage; beyond them only the newest counts.
+    static let catchUpLimit = 1_000
+
+    /// The newest fire of `schedule` at or before `now` (within five years).
+    static func latestFire(of schedule: CronSchedule, through now: Date) -> Date? {
+        for days in [1.0 / 24, 1, 7, 31, 366, 1_830] {
+            if let last = schedule.fires(after: now.addingTimeInterval(-days * 86_400), through: now, limit: 100_000)
+                .last
+            {
+                return last
+            }
+        }
+        return nil
+    }
+
     func tick(_ agent: AgentDefinition, now: Date) async throws -> [Decision] {
+        var decisions: [Decision] = []
         guard let watermark = try await store.watermark(of: agent.name) else {
             // A new agent: its schedule starts now (earlier slots were never its to run).
             try await store.startWatermark(of: agent.name, at: now)
@@ -86,13 +102,26 @@ public actor AgentScheduler {
         }
         var due = Set<Date>()
         for schedule in agent.schedules {
-            due.formUnion(schedule.fires(after: watermark, through: now, limit: 1_000))
+            let fires = schedule.fires(after: watermark, through: now, limit: Self.catchUpLimit)
+            guard fires.count >= Self.catchUpLimit, let first = fires.first,
+                let latest = Self.latestFire(of: schedule, through: now)
+            else {
+                due.formUnion(fires)
+                continue
+            }
+            // A long outage: one row records the run of missed slots, and only the newest is considered.
+            let note =
+                "\(Self.catchUpLimit) or more slots of \(schedule.expression) missed while the cell was down, up to "
+                + Self.runName(agent: agent.name, slot: latest)
+            if try await store.skip(agent: agent.name, slot: first, note: note, now: now) {
+                decisions.append(.skip(agent: agent.name, slot: first, reason: note))
+            }
+            due.insert(latest)
         }
         guard !due.isEmpty else { return [] }
         let slots = due.sorted()
         let missed = slots.filter { now.timeIntervalSince($0) > lateness }
         let onTime = slots.filter { now.timeIntervalSince($0) <= lateness }
-        var decisions: [Decision] = []
         var toRun: [Date] = onTime
         if let newestMissed = missed.last, agent.missedSlots == .latest, onTime.isEmpty {
             toRun = [newestMissed]
@@ -147,6 +176,17 @@ public actor AgentScheduler {
         for task in running.values { task.cancel() }
     }
 
+    /// Slots and requests whose run was going when the cell stopped are marked so (their runs are ended by the
+    /// run sweep, which tells a person): nothing stays "started" forever.
+    public func recordInterrupted(now: Date) async {
+        do {
+            try await store.markInterrupted(
+                note: "interrupted: the cell stopped during this run (the run sweep ends it)", now: now)
+        } catch {
+            logger.error("interrupted agent runs not recorded", metadata: ["rule": "agent.schedule-store"])
+        }
+    }
+
     /// `ava-20261205T0700Z`: the slot's minute in UTC.
     static func runName(agent: String, slot: Date) -> String {
         let formatter = DateFormatter()
@@ -162,6 +202,7 @@ public actor AgentScheduler {
 
     /// Ticks every second until cancelled.
     public func runForever(clock: @escaping @Sendable () -> Date = { Date() }) async {
+        await recordInterrupted(now: clock())
         while !Task.isCancelled {
             await tick(now: clock())
             do { try await Task.sleep(for: .seconds(1)) } catch { break }

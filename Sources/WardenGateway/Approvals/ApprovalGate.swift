@@ -65,7 +65,7 @@ public struct ApprovalGate: ToolCallGate {
                     rule: call.humanRequired?.rule ?? "approval.required",
                     message:
                         why + "held for a human approval as \(held.request.id); repeat this exact call once it is "
-                        + "approved"))
+                        + "approved", approvalRequest: held.request.id))
         } catch {
             return .refuse(
                 Refusal(

@@ -443,6 +443,24 @@ public final class ApprovalStore: Sendable {
         }
     }
 
+    /// Ends a request that is still pending, or approved and not used, now (its run ended: a later identical call is
+    /// a new action that needs its own decision). Returns the request when it was withdrawn.
+    @discardableResult
+    public func withdraw(id: String, now: Date) async throws -> ApprovalRequest? {
+        let current = Int64(now.timeIntervalSince1970.rounded(.down))
+        let sealer = self.sealer
+        return try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE approval SET expires_at = min(expires_at, ?)
+                    WHERE id = ? AND state IN ('pending', 'approved') AND expires_at > ?
+                    """,
+                arguments: [current, id, current])
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]).map(sealer.request)
+        }
+    }
+
     /// The denial of `agent`'s exact action, if a person denied it and it has not expired (its reason is shown).
     public func denied(actionDigest: String, agent: String, now: Date) async throws -> ApprovalRequest? {
         let current = Int64(now.timeIntervalSince1970.rounded(.down))

@@ -255,7 +255,7 @@ public struct Cell: Sendable {
             maxPerSubject: configuration.mcp.maxSessionsPerSubject
         )
         let metadataURL = Self.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
-        let endpoint = MCPHTTPEndpoint(
+        var endpoint = MCPHTTPEndpoint(
             path: "/mcp",
             resourceMetadataURL: metadataURL,
             allowedOrigins: configuration.mcp.allowedOrigins,
@@ -267,6 +267,10 @@ public struct Cell: Sendable {
             logger: logger,
             metrics: metrics
         )
+        // A held call may wait for its person on an open SSE stream (`approvals.wait_seconds`).
+        if let approvals, configuration.approvals.waitSeconds > 0 {
+            endpoint.heldCallWait = (HeldCallWait(store: approvals.store), configuration.approvals.waitSeconds)
+        }
 
         let router = Router()
         endpoint.register(on: router)

@@ -218,7 +218,8 @@ extension CellBootstrap {
             ? nil
             : AgentRuntime(
                 agents: configuration.agents, store: try AgentScheduleStore(path: configuration.layout.agents),
-                tenant: configuration.tenant, secrets: secrets, approvals: approvals, logger: logger)
+                tenant: configuration.tenant, secrets: secrets, approvals: approvals, attached: grantDatabase,
+                logger: logger)
         // Last, once nothing after them can fail: the witness submitter and the trace exporter own HTTP clients
         // that must be shut down by the cell's stop hooks.
         var backgroundWork: [CellBackgroundWork] = []

@@ -98,6 +98,10 @@ public struct AgentModelSettings: Sendable {
 public struct AgentLimits: Sendable {
     /// Model turns in one run.
     public var steps = 20
+    /// Tool calls in one run.
+    public var calls = 100
+    /// Tool calls the model may ask for in one reply (more are refused, `agent.calls-per-reply`).
+    public var callsPerReply = 8
     /// Tokens (prompt and completion, as the endpoint reports them or estimated) in one run.
     public var tokens = 100_000
     /// Completion tokens the model may write in one reply.
@@ -194,9 +198,12 @@ extension ConfigurationLoader {
             missed = rule
         }
         var limits = AgentLimits()
-        if let limitsReader = a.optional("limits") {
+        let limitsReader = a.optional("limits")
+        if let limitsReader {
             var l = try limitsReader.mapping()
             if let r = l.optional("steps") { limits.steps = try r.integer(in: 1...500) }
+            if let r = l.optional("calls") { limits.calls = try r.integer(in: 1...10_000) }
+            if let r = l.optional("calls_per_reply") { limits.callsPerReply = try r.integer(in: 1...64) }
             if let r = l.optional("tokens") { limits.tokens = try r.integer(in: 100...100_000_000) }
             if let r = l.optional("reply_tokens") { limits.replyTokens = try r.integer(in: 16...1_000_000) }
             if let r = l.optional("wall_seconds") { limits.wallSeconds = try r.integer(in: 5...86_400) }
@@ -213,6 +220,11 @@ extension ConfigurationLoader {
             escalateTo = try escalationTarget(targetReader, channels: channels)
         }
         try a.finish()
+        if limits.wallSeconds > delivery.runDeadlineSeconds {
+            throw (limitsReader ?? reader).error(
+                "limits.wall_seconds (\(limits.wallSeconds)) is longer than delivery.run_deadline_seconds "
+                    + "(\(delivery.runDeadlineSeconds)): the run would end under the agent")
+        }
         if escalateTo == nil, delivery.escalateTo == nil {
             throw reader.error(
                 "agent '\(name)' needs someone to tell when a run does not deliver: escalate_to here or "

@@ -34,6 +34,9 @@ public struct ApprovalSettings: Sendable {
     public var remindBeforeSeconds = 3_600
     /// How long a request waits for a decision, and an approval for its use.
     public var requestSeconds = 86_400
+    /// How long a held `tools/call` from a client that accepts SSE is kept open, with progress, while a person decides
+    /// (0: the hold is answered at once; the identical call completes it later).
+    public var waitSeconds = 0
 
     public init() {}
 }
@@ -152,6 +155,7 @@ extension ConfigurationLoader {
         if let r = m.optional("notify_attempts") { settings.notifyAttempts = try r.integer(in: 1...100) }
         if let r = m.optional("remind_before_seconds") { settings.remindBeforeSeconds = try r.integer(in: 0...604_800) }
         if let r = m.optional("request_seconds") { settings.requestSeconds = try r.integer(in: 30...604_800) }
+        if let r = m.optional("wait_seconds") { settings.waitSeconds = try r.integer(in: 0...300) }
         if let budgetsReader = m.optional("budgets") {
             var b = try budgetsReader.mapping()
             if let r = b.optional("per_run") { settings.perRun = try limits(r) }

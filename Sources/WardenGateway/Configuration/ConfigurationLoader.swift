@@ -227,15 +227,38 @@ public enum ConfigurationLoader {
         }
         let delivery = try deliverySettings(top.optional("delivery"), channels: channels)
         let containment = try containmentSettings(top.optional("containment"), base: baseDirectory)
-        let approvalSettings = try approvalSettings(top.optional("approvals"), channels: channels)
+        let approvalsReader = top.optional("approvals")
+        let approvalSettings = try approvalSettings(approvalsReader, channels: channels)
         let inbox = try inboxSettings(top.optional("inbox"), base: baseDirectory)
         var approvalsWithAgents = approvalSettings
+        let agentsReader = top.optional("agents")
         let agentDefinitions = try agentDefinitions(
-            top.optional("agents"), base: baseDirectory, roles: roles, rolesFromTable: policyFile == nil,
+            agentsReader, base: baseDirectory, roles: roles, rolesFromTable: policyFile == nil,
             delivery: delivery, channels: channels)
         for agent in agentDefinitions where !agent.limits.spendPerRun.isEmpty || !agent.limits.spendPerDay.isEmpty {
             approvalsWithAgents.agentBudgets[agent.subject] = SpendBudgets(
                 perRun: agent.limits.spendPerRun, perDay: agent.limits.spendPerDay)
+        }
+        // A budget judges every spend of every agent: each spend tool must say where its amount is, or every spend
+        // would be refused at run time (`budget.amount-undeclared`).
+        if approvalsWithAgents.hasBudgets {
+            let spendTools = upstreams.flatMap { upstream in
+                upstream.tools.filter { $0.value == .spend }.map { "\(upstream.name).\($0.key)" }
+            }
+            let undeclared = spendTools.filter { approvalsWithAgents.spendAmounts[$0] == nil }.sorted()
+            if !undeclared.isEmpty, let location = approvalsReader ?? agentsReader {
+                throw location.error(
+                    "spend budgets judge every spend: approvals.spend_amounts must name the amount of "
+                        + undeclared.joined(separator: ", "))
+            }
+        }
+        // Warden's own agents wait for a person's decision on held calls: someone must be told a call waits.
+        let agentsMayBeHeld = agentDefinitions.contains { agent in
+            policyFile != nil || !(roles[agent.role] ?? []).isDisjoint(with: [.mutate, .send, .spend])
+        }
+        if agentsMayBeHeld, approvalsWithAgents.notify == nil, let agentsReader {
+            throw agentsReader.error(
+                "agents whose calls can be held wait for a person: set approvals.notify so approvers are told")
         }
         try top.finish()
 

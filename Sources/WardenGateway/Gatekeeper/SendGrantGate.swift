@@ -174,11 +174,14 @@ public struct SendGrantGate: ToolCallGate {
             if raised.isNew { try await approvalLedger?.recordDecisions() }
             let refusal =
                 call.humanRequired.map {
-                    Refusal(rule: $0.rule, message: $0.message + "; held for a human approval as \(raised.request.id)")
+                    Refusal(
+                        rule: $0.rule, message: $0.message + "; held for a human approval as \(raised.request.id)",
+                        approvalRequest: raised.request.id)
                 }
                 ?? Refusal(
                     rule: GrantRefusal.missing.code,
-                    message: "no grant covers this send; held for a human approval as \(raised.request.id)")
+                    message: "no grant covers this send; held for a human approval as \(raised.request.id)",
+                    approvalRequest: raised.request.id)
             return .failure(VerdictFailure(.hold(refusal)))
         } catch {
             return .failure(

@@ -58,20 +58,35 @@ public struct MCPDispatcher: Sendable {
     func callTool(
         _ request: JSONRPCRequest, principal: Principal, session: MCPSession, runID: String?
     ) async -> JSONRPCResponse {
+        switch toolCall(request, principal: principal, session: session, runID: runID) {
+        case .call(let call): return response(to: request, outcome: await pipeline.call(call))
+        case .malformed(let answer): return answer
+        }
+    }
+
+    /// A `tools/call` request as the pipeline's call, or the JSON-RPC error for a malformed one.
+    enum ParsedToolCall {
+        case call(ToolCall)
+        case malformed(JSONRPCResponse)
+    }
+
+    func toolCall(_ request: JSONRPCRequest, principal: Principal, session: MCPSession, runID: String?)
+        -> ParsedToolCall
+    {
         guard case .object(let params)? = request.params, case .string(let name)? = params["name"] else {
-            return failure(request, .invalidParams, "tools/call needs params.name (a string)")
+            return .malformed(failure(request, .invalidParams, "tools/call needs params.name (a string)"))
         }
         var arguments: [String: JSONValue] = [:]
         switch params["arguments"] {
         case nil, .null?: break
         case .object(let members)?: arguments = members
-        default: return failure(request, .invalidParams, "params.arguments must be an object")
+        default: return .malformed(failure(request, .invalidParams, "params.arguments must be an object"))
         }
         let meta = params["_meta"]?.objectValue ?? [:]
-        let call = ToolCall(
-            principal: principal, tool: name, arguments: arguments, meta: meta, runName: runID ?? session.id,
-            sessionID: session.id)
-        return response(to: request, outcome: await pipeline.call(call))
+        return .call(
+            ToolCall(
+                principal: principal, tool: name, arguments: arguments, meta: meta, runName: runID ?? session.id,
+                sessionID: session.id))
     }
 
     /// JSON-RPC code for a call refused by the per-agent rate limit (implementation-defined range).
@@ -129,6 +144,7 @@ public struct MCPDispatcher: Sendable {
             "warden/refusal": .object(["rule": .string(refusal.rule), "message": .string(refusal.message)])
         ]
         if held { meta["warden/held"] = true }
+        if let request = refusal.approvalRequest { meta["warden/approval"] = .string(request) }
         return .object([
             "content": .array([.object(["type": "text", "text": .string("Warden refused this call. \(refusal)")])]),
             "isError": true,

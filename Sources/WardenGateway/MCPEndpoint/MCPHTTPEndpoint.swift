@@ -22,6 +22,9 @@ public struct MCPHTTPEndpoint: Sendable {
     public let serverVersion: String
     public let logger: Logger
     public let metrics: GatewayMetrics
+    /// A held `tools/call` from a client that accepts SSE is kept open this long, with progress, while a person
+    /// decides (`approvals.wait_seconds`; 0: answered at once). See `HeldCallStream`.
+    public var heldCallWait: (wait: HeldCallWait, seconds: Int)?
 
     static let sessionHeader = headerName("Mcp-Session-Id")
     static let versionHeader = headerName("MCP-Protocol-Version")
@@ -151,8 +154,14 @@ public struct MCPHTTPEndpoint: Sendable {
         case .notification, .response:
             return Response(status: .accepted)
         case .request(let rpc):
-            let response = await dispatcher.handle(
-                rpc, principal: principal, session: session, runID: request.headers[Self.runHeader])
+            let runID = request.headers[Self.runHeader]
+            if rpc.method == MCPMethod.toolsCall, let held = heldCallWait, held.seconds > 0,
+                request.headers[.accept]?.lowercased().contains("text/event-stream") == true
+            {
+                return await callWaitingForAPerson(
+                    rpc, principal: principal, session: session, runID: runID, wait: held.wait, seconds: held.seconds)
+            }
+            let response = await dispatcher.handle(rpc, principal: principal, session: session, runID: runID)
             return jsonRPC(response, status: .ok)
         }
     }

@@ -75,6 +75,14 @@ final class RunMemory: Sendable {
         }
     }
 
+    /// Activity without a call (one of Warden's agents waiting for its model or a person): the run is not idle.
+    func touch(_ id: String, at: Date) {
+        state.withLock { state in
+            let current = state.pending[id] ?? (0, at)
+            state.pending[id] = (current.count, max(current.last, at))
+        }
+    }
+
     /// Hands the counted calls to the caller to write; `written` or `unwritten` must follow.
     func drain() -> [String: Counted] {
         state.withLock { state in

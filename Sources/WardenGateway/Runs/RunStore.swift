@@ -63,6 +63,8 @@ public enum RunEvent: Sendable, Equatable {
     /// A call one of Warden's own agents made, and how it ended (run store only: the call's own `tool.decision`
     /// and `tool.executed` entries are its ledger record). `tool` is as the model asked for it.
     case call(tool: String, outcome: String, rule: String?)
+    /// The trusted task a run was given (Warden's own agents): its digest and where the run came from.
+    case task(origin: String, sha256: String)
 
     var kind: String {
         switch self {
@@ -72,6 +74,7 @@ public enum RunEvent: Sendable, Equatable {
         case .closed: "run.closed"
         case .read: "run.read"
         case .call: "run.call"
+        case .task: "run.task"
         }
     }
 
@@ -100,6 +103,9 @@ public enum RunEvent: Sendable, Equatable {
             facts["tool"] = .string(tool)
             facts["outcome"] = .string(outcome)
             if let rule { facts["rule"] = .string(rule) }
+        case .task(let origin, let sha256):
+            facts["origin"] = .string(origin)
+            facts["task_sha256"] = .string(sha256)
         }
         return facts
     }
@@ -553,7 +559,7 @@ public final class SQLiteRunStore: RunStore {
             case .read:
                 // Only `recordRead` records a read: it writes the values and the taint in the same transaction.
                 throw RunError.invalidID
-            case .call:
+            case .call, .task:
                 break
             case .closed(let by):
                 guard run.state == .open else { throw RunError.ended(run.state) }

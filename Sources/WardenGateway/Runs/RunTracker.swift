@@ -175,10 +175,25 @@ public struct RunTracker: Sendable {
 
     /// The run's task — its trusted instructions, from whoever started the run (Warden's own agents, the bench) —
     /// indexed as a trusted source: a value the task names backs a critical argument like the directory does.
-    public func recordTask(runID: String, task: String) async throws {
+    /// The ledger records the task's SHA-256 and `origin` (where the run came from: a schedule slot, a request).
+    public func recordTask(runID: String, task: String, origin: String = "direct") async throws {
+        let event = RunEvent.task(origin: origin, sha256: Digest.sha256Hex(Array(task.utf8)))
+        try await audit.record(.run(event, runID: runID))
+        _ = try await store.apply(event, to: runID, now: Date())
         var index = ProvenanceIndex()
         index.add(text: task, trusted: true, source: "the run's task")
         try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
+    }
+
+    /// Activity that is not a call (an agent waiting for its model or a person): the run is not idle meanwhile.
+    public func touch(runID: String, now: Date = Date()) {
+        memory.touch(runID, at: now)
+    }
+
+    /// Whether the run still takes calls (open or delivered), as the cell knows it now.
+    public func isOpen(runID: String) -> Bool {
+        guard let run = memory.run(runID) else { return false }
+        return run.state == .open || run.state == .delivered
     }
 
     /// A call of one of Warden's own agents, for people reading the run (`warden runs show`, the inbox).
