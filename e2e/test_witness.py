@@ -83,8 +83,12 @@ def test_witness_cosigns_and_a_rollback_is_detected(idp, http_upstream, tmp_path
         assert out.startswith("ok: ") and "cosigned by witness.test/w1" in out, out
         snapshot = tmp_path / "ledger-snapshot"
         shutil.copytree(cell.data_dir / "ledger", snapshot)
+        # The snapshot may hold entries newer than the first cosigned checkpoint: the rollback check needs a
+        # cosigned checkpoint larger than the snapshot itself.
+        snapshot_size = int((snapshot / "checkpoint").read_text().splitlines()[1])
         traffic(cell, token, n=4)
-        wait_for(lambda: cosigned_size(cell, "witness.test/w1") > first, what="a larger cosigned checkpoint")
+        wait_for(lambda: cosigned_size(cell, "witness.test/w1") > max(first, snapshot_size),
+                 what="a cosigned checkpoint larger than the snapshot")
         # the witness shows the newest checkpoint it cosigned for this log
         witnessed = tmp_path / "witnessed.checkpoint"
         witnessed.write_text(warden("witness", "show", "--state", str(state), "--vkey", vkey, "--origin", ORIGIN).stdout)
