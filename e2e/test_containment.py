@@ -105,11 +105,19 @@ def test_a_value_a_trusted_source_names_passes_and_one_only_the_page_names_does_
     held = result_of(tainted_only.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "disputed"}))
     assert held["_meta"].get("warden/held") and refusal(held)["rule"] == "containment.untrusted-argument", held
 
+    # Untrusted content without steering text (the echo tool is unlabelled: untrusted), then a trusted source.
     backed = Agent(ccell, agent_token)
-    backed.call("billing.fetch_webpage", {"url": "https://supplier.example/news"})
+    backed.call("billing.echo", {"text": "Supplier news: INV-1001 is under review."})
     backed.call("billing.lookup_invoice", {"invoice_id": "INV-1001"})  # trusted output names INV-1001
     done = result_of(backed.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "disputed"}))
     assert not done.get("isError"), done
+
+    # The poisoned page tells the model to ignore its instructions: after it, even trusted values wait for a person.
+    steered = Agent(ccell, agent_token)
+    steered.call("billing.fetch_webpage", {"url": "https://supplier.example/news"})
+    steered.call("billing.lookup_invoice", {"invoice_id": "INV-1001"})
+    held = result_of(steered.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "open"}))
+    assert held["_meta"].get("warden/held") and refusal(held)["rule"] == "containment.instructed-run", held
 
     clean = Agent(ccell, agent_token)  # an untainted run: nothing untrusted was read
     done = result_of(clean.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "open"}))

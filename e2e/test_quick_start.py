@@ -172,7 +172,8 @@ def test_demo_runs_the_whole_story(tmp_path):
         "[ava] demo.pay_invoice -> refused (rule approval.denied)",
         "[ava] demo.send_email -> held for a person (rule containment.untrusted-argument)",
         "[ava] demo.send_email -> refused (rule approval.denied)",
-        "[ava] demo.pay_invoice -> held for a person (rule approval.required)",
+        # The run read an email that addresses the AI: even the payment with trusted values waits for the person.
+        "[ava] demo.pay_invoice -> held for a person (rule containment.instructed-run)",
         "[ava] demo.pay_invoice -> ok",
     ]:
         assert line in ava, (line, ava)

@@ -216,6 +216,10 @@ struct DemoApprover: Sendable {
                 let arguments = request.action?["arguments"].map { CanonicalJSON.string($0) } ?? "?"
                 print(style.cyan("[\(name), a person]") + " inbox shows \(request.id): \(request.tool) \(arguments)")
                 for line in provenance.prefix(2) { print(style.dim("    provenance: \(line)")) }
+                let reasons = request.action?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                if provenance.isEmpty, let reason = reasons.first {
+                    print(style.dim("    held because: \(ApprovalDisplay.escaped(reason))"))
+                }
                 let approve = provenance.isEmpty
                 do {
                     _ = try await service.decide(

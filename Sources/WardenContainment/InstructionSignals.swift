@@ -8,6 +8,14 @@ public enum InstructionSignals {
     /// Names of the patterns found, sorted and unique: `addressed-to-ai`, `chat-template`, `conceal-from-user`,
     /// `hidden-markup`, `ignore-instructions`, `invisible-characters`, `role-override`, `tool-directive`,
     /// `urgent-imperative`.
+    /// Signals no ordinary business text carries: content that addresses the model, overrides its instructions or
+    /// hides itself. (`tool-directive` and `urgent-imperative` also fire on invoices — "pay to …" — and are
+    /// recorded, never acted on alone.)
+    public static let steering: Set<String> = [
+        "addressed-to-ai", "chat-template", "conceal-from-user", "hidden-markup", "ignore-instructions",
+        "invisible-characters", "role-override",
+    ]
+
     public static func scan(_ text: String) -> [String] {
         var found = Set<String>()
         if hasInvisibleCharacters(text) { found.insert("invisible-characters") }

@@ -187,10 +187,13 @@ public struct Cell: Sendable {
         // Containment first among the gates (unless the tenant overrode it: recorded in `cell.started`).
         let containment = ContainmentRules(
             trustedValues: configuration.containment.trustedValues,
-            builtinRules: configuration.containment.builtinRules)
+            builtinRules: configuration.containment.builtinRules,
+            holdInstructedRuns: configuration.containment.holdInstructedRuns)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
-                policy: policyInForce, gates: (containment.builtinRules ? [ContainmentGate()] : []) + gates,
+                policy: policyInForce,
+                gates: (containment.builtinRules
+                    ? [ContainmentGate(holdInstructedRuns: containment.holdInstructedRuns)] : []) + gates,
                 containment: containment))
         // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
         // pins re-validates the policy in force against the newly approved definitions.

@@ -211,6 +211,9 @@ public struct ContainmentSettings: Sendable {
     /// only with `override_reason`, and the override is a ledger entry at every start.
     public var builtinRules = true
     public var overrideReason: String?
+    /// `instructed_runs: hold` (default): a consequential call in a run that read instruction-like untrusted text
+    /// needs a person even when its values are trusted; `allow` judges values only.
+    public var holdInstructedRuns = true
 
     public init() {}
 }

@@ -558,6 +558,13 @@ public enum ConfigurationLoader {
             }
         }
         if let r = m.optional("override_reason") { settings.overrideReason = try r.nonEmptyString() }
+        if let r = m.optional("instructed_runs") {
+            switch try r.nonEmptyString() {
+            case "hold": settings.holdInstructedRuns = true
+            case "allow": settings.holdInstructedRuns = false
+            case let other: throw r.error("instructed_runs is hold or allow, not '\(other)'")
+            }
+        }
         try m.finish()
         if !settings.builtinRules, settings.overrideReason == nil {
             throw (rulesReader ?? reader).error(

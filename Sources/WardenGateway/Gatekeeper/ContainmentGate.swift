@@ -11,8 +11,13 @@ public struct ContainmentRules: Sendable {
     public var directory: ProvenanceIndex
     /// Whether the built-in rules act (hold or refuse); the facts reach Cedar either way.
     public var builtinRules: Bool
+    /// Whether a consequential call in a run that read instruction-like untrusted content needs a person even when
+    /// every critical argument is trusted (`containment.instructed_runs: hold`, the default): the injected text chose
+    /// the action, among values the tenant trusts.
+    public var holdInstructedRuns: Bool
 
-    public init(trustedValues: [String] = [], builtinRules: Bool = true) {
+    public init(trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true) {
+        self.holdInstructedRuns = holdInstructedRuns
         var directory = ProvenanceIndex()
         for value in trustedValues {
             directory.add(values: Self.readings(of: value), trusted: true, source: "the tenant's directory")
@@ -115,11 +120,26 @@ enum ContainmentSource {
 /// person. A later gate that can ask one holds it (the approval shows the provenance); where none can, the call
 /// is refused. On unless the tenant overrides it (`containment.builtin_rules: off`, recorded at every start).
 public struct ContainmentGate: ToolCallGate {
-    public init() {}
+    /// `containment.instructed_runs: hold` (see `ContainmentRules.holdInstructedRuns`).
+    let holdInstructedRuns: Bool
+
+    public init(holdInstructedRuns: Bool = true) {
+        self.holdInstructedRuns = holdInstructedRuns
+    }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
         guard let assessment = call.containment else { return .notApplicable }
         guard assessment.needsHuman else {
+            if call.run.instructed && holdInstructedRuns {
+                // Every value is trusted, but the run read content that tries to steer the agent: whether to act at
+                // all may be the injection's choice ("delete file 11", "book the other hotel").
+                return .needsHuman(
+                    Refusal(
+                        rule: "containment.instructed-run",
+                        message:
+                            "a person must confirm this call: the run read untrusted content with instruction-like "
+                            + "text, and this action may be what that text asked for"))
+            }
             return .pass(evidence: [assessment.tainted ? "containment.backed" : "containment.untainted"])
         }
         return .needsHuman(

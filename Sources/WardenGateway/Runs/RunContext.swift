@@ -9,6 +9,8 @@ public struct RunContext: Sendable, Hashable {
     public var sessionID: String
     /// The run has read untrusted content.
     public var tainted: Bool
+    /// The run has read untrusted content that tries to instruct the agent (instruction signals).
+    public var instructed = false
     /// Tool calls the run has made so far (executed or not).
     public var calls: Int
     /// The run has delivered (an outbound action was executed and recorded).

@@ -65,6 +65,7 @@ final class RunMemory: Sendable {
         merged.calls = max(known.calls, seen.calls)
         merged.lastActivity = max(known.lastActivity, seen.lastActivity)
         merged.tainted = known.tainted || seen.tainted
+        merged.instructed = known.instructed || seen.instructed
         return merged
     }
 

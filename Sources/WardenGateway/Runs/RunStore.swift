@@ -29,6 +29,8 @@ public struct RunRecord: Sendable, Equatable {
     public var deliveryRequired: Bool
     public var calls: Int
     public var tainted: Bool
+    /// The run has read untrusted content with instruction signals (content that tries to steer the agent).
+    public var instructed = false
     public var state: State
     public var deliveredBy: String?
     public var endReason: String?
@@ -44,7 +46,9 @@ public struct RunRecord: Sendable, Equatable {
     }
 
     public var context: RunContext {
-        RunContext(id: id, name: name, tainted: tainted, calls: calls, delivered: deliveredBy != nil)
+        var context = RunContext(id: id, name: name, tainted: tainted, calls: calls, delivered: deliveredBy != nil)
+        context.instructed = instructed
+        return context
     }
 }
 
@@ -281,6 +285,9 @@ public final class SQLiteRunStore: RunStore {
         migrator.registerMigration("v4-run-value-lookup") { db in
             try db.execute(sql: "CREATE INDEX run_value_lookup ON run_value (kind, value, trusted)")
         }
+        migrator.registerMigration("v5-run-instructed") { db in
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN instructed INTEGER NOT NULL DEFAULT 0")
+        }
         try migrator.migrate(database)
     }
 
@@ -289,7 +296,7 @@ public final class SQLiteRunStore: RunStore {
     public func recordRead(_ event: RunEvent, entries: [IndexEntry], to id: String, now: Date) async throws
         -> RunRecord
     {
-        guard case .read(_, let trusted, _, _) = event else { throw RunError.invalidID }
+        guard case .read(_, let trusted, _, let signals) = event else { throw RunError.invalidID }
         let at = Int64(now.timeIntervalSince1970.rounded(.down))
         return try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
@@ -304,6 +311,9 @@ public final class SQLiteRunStore: RunStore {
             }
             if !trusted && !(row["tainted"] as Bool) {
                 try db.execute(sql: "UPDATE run SET tainted = 1 WHERE id = ?", arguments: [id])
+            }
+            if !trusted && !InstructionSignals.steering.isDisjoint(with: signals) && !(row["instructed"] as Bool) {
+                try db.execute(sql: "UPDATE run SET instructed = 1 WHERE id = ?", arguments: [id])
             }
             try Self.append(event, to: id, at: at, db: db)
             return try Self.fetch(id, db: db)
@@ -634,7 +644,7 @@ public final class SQLiteRunStore: RunStore {
         let deadline: Int64 = row["deadline"]
         let ended: Int64? = row["ended_at"]
         let state: String = row["state"]
-        return RunRecord(
+        var record = RunRecord(
             id: row["id"], name: row["name"], subject: row["subject"],
             startedAt: Date(timeIntervalSince1970: TimeInterval(started)),
             lastActivity: Date(timeIntervalSince1970: TimeInterval(last)),
@@ -643,6 +653,8 @@ public final class SQLiteRunStore: RunStore {
             // An unreadable state never reads as open or delivered.
             state: RunRecord.State(rawValue: state) ?? .escalated, deliveredBy: row["delivered_by"],
             endReason: row["end_reason"], endedAt: ended.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        record.instructed = row["instructed"]
+        return record
     }
 }
 
