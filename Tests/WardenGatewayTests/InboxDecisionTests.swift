@@ -55,6 +55,26 @@ struct InboxDecisionTests {
                 actionDigest: InboxFixture.digest(amount: "124000.00"), agent: "clerk-agent", now: Date()) == nil)
     }
 
+    @Test("a decision needs a recent sign-in: a session older than decision_minutes must sign in again to decide")
+    func staleSignInCannotDecide() async throws {
+        let clock = InboxLoginStateTests.Clock()
+        let sessions = InboxSessionStore(absolute: 8 * 3600, idle: 8 * 3600, now: { clock.now })
+        let f = try await InboxFixture(sessions: sessions)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let held = try await f.hold()
+        try await Application(router: f.router()).test(.router) { client in
+            let cookie = try #require(try await Browser.signIn(client, f).cookie)
+            let token = try await Self.csrf(client, cookie: cookie, id: held.id)
+            clock.now = clock.now.addingTimeInterval(61 * 60)  // the default window is 60 minutes
+            let stale = try await client.execute(
+                uri: "/requests/\(held.id)/decide", method: .post, headers: Browser.post(cookie: cookie),
+                body: Browser.form([("csrf", token), ("decision", "approve")]))
+            #expect(stale.status == .forbidden)
+            #expect(String(buffer: stale.body).contains("inbox.reauthentication-required"))
+        }
+        #expect(try await f.service.store.request(id: held.id)?.state == .pending)
+    }
+
     @Test("a denial records the reason the agent will be shown")
     func denyCarriesTheReason() async throws {
         let f = try await InboxFixture()

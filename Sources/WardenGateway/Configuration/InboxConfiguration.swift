@@ -12,6 +12,9 @@ public struct InboxSettings: Sendable {
     public var sessionHours = 8
     /// A session unused for this long ends.
     public var idleMinutes = 30
+    /// A decision needs a sign-in at most this old: a role revoked at the provider stops deciding within it,
+    /// whatever the session's lifetime.
+    public var decisionMinutes = 60
     /// Refuse a decision by the person the held call belongs to (by `sub`, `email` or `preferred_username`).
     public var separationOfDuties = true
 
@@ -59,6 +62,7 @@ extension ConfigurationLoader {
             listener: listener, publicURL: publicURL, oidc: try inboxOIDC(try m.required("oidc")))
         if let r = m.optional("session_hours") { settings.sessionHours = try r.integer(in: 1...24) }
         if let r = m.optional("idle_minutes") { settings.idleMinutes = try r.integer(in: 1...480) }
+        if let r = m.optional("decision_minutes") { settings.decisionMinutes = try r.integer(in: 1...1_440) }
         if let r = m.optional("separation_of_duties") { settings.separationOfDuties = try r.bool() }
         try m.finish()
         return settings

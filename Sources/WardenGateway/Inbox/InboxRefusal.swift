@@ -30,6 +30,10 @@ struct InboxRefusal: Error, Sendable, Equatable {
     static let originMismatch = InboxRefusal(
         403, "inbox.origin-mismatch", "Refused: the form came from another site",
         "Decisions are accepted only from the inbox's own pages.")
+    static let reauthenticationRequired = InboxRefusal(
+        403, "inbox.reauthentication-required", "Sign in again",
+        "A decision needs a recent sign-in (your role is checked by your identity provider then). Sign out, sign "
+            + "in again, and decide.")
     static let badForm = InboxRefusal(400, "inbox.bad-request", "Not understood", "The form could not be read.")
     static let notFound = InboxRefusal(404, "inbox.not-found", "Not found", "There is no such page.")
     static let signInFailed = InboxRefusal(

@@ -178,6 +178,10 @@ struct InboxRoutes: Sendable {
     func decide(_ request: Request, id: String) async throws -> Response {
         let (session, form) = try await formSession(request)
         guard let choice = form["decision"], choice == "approve" || choice == "deny" else { throw InboxRefusal.badForm }
+        // The role was checked at sign-in: a decision needs a recent one, so a revoked approver stops deciding soon.
+        guard await sessions.age(of: session) <= TimeInterval(settings.decisionMinutes * 60) else {
+            return pages.refusal(.reauthenticationRequired, session: session)
+        }
         let reason = form["reason"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
             $0.isEmpty ? nil : $0
         }

@@ -43,6 +43,11 @@ actor InboxSessionStore {
         self.now = now
     }
 
+    /// How long ago the session's person signed in.
+    func age(of session: InboxSession) -> TimeInterval {
+        now().timeIntervalSince(session.createdAt)
+    }
+
     func beginLogin() -> PendingLogin {
         let seconds = Int64(now().timeIntervalSince1970.rounded(.down))
         let body = InboxTokens.random() + "." + String(seconds)
