@@ -165,6 +165,19 @@ def test_an_approver_approves_a_held_payment_which_then_runs_exactly_once(inbox_
     assert len(runs) == 1, runs
     assert decided[0]["approver"] == "alice" and decided[0]["decision"] == "approved"
 
+    # The run's page shows its state and its own ledger entries (verified): the executed payment among them.
+    def run_page():
+        browser.get(inbox_cell.inbox + "/runs")
+        links = browser.find_elements(By.LINK_TEXT, agent.session)
+        if not links:
+            return None
+        links[0].click()
+        return f"approval.used:{approval}" in browser.page_source and browser.page_source
+
+    page = eventually(run_page, seconds=15)
+    assert page and "Ledger entries" in page and "tool.executed" in page, page
+    screenshot(browser, tmp_path, "inbox-run")
+
 
 def test_a_denial_reaches_the_agent_with_the_approvers_reason(inbox_cell, agent, browser):
     payment, approval = hold(agent, "980.00", invoice="INV-1003")

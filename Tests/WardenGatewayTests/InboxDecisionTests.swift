@@ -161,15 +161,26 @@ struct InboxDecisionTests {
         #expect(try await f.service.store.request(id: held.id)?.state == .pending)
     }
 
-    @Test("a run of one of Warden's own agents shows its calls: tool, outcome and the rule that decided, escaped")
+    @Test("a run page shows the run's calls (tool, outcome, deciding rule) and its own verified ledger entries")
     func runPageListsAgentCalls() async throws {
-        let f = try await InboxFixture()
+        let f = try await InboxFixture(ledger: { directory in
+            // The keys the fixture opened, read again from the same folder (as the cell and the CLI do).
+            try RunLedgerEntries(
+                dataDirectory: directory,
+                keys: await CellKeys.open(dataDirectory: directory, tenant: "acme", environment: [:]), tenant: "acme")
+        })
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         let store = try SQLiteRunStore(path: CellLayout(dataDirectory: f.directory).runs)
         let (run, _) = try await store.open(
             name: "ava-20261205T0600Z", subject: "warden-agent:ava",
             defaults: RunDefaults(deliveryRequired: true, deadlineSeconds: 900, idleSeconds: 900), maxOpen: 10,
             now: Date())
+        // The ledger: one entry of this run, one of another run.
+        let keys = try await CellKeys.open(dataDirectory: f.directory, tenant: "acme", environment: [:])
+        let ledger = try await LedgerAuditSink.open(dataDirectory: f.directory, tenant: "acme", keys: keys)
+        try await ledger.record(.run(.task(origin: "schedule", sha256: "ab12"), runID: run.id))
+        try await ledger.record(.run(.task(origin: "request", sha256: "cd34"), runID: "someone-else|other-run"))
+        try await ledger.close()
         for (tool, outcome, rule) in [
             ("demo.read_inbox", "executed", nil), ("demo.pay_invoice", "held", "containment.untrusted-argument"),
             ("demo.<b>x</b>", "refused", "tool.not-available"),
@@ -181,10 +192,14 @@ struct InboxDecisionTests {
             let key = run.id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? run.id
             let page = String(
                 buffer: try await client.execute(uri: "/run?key=\(key)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(page.contains("<dt>calls</dt><dd>0</dd>"))  // the run's count, not the table's rows
             let calls = try #require(page.range(of: "<table class=\"list\" id=\"calls\">")).upperBound
             let table = String(page[calls...].prefix(2000))
             #expect(table.contains("<code>demo.pay_invoice</code>") && table.contains("containment.untrusted-argument"))
             #expect(table.contains("demo.&lt;b&gt;x&lt;/b&gt;") && !page.contains("<b>x</b>"))
+            let entries = try #require(page.range(of: "<table class=\"list\" id=\"ledger\">")).upperBound
+            let ledgerTable = String(page[entries...].prefix(3000))
+            #expect(ledgerTable.contains("run.task") && ledgerTable.contains("ab12") && !ledgerTable.contains("cd34"))
         }
     }
 

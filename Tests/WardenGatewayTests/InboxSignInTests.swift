@@ -92,7 +92,10 @@ struct InboxFixture {
     let routes: InboxRoutes
     let now = Date()
 
-    init(separationOfDuties: Bool = true, sessions: InboxSessionStore? = nil) async throws {
+    init(
+        separationOfDuties: Bool = true, sessions: InboxSessionStore? = nil,
+        ledger: (@Sendable (String) async throws -> RunLedgerEntries)? = nil
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keys = try await CellKeys.open(dataDirectory: directory, tenant: "acme", environment: [:])
@@ -114,7 +117,7 @@ struct InboxFixture {
         routes = try InboxRoutes(
             settings: settings, service: service,
             runs: try SQLiteRunStore(path: CellLayout(dataDirectory: directory).runs), provider: oidc,
-            sessions: sessions, logger: Logger(label: "inbox-test"))
+            sessions: sessions, ledger: try await ledger?(directory), logger: Logger(label: "inbox-test"))
     }
 
     func router() -> Router<BasicRequestContext> {

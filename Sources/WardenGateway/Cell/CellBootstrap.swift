@@ -269,7 +269,10 @@ extension CellBootstrap {
             store: approvals, tenant: configuration.tenant, keys: keys, attached: grantDatabase)
         let inbox = try configuration.inbox.map { settings in
             try Inbox.make(
-                settings: settings, service: approvalService, runs: runStore, secrets: secrets, logger: logger)
+                settings: settings, service: approvalService, runs: runStore, secrets: secrets,
+                ledger: try RunLedgerEntries(
+                    dataDirectory: configuration.dataDirectory, keys: keys, tenant: configuration.tenant),
+                logger: logger)
         }
         let cell = Cell(
             configuration: configuration,

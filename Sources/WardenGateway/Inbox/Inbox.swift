@@ -10,7 +10,7 @@ public struct Inbox: Sendable {
     /// sign-in, so a missing secret refuses sign-in (`inbox.oidc-unavailable`) without stopping the cell.
     public static func make(
         settings: InboxSettings, service: ApprovalService, runs: (any RunStore)?, secrets: any SecretResolver,
-        logger: Logger
+        ledger: RunLedgerEntries? = nil, logger: Logger
     ) throws -> Inbox {
         let secret = settings.oidc.clientSecret
         let provider = OIDCProvider(
@@ -19,7 +19,7 @@ public struct Inbox: Sendable {
         var inboxLogger = logger
         inboxLogger[metadataKey: "listener"] = "inbox"
         let routes = try InboxRoutes(
-            settings: settings, service: service, runs: runs, provider: provider, logger: inboxLogger)
+            settings: settings, service: service, runs: runs, provider: provider, ledger: ledger, logger: inboxLogger)
         return Inbox(listener: settings.listener, routes: routes)
     }
 

@@ -14,6 +14,8 @@ struct InboxRoutes: Sendable {
     let settings: InboxSettings
     let service: ApprovalService
     let runs: (any RunStore)?
+    /// The cell's ledger, read for a run's entries (nil: the run page shows none).
+    let ledger: RunLedgerEntries?
     let provider: OIDCProvider
     let sessions: InboxSessionStore
     let pages: InboxPages
@@ -23,11 +25,12 @@ struct InboxRoutes: Sendable {
 
     init(
         settings: InboxSettings, service: ApprovalService, runs: (any RunStore)?,
-        provider: OIDCProvider, sessions: InboxSessionStore? = nil, logger: Logger
+        provider: OIDCProvider, sessions: InboxSessionStore? = nil, ledger: RunLedgerEntries? = nil, logger: Logger
     ) throws {
         self.settings = settings
         self.service = service
         self.runs = runs
+        self.ledger = ledger
         self.provider = provider
         self.sessions =
             sessions
@@ -265,8 +268,20 @@ struct InboxRoutes: Sendable {
                     "rule": ApprovalDisplay.escaped(event.facts["rule"]?.stringValue ?? ""),
                 ]
             }
-            values["calls"] = calls
+            values["callRows"] = calls
             values["hasCalls"] = !calls.isEmpty
+            // The run's own ledger entries, under a verified checkpoint (what the ledger proves happened).
+            if let ledger {
+                do {
+                    let entries = try ledger.entries(ofRun: run.id).map { entry -> [String: Any] in
+                        ["index": String(entry.index), "entry": ApprovalDisplay.escaped(entry.text)]
+                    }
+                    values["ledger"] = entries
+                    values["hasLedger"] = !entries.isEmpty
+                } catch {
+                    values["ledgerUnreadable"] = true
+                }
+            }
             let notices = try await runs.escalations(of: run.id).map(InboxViews.escalation)
             values["escalations"] = notices
             values["hasEscalations"] = !notices.isEmpty

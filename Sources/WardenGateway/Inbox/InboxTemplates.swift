@@ -204,10 +204,20 @@ enum InboxTemplates {
           <h2>Calls</h2>
           <table class="list" id="calls">
             <tr><th>at</th><th>tool</th><th>outcome</th><th>rule</th></tr>
-            {{#calls}}<tr><td>{{at}}</td><td><code>{{tool}}</code></td><td><span class="state {{outcome}}">{{outcome}}</span></td><td><code>{{rule}}</code></td></tr>{{/calls}}
+            {{#callRows}}<tr><td>{{at}}</td><td><code>{{tool}}</code></td><td><span class="state {{outcome}}">{{outcome}}</span></td><td><code>{{rule}}</code></td></tr>{{/callRows}}
           </table>
         </section>
         {{/hasCalls}}
+        {{#hasLedger}}
+        <section class="card">
+          <h2>Ledger entries</h2>
+          <table class="list" id="ledger">
+            <tr><th>#</th><th>entry</th></tr>
+            {{#ledger}}<tr><td>{{index}}</td><td><code>{{entry}}</code></td></tr>{{/ledger}}
+          </table>
+        </section>
+        {{/hasLedger}}
+        {{#ledgerUnreadable}}<section class="card warning"><p>The ledger could not be read or did not verify.</p></section>{{/ledgerUnreadable}}
         <section class="card">
           <h2>Events</h2>
           <table class="list">{{#events}}<tr><td>{{at}}</td><td><code>{{kind}}</code></td><td><code>{{facts}}</code></td></tr>{{/events}}</table>
