@@ -15,6 +15,8 @@ final class ScriptedModel: ChatModel {
         case say(String)
         /// A reply cut off at the token limit (`finish_reason: length`).
         case cut(String)
+        /// A plain answer the client got only after `attempts` tries.
+        case sayAfter(attempts: Int, String)
         case fail(ModelError.Kind)
         /// Runs `action` (e.g. takes the ledger down), then answers with the next step.
         case hook(@Sendable () async -> Void)
@@ -51,6 +53,9 @@ final class ScriptedModel: ChatModel {
             return ChatResponse(message: .assistant(content: text), finishReason: "stop", usage: usage, attempts: 1)
         case .cut(let text):
             return ChatResponse(message: .assistant(content: text), finishReason: "length", usage: usage, attempts: 1)
+        case .sayAfter(let attempts, let text):
+            return ChatResponse(
+                message: .assistant(content: text), finishReason: "stop", usage: usage, attempts: attempts)
         case .fail(let kind):
             throw ModelError(kind: kind, attempts: 4, detail: "HTTP 500 from the model endpoint after 4 attempts")
         case .hook:
@@ -241,6 +246,14 @@ struct AgentRunnerTests {
         #expect(await f.payments == 3)
         #expect(report.state == .escalated)
         #expect(try await Self.escalation(f, run: "ava-run-1") == "the agent made its 3 tool calls without finishing")
+    }
+
+    @Test("tokens count what the endpoint was sent: a reply retried twice is charged its prompt twice more")
+    func retriedRepliesCostTheirPrompts() async throws {
+        let f = try await ContainmentPipelineTests.fixture(delivery: Self.delivery)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let report = await Self.run(ScriptedModel([.sayAfter(attempts: 3, "Done.")]), fixture: f)
+        #expect(report.tokens == 110 + 2 * 100)
     }
 
     @Test("a reply cut off at the token limit is not a finished run: escalated by the limit")

@@ -130,6 +130,8 @@ public struct AgentRunner: Sendable {
             }
             let usage = response.usage
             report.tokens += max(usage.totalTokens, usage.promptTokens + usage.completionTokens, 1)
+            // Attempts the client retried were sent too (and may have been generated): each costs the prompt again.
+            report.tokens += max(response.attempts - 1, 0) * max(usage.promptTokens, 1)
             conversation.append(response.message)
             guard !response.message.toolCalls.isEmpty else {
                 if let reason = response.finishReason, reason != "stop" && reason != "tool_calls" {
