@@ -123,3 +123,33 @@ def test_a_client_that_accepts_only_json_gets_the_hold_at_once(wcell, token):
     assert held.headers["content-type"].startswith("application/json")
     result = held.json()["result"]
     assert result["isError"] and result["_meta"]["warden/held"] and result["_meta"]["warden/approval"].startswith("apr-")
+
+
+def test_one_agent_keeps_at_most_four_held_calls_open(wcell, token):
+    """Each open wait holds a connection and polls the approval store: a fifth is answered at once."""
+    def session():
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream",
+                   "Content-Type": "application/json"}
+        init = httpx.post(wcell.mcp_url, headers=headers, timeout=10, json={
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        return {**headers, "Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+
+    elapsed = []
+
+    def held_call(i):
+        headers = session()
+        started = time.monotonic()
+        httpx.post(wcell.mcp_url, headers=headers, timeout=30, json={
+            "jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": {"name": "billing.pay_invoice",
+                       "arguments": {"invoice_id": "INV-1001", "amount": f"{i + 1}.01", "iban": IBAN}}})
+        elapsed.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=held_call, args=(i,)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    quick = [t for t in elapsed if t < 5]
+    assert len(elapsed) == 5 and len(quick) == 1, elapsed

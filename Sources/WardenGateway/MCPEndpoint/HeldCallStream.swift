@@ -16,6 +16,9 @@ import WardenMCP
 /// handle either way.)
 extension MCPHTTPEndpoint {
     static let progressInterval: Duration = .seconds(2)
+    /// Held calls one agent may keep open at once; more are answered at once (each open one holds a connection and
+    /// polls the approval store).
+    static let maximumWaitsPerAgent = 4
 
     func callWaitingForAPerson(
         _ rpc: JSONRPCRequest, principal: Principal, session: MCPSession, runID: String?, wait: HeldCallWait,
@@ -33,13 +36,18 @@ extension MCPHTTPEndpoint {
         let dispatcher = self.dispatcher
         let token = rpc.params?["_meta"]?["progressToken"]
         let deadline = ContinuousClock.now + .seconds(seconds)
+        let waits = heldWaits
+        let subject = principal.subject
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache, no-store"],
             body: ResponseBody { writer in
+                // The slot is taken where it is released: a body that never runs holds none.
+                let waiting = waits.take(subject, limit: Self.maximumWaitsPerAgent)
+                defer { if waiting { waits.release(subject) } }
                 var step = 0
                 var ending = HeldCallWait.Ending.pending
-                while ContinuousClock.now < deadline {
+                while waiting && ContinuousClock.now < deadline {
                     ending = await wait.wait(for: request, until: min(deadline, .now + Self.progressInterval))
                     guard ending == .pending, ContinuousClock.now < deadline else { break }
                     step += 1
@@ -66,5 +74,29 @@ extension MCPHTTPEndpoint {
     /// One SSE `message` event carrying a JSON-RPC message.
     static func event(_ message: JSONValue) -> ByteBuffer {
         ByteBuffer(string: "event: message\ndata: " + CanonicalJSON.string(message) + "\n\n")
+    }
+}
+
+/// Held calls each agent keeps open (`MCPHTTPEndpoint.maximumWaitsPerAgent`).
+public final class HeldWaitSlots: Sendable {
+    private let open = Locked<[String: Int]>([:])
+
+    public init() {}
+
+    /// Takes a slot for `subject`; false when it already holds `limit`.
+    func take(_ subject: String, limit: Int) -> Bool {
+        open.withLock { open in
+            let current = open[subject, default: 0]
+            guard current < limit else { return false }
+            open[subject] = current + 1
+            return true
+        }
+    }
+
+    func release(_ subject: String) {
+        open.withLock { open in
+            let remaining = open[subject, default: 1] - 1
+            open[subject] = remaining > 0 ? remaining : nil
+        }
     }
 }

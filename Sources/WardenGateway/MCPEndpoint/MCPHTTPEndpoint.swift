@@ -25,6 +25,8 @@ public struct MCPHTTPEndpoint: Sendable {
     /// A held `tools/call` from a client that accepts SSE is kept open this long, with progress, while a person
     /// decides (`approvals.wait_seconds`; 0: answered at once). See `HeldCallStream`.
     public var heldCallWait: (wait: HeldCallWait, seconds: Int)?
+    /// Held calls each agent keeps open now.
+    let heldWaits = HeldWaitSlots()
 
     static let sessionHeader = headerName("Mcp-Session-Id")
     static let versionHeader = headerName("MCP-Protocol-Version")
