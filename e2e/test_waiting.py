@@ -153,3 +153,29 @@ def test_one_agent_keeps_at_most_four_held_calls_open(wcell, token):
         thread.join()
     quick = [t for t in elapsed if t < 5]
     assert len(elapsed) == 5 and len(quick) == 1, elapsed
+
+
+def test_an_identical_held_call_while_one_waits_is_answered_at_once(wcell, token):
+    """One stream waits per request: the agent's retry of the same call gets the hold at once, so a decision
+    re-runs the call once."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream",
+               "Content-Type": "application/json"}
+    init = httpx.post(wcell.mcp_url, headers=headers, timeout=10, json={
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+    session = {**headers, "Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+    call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+        "name": "billing.pay_invoice", "arguments": {"invoice_id": "INV-1001", "amount": "7.77", "iban": IBAN}}}
+    elapsed = []
+
+    def post():
+        started = time.monotonic()
+        httpx.post(wcell.mcp_url, headers=session, timeout=30, json=call)
+        elapsed.append(time.monotonic() - started)
+
+    first = threading.Thread(target=post)
+    first.start()
+    time.sleep(1.5)  # the first is held and waiting
+    post()
+    first.join()
+    assert len(elapsed) == 2 and min(elapsed) < 4 <= max(elapsed), elapsed

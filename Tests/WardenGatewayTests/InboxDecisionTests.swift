@@ -200,6 +200,20 @@ struct InboxDecisionTests {
             let entries = try #require(page.range(of: "<table class=\"list\" id=\"ledger\">")).upperBound
             let ledgerTable = String(page[entries...].prefix(3000))
             #expect(ledgerTable.contains("run.task") && ledgerTable.contains("ab12") && !ledgerTable.contains("cd34"))
+            // An edited entry bundle is never shown as proven: the page says the ledger did not verify.
+            let tiles = CellLayout(dataDirectory: f.directory).ledger + "/tile/entries"
+            let bundles = FileManager.default.enumerator(atPath: tiles)?.compactMap { $0 as? String } ?? []
+            for name in bundles {
+                let path = tiles + "/" + name
+                guard var bytes = FileManager.default.contents(atPath: path),
+                    let found = bytes.range(of: Data("ab12".utf8))
+                else { continue }
+                bytes.replaceSubrange(found, with: Data("ab99".utf8))
+                try bytes.write(to: URL(fileURLWithPath: path))
+            }
+            let tampered = String(
+                buffer: try await client.execute(uri: "/run?key=\(key)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(tampered.contains("did not verify") && !tampered.contains("ab99"))
         }
     }
 

@@ -183,17 +183,23 @@ public struct AgentRunner: Sendable {
         // Requests this run raised and did not use die with it: a later run's identical call is a new action that
         // needs its own decision.
         if let approvals {
-            for id in raised.value.sorted() {
-                do {
-                    if let withdrawn = try await approvals.withdraw(id: id, now: Date()) {
-                        try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
+            // Not cancellable: a stopping cell must still withdraw (a cancelled database write would not run).
+            let attached = self.attached
+            let logger = self.logger
+            let ids = raised.value.sorted()
+            await Task {
+                for id in ids {
+                    do {
+                        if let withdrawn = try await approvals.withdraw(id: id, now: Date()) {
+                            try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
+                        }
+                    } catch {
+                        logger.error(
+                            "an approval request of an ended run could not be withdrawn; it expires on its own",
+                            metadata: ["rule": "agent.withdraw"])
                     }
-                } catch {
-                    logger.error(
-                        "an approval request of an ended run could not be withdrawn; it expires on its own",
-                        metadata: ["rule": "agent.withdraw"])
                 }
-            }
+            }.value
         }
         logger.info(
             "agent run ended",
@@ -320,6 +326,9 @@ public struct AgentRunner: Sendable {
             if waited == .decided {
                 // Decided: the identical call again, checked again (an approval is used, a denial refuses).
                 outcome = await pipeline.call(call)
+                if case .held(let again) = outcome, let next = again.approvalRequest {
+                    raised.withLock { _ = $0.insert(next) }
+                }
             }
         }
         let (label, rule) = Self.label(outcome)

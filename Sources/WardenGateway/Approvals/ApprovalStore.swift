@@ -443,6 +443,18 @@ public final class ApprovalStore: Sendable {
         }
     }
 
+    /// A request's state and expiry without opening its sealed action (what a waiting call polls).
+    public func state(of id: String) async throws -> (state: ApprovalRequest.State, expiresAt: Date)? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT state, expires_at FROM approval WHERE id = ?", arguments: [id]).map {
+                (
+                    ApprovalRequest.State(rawValue: $0["state"]) ?? .denied,
+                    Date(timeIntervalSince1970: TimeInterval($0["expires_at"] as Int64))
+                )
+            }
+        }
+    }
+
     /// Ends a request that is still pending, or approved and not used, now (its run ended: a later identical call is
     /// a new action that needs its own decision). Returns the request when it was withdrawn.
     @discardableResult

@@ -33,7 +33,7 @@ public struct HeldCallWait: Sendable {
     ) async -> Ending {
         let started = ContinuousClock.now
         while !Task.isCancelled {
-            guard let request = try? await store.request(id: id) else { return .gone }
+            guard let request = try? await store.state(of: id) else { return .gone }
             if request.state != .pending { return .decided }
             if request.expiresAt <= Date() { return .gone }
             guard ContinuousClock.now + pollInterval < deadline else { return .pending }

@@ -142,10 +142,12 @@ public struct ContainmentGate: ToolCallGate {
             }
             return .pass(evidence: [assessment.tainted ? "containment.backed" : "containment.untainted"])
         }
+        let steered = call.run.instructed ? ["the run also read untrusted content with instruction-like text"] : []
         return .needsHuman(
             Refusal(
                 rule: "containment.untrusted-argument",
-                message: "a person must confirm this call: " + assessment.explanation.joined(separator: "; ")))
+                message: "a person must confirm this call: "
+                    + (assessment.explanation + steered).joined(separator: "; ")))
     }
 }
 

@@ -273,11 +273,17 @@ struct InboxRoutes: Sendable {
             // The run's own ledger entries, under a verified checkpoint (what the ledger proves happened).
             if let ledger {
                 do {
-                    let entries = try ledger.entries(ofRun: run.id).map { entry -> [String: Any] in
+                    let found = try await ledger.entries(ofRun: run.id)
+                    let entries = found.entries.map { entry -> [String: Any] in
                         ["index": String(entry.index), "entry": ApprovalDisplay.escaped(entry.text)]
                     }
                     values["ledger"] = entries
                     values["hasLedger"] = !entries.isEmpty
+                    if let searched = found.searched {
+                        values["ledgerRange"] =
+                            "entries \(searched.lowerBound)–\(searched.upperBound) searched"
+                            + (found.omitted > 0 ? "; \(found.omitted) older entries of this run not shown" : "")
+                    }
                 } catch {
                     values["ledgerUnreadable"] = true
                 }

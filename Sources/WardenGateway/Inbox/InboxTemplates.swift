@@ -211,6 +211,7 @@ enum InboxTemplates {
         {{#hasLedger}}
         <section class="card">
           <h2>Ledger entries</h2>
+          <p class="note">Each proven by its inclusion proof against the signed checkpoint; {{ledgerRange}}.</p>
           <table class="list" id="ledger">
             <tr><th>#</th><th>entry</th></tr>
             {{#ledger}}<tr><td>{{index}}</td><td><code>{{entry}}</code></td></tr>{{/ledger}}

@@ -42,9 +42,11 @@ extension MCPHTTPEndpoint {
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache, no-store"],
             body: ResponseBody { writer in
-                // The slot is taken where it is released: a body that never runs holds none.
-                let waiting = waits.take(subject, limit: Self.maximumWaitsPerAgent)
-                defer { if waiting { waits.release(subject) } }
+                // The slot is taken where it is released: a body that never runs holds none. One stream waits per
+                // request: a second identical call (the agent retried) gets the hold at once, so a decision
+                // re-runs the call once.
+                let waiting = waits.take(subject, request: request, limit: Self.maximumWaitsPerAgent)
+                defer { if waiting { waits.release(subject, request: request) } }
                 var step = 0
                 var ending = HeldCallWait.Ending.pending
                 while waiting && ContinuousClock.now < deadline {
@@ -73,30 +75,36 @@ extension MCPHTTPEndpoint {
 
     /// One SSE `message` event carrying a JSON-RPC message.
     static func event(_ message: JSONValue) -> ByteBuffer {
-        ByteBuffer(string: "event: message\ndata: " + CanonicalJSON.string(message) + "\n\n")
+        // Some SSE clients split lines at U+0085, U+2028 and U+2029 too: inside JSON strings they are escaped.
+        let json = CanonicalJSON.string(message).replacingOccurrences(of: "\u{85}", with: "\\u0085")
+            .replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+        return ByteBuffer(string: "event: message\ndata: " + json + "\n\n")
     }
 }
 
 /// Held calls each agent keeps open (`MCPHTTPEndpoint.maximumWaitsPerAgent`).
 public final class HeldWaitSlots: Sendable {
-    private let open = Locked<[String: Int]>([:])
+    private let open = Locked<(bySubject: [String: Int], requests: Set<String>)>(([:], []))
 
     public init() {}
 
-    /// Takes a slot for `subject`; false when it already holds `limit`.
-    func take(_ subject: String, limit: Int) -> Bool {
+    /// Takes a slot for `subject` waiting on `request`; false when the subject already holds `limit` or another
+    /// stream already waits on that request.
+    func take(_ subject: String, request: String, limit: Int) -> Bool {
         open.withLock { open in
-            let current = open[subject, default: 0]
-            guard current < limit else { return false }
-            open[subject] = current + 1
+            let current = open.bySubject[subject, default: 0]
+            guard current < limit, !open.requests.contains(request) else { return false }
+            open.bySubject[subject] = current + 1
+            open.requests.insert(request)
             return true
         }
     }
 
-    func release(_ subject: String) {
+    func release(_ subject: String, request: String) {
         open.withLock { open in
-            let remaining = open[subject, default: 1] - 1
-            open[subject] = remaining > 0 ? remaining : nil
+            let remaining = open.bySubject[subject, default: 1] - 1
+            open.bySubject[subject] = remaining > 0 ? remaining : nil
+            open.requests.remove(request)
         }
     }
 }

@@ -266,7 +266,10 @@ public struct ToolCallPipeline: Sendable {
         // to a run whose taint it would not change is not written again (repeat reads stay cheap).
         let known = provenance?.index ?? ProvenanceIndex()
         let fresh = read.entries.filter { !Self.alreadyKnown($0, in: known) }
-        if let runs, !fresh.isEmpty || (!read.trusted && !call.run.tainted) {
+        // A steering read is always recorded (the run becomes `instructed`), even when it adds no value.
+        let steers =
+            !read.trusted && !call.run.instructed && !InstructionSignals.steering.isDisjoint(with: read.signals)
+        if let runs, !fresh.isEmpty || (!read.trusted && !call.run.tainted) || steers {
             do {
                 try await runs.recordRead(
                     runID: call.run.id, tool: entry.name.description, trusted: read.trusted, entries: fresh,
@@ -328,6 +331,13 @@ public struct ToolCallPipeline: Sendable {
             }
             if let structured = members["structuredContent"] {
                 index.add(json: structured, trusted: trusted, source: source)
+                // Not fenced (a client may validate it against the tool's schema), but scanned: steering text
+                // there marks the run like text content does.
+                if !trusted {
+                    for text in ContainmentJudge.strings(in: structured) {
+                        signals.formUnion(InstructionSignals.scan(text))
+                    }
+                }
             }
             result = .object(members)
         } else {
