@@ -99,14 +99,15 @@ def test_an_injected_email_is_held_and_nothing_is_sent(ccell, agent_token):
     assert not outbox.exists() or "attacker@evil.example" not in outbox.read_text()
 
 
-def test_a_value_a_trusted_source_names_passes_and_one_only_the_page_names_does_not(ccell, agent_token):
+def test_a_value_a_trusted_source_names_passes_and_one_only_the_page_names_does_not(ccell, agent_token, idp):
     tainted_only = Agent(ccell, agent_token)
     tainted_only.call("billing.fetch_webpage", {"url": "https://supplier.example/news"})
     held = result_of(tainted_only.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "disputed"}))
     assert held["_meta"].get("warden/held") and refusal(held)["rule"] == "containment.untrusted-argument", held
 
-    # Untrusted content without steering text (the echo tool is unlabelled: untrusted), then a trusted source.
-    backed = Agent(ccell, agent_token)
+    # Untrusted content without steering text (the echo tool is unlabelled: untrusted), then a trusted source. Another
+    # agent: this one's runs read the poisoned page, whose steering text marks its later runs too (below).
+    backed = Agent(ccell, client_credentials_token(idp, "analyst-agent", "analyst-pass", ccell.mcp_url))
     backed.call("billing.echo", {"text": "Supplier news: INV-1001 is under review."})
     backed.call("billing.lookup_invoice", {"invoice_id": "INV-1001"})  # trusted output names INV-1001
     done = result_of(backed.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "disputed"}))
@@ -118,8 +119,14 @@ def test_a_value_a_trusted_source_names_passes_and_one_only_the_page_names_does_
     steered.call("billing.lookup_invoice", {"invoice_id": "INV-1001"})
     held = result_of(steered.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "open"}))
     assert held["_meta"].get("warden/held") and refusal(held)["rule"] == "containment.instructed-run", held
+    # ... and in the same agent's next run, which never read the page itself (a model carries what it read).
+    later = Agent(ccell, agent_token)
+    later.call("billing.lookup_invoice", {"invoice_id": "INV-1001"})
+    held = result_of(later.call("billing.update_invoice_status", {"invoice_id": "INV-1001", "status": "open"}))
+    assert held["_meta"].get("warden/held") and refusal(held)["rule"] == "containment.instructed-run", held
 
-    clean = Agent(ccell, agent_token)  # an untainted run: nothing untrusted was read
+    # An untainted agent: nothing untrusted was read.
+    clean = Agent(ccell, client_credentials_token(idp, "clerk-agent", "clerk-pass", ccell.mcp_url))
     done = result_of(clean.call("billing.update_invoice_status", {"invoice_id": "INV-1002", "status": "open"}))
     assert not done.get("isError"), done
 

@@ -219,6 +219,16 @@ struct ContainmentPipelineTests {
         #expect(rule(await f.call("ap.pay", trusted)) == "containment.instructed-run")
     }
 
+    @Test("steering text read in one run marks the agent's next run too: a fresh session does not launder it")
+    func steeringCarriesAcrossRuns() async throws {
+        let f = try await Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        _ = await f.call("ap.read_mail", run: "reading")
+        _ = await f.call("ap.vendor", run: "fresh")
+        let trusted: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
+        #expect(rule(await f.call("ap.pay", trusted, run: "fresh")) == "containment.instructed-run")
+    }
+
     @Test("a trusted tool that echoes the agent's own argument does not launder it")
     func echoesDoNotLaunder() async throws {
         let f = try await Self.fixture()

@@ -175,6 +175,9 @@ public protocol RunStore: Sendable {
     func provenance(of id: String) async throws -> [IndexEntry]
     /// Which of `values` `subject`'s other runs read in untrusted content since `since` (at most a few sources
     /// each, named with their run): a model carries what it read into its next run.
+    /// Marks a new run `instructed` when another run of `subject` active since `since` was: a model carries what it
+    /// read into the next run. Returns the run as it is now.
+    func inheritInstructed(_ id: String, subject: String, since: Date) async throws -> RunRecord
     func untrustedElsewhere(
         subject: String, values: Set<TaggedValue>, since: Date, excluding run: String
     ) async throws -> [IndexEntry]
@@ -287,6 +290,16 @@ public final class SQLiteRunStore: RunStore {
         }
         migrator.registerMigration("v5-run-instructed") { db in
             try db.execute(sql: "ALTER TABLE run ADD COLUMN instructed INTEGER NOT NULL DEFAULT 0")
+            // Runs that read steering text before this column existed: their read events name the signals.
+            try db.execute(
+                sql: """
+                    UPDATE run SET instructed = 1 WHERE id IN (
+                        SELECT run FROM run_event WHERE kind = 'run.read' AND facts LIKE '%"output":"untrusted"%' AND (
+                            facts LIKE '%"addressed-to-ai"%' OR facts LIKE '%"chat-template"%'
+                            OR facts LIKE '%"conceal-from-user"%' OR facts LIKE '%"hidden-markup"%'
+                            OR facts LIKE '%"ignore-instructions"%' OR facts LIKE '%"invisible-characters"%'
+                            OR facts LIKE '%"role-override"%'))
+                    """)
         }
         try migrator.migrate(database)
     }
@@ -316,6 +329,19 @@ public final class SQLiteRunStore: RunStore {
                 try db.execute(sql: "UPDATE run SET instructed = 1 WHERE id = ?", arguments: [id])
             }
             try Self.append(event, to: id, at: at, db: db)
+            return try Self.fetch(id, db: db)
+        }
+    }
+
+    public func inheritInstructed(_ id: String, subject: String, since: Date) async throws -> RunRecord {
+        let after = Int64(since.timeIntervalSince1970.rounded(.down))
+        return try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE run SET instructed = 1 WHERE id = ? AND EXISTS (
+                        SELECT 1 FROM run WHERE subject = ? AND id != ? AND instructed = 1 AND last_activity >= ?)
+                    """,
+                arguments: [id, subject, id, after])
             return try Self.fetch(id, db: db)
         }
     }

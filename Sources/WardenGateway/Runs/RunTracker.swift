@@ -105,6 +105,9 @@ public struct RunTracker: Sendable {
             (run, _) = try await store.open(
                 name: name, subject: principal.subject, defaults: defaults, maxOpen: Self.maximumOpenRunsPerAgent,
                 now: now)
+            // A model carries what it read into its next run: steering text read lately marks the new run too.
+            run = try await store.inheritInstructed(
+                run.id, subject: principal.subject, since: now.addingTimeInterval(-ContainmentRules.crossRunWindow))
             memory.remember(run)
         }
         guard run.state == .open || run.state == .delivered else { throw RunError.ended(run.state) }
