@@ -2,7 +2,9 @@
 through Warden, on loopback, at concurrency 1 and 16. Prints p50/p99 latency for both paths, the added latency,
 and the throughput ratio. Both paths use the same raw JSON-RPC client, so client overhead cancels out.
 
-    .venv/bin/python bench/gateway_bench.py [--calls 2000] [--baseline PATH_TO_OLDER_WARDEN]
+    WARDEN_BIN=.build/release/warden .venv/bin/python bench/gateway_bench.py [--calls 2000] [--baseline OLDER_WARDEN]
+
+The current binary is $WARDEN_BIN (else `swift build --show-bin-path`, a debug build: measure release builds).
 
 With --baseline, a second cell runs the older binary in the same run, against the same upstream and IdP, so the
 before/after figures come from one run on one machine (the cells are measured in turn, never at once). Each
@@ -149,6 +151,10 @@ def compare(args):
         upstream.url = f"http://127.0.0.1:{up_port}/mcp"
         base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
         upstream_headers = base | {"Authorization": "Bearer remote-token"}
+        current = conftest.warden_bin()
+        print(f"current: {current}" + ("  (a DEBUG build: set WARDEN_BIN to a release build)" if "/debug/" in current else ""))
+        if args.baseline:
+            print(f"baseline: {args.baseline}")
         print(f"{'concurrency':>11} {'path':>9} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
         unlimited = "limits: { tool_calls_per_minute: 1000000 }\n"
         binaries = [("baseline", args.baseline, unlimited, "read")] if args.baseline else []
