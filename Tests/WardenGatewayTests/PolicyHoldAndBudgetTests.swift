@@ -69,6 +69,22 @@ struct PolicyHoldAndBudgetTests {
         #expect(refusal.message.contains("the run would spend 110.00 EUR of its 100.00 EUR budget"))
     }
 
+    @Test("an agent with 100 actions waiting for a person is refused further holds under a rule that says so")
+    func tooManyPendingNamesItsRule() async throws {
+        let f = try await Self.fixture(ApprovalSettings())  // spend: always
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        for cents in 1...100 {
+            #expect(rule(await f.call("ap.pay", pay(.integer(Int64(cents))))) == "approval.required")
+        }
+        let refused = await f.call("ap.pay", pay(101))
+        guard case .refused(let refusal, _) = refused else {
+            Issue.record("expected a refusal, got \(refused)")
+            return
+        }
+        #expect(refusal.rule == "approval.too-many-pending")
+        #expect(await f.payments == 0)
+    }
+
     @Test("the day's budget spans the agent's runs")
     func dayBudgetSpansRuns() async throws {
         let f = try await Self.fixture(Self.budgets())

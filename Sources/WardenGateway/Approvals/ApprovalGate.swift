@@ -67,9 +67,7 @@ public struct ApprovalGate: ToolCallGate {
                         why + "held for a human approval as \(held.request.id); repeat this exact call once it is "
                         + "approved", approvalRequest: held.request.id))
         } catch {
-            return .refuse(
-                Refusal(
-                    rule: "approval.store-unavailable", message: "the approval could not be checked; nothing was done"))
+            return .refuse(ApprovalError.holdRefusal(error, nothingDone: "nothing was done"))
         }
     }
 

@@ -50,6 +50,16 @@ public enum ApprovalError: Error, Equatable, CustomStringConvertible {
     case selfApproval(String)
     case invalidApprover
     case tooManyPending(agent: String, limit: Int)
+
+    /// The refusal an agent gets when its call could not be held: the cap on waiting requests names its own rule.
+    public static func holdRefusal(_ error: any Error, nothingDone what: String) -> Refusal {
+        if case ApprovalError.tooManyPending(_, let limit)? = error as? ApprovalError {
+            return Refusal(
+                rule: "approval.too-many-pending",
+                message: "this agent already has \(limit) actions waiting for a person; \(what)")
+        }
+        return Refusal(rule: "approval.store-unavailable", message: "the approval could not be checked; \(what)")
+    }
     case actionUnreadable(String)
     case invalidReason
 

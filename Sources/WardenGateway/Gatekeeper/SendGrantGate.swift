@@ -184,9 +184,9 @@ public struct SendGrantGate: ToolCallGate {
                     approvalRequest: raised.request.id)
             return .failure(VerdictFailure(.hold(refusal)))
         } catch {
+            // No grant covers the send and it could not be held for a person: refused, naming why it was not held.
             return .failure(
-                VerdictFailure(
-                    .refuse(Refusal(rule: GrantRefusal.missing.code, message: "no grant covers this send (not held)"))))
+                VerdictFailure(.refuse(ApprovalError.holdRefusal(error, nothingDone: "no grant covers this send"))))
         }
     }
 
