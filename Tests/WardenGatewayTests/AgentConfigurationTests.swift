@@ -59,6 +59,17 @@ struct AgentConfigurationTests {
         configurationError { _ = try load(agents) }
     }
 
+    /// The error of Ava's configuration when `fragment` is taken out of the base (a setting the agent needs).
+    func errorWithout(_ fragment: String) throws -> ConfigurationError {
+        let text = Self.base.replacingOccurrences(of: fragment, with: "")
+        #expect(text != Self.base, "the fragment is in the base")
+        return try #require(
+            configurationError {
+                _ = try ConfigurationLoader.parse(
+                    text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
+            })
+    }
+
     @Test("a full agent loads: role, schedules in their zones, missed-slot rule, limits, its own spend budget")
     func loads() throws {
         let configuration = try load(Self.ava)
@@ -110,38 +121,19 @@ struct AgentConfigurationTests {
 
     @Test("an agent with nobody to tell (no escalate_to anywhere) is refused")
     func needsEscalationTarget() throws {
-        let text = Self.base.replacingOccurrences(
-            of: "delivery:\n  escalate_to: {webhook: \"https://ops.acme.example/escalations\"}", with: "")
-        do {
-            _ = try ConfigurationLoader.parse(
-                text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
-            Issue.record("an agent without an escalation target loaded")
-        } catch {
-            #expect(error.message.contains("needs someone to tell"))
-        }
+        let e = try errorWithout("delivery:\n  escalate_to: {webhook: \"https://ops.acme.example/escalations\"}")
+        #expect(e.message.contains("needs someone to tell"))
     }
 
     @Test("agents whose calls can be held need approvals.notify: someone must be told that a call waits")
     func heldAgentsNeedNotify() throws {
-        let text = Self.base.replacingOccurrences(
-            of: "  notify: {webhook: \"https://ops.acme.example/approvals\"}\n", with: "")
-        let e = try #require(
-            configurationError {
-                _ = try ConfigurationLoader.parse(
-                    text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
-            })
+        let e = try errorWithout("  notify: {webhook: \"https://ops.acme.example/approvals\"}\n")
         #expect(e.message.contains("approvals.notify"))
     }
 
     @Test("a spend budget (an agent's own too) needs every spend tool's amount declared")
     func budgetsNeedSpendAmounts() throws {
-        let text = Self.base.replacingOccurrences(
-            of: "\n  spend_amounts:\n    billing.pay_invoice: {amount: amount, currency: EUR}", with: "")
-        let e = try #require(
-            configurationError {
-                _ = try ConfigurationLoader.parse(
-                    text + "\n" + Self.ava, file: "warden.yaml", baseDirectory: "/srv", literalSecretDetector: nil)
-            })
+        let e = try errorWithout("\n  spend_amounts:\n    billing.pay_invoice: {amount: amount, currency: EUR}")
         #expect(e.message.contains("spend_amounts must name the amount of billing.pay_invoice"))
     }
 

@@ -592,21 +592,7 @@ public enum ConfigurationLoader {
         if let r = m.optional("notify_attempts") { settings.maxNotifyAttempts = try r.integer(in: 1...100) }
         if let r = m.optional("notify_window_seconds") { settings.notifyWindowSeconds = try r.integer(in: 0...86_400) }
         if let targetReader = m.optional("escalate_to") {
-            var t = try targetReader.mapping()
-            if let webhookReader = t.optional("webhook") {
-                guard channels.webhook != nil else {
-                    throw webhookReader.error("escalations by webhook need channels.webhook (its signing key)")
-                }
-                let url = try webhookReader.nonEmptyString()
-                try requireURL(url, reader: webhookReader)
-                settings.escalateTo = .webhook(url: url)
-            } else if let emailReader = t.optional("email") {
-                guard channels.email != nil else { throw emailReader.error("escalations by email need channels.email") }
-                settings.escalateTo = .email(address: try emailReader.nonEmptyString())
-            } else {
-                throw targetReader.error("name a webhook or an email address")
-            }
-            try t.finish()
+            settings.escalateTo = try escalationTarget(targetReader, channels: channels)
         }
         try m.finish()
         if !settings.requiredRoles.isEmpty, settings.escalateTo == nil {
