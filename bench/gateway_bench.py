@@ -7,7 +7,8 @@ and the throughput ratio. Both paths use the same raw JSON-RPC client, so client
 The current binary is $WARDEN_BIN (else `swift build --show-bin-path`, a debug build: measure release builds).
 
 With --baseline, a second cell runs the older binary in the same run, against the same upstream and IdP, so the
-before/after figures come from one run on one machine (the cells are measured in turn, never at once). Each
+before/after figures come from one run on one machine (the cells are measured in turn, never at once, in
+--rounds interleaved rounds whose median is the summary). Each
 cell gets a minimal configuration both versions accept (one read tool); every cell's per-agent rate limit is
 raised so the benchmark measures the path, not the limiter. The current binary is measured twice: with its tool
 unlabelled (untrusted output: values indexed, text fenced, the run tainted) and labelled `output: trusted`.
@@ -120,17 +121,19 @@ def start(binary, idp, upstream, extra="", tool="read"):
     return proc, f"http://127.0.0.1:{port}/mcp"
 
 
-def measure(label, url, headers, upstream, upstream_headers, calls):
-    for concurrency in (1, 16):
-        direct = asyncio.run(run_path(upstream.url, upstream_headers, "echo", calls, concurrency))
-        through = asyncio.run(run_path(url, headers, "remote.echo", calls, concurrency))
-        for name, r in (("direct", direct), (label, through)):
-            print(f"{concurrency:>11} {name:>9} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
-        print(
-            f"{concurrency:>11} {'added':>9} {through['p50_ms'] - direct['p50_ms']:>8.3f} "
-            f"{through['p99_ms'] - direct['p99_ms']:>8.3f} "
-            f"throughput ratio {label}/direct = {through['calls_per_s'] / direct['calls_per_s']:.2f}"
-        )
+def measure(label, url, headers, upstream, upstream_headers, calls, concurrency):
+    """One round for one cell at one concurrency: the direct path, then through the cell, back to back."""
+    direct = asyncio.run(run_path(upstream.url, upstream_headers, "echo", calls, concurrency))
+    through = asyncio.run(run_path(url, headers, "remote.echo", calls, concurrency))
+    for name, r in (("direct", direct), (label, through)):
+        print(f"{concurrency:>11} {name:>9} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
+    added = through["p50_ms"] - direct["p50_ms"]
+    ratio = through["calls_per_s"] / direct["calls_per_s"]
+    print(
+        f"{concurrency:>11} {'added':>9} {added:>8.3f} {through['p99_ms'] - direct['p99_ms']:>8.3f} "
+        f"throughput ratio {label}/direct = {ratio:.2f}"
+    )
+    return added, ratio
 
 
 def compare(args):
@@ -162,12 +165,26 @@ def compare(args):
         # before the reply) and labelled trusted (indexed and recorded, not fenced or tainting).
         binaries.append(("untrusted", conftest.warden_bin(), unlimited, "read"))
         binaries.append(("trusted", conftest.warden_bin(), unlimited, "{ effect: read, output: trusted }"))
+        started = []
         for label, binary, extra, tool in binaries:
             proc, url = start(binary, idp, upstream, extra, tool)
             cells.append(proc)
             token = conftest.client_credentials_token(idp, "bench", "bench-pass", url)
-            measure(label, url, base | {"Authorization": f"Bearer {token}"}, upstream, upstream_headers, args.calls)
-            proc.stop()
+            started.append((label, url, base | {"Authorization": f"Bearer {token}"}))
+        # Rounds interleave the cells, so a slow spell of this shared machine touches every cell alike; the
+        # summary takes the median of the rounds.
+        results = {}
+        for round_number in range(1, args.rounds + 1):
+            print(f"-- round {round_number} of {args.rounds}")
+            for concurrency in (1, 16):
+                for label, url, headers in started:
+                    results.setdefault((label, concurrency), []).append(
+                        measure(label, url, headers, upstream, upstream_headers, args.calls, concurrency))
+        print(f"-- median of {args.rounds} rounds: added p50 ms and throughput ratio to direct")
+        for (label, concurrency), rounds in results.items():
+            added = statistics.median(a for a, _ in rounds)
+            ratio = statistics.median(r for _, r in rounds)
+            print(f"{concurrency:>11} {label:>9} added p50 {added:>7.3f} ms   throughput ratio {ratio:.2f}")
     finally:
         for p in cells + [upstream, idp]:
             if p is not None and hasattr(p, "proc"):
@@ -178,6 +195,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--baseline", help="an older warden binary to measure in the same run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over all cells (median reported)")
     compare(parser.parse_args())
 
 

@@ -150,10 +150,9 @@ final class DemoScript {
         print("  data folder   \(directory)")
         print(style.dim("                (keys, ledger, approvals; removed at the end unless you pass --keep)"))
         print("")
-        var built = try await CellBootstrap.make(configuration: configuration, logger: logger)
-        let scripts = DemoAgent.Scripts()
-        built.cell.agents = built.cell.agents?.replacingModels { _, run in scripts.model(for: run) }
-        // Approve the demo tools, as an admin would with `warden tools approve --all`.
+        // The data folder (mode 0700) and keys first; then approve the demo tools, as an admin would with
+        // `warden tools approve --all`, before the cell reads its pins.
+        let keys = try await CellBootstrap.openKeys(configuration: configuration)
         let demo = BuiltinDemoUpstream(outboxPath: CellLayout(dataDirectory: directory).demoOutbox)
         var pins = ToolPins()
         for tool in try await demo.listTools() {
@@ -163,6 +162,9 @@ final class DemoScript {
         print(
             style.cyan("[admin]") + " pinned the demo tools' definitions"
                 + style.dim(" (what `warden tools approve --all` does)\n"))
+        var built = try await CellBootstrap.make(configuration: configuration, keys: keys, logger: logger)
+        let scripts = DemoAgent.Scripts()
+        built.cell.agents = built.cell.agents?.replacingModels { _, run in scripts.model(for: run) }
 
         let ready = AsyncStream<Void>.makeStream()
         let cell = built.cell

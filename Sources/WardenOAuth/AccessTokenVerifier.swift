@@ -11,6 +11,9 @@ public struct AccessTokenVerifier: Sendable {
     /// The issuer's keys; `await keys.refresh()` at start warms the cache and surfaces a bad issuer early.
     public let keys: JWKSCache
     private let now: @Sendable () -> Date
+    /// Tokens whose signature was already checked, so an agent's every request does not pay for the signature
+    /// again; the claims are still checked on every request.
+    let signatures = VerifiedSignatures()
 
     /// - Parameters:
     ///   - configuration: validated here; an invalid one is refused.
@@ -54,6 +57,18 @@ public struct AccessTokenVerifier: Sendable {
     /// Verifies a bare token (already taken out of a `Bearer` header).
     public func verify(token: Substring) async -> Result<VerifiedAccessToken, AccessTokenError> {
         guard token.utf8.count <= configuration.maximumTokenBytes else { return .failure(.invalidToken(.tooLarge)) }
+        let digest = VerifiedSignatures.digest(of: token)
+        if let known = signatures.lookup(digest) {
+            // The same bytes passed the header rules and the signature under this very key before; the key must
+            // still be in the issuer's set, unchanged (rotation and removal are honoured), and the claims are
+            // judged again now (expiry, not-before).
+            if case .key(let key) = await keys.lookup(keyID: known.keyID, algorithm: known.algorithm),
+                key.fingerprint == known.keyFingerprint
+            {
+                return judgeClaims(known.payload, keyID: known.keyID, algorithm: known.algorithm)
+            }
+            signatures.forget(digest)
+        }
         let jws: CompactJWS
         switch CompactJWS.parse(token) {
         case .failure(let reason): return .failure(.invalidToken(reason))
@@ -81,6 +96,23 @@ public struct AccessTokenVerifier: Sendable {
         guard case .object(let payload)? = JSONValue.parse(jws.payloadBytes) else {
             return .failure(.invalidToken(.malformed))
         }
+        let judged = judgeClaims(payload, keyID: keyID, algorithm: algorithm)
+        if case .success(let token) = judged {
+            signatures.remember(
+                digest,
+                VerifiedSignatures.Entry(
+                    keyID: keyID, algorithm: algorithm, keyFingerprint: key.fingerprint, payload: payload,
+                    expiresAt: token.expiresAt),
+                now: now())
+        }
+        return judged
+    }
+
+    /// The claims (`iss`, `aud`, `exp`, `nbf`, `iat`, tenant, subject) and the required scopes of a payload whose
+    /// signature is valid.
+    private func judgeClaims(_ payload: [String: JSONValue], keyID: String, algorithm: JWSAlgorithm) -> Result<
+        VerifiedAccessToken, AccessTokenError
+    > {
         let verified: VerifiedAccessToken
         switch AccessTokenClaims(configuration: configuration).validate(
             payload, now: now(), keyID: keyID, algorithm: algorithm)

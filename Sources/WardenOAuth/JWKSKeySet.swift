@@ -8,6 +8,8 @@ struct VerificationKey: Sendable {
     let keyID: String
     let algorithm: JWSAlgorithm
     let verifier: any JWTAlgorithm
+    /// SHA-256 of the key's canonical JWK: a key replaced under the same `kid` has another fingerprint.
+    let fingerprint: String
 }
 
 /// A key from a JWKS that was skipped, and why (logged by key id; never fatal for the other keys).
@@ -90,7 +92,10 @@ enum JWKSKeySet {
             try await collection.add(jwk: jwk)
             let verifier = try await collection.getKey(for: JWKIdentifier(string: kid), alg: algorithm.rawValue)
             guard verifier.name == algorithm.rawValue else { return skip("verifier does not match alg") }
-            return .success(VerificationKey(keyID: kid, algorithm: algorithm, verifier: verifier))
+            return .success(
+                VerificationKey(
+                    keyID: kid, algorithm: algorithm, verifier: verifier,
+                    fingerprint: CanonicalJSON.sha256Hex(.object(members))))
         } catch {
             return skip("key material is invalid")
         }

@@ -52,28 +52,23 @@ public struct MetricGauge: Sendable {
     }
 }
 
-/// One tenant cell: its listeners, upstreams, catalog, gatekeeper, sessions and ledger.
+/// One tenant cell, as `CellBootstrap` (the composition root) assembled it: its call path, listeners, periodic
+/// work and ledger. The cell constructs no control; it runs them.
 ///
-/// A cell knows only its own tenant (from configuration); nothing in a request can select another. The cell
-/// is the composition root: each control is constructed here once and plugged in at its one place.
+/// A cell knows only its own tenant (from configuration); nothing in a request can select another.
 public struct Cell: Sendable {
     public static let version = "0.1.0"
 
     public let configuration: CellConfiguration
     public let authenticator: any AgentAuthenticator
-    public let upstreams: [any ToolUpstream]
     public let audit: any AuditSink
-    /// Extra gates after the tool policy (send grants, approvals, containment), in order.
-    public let gates: [any ToolCallGate]
+    /// The upstreams (started), policy, gates, pipeline and MCP endpoint.
+    public let callPath: CallPath
     public let protectedResourceMetadata: JSONValue
     /// Periodic work beside serving (nonce pruning, witness submission), started with the listeners.
     public let backgroundWork: [CellBackgroundWork]
     /// Gauges controls report on `/metrics` (witness state, ...).
     public let gaugeSources: [@Sendable () async -> [MetricGauge]]
-    /// Traces of tool calls (OpenTelemetry), when configured.
-    public let tracer: Tracer?
-    /// What the first ledger entry of a run records (`cell.started`): version, configuration digest, key ids.
-    public let startupFacts: CellStartedRecord?
     /// Runs and the delivery contract.
     public let runs: RunTracker?
     /// The one approval service (admin API `/approvals`, and the inbox's decisions).
@@ -85,17 +80,14 @@ public struct Cell: Sendable {
     public var agents: AgentRuntime?
     public let logger: Logger
 
-    public init(
+    init(
         configuration: CellConfiguration,
         authenticator: any AgentAuthenticator,
-        upstreams: [any ToolUpstream],
         audit: any AuditSink,
-        gates: [any ToolCallGate],
+        callPath: CallPath,
         protectedResourceMetadata: JSONValue,
         backgroundWork: [CellBackgroundWork] = [],
         gaugeSources: [@Sendable () async -> [MetricGauge]] = [],
-        tracer: Tracer? = nil,
-        startupFacts: CellStartedRecord? = nil,
         runs: RunTracker? = nil,
         approvals: ApprovalService? = nil,
         inbox: Inbox? = nil,
@@ -108,128 +100,48 @@ public struct Cell: Sendable {
         self.inbox = inbox
         self.configuration = configuration
         self.authenticator = authenticator
-        self.upstreams = upstreams
         self.audit = audit
-        self.gates = gates
+        self.callPath = callPath
         self.protectedResourceMetadata = protectedResourceMetadata
         self.backgroundWork = backgroundWork
         self.gaugeSources = gaugeSources
-        self.tracer = tracer
-        self.startupFacts = startupFacts
         self.logger = logger
     }
 
     /// Runs until cancelled (SIGINT/SIGTERM through the service group). `onListening` receives each
     /// listener's name and bound port once it accepts connections.
     public func run(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws {
-        let pins: ToolPins
         do {
-            pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
-        } catch {
-            for upstream in upstreams { await upstream.shutdown() }
-            try? await audit.close()
-            throw error
-        }
-        let registry = UpstreamRegistry(
-            configuration: configuration, upstreams: upstreams, pins: pins, logger: logger)
-        let classifications = registry.classifications
-        await registry.startAll()
-        do {
-            try await serve(registry: registry, classifications: classifications, onListening: onListening)
+            try await serve(onListening: onListening)
         } catch {
             // Upstream clients and the ledger must be closed on every path, or their resources leak.
             for item in backgroundWork { await item.stop() }
-            await registry.shutdownAll()
+            await callPath.registry.shutdownAll()
             try? await audit.close()
             throw error
         }
         for item in backgroundWork { await item.stop() }
-        await registry.shutdownAll()
+        await callPath.registry.shutdownAll()
         try await audit.close()
     }
 
-    func serve(
-        registry: UpstreamRegistry,
-        classifications: [String: [String: EffectClass]],
-        onListening: @escaping @Sendable (String, Int) -> Void
-    ) async throws {
-
-        try await audit.record(
-            .cellStarted(
-                startupFacts
-                    ?? CellStartedRecord(
-                        version: Self.version, upstreams: configuration.upstreams.map(\.name).sorted(), witnesses: 0,
-                        autoGrantRules: [], configurationDigest: nil, activeKeyIDs: [:])))
-        let policyInForce: any ToolPolicy
-        var policyText: String?
-        if let policyFile = configuration.policyFile {
-            let (cedar, text) = try PolicyFileWatcher.load(
-                path: policyFile,
-                classifications: classifications,
-                catalog: await registry.currentCatalog()
-            )
-            policyInForce = cedar
-            policyText = text
-            try await audit.record(.policyLoaded(policy: cedar.identity, file: policyFile))
-        } else {
-            // The `roles:` table is sugar for Cedar: it is compiled to permit policies and decided by the same
-            // engine, schema and strict mode as a policy file.
-            let text = RoleTablePolicy.cedarText(configuration.roles)
-            let cedar = try PolicyFileWatcher.compile(
-                text: text,
-                fileName: "roles (configuration)",
-                classifications: classifications,
-                catalog: await registry.currentCatalog()
-            )
-            policyInForce = cedar
-            try await audit.record(.policyLoaded(policy: cedar.identity, file: "roles"))
-        }
-        // Containment first among the gates (unless the tenant overrode it: recorded in `cell.started`).
-        let containment = ContainmentRules(
-            trustedValues: configuration.containment.trustedValues,
-            builtinRules: configuration.containment.builtinRules,
-            holdInstructedRuns: configuration.containment.holdInstructedRuns)
-        let gatekeeper = GatekeeperHolder(
-            Gatekeeper(
-                policy: policyInForce,
-                gates: (containment.builtinRules
-                    ? [ContainmentGate(holdInstructedRuns: containment.holdInstructedRuns)] : []) + gates,
-                containment: containment))
-        // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
-        // pins re-validates the policy in force against the newly approved definitions.
-        var policyWatcher: PolicyFileWatcher?
+    func serve(onListening: @escaping @Sendable (String, Int) -> Void) async throws {
+        let (registry, pipeline, sessions, metrics) = (
+            callPath.registry, callPath.pipeline, callPath.sessions, callPath.metrics
+        )
+        let authRefusals = callPath.authRefusals
         var watchers: [Task<Void, Never>] = []
-        if let policyFile = configuration.policyFile, let policyText {
-            let fileWatcher = PolicyFileWatcher(
-                path: policyFile,
-                classifications: classifications,
-                registry: registry,
-                gatekeeper: gatekeeper,
-                audit: audit,
-                logger: logger
-            )
-            policyWatcher = fileWatcher
-            watchers.append(Task { await fileWatcher.watch(initialText: policyText) })
+        if let policyWatcher = callPath.policyWatcher, let text = callPath.policyText {
+            watchers.append(Task { await policyWatcher.watch(initialText: text) })
         }
-        let pinWatcher = ToolPinWatcher(
-            dataDirectory: configuration.dataDirectory, initial: await registry.pins, registry: registry, audit: audit,
-            logger: logger
-        ) { [policyWatcher] in await policyWatcher?.check(force: true) }
+        let (pinWatcher, policyWatcher) = (callPath.pinWatcher, callPath.policyWatcher)
         watchers.append(Task { await pinWatcher.watch() })
-        let hangup = SignalTrigger(signal: SIGHUP) { [policyWatcher] in
+        let hangup = SignalTrigger(signal: SIGHUP) {
             Task {
                 await pinWatcher.check(force: true)
                 await policyWatcher?.check(force: true)
             }
         }
-        let metrics = GatewayMetrics()
-        let authRefusals = AuthRefusalRecorder(metrics: metrics, audit: audit)
-        // The one call path: every tools/call, from the MCP endpoint or Warden's own agents, passes through it.
-        let pipeline = ToolCallPipeline(
-            gatekeeper: gatekeeper, registry: registry, audit: audit,
-            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds), metrics: metrics, tracer: tracer,
-            runs: runs, toolCallsPerMinute: configuration.limits.toolCallsPerMinute, logger: logger)
-        let dispatcher = MCPDispatcher(pipeline: pipeline)
         let periodic =
             backgroundWork + [
                 CellBackgroundWork(name: "auth-refusal-tally", interval: .seconds(5)) { await authRefusals.flush() },
@@ -252,31 +164,8 @@ public struct Cell: Sendable {
             hangup.cancel()
             for task in background { task.cancel() }
         }
-        let sessions = MCPSessionStore(
-            idleSeconds: configuration.mcp.sessionIdleSeconds,
-            maxSessions: configuration.mcp.maxSessions,
-            maxPerSubject: configuration.mcp.maxSessionsPerSubject
-        )
-        let metadataURL = Self.protectedResourceMetadataURL(publicURL: configuration.trimmedPublicURL, path: "/mcp")
-        var endpoint = MCPHTTPEndpoint(
-            path: "/mcp",
-            resourceMetadataURL: metadataURL,
-            allowedOrigins: configuration.mcp.allowedOrigins,
-            maxBodyBytes: configuration.limits.maxBodyBytes,
-            authenticator: authenticator,
-            sessions: sessions,
-            dispatcher: dispatcher,
-            serverVersion: Self.version,
-            logger: logger,
-            metrics: metrics
-        )
-        // A held call may wait for its person on an open SSE stream (`approvals.wait_seconds`).
-        if let approvals, configuration.approvals.waitSeconds > 0 {
-            endpoint.heldCallWait = (HeldCallWait(store: approvals.store), configuration.approvals.waitSeconds)
-        }
-
         let router = Router()
-        endpoint.register(on: router)
+        callPath.endpoint.register(on: router)
         let metadata = protectedResourceMetadata
         for path in ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"] {
             router.get(RouterPath(path)) { _, _ in

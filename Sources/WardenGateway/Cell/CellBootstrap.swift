@@ -274,30 +274,41 @@ extension CellBootstrap {
                     dataDirectory: configuration.dataDirectory, keys: keys, tenant: configuration.tenant),
                 logger: logger)
         }
+        let gates: [any ToolCallGate] = [
+            SendGrantGate(
+                tenant: configuration.tenant,
+                redeemer: GrantRedeemer(verifier: GrantVerifier(keys: keys.grantKeys), nonces: grantDatabase),
+                normalizer: RecipientNormalizer(
+                    allowInsecureWebhooks: configuration.channels.webhook?.allowPlaintextLoopback ?? false
+                ),
+                attached: grantDatabase,
+                autoGrants: configuration.autoGrants,
+                minter: GrantMinter(keys: keys.grantKeys),
+                approvals: approvals,
+                approvalLedger: approvalLedger
+            ),
+            // Budgets before the approval gate: a spend over budget is held there.
+            SpendBudgetGate(store: approvals, settings: configuration.approvals),
+            ApprovalGate(
+                store: approvals, ledger: approvalLedger,
+                effects: configuration.approvals.spend == .always ? [.spend] : []),
+        ]
+        let callPath: CallPath
+        do {
+            callPath = try await assembleCallPath(
+                configuration: configuration, upstreams: upstreams, audit: sink,
+                startupFacts: startupFacts(configuration: configuration, keys: keys), gates: gates,
+                authenticator: authenticator, runs: runs, approvals: approvals, tracer: tracer, logger: logger)
+        } catch {
+            // The witness submitter and the trace exporter own HTTP clients: shut them down too.
+            for item in backgroundWork { await item.stop() }
+            throw error
+        }
         let cell = Cell(
             configuration: configuration,
             authenticator: authenticator,
-            upstreams: upstreams,
             audit: sink,
-            gates: [
-                SendGrantGate(
-                    tenant: configuration.tenant,
-                    redeemer: GrantRedeemer(verifier: GrantVerifier(keys: keys.grantKeys), nonces: grantDatabase),
-                    normalizer: RecipientNormalizer(
-                        allowInsecureWebhooks: configuration.channels.webhook?.allowPlaintextLoopback ?? false
-                    ),
-                    attached: grantDatabase,
-                    autoGrants: configuration.autoGrants,
-                    minter: GrantMinter(keys: keys.grantKeys),
-                    approvals: approvals,
-                    approvalLedger: approvalLedger
-                ),
-                // Budgets before the approval gate: a spend over budget is held there.
-                SpendBudgetGate(store: approvals, settings: configuration.approvals),
-                ApprovalGate(
-                    store: approvals, ledger: approvalLedger,
-                    effects: configuration.approvals.spend == .always ? [.spend] : []),
-            ],
+            callPath: callPath,
             protectedResourceMetadata: metadataJSON,
             backgroundWork: backgroundWork + [
                 // Used nonces of expired grants are forgotten with an hour's margin (see NonceStore.prune).
@@ -318,8 +329,6 @@ extension CellBootstrap {
                 },
             ],
             gaugeSources: gaugeSources,
-            tracer: tracer,
-            startupFacts: startupFacts(configuration: configuration, keys: keys),
             runs: runs,
             approvals: approvalService,
             inbox: inbox,
@@ -327,6 +336,118 @@ extension CellBootstrap {
             logger: logger
         )
         return BuiltCell(cell: cell, developmentIssuer: developmentIssuer, keys: keys)
+    }
+}
+
+extension CellBootstrap {
+    /// Starts the upstreams and assembles the call path on them: `cell.started` and `policy.loaded` are the first
+    /// ledger entries of this start, then the gatekeeper (containment first among the gates), the pipeline and the
+    /// MCP endpoint. On failure the started upstreams are shut down and the ledger closed.
+    static func assembleCallPath(
+        configuration: CellConfiguration, upstreams: [any ToolUpstream], audit: any AuditSink,
+        startupFacts: CellStartedRecord, gates: [any ToolCallGate], authenticator: any AgentAuthenticator,
+        runs: RunTracker, approvals: ApprovalStore, tracer: Tracer?, logger: Logger
+    ) async throws -> CallPath {
+        let pins: ToolPins
+        do {
+            pins = try ToolPins.load(dataDirectory: configuration.dataDirectory)
+        } catch {
+            for upstream in upstreams { await upstream.shutdown() }
+            try? await audit.close()
+            throw error
+        }
+        let registry = UpstreamRegistry(configuration: configuration, upstreams: upstreams, pins: pins, logger: logger)
+        await registry.startAll()
+        do {
+            return try await assembleCallPath(
+                configuration: configuration, registry: registry, audit: audit, startupFacts: startupFacts,
+                gates: gates, authenticator: authenticator, runs: runs, approvals: approvals, tracer: tracer,
+                logger: logger)
+        } catch {
+            await registry.shutdownAll()
+            try? await audit.close()
+            throw error
+        }
+    }
+
+    private static func assembleCallPath(
+        configuration: CellConfiguration, registry: UpstreamRegistry, audit: any AuditSink,
+        startupFacts: CellStartedRecord, gates: [any ToolCallGate], authenticator: any AgentAuthenticator,
+        runs: RunTracker, approvals: ApprovalStore, tracer: Tracer?, logger: Logger
+    ) async throws -> CallPath {
+        let classifications = registry.classifications
+        try await audit.record(.cellStarted(startupFacts))
+        let policyInForce: any ToolPolicy
+        var policyText: String?
+        if let policyFile = configuration.policyFile {
+            let (cedar, text) = try PolicyFileWatcher.load(
+                path: policyFile, classifications: classifications, catalog: await registry.currentCatalog())
+            policyInForce = cedar
+            policyText = text
+            try await audit.record(.policyLoaded(policy: cedar.identity, file: policyFile))
+        } else {
+            // The `roles:` table is sugar for Cedar: it is compiled to permit policies and decided by the same
+            // engine, schema and strict mode as a policy file.
+            let cedar = try PolicyFileWatcher.compile(
+                text: RoleTablePolicy.cedarText(configuration.roles), fileName: "roles (configuration)",
+                classifications: classifications, catalog: await registry.currentCatalog())
+            policyInForce = cedar
+            try await audit.record(.policyLoaded(policy: cedar.identity, file: "roles"))
+        }
+        // Containment first among the gates (unless the tenant overrode it: recorded in `cell.started`).
+        let containment = ContainmentRules(
+            trustedValues: configuration.containment.trustedValues,
+            builtinRules: configuration.containment.builtinRules,
+            holdInstructedRuns: configuration.containment.holdInstructedRuns)
+        let gatekeeper = GatekeeperHolder(
+            Gatekeeper(
+                policy: policyInForce,
+                gates: (containment.builtinRules
+                    ? [ContainmentGate(holdInstructedRuns: containment.holdInstructedRuns)] : []) + gates,
+                containment: containment))
+        // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
+        // pins re-validates the policy in force against the newly approved definitions.
+        let policyWatcher = configuration.policyFile.map { path in
+            PolicyFileWatcher(
+                path: path, classifications: classifications, registry: registry, gatekeeper: gatekeeper,
+                audit: audit, logger: logger)
+        }
+        let pinWatcher = ToolPinWatcher(
+            dataDirectory: configuration.dataDirectory, initial: await registry.pins, registry: registry, audit: audit,
+            logger: logger
+        ) { [policyWatcher] in await policyWatcher?.check(force: true) }
+        let metrics = GatewayMetrics()
+        // The one call path: every tools/call, from the MCP endpoint or Warden's own agents, passes through it.
+        let pipeline = ToolCallPipeline(
+            gatekeeper: gatekeeper, registry: registry, audit: audit,
+            upstreamTimeout: .seconds(configuration.limits.upstreamTimeoutSeconds), metrics: metrics, tracer: tracer,
+            runs: runs, toolCallsPerMinute: configuration.limits.toolCallsPerMinute, logger: logger)
+        let sessions = MCPSessionStore(
+            idleSeconds: configuration.mcp.sessionIdleSeconds,
+            maxSessions: configuration.mcp.maxSessions,
+            maxPerSubject: configuration.mcp.maxSessionsPerSubject
+        )
+        var endpoint = MCPHTTPEndpoint(
+            path: "/mcp",
+            resourceMetadataURL: Cell.protectedResourceMetadataURL(
+                publicURL: configuration.trimmedPublicURL, path: "/mcp"),
+            allowedOrigins: configuration.mcp.allowedOrigins,
+            maxBodyBytes: configuration.limits.maxBodyBytes,
+            authenticator: authenticator,
+            sessions: sessions,
+            dispatcher: MCPDispatcher(pipeline: pipeline),
+            serverVersion: Cell.version,
+            logger: logger,
+            metrics: metrics
+        )
+        // A held call may wait for its person on an open SSE stream (`approvals.wait_seconds`).
+        if configuration.approvals.waitSeconds > 0 {
+            endpoint.heldCallWait = (HeldCallWait(store: approvals), configuration.approvals.waitSeconds)
+        }
+        return CallPath(
+            registry: registry, gatekeeper: gatekeeper, pipeline: pipeline, endpoint: endpoint, sessions: sessions,
+            metrics: metrics, authRefusals: AuthRefusalRecorder(metrics: metrics, audit: audit),
+            policyWatcher: policyWatcher, policyText: policyText, pinWatcher: pinWatcher)
     }
 }
 
