@@ -333,6 +333,11 @@ struct AgentRunnerTests {
         #expect(try await Self.outcomes(f).contains("held:containment.untrusted-argument"))
         #expect(try await f.approvals.pending(now: Date()).isEmpty)
         #expect(await f.payments == 1)
+        // The withdrawal is in the ledger, naming the request the hold raised.
+        let requestID = try await person.value
+        let withdrawals = await f.audit.events.filter { $0.kind == "approval.withdrawn" }
+        #expect(withdrawals.map { $0.facts["approval"]?.stringValue } == [requestID])
+        #expect(withdrawals.first?.facts["reason"]?.stringValue == "its run ended")
     }
 
     @Test("when the ledger cannot record a call, the run stops at once and says why")

@@ -186,17 +186,31 @@ public struct AgentRunner: Sendable {
             // Not cancellable: a stopping cell must still withdraw (a cancelled database write would not run).
             let attached = self.attached
             let logger = self.logger
+            let audit = runs.audit
             let ids = raised.value.sorted()
             await Task {
                 for id in ids {
+                    let withdrawn: ApprovalRequest?
                     do {
-                        if let withdrawn = try await approvals.withdraw(id: id, now: Date()) {
+                        withdrawn = try await approvals.withdraw(id: id, now: Date())
+                        if let withdrawn {
                             try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
                         }
                     } catch {
                         logger.error(
                             "an approval request of an ended run could not be withdrawn; it expires on its own",
                             metadata: ["rule": "agent.withdraw"])
+                        continue
+                    }
+                    // Withdrawn whether or not the ledger takes the entry (a request left open could still be
+                    // approved and used by a later run); a missing entry is logged.
+                    guard let withdrawn else { continue }
+                    do {
+                        try await audit.record(.approvalWithdrawn(withdrawn, reason: "its run ended"))
+                    } catch {
+                        logger.error(
+                            "an approval request was withdrawn but the ledger could not record it",
+                            metadata: ["rule": "agent.withdraw", "approval": "\(withdrawn.id)"])
                     }
                 }
             }.value

@@ -17,6 +17,8 @@ public enum LedgerEvent: Sendable {
     case refusalsTallied([RefusalCount])
     case approvalRequested(ApprovalRequest)
     case approvalDecided(ApprovalRequest)
+    /// A request no person decided (or an approval nobody used) ended early: its run ended.
+    case approvalWithdrawn(ApprovalRequest, reason: String)
     /// Approvers were told of a request (or could not be, after every attempt).
     case approvalNotified(id: String, delivered: Bool)
     /// Approvers were reminded of a request about to expire.
@@ -109,6 +111,14 @@ public enum LedgerEvent: Sendable {
             if let at = decided.decidedAt { facts["decided_at"] = .integer(Int64(at.timeIntervalSince1970)) }
             if let reason = decided.reason { facts["reason"] = .string(reason) }
             return AuditEvent(kind: "approval.decided", facts: facts)
+        case .approvalWithdrawn(let withdrawn, let reason):
+            return AuditEvent(
+                kind: "approval.withdrawn",
+                facts: [
+                    "approval": .string(withdrawn.id), "agent": .string(withdrawn.agent),
+                    "tool": .string(withdrawn.tool), "action_sha256": .string(withdrawn.actionDigest),
+                    "state": .string(withdrawn.state.rawValue), "reason": .string(reason),
+                ])
         case .approvalNotified(let id, let delivered):
             return AuditEvent(
                 kind: delivered ? "approval.notified" : "approval.notify-failed", facts: ["approval": .string(id)])
