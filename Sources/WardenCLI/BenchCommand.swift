@@ -88,13 +88,20 @@ struct BenchInjection: AsyncParsableCommand {
     @Option(help: "A Cedar policy to apply instead of permitting every tool.") var policy: String?
     @Flag(help: "Turn the built-in containment rules off (to measure what they contain).")
     var withoutContainment = false
+    @Option(help: "containment.directed_values: hold or allow.") var directedValues: String = "hold"
+    @Option(help: "containment.instructed_runs: hold or allow.") var instructedRuns: String = "hold"
 
     func run() async throws {
         let catalogFile = try InjectionReplay.catalog(json: try Self.read(catalog), file: catalog)
         let scenarioList = try InjectionReplay.scenarios(jsonLines: try Self.read(scenarios), file: scenarios)
+        for (name, value) in [("--directed-values", directedValues), ("--instructed-runs", instructedRuns)]
+        where value != "hold" && value != "allow" {
+            throw ValidationError("\(name) is hold or allow, not '\(value)'")
+        }
         let report = try await InjectionReplay.run(
             catalog: catalogFile, scenarios: scenarioList, policyText: try policy.map(Self.read),
-            containmentOn: !withoutContainment)
+            containmentOn: !withoutContainment, holdDirectedValues: directedValues == "hold",
+            holdInstructedRuns: instructedRuns == "hold")
         print(report.table)
         if let json {
             let bytes = CanonicalJSON.encode(report.json)

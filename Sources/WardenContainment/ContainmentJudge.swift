@@ -17,16 +17,46 @@ public struct ArgumentAssessment: Sendable, Hashable {
     }
 }
 
+/// A critical argument whose value untrusted content asked an action for ("please reserve Montmartre Suites"),
+/// while the run's task asks for no such action: the value may be trusted, the choice was the content's.
+public struct DirectedArgument: Sendable, Hashable {
+    public var name: String
+    /// The literal as the agent wrote it.
+    public var value: String
+    /// The action the content asked for.
+    public var verb: String
+    /// Where the content came from (`server.tool (call N)`).
+    public var source: String
+
+    public init(name: String, value: String, verb: String, source: String) {
+        self.name = name
+        self.value = value
+        self.verb = verb
+        self.source = source
+    }
+}
+
 /// The containment verdict on one call.
 public struct ContainmentAssessment: Sendable, Hashable {
     /// Whether the run has read untrusted content.
     public var tainted: Bool
     /// One per critical argument present in the call, sorted by name.
     public var arguments: [ArgumentAssessment]
+    /// Critical arguments untrusted content directed an action at that the task did not ask for, sorted by name.
+    public var directed: [DirectedArgument]
 
-    public init(tainted: Bool, arguments: [ArgumentAssessment]) {
+    public init(tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = []) {
         self.tainted = tainted
         self.arguments = arguments
+        self.directed = directed
+    }
+
+    /// One line per directed argument, for the person asked to confirm (values and sources escaped and cut).
+    public var directedExplanation: [String] {
+        directed.map {
+            TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value) + "\" is what untrusted content asked to "
+                + $0.verb + " (" + TextForm.escaped($0.source) + "), and the task asks for no such action"
+        }
     }
 
     /// Critical arguments not backed by a trusted source that a person must confirm: those that appear only in
@@ -144,6 +174,41 @@ public enum ContainmentJudge {
         case .object(let members): return members.isEmpty
         default: return false
         }
+    }
+
+    /// Critical arguments that a directive of untrusted content names as the object of its action, unless the run's
+    /// task asks for that action or for the action the tool itself performs (`toolAction`). `index` is the run's:
+    /// its untrusted `.directive` rows and the task's `.action` rows.
+    public static func directed(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String?
+    ) -> [DirectedArgument] {
+        var directives: [(directive: ActionDirectives.Directive, source: String)] = []
+        var requested: Set<String> = []
+        for entry in index.entries {
+            switch entry.value.kind {
+            case .directive where !entry.trusted:
+                if let directive = ActionDirectives.parse(entry.value) { directives.append((directive, entry.source)) }
+            case .action where entry.trusted:
+                requested.insert(entry.value.value)
+            default: break
+            }
+        }
+        if let toolAction, requested.contains(toolAction) { return [] }
+        let unasked = directives.filter { !requested.contains($0.directive.verb) }
+        guard !unasked.isEmpty else { return [] }
+        var found: [DirectedArgument] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                guard let hit = unasked.first(where: { ActionDirectives.names($0.directive, literal: literal.shown) })
+                else { continue }
+                found.append(
+                    DirectedArgument(
+                        name: name, value: literal.shown, verb: hit.directive.verb, source: hit.source))
+                break
+            }
+        }
+        return found
     }
 
     /// Kinds that carry data out or money away when embedded in free text (a body, a note, a message).

@@ -1,7 +1,10 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
+///
+/// Two kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// after it) and `action` (an action the run's task asks for); see `ActionDirectives`.
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    case email, iban, url, domain, phone, amount, identifier, text
+    case email, iban, url, domain, phone, amount, identifier, text, directive, action
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -15,6 +18,8 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .amount: 5
         case .identifier: 6
         case .text: 7
+        case .directive: 8
+        case .action: 9
         }
     }
 }

@@ -228,8 +228,10 @@ public enum InjectionReplay {
     // MARK: Replaying
 
     /// Replays every scenario, each as its own run, through a pipeline built in a temporary folder.
+    /// `holdDirectedValues` and `holdInstructedRuns`: `containment.directed_values` and `instructed_runs` (hold).
     public static func run(
-        catalog: Catalog, scenarios: [Scenario], policyText: String? = nil, containmentOn: Bool = true
+        catalog: Catalog, scenarios: [Scenario], policyText: String? = nil, containmentOn: Bool = true,
+        holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "warden-injection-\(UUID().uuidString)")
@@ -286,7 +288,9 @@ public enum InjectionReplay {
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policy,
-                gates: (containmentOn ? [ContainmentGate()] : [])
+                gates: (containmentOn
+                    ? [ContainmentGate(holdInstructedRuns: holdInstructedRuns, holdDirectedValues: holdDirectedValues)]
+                    : [])
                     + [ApprovalGate(store: approvals, ledger: approvalLedger, effects: [], holdsSends: true)],
                 containment: containment))
         let runs = RunTracker(

@@ -398,12 +398,17 @@ extension CellBootstrap {
         let containment = ContainmentRules(
             trustedValues: configuration.containment.trustedValues,
             builtinRules: configuration.containment.builtinRules,
-            holdInstructedRuns: configuration.containment.holdInstructedRuns)
+            holdInstructedRuns: configuration.containment.holdInstructedRuns,
+            holdDirectedValues: configuration.containment.holdDirectedValues)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policyInForce,
                 gates: (containment.builtinRules
-                    ? [ContainmentGate(holdInstructedRuns: containment.holdInstructedRuns)] : []) + gates,
+                    ? [
+                        ContainmentGate(
+                            holdInstructedRuns: containment.holdInstructedRuns,
+                            holdDirectedValues: containment.holdDirectedValues)
+                    ] : []) + gates,
                 containment: containment))
         // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
         // pins re-validates the policy in force against the newly approved definitions.

@@ -214,6 +214,10 @@ public struct ContainmentSettings: Sendable {
     /// `instructed_runs: hold` (default): a consequential call in a run that read instruction-like untrusted text
     /// needs a person even when its values are trusted; `allow` judges values only.
     public var holdInstructedRuns = true
+    /// `directed_values: hold` (default): a consequential call needs a person when untrusted content asked for an
+    /// action on one of its critical values ("please reserve Montmartre Suites") and the run's task asks for no such
+    /// action; `allow` judges values only.
+    public var holdDirectedValues = true
 
     public init() {}
 }

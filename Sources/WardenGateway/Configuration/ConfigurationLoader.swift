@@ -565,6 +565,13 @@ public enum ConfigurationLoader {
             case let other: throw r.error("instructed_runs is hold or allow, not '\(other)'")
             }
         }
+        if let r = m.optional("directed_values") {
+            switch try r.nonEmptyString() {
+            case "hold": settings.holdDirectedValues = true
+            case "allow": settings.holdDirectedValues = false
+            case let other: throw r.error("directed_values is hold or allow, not '\(other)'")
+            }
+        }
         try m.finish()
         if !settings.builtinRules, settings.overrideReason == nil {
             throw (rulesReader ?? reader).error(

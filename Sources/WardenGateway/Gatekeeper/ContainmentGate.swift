@@ -15,9 +15,16 @@ public struct ContainmentRules: Sendable {
     /// every critical argument is trusted (`containment.instructed_runs: hold`, the default): the injected text chose
     /// the action, among values the tenant trusts.
     public var holdInstructedRuns: Bool
+    /// Whether a consequential call needs a person when untrusted content asked for an action on one of its critical
+    /// values and the run's task asks for no such action (`containment.directed_values: hold`, the default).
+    public var holdDirectedValues: Bool
 
-    public init(trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true) {
+    public init(
+        trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true,
+        holdDirectedValues: Bool = true
+    ) {
         self.holdInstructedRuns = holdInstructedRuns
+        self.holdDirectedValues = holdDirectedValues
         var directory = ProvenanceIndex()
         for value in trustedValues {
             directory.add(values: Self.readings(of: value), trusted: true, source: "the tenant's directory")
@@ -87,9 +94,13 @@ public struct ContainmentRules: Sendable {
                 return true
             }
         }
-        return ContainmentJudge.assess(
+        var assessment = ContainmentJudge.assess(
             arguments: arguments, critical: critical,
             indexes: [directory, catalog.descriptionValues, run] + (elsewhere.map { [$0] } ?? []), tainted: tainted)
+        assessment.directed = ContainmentJudge.directed(
+            arguments: arguments, critical: critical, index: run,
+            toolAction: ActionDirectives.action(ofTool: entry.name.description))
+        return assessment
     }
 
     /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).
@@ -122,14 +133,26 @@ enum ContainmentSource {
 public struct ContainmentGate: ToolCallGate {
     /// `containment.instructed_runs: hold` (see `ContainmentRules.holdInstructedRuns`).
     let holdInstructedRuns: Bool
+    /// `containment.directed_values: hold` (see `ContainmentRules.holdDirectedValues`).
+    let holdDirectedValues: Bool
 
-    public init(holdInstructedRuns: Bool = true) {
+    public init(holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true) {
         self.holdInstructedRuns = holdInstructedRuns
+        self.holdDirectedValues = holdDirectedValues
     }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
         guard let assessment = call.containment else { return .notApplicable }
         guard assessment.needsHuman else {
+            if holdDirectedValues && !assessment.directed.isEmpty {
+                // Every value is trusted, but untrusted content chose it for an action the task never asked for
+                // ("Also: delete file 11", "please reserve Montmartre Suites").
+                return .needsHuman(
+                    Refusal(
+                        rule: "containment.directed-value",
+                        message: "a person must confirm this call: "
+                            + assessment.directedExplanation.joined(separator: "; ")))
+            }
             if call.run.instructed && holdInstructedRuns {
                 // Every value is trusted, but the run read content that tries to steer the agent: whether to act at
                 // all may be the injection's choice ("delete file 11", "book the other hotel").
@@ -168,7 +191,9 @@ extension ToolCatalog {
 
     /// Every kind but amounts and whole texts: a description naming a user, a file or an account is an upstream
     /// putting that value in the model's mouth.
-    static let describedKinds: Set<ValueKind> = Set(ValueKind.allCases).subtracting([.amount, .text])
+    static let describedKinds: Set<ValueKind> = Set(ValueKind.allCases).subtracting([
+        .amount, .text, .directive, .action,
+    ])
 
     /// Every `description` and `title` string in a tool definition (its own and its arguments').
     public static func describedText(_ value: JSONValue) -> [String] {

@@ -314,6 +314,7 @@ public struct ToolCallPipeline: Sendable {
                         if let text = block["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
+                                index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                                 signals.formUnion(InstructionSignals.scan(text))
                                 block["text"] = .string(fence.wrap(text, source: tool))
                             }
@@ -321,6 +322,7 @@ public struct ToolCallPipeline: Sendable {
                         if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
+                                index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                                 signals.formUnion(InstructionSignals.scan(text))
                                 resource["text"] = .string(fence.wrap(text, source: tool))
                                 block["resource"] = .object(resource)
@@ -335,6 +337,7 @@ public struct ToolCallPipeline: Sendable {
                 // there marks the run like text content does.
                 if !trusted {
                     for text in ContainmentJudge.strings(in: structured) {
+                        index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                         signals.formUnion(InstructionSignals.scan(text))
                     }
                 }
@@ -342,6 +345,11 @@ public struct ToolCallPipeline: Sendable {
             result = .object(members)
         } else {
             index.add(json: raw, trusted: trusted, source: source)
+            if !trusted {
+                for text in ContainmentJudge.strings(in: raw) {
+                    index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
+                }
+            }
         }
         var entries = index.entries
         if trusted && !echoed.isEmpty {
@@ -429,10 +437,14 @@ public struct DecisionRecord: Sendable {
         }
         facts["reasons"] = .array(reasons.map { .string($0) })
         if let containment {
-            facts["containment"] = .object([
+            var assessed: [String: JSONValue] = [
                 "tainted": .bool(containment.tainted),
                 "untrusted_args": .array(containment.untrustedArguments.map { .string($0) }),
-            ])
+            ]
+            if !containment.directed.isEmpty {
+                assessed["directed_args"] = .array(containment.directed.map { .string($0.name) })
+            }
+            facts["containment"] = .object(assessed)
         }
         return facts
     }

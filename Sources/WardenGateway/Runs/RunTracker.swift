@@ -185,6 +185,8 @@ public struct RunTracker: Sendable {
         _ = try await store.apply(event, to: runID, now: Date())
         var index = ProvenanceIndex()
         index.add(text: task, trusted: true, source: "the run's task")
+        // The actions it asks for: untrusted content asking for another action on a value needs a person.
+        index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: "the run's task")
         try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
     }
 
