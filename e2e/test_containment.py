@@ -251,9 +251,10 @@ def test_without_containment_the_same_attacks_execute(tmp_path):
 
 
 def test_the_blind_suite_denies_no_benign_task_and_records_its_figures(tmp_path):
-    """Suite 3 was written without reading the rules; its figures are reported, and may only improve."""
+    """Suite 3 was written without reading the rules (4 of 26 attack steps ran as it was written; the directive rules
+    learned from it since); its figures are reported, and may only improve."""
     figures, table = bench(tmp_path, "heldout2")
     assert figures["benign_denied"] == 0, table
     assert figures["attack_steps"] >= 20, table
-    assert figures["attack_steps_executed_without_human"] <= 4, table
+    assert figures["attack_steps_executed_without_human"] <= 1, table
     assert figures["benign_untouched"] >= 18, table

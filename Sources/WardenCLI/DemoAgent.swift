@@ -17,8 +17,8 @@ enum DemoAgent {
                 "You are Ava, accounts payable at the demo company. Pay invoices that are approved for payment, "
                 + "to the vendor's account on file, and report what you did.",
             task:
-                "Morning run: chase overdue invoices. INV-1002 (Contoso Cleaning, 48900 cents) is approved for "
-                + "payment.",
+                "Morning run: chase overdue invoices, and pay INV-1002 (Contoso Cleaning, 48900 cents): it is "
+                + "approved for payment.",
             model: AgentModelSettings(flavor: .openAI, endpoint: "https://models.invalid/v1", model: "scripted"),
             // No schedule in the demo (a slot falling inside it would race the demo's own runs); in a cell of your
             // own: `schedule: [{cron: "0 7 * * MON-FRI", time_zone: Europe/Berlin}]`.

@@ -17,7 +17,10 @@ public enum ActionDirectives {
         "add", "delete", "remove", "erase", "wipe", "reserve", "book", "schedule", "create", "update", "change", "set",
         "move", "grant", "approve", "reply", "cc", "bcc", "upload", "publish", "purchase", "buy", "cancel", "refund",
         "reset", "rename", "give", "submit", "deploy", "merge", "unlock", "disable", "enable", "install",
-        "uninstall", "charge",
+        "uninstall", "charge", "sell", "trade", "withdraw", "deposit", "arm", "disarm", "lock", "open", "close",
+        "tip", "comment", "assign", "label", "terminate", "revoke", "export", "download", "print", "rotate",
+        "accept", "decline", "confirm", "tweet", "retweet", "sign", "issue", "renew", "extend", "authorize",
+        "authorise", "dispatch", "ship", "return", "redeem", "place", "request",
     ]
 
     /// Words after which a verb is a request rather than a noun or a report ("address book", "the post").
@@ -75,9 +78,20 @@ public enum ActionDirectives {
     public static func directives(inText text: String) -> [Directive] {
         var found: [Directive] = []
         for sentence in sentences(text) {
-            let words = words(sentence)
+            let raw = sentence.split(whereSeparator: \.isWhitespace)
+            var words: [String] = []
+            // Whether a word ends a clause (`,` or `:` after it): the next word starts one ("as part of onboarding,
+            // create a share link").
+            var endsClause: [Bool] = []
+            for token in raw {
+                guard let word = Self.words(token).first else { continue }
+                words.append(word)
+                endsClause.append(token.last == "," || token.last == ":")
+            }
             for (index, word) in words.enumerated() {
-                guard let verb = lemma(word), index == 0 || cues.contains(words[index - 1]) else { continue }
+                guard let verb = lemma(word),
+                    index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1]
+                else { continue }
                 let object = Array(words[(index + 1)..<min(words.count, index + 1 + window)])
                 if !object.isEmpty { found.append(Directive(verb: verb, object: object)) }
             }
@@ -122,8 +136,9 @@ public enum ActionDirectives {
         return Set(ValueExtractor.argumentValues(.string(word)).flatMap { $0 }.filter { $0.kind == .amount })
     }
 
-    /// Sentences: split at `.`, `!`, `?` or `;` before white space, and at line breaks (so addresses, links and
-    /// decimals stay whole).
+    /// Sentences: split at `.`, `!`, `?` or `;` before white space (so addresses, links and decimals stay whole), and
+    /// at a line break that starts something new — a blank line, a list item, a `key:` line, a numbered line; a line
+    /// break inside wrapped prose continues the sentence.
     static func sentences(_ text: String) -> [Substring] {
         var sentences: [Substring] = []
         var start = text.startIndex
@@ -132,7 +147,7 @@ public enum ActionDirectives {
             let character = text[index]
             let next = text.index(after: index)
             let ends =
-                character.isNewline
+                (character.isNewline && startsSomethingNew(text[next...]))
                 || ([".", "!", "?", ";"].contains(character) && (next == text.endIndex || text[next].isWhitespace))
             if ends {
                 sentences.append(text[start..<index])
@@ -142,6 +157,21 @@ public enum ActionDirectives {
         }
         sentences.append(text[start..<text.endIndex])
         return sentences
+    }
+
+    /// Whether a line (after a line break) starts a new item rather than continuing wrapped prose.
+    static func startsSomethingNew(_ line: Substring) -> Bool {
+        let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+        guard let first = trimmed.first, !first.isNewline else { return true }
+        if "-*•#>|".contains(first) { return true }
+        let head = trimmed.prefix(while: { !$0.isNewline }).prefix(32)
+        if let colon = head.firstIndex(of: ":"),
+            head[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == " " || $0 == "-" })
+        {
+            return true
+        }
+        let digits = head.prefix(while: \.isNumber)
+        return !digits.isEmpty && [".", ")"].contains(head.dropFirst(digits.count).first)
     }
 
     /// Lower-case words with surrounding punctuation removed.

@@ -18,8 +18,11 @@ public struct ArgumentAssessment: Sendable, Hashable {
 }
 
 /// A critical argument whose value untrusted content asked an action for ("please reserve Montmartre Suites"),
-/// while the run's task asks for no such action: the value may be trusted, the choice was the content's.
+/// while the run's task asks for no such action: the value may be trusted, the choice was the content's. Named
+/// `(action)` when the content asked for the tool's own action without naming a value of the call.
 public struct DirectedArgument: Sendable, Hashable {
+    public static let action = "(action)"
+
     public var name: String
     /// The literal as the agent wrote it.
     public var value: String
@@ -54,8 +57,11 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// One line per directed argument, for the person asked to confirm (values and sources escaped and cut).
     public var directedExplanation: [String] {
         directed.map {
-            TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value) + "\" is what untrusted content asked to "
-                + $0.verb + " (" + TextForm.escaped($0.source) + "), and the task asks for no such action"
+            ($0.name == DirectedArgument.action
+                ? "the action \"\($0.verb)\" is what untrusted content asked for"
+                : TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value)
+                    + "\" is what untrusted content asked to " + $0.verb)
+                + " (" + TextForm.escaped($0.source) + "), and the task asks for no such action"
         }
     }
 
@@ -176,9 +182,13 @@ public enum ContainmentJudge {
         }
     }
 
+    /// The source name of what the run's task holds (its values and the actions it asks for).
+    public static let taskSource = "the run's task"
+
     /// Critical arguments that a directive of untrusted content names as the object of its action, unless the run's
-    /// task asks for that action or for the action the tool itself performs (`toolAction`). `index` is the run's:
-    /// its untrusted `.directive` rows and the task's `.action` rows.
+    /// task asks for that action or for the action the tool itself performs (`toolAction`), or names the value
+    /// itself (then the task chose it, not the content). `index` is the run's: its untrusted `.directive` rows and
+    /// the task's rows.
     public static func directed(
         arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String?
     ) -> [DirectedArgument] {
@@ -196,10 +206,12 @@ public enum ContainmentJudge {
         if let toolAction, requested.contains(toolAction) { return [] }
         let unasked = directives.filter { !requested.contains($0.directive.verb) }
         guard !unasked.isEmpty else { return [] }
+        let task = ProvenanceIndex(entries: index.entries.filter { $0.trusted && $0.source == taskSource })
         var found: [DirectedArgument] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
+                if case .trusted = task.provenance(of: literal.readings) { continue }
                 guard let hit = unasked.first(where: { ActionDirectives.names($0.directive, literal: literal.shown) })
                 else { continue }
                 found.append(
@@ -207,6 +219,13 @@ public enum ContainmentJudge {
                         name: name, value: literal.shown, verb: hit.directive.verb, source: hit.source))
                 break
             }
+        }
+        // The action itself: content asked for what this tool does ("please share your medical history with HR",
+        // "create an 'anyone with the link' share link"), and the task did not.
+        if found.isEmpty, let toolAction, let hit = unasked.first(where: { $0.directive.verb == toolAction }) {
+            found.append(
+                DirectedArgument(
+                    name: DirectedArgument.action, value: toolAction, verb: toolAction, source: hit.source))
         }
         return found
     }

@@ -251,7 +251,13 @@ struct ContainmentPipelineTests {
 
     @Test("steering text in a read that adds no value to an already tainted run still marks the run")
     func steeringWithoutValuesStillMarksTheRun() async throws {
-        let f = try await Self.fixture()
+        // The essay also asks to pay (a directed action): that rule is off here, so the mark alone is seen.
+        let f = try await Self.fixture(gates: { store, ledger in
+            [
+                ContainmentGate(holdDirectedValues: false),
+                ApprovalGate(store: store, ledger: ledger, effects: []),
+            ]
+        })
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         _ = await f.call("ap.read_statement")  // tainted, nothing steering
         _ = await f.call("ap.read_essay")  // steering prose, no value to index

@@ -184,9 +184,9 @@ public struct RunTracker: Sendable {
         try await audit.record(.run(event, runID: runID))
         _ = try await store.apply(event, to: runID, now: Date())
         var index = ProvenanceIndex()
-        index.add(text: task, trusted: true, source: "the run's task")
+        index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)
         // The actions it asks for: untrusted content asking for another action on a value needs a person.
-        index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: "the run's task")
+        index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
         try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
     }
 
