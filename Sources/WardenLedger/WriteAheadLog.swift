@@ -11,29 +11,43 @@ import Foundation
 /// Confined to the writer's storage queue (hence `@unchecked Sendable`): one file descriptor, appended with one
 /// `write` and one `fdatasync` per group commit, and exclusively locked with `flock` so a second writer cannot
 /// open the same directory.
+///
+/// The file is kept ahead of the log by up to `preallocation` bytes of zeros, written and synced beforehand, so a
+/// commit's `fdatasync` changes no file size and needs no metadata journal commit (as PostgreSQL keeps its WAL
+/// segments zero-filled). Zeros after the last record are the preallocated end, not damage; a clean close cuts them.
 final class WriteAheadLog: @unchecked Sendable {
     /// The writer never leaves more than this many bytes unsynced (one group commit).
     static let maximumBatchBytes = 4 * 1024 * 1024
     /// Recovery truncates at most this much damaged tail; more damage than a batch is not a torn write.
     static let maximumTornTail = 2 * maximumBatchBytes
+    /// How far ahead the file is filled with zeros.
+    static let preallocation = 1 << 20
 
     let path: String
     private var fd: Int32
     private(set) var byteSize: UInt64
+    /// The file's size: `byteSize` plus the zeros ahead of it.
+    private(set) var allocated: UInt64
 
     private init(path: String, fd: Int32, byteSize: UInt64) {
         self.path = path
         self.fd = fd
         self.byteSize = byteSize
+        self.allocated = byteSize
     }
 
     deinit {
         close()
     }
 
-    /// Closes the file, releasing the directory lock. Idempotent.
+    /// Cuts the zeros ahead of the log (best effort: recovery accepts them too), then closes the file, releasing the
+    /// directory lock. Idempotent.
     func close() {
         if fd >= 0 {
+            if allocated > byteSize, ftruncate(fd, off_t(byteSize)) == 0 {
+                _ = fsync(fd)
+                allocated = byteSize
+            }
             Glibc.close(fd)
             fd = -1
         }
@@ -102,6 +116,11 @@ final class WriteAheadLog: @unchecked Sendable {
             }
         }
         var truncated: UInt64 = 0
+        if damage != nil, try Self.onlyZeros(fd: fd, from: validEnd, to: fileSize, path: path) {
+            // The preallocated end (or a crash before a record was written into it): nothing was lost.
+            damage = nil
+            allocated = fileSize
+        }
         if let damage {
             truncated = fileSize - validEnd
             guard truncated <= UInt64(Self.maximumTornTail) else {
@@ -117,7 +136,27 @@ final class WriteAheadLog: @unchecked Sendable {
         }
         guard lseek(fd, off_t(validEnd), SEEK_SET) == off_t(validEnd) else { throw POSIXFiles.fail("lseek", path) }
         byteSize = validEnd
+        allocated = max(allocated, validEnd)
         return Recovery(entryCount: count, truncatedBytes: truncated)
+    }
+
+    /// Whether the file holds only zero bytes in `start..<end`.
+    private static func onlyZeros(fd: Int32, from start: UInt64, to end: UInt64, path: String) throws -> Bool {
+        guard end > start else { return true }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var offset = start
+        while offset < end {
+            let wanted = Int(min(UInt64(chunk.count), end - offset))
+            let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFiles.fail("pread", path)
+            }
+            if read == 0 { return true }
+            if chunk[..<read].contains(where: { $0 != 0 }) { return false }
+            offset += UInt64(read)
+        }
+        return true
     }
 
     /// Sequential, unlocked, read-only access to the records of a log file (for verification).
@@ -145,6 +184,8 @@ final class WriteAheadLog: @unchecked Sendable {
         mutating func next() throws -> (entry: Data, storedHash: Data)? {
             try reader.fill(atLeast: WriteAheadLogFormat.overhead + EntryBundle.maximumEntrySize)
             guard let record = WriteAheadLogFormat.split(reader.buffer, at: reader.position) else { return nil }
+            // The preallocated end: zeros are no record.
+            if record.entry.isEmpty && record.storedHash.allSatisfy({ $0 == 0 }) { return nil }
             reader.consume(record.length)
             return (record.entry, record.storedHash)
         }
@@ -152,9 +193,30 @@ final class WriteAheadLog: @unchecked Sendable {
 
     /// Appends encoded records and makes them durable before returning.
     func appendDurably(_ records: Data) throws {
+        let end = byteSize + UInt64(records.count)
+        if end > allocated { try preallocate(through: end) }
         try POSIXFiles.writeAll(fd, records, path: path)
         try POSIXFiles.sync(fd, path: path, dataOnly: true)
-        byteSize += UInt64(records.count)
+        byteSize = end
+    }
+
+    /// Fills the file with synced zeros past `end` (the file offset stays at the log's end).
+    private func preallocate(through end: UInt64) throws {
+        let target = end + UInt64(Self.preallocation)
+        let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+        var offset = allocated
+        while offset < target {
+            let count = Int(min(UInt64(zeros.count), target - offset))
+            let written = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress, count, off_t(offset)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFiles.fail("pwrite", path)
+            }
+            offset += UInt64(written)
+        }
+        // The size changed: a full sync, once per `preallocation` bytes of log.
+        try POSIXFiles.sync(fd, path: path)
+        allocated = target
     }
 }
 

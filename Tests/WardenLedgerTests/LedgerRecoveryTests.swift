@@ -29,10 +29,13 @@ struct LedgerRecoveryTests {
             let copy = try directory.copy()
             defer { copy.remove() }
             try LedgerFixture.truncate(LedgerFixture.walPath(copy.path), to: cut)
+            // A tail of zeros is indistinguishable from the preallocated end: nothing to report as torn.
+            let tail = try Data(contentsOf: URL(fileURLWithPath: LedgerFixture.walPath(copy.path)))[before...]
             let writer = try await LedgerWriter.open(directory: copy.path, origin: LedgerFixture.origin, signer: signer)
             let expected: UInt64 = cut == after ? 301 : 300
             #expect(await writer.size == expected, "cut at byte \(cut)")
-            #expect(writer.recoveredTornBytes == UInt64(cut == after ? 0 : cut - before))
+            let torn = cut == after || tail.allSatisfy { $0 == 0 } ? 0 : cut - before
+            #expect(writer.recoveredTornBytes == UInt64(torn))
             #expect(try await writer.append(Data("after restart".utf8)) == expected)
             try await writer.close()
             #expect(try LedgerFixture.fileSize(LedgerFixture.walPath(copy.path)) > (cut == after ? after : before))
@@ -63,6 +66,36 @@ struct LedgerRecoveryTests {
             try await writer.close()
             #expect(try LedgerFixture.fileSize(wal) == size)
         }
+    }
+
+    @Test("the log runs ahead of itself in synced zeros; they are its end after a crash, and a clean close cuts them")
+    func preallocatedZerosAreTheEnd() async throws {
+        let signer = try LedgerFixture.signer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let wal = LedgerFixture.walPath(directory.path)
+        let writer = try await LedgerWriter.open(
+            directory: directory.path, origin: LedgerFixture.origin, signer: signer)
+        for index in 0..<10 { _ = try await writer.append(Data("entry \(index)".utf8)) }
+        // While open, the file is longer than the log: zeros follow the last record.
+        let open = try Data(contentsOf: URL(fileURLWithPath: wal))
+        #expect(open.count >= WriteAheadLog.preallocation)
+        #expect(open.suffix(1024).allSatisfy { $0 == 0 })
+        // A crash now (the file copied as it is, zeros and all) loses nothing and reports nothing torn.
+        let crashed = try directory.copy()
+        defer { crashed.remove() }
+        let reopened = try await LedgerWriter.open(
+            directory: crashed.path, origin: LedgerFixture.origin, signer: signer)
+        #expect(await reopened.size == 10)
+        #expect(reopened.recoveredTornBytes == 0)
+        #expect(try await reopened.append(Data("after the crash".utf8)) == 10)
+        try await reopened.close()
+        #expect(try LedgerVerifier(directory: crashed.path, verifiers: [signer.verifier]).verify().entries == 11)
+        // A clean close leaves exactly the records.
+        try await writer.close()
+        let closed = try LedgerFixture.fileSize(wal)
+        #expect(closed < WriteAheadLog.preallocation)
+        #expect(try LedgerVerifier(directory: directory.path, verifiers: [signer.verifier]).verify().entries == 10)
     }
 
     @Test("damage larger than one batch is refused, not truncated away")
