@@ -12,6 +12,11 @@ before/after figures come from one run on one machine (the cells are measured in
 cell gets a minimal configuration both versions accept (one read tool); every cell's per-agent rate limit is
 raised so the benchmark measures the path, not the limiter. The current binary is measured twice: with its tool
 unlabelled (untrusted output: values indexed, text fenced, the run tainted) and labelled `output: trusted`.
+
+The current binary also runs with `mcp.server_timing: true`: each answer's `Server-Timing` header says how long
+Warden itself took (its handler's time minus the upstream's, both ledger records included), and the bench
+reports that figure's p50: unlike "added", it leaves out the Python client and upstream, whose noise on a shared
+machine is larger than Warden's whole cost.
 """
 
 import argparse
@@ -55,8 +60,18 @@ async def open_session(client, url, headers):
     return h
 
 
+def own_ms(response):
+    """Warden's own time for one call from its `Server-Timing` header (`mcp.server_timing: true`), else None."""
+    for part in response.headers.get("server-timing", "").split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        if name == "warden" and duration:
+            return float(duration)
+    return None
+
+
 async def run_path(url, headers, tool, calls, concurrency):
     latencies = []
+    own = []
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=concurrency * 2)) as client:
         sessions = [await open_session(client, url, headers) for _ in range(concurrency)]
         counter = iter(range(calls))
@@ -68,6 +83,8 @@ async def run_path(url, headers, tool, calls, concurrency):
                 r = await client.post(url, headers=h, json=body)
                 data = parse_body(r)
                 latencies.append(time.perf_counter() - t0)
+                if (mine := own_ms(r)) is not None:
+                    own.append(mine)
                 if "error" in data or data["result"].get("isError"):
                     raise RuntimeError(f"call failed: {data}")
 
@@ -83,6 +100,8 @@ async def run_path(url, headers, tool, calls, concurrency):
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "calls_per_s": len(latencies) / elapsed,
+        # Warden's own time per call (handler time minus the upstream's), when the cell reports it.
+        "own_p50_ms": statistics.median(own) if own else None,
     }
 
 
@@ -129,11 +148,13 @@ def measure(label, url, headers, upstream, upstream_headers, calls, concurrency)
         print(f"{concurrency:>11} {name:>9} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['calls_per_s']:>9.0f}")
     added = through["p50_ms"] - direct["p50_ms"]
     ratio = through["calls_per_s"] / direct["calls_per_s"]
+    own = through["own_p50_ms"]
     print(
         f"{concurrency:>11} {'added':>9} {added:>8.3f} {through['p99_ms'] - direct['p99_ms']:>8.3f} "
         f"throughput ratio {label}/direct = {ratio:.2f}"
+        + (f"; Warden's own time p50 {own:.3f} ms (Server-Timing)" if own is not None else "")
     )
-    return added, ratio
+    return added, ratio, own
 
 
 def compare(args):
@@ -163,8 +184,10 @@ def compare(args):
         binaries = [("baseline", args.baseline, unlimited, "read")] if args.baseline else []
         # The current binary twice: its echo unlabelled (untrusted output: indexed, fenced, recorded in the run
         # before the reply) and labelled trusted (indexed and recorded, not fenced or tainting).
-        binaries.append(("untrusted", conftest.warden_bin(), unlimited, "read"))
-        binaries.append(("trusted", conftest.warden_bin(), unlimited, "{ effect: read, output: trusted }"))
+        # The current binary reports its own time per call (`mcp.server_timing`); an older one may not know the key.
+        timed = unlimited + "mcp: { server_timing: true }\n"
+        binaries.append(("untrusted", conftest.warden_bin(), timed, "read"))
+        binaries.append(("trusted", conftest.warden_bin(), timed, "{ effect: read, output: trusted }"))
         started = []
         for label, binary, extra, tool in binaries:
             proc, url = start(binary, idp, upstream, extra, tool)
@@ -182,9 +205,11 @@ def compare(args):
                         measure(label, url, headers, upstream, upstream_headers, args.calls, concurrency))
         print(f"-- median of {args.rounds} rounds: added p50 ms and throughput ratio to direct")
         for (label, concurrency), rounds in results.items():
-            added = statistics.median(a for a, _ in rounds)
-            ratio = statistics.median(r for _, r in rounds)
-            print(f"{concurrency:>11} {label:>9} added p50 {added:>7.3f} ms   throughput ratio {ratio:.2f}")
+            added = statistics.median(a for a, _, _ in rounds)
+            ratio = statistics.median(r for _, r, _ in rounds)
+            owns = [o for _, _, o in rounds if o is not None]
+            own = f"   Warden's own p50 {statistics.median(owns):.3f} ms" if owns else ""
+            print(f"{concurrency:>11} {label:>9} added p50 {added:>7.3f} ms   throughput ratio {ratio:.2f}{own}")
     finally:
         for p in cells + [upstream, idp]:
             if p is not None and hasattr(p, "proc"):

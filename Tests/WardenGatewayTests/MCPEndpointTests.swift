@@ -24,12 +24,13 @@ struct NamedTokenAuthenticator: AgentAuthenticator {
 
 @Suite("The MCP endpoint over HTTP, in process: sessions, run ids and the delivery contract")
 struct MCPEndpointTests {
-    static func router(_ f: ToolCallPipelineTests.Fixture) -> Router<BasicRequestContext> {
-        let endpoint = MCPHTTPEndpoint(
+    static func router(_ f: ToolCallPipelineTests.Fixture, serverTiming: Bool = false) -> Router<BasicRequestContext> {
+        var endpoint = MCPHTTPEndpoint(
             path: "/mcp", resourceMetadataURL: "http://127.0.0.1/.well-known/oauth-protected-resource/mcp",
             allowedOrigins: [], maxBodyBytes: 1 << 20, authenticator: NamedTokenAuthenticator(),
             sessions: MCPSessionStore(idleSeconds: 60, maxSessions: 10, maxPerSubject: 2),
             dispatcher: MCPDispatcher(pipeline: f.pipeline), serverVersion: "test", logger: Logger(label: "test"))
+        endpoint.serverTiming = serverTiming
         let router = Router()
         endpoint.register(on: router)
         return router
@@ -103,6 +104,42 @@ struct MCPEndpointTests {
         #expect(await f.inbox.notices.isEmpty)  // queued; the sweep delivers it
         await f.runs.sweep()
         #expect(await f.inbox.notices.map(\.by).contains("closed"))
+    }
+
+    @Test("with mcp.server_timing, an answer says how long Warden took and how long the upstream did; not by default")
+    func serverTiming() async throws {
+        let f = try await Self.mailersMustDeliver()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        let timing = try #require(HTTPField.Name("Server-Timing"))
+        @Sendable func durations(_ value: String?) -> [String: Double] {
+            var found: [String: Double] = [:]
+            for part in (value ?? "").split(separator: ",") {
+                let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: ";")
+                guard pieces.count == 2, pieces[1].hasPrefix("dur=") else { continue }
+                found[String(pieces[0])] = Double(pieces[1].dropFirst(4))
+            }
+            return found
+        }
+        try await Application(router: Self.router(f, serverTiming: true)).test(.router) { client in
+            let opened = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice"), body: Self.initialize)
+            let session = try #require(opened.headers[MCPHTTPEndpoint.sessionHeader])
+            #expect(durations(opened.headers[timing])["upstream"] == 0)
+            let called = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice", session: session),
+                body: Self.call("mail.send", #"{"to":"bob@example.com","body":"hi"}"#))
+            let split = durations(called.headers[timing])
+            let own = try #require(split["warden"])
+            let upstream = try #require(split["upstream"])
+            #expect(own > 0)
+            // The upstream's time counts only when the call reached it.
+            #expect((await f.upstream.state.calls > 0) == (upstream > 0))
+        }
+        try await Application(router: Self.router(f)).test(.router) { client in
+            let opened = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers("alice"), body: Self.initialize)
+            #expect(opened.headers[timing] == nil)
+        }
     }
 
     @Test("a session closed to make room ends its run as evicted, not later as idle")

@@ -445,6 +445,7 @@ extension CellBootstrap {
             logger: logger,
             metrics: metrics
         )
+        endpoint.serverTiming = configuration.mcp.serverTiming
         // A held call may wait for its person on an open SSE stream (`approvals.wait_seconds`).
         if configuration.approvals.waitSeconds > 0 {
             endpoint.heldCallWait = (HeldCallWait(store: approvals), configuration.approvals.waitSeconds)

@@ -102,6 +102,10 @@ public struct MCPSettings: Sendable {
     public var maxSessionsPerSubject = 32
     /// How often upstream tool definitions are re-read (and compared with their pins) between listings.
     public var catalogRefreshSeconds = 30
+    /// `server_timing: true`: each answer carries `Server-Timing: warden;dur=…, upstream;dur=…` (milliseconds), the
+    /// gateway's own time and the upstream's, for measuring Warden's cost per call (off by default: it tells a
+    /// caller how long upstreams take).
+    public var serverTiming = false
 
     public init() {}
 }

@@ -85,6 +85,7 @@ public enum ConfigurationLoader {
                 mcp.maxSessionsPerSubject = try r.integer(in: 1...1_000_000)
             }
             if let r = m.optional("catalog_refresh_seconds") { mcp.catalogRefreshSeconds = try r.integer(in: 1...3600) }
+            if let r = m.optional("server_timing") { mcp.serverTiming = try r.bool() }
             try m.finish()
         }
 

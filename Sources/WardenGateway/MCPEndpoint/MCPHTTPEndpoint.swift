@@ -25,6 +25,8 @@ public struct MCPHTTPEndpoint: Sendable {
     /// A held `tools/call` from a client that accepts SSE is kept open this long, with progress, while a person
     /// decides (`approvals.wait_seconds`; 0: answered at once). See `HeldCallStream`.
     public var heldCallWait: (wait: HeldCallWait, seconds: Int)?
+    /// `mcp.server_timing`: answers carry `Server-Timing` (see `CallTiming`).
+    public var serverTiming = false
     /// Held calls each agent keeps open now.
     let heldWaits = HeldWaitSlots()
 
@@ -106,6 +108,17 @@ public struct MCPHTTPEndpoint: Sendable {
     // MARK: POST: one JSON-RPC message
 
     func post(_ request: Request) async -> Response {
+        guard serverTiming else { return await answer(request) }
+        let timing = CallTiming()
+        let started = ContinuousClock.now
+        var response = await CallTiming.$current.withValue(timing) { await answer(request) }
+        if let name = HTTPField.Name("Server-Timing") {
+            response.headers[name] = timing.header(total: .now - started)
+        }
+        return response
+    }
+
+    func answer(_ request: Request) async -> Response {
         let principal: Principal
         switch await precheck(request) {
         case .failure(let response): return response
@@ -123,11 +136,13 @@ public struct MCPHTTPEndpoint: Sendable {
             return plain(.notAcceptable, "Accept must include application/json")
         }
         var body: ByteBuffer
+        let receiving = ContinuousClock.now
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
             return plain(.contentTooLarge, "request body exceeds \(maxBodyBytes) bytes")
         }
+        CallTiming.current?.addClient(.now - receiving)
         let bytes = body.readBytes(length: body.readableBytes) ?? []
         let message: JSONRPCMessage
         do {

@@ -231,6 +231,7 @@ public struct ToolCallPipeline: Sendable {
         var upstreamSpan = tracer?.startSpan("upstream \(entry.name.server)", kind: .client, parent: span?.context)
         defer { upstreamSpan?.end() }
         let raw: JSONValue
+        let upstreamStarted = ContinuousClock.now
         do {
             let upstreamCall: @Sendable () async throws(any Error) -> JSONValue = {
                 try await registry.call(entry, arguments: arguments)
@@ -239,6 +240,7 @@ public struct ToolCallPipeline: Sendable {
                 upstreamTimeout, timedOut: { DeadlineExceeded() as any Error }, cancelled: { CancellationError() },
                 upstreamCall)
         } catch {
+            CallTiming.current?.addUpstream(.now - upstreamStarted)
             upstreamSpan?.setStatus(.error(message: "upstream-error"))
             logger.warning(
                 "upstream call failed", metadata: ["tool": "\(entry.name)", "error": "\(LogSafe.describe(error))"])
@@ -247,6 +249,7 @@ public struct ToolCallPipeline: Sendable {
             }
             return .upstreamFailed(entry: entry)
         }
+        CallTiming.current?.addUpstream(.now - upstreamStarted)
         // A trusted tool's output vouches only for what it adds: values of the call's own arguments that nothing
         // trusted backed before stay unbacked when the tool echoes them.
         let echoed =
