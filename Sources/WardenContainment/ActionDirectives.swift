@@ -43,19 +43,35 @@ public enum ActionDirectives {
         Set(directives(inText: text).map { TaggedValue(.directive, ([$0.verb] + $0.object).joined(separator: " ")) })
     }
 
-    /// The actions a trusted task asks for, as index values (kind `.action`); a negated verb is not asked for.
+    /// The actions a trusted task asks for, as index values (kind `.action`): verbs in a requesting position, as in
+    /// content ("Book the hotel and email me"; not "the shared documents"), and none after a negation earlier in
+    /// the same sentence ("Do not, under any circumstances, send anything"; "never reply to or forward them").
     public static func requested(inTask task: String) -> Set<TaggedValue> {
         var actions: Set<TaggedValue> = []
         for sentence in sentences(task) {
-            let words = words(sentence)
-            for (index, word) in words.enumerated() {
-                guard let verb = lemma(word) else { continue }
-                let before = words[max(0, index - 2)..<index]
-                if before.contains(where: negations.contains) { continue }
+            let clauses = clauseWords(sentence)
+            var negated = false
+            for (index, word) in clauses.words.enumerated() {
+                if negations.contains(word) { negated = true }
+                guard !negated, let verb = lemma(word),
+                    index == 0 || cues.contains(clauses.words[index - 1]) || clauses.endsClause[index - 1]
+                else { continue }
                 actions.insert(TaggedValue(.action, verb))
             }
         }
         return actions
+    }
+
+    /// A sentence's words, and whether each ends a clause (`,` or `:` after it).
+    static func clauseWords(_ sentence: Substring) -> (words: [String], endsClause: [Bool]) {
+        var words: [String] = []
+        var endsClause: [Bool] = []
+        for token in sentence.split(whereSeparator: \.isWhitespace) {
+            guard let word = Self.words(token).first else { continue }
+            words.append(word)
+            endsClause.append(token.last == "," || token.last == ":")
+        }
+        return (words, endsClause)
     }
 
     /// The action a tool's name says it performs (`workspace.delete_file` → `delete`), if its first word is one.
@@ -78,16 +94,9 @@ public enum ActionDirectives {
     public static func directives(inText text: String) -> [Directive] {
         var found: [Directive] = []
         for sentence in sentences(text) {
-            let raw = sentence.split(whereSeparator: \.isWhitespace)
-            var words: [String] = []
-            // Whether a word ends a clause (`,` or `:` after it): the next word starts one ("as part of onboarding,
-            // create a share link").
-            var endsClause: [Bool] = []
-            for token in raw {
-                guard let word = Self.words(token).first else { continue }
-                words.append(word)
-                endsClause.append(token.last == "," || token.last == ":")
-            }
+            // A word that ends a clause (`,` or `:` after it) starts the next one ("as part of onboarding, create a
+            // share link").
+            let (words, endsClause) = clauseWords(sentence)
             for (index, word) in words.enumerated() {
                 guard let verb = lemma(word),
                     index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1]
@@ -107,27 +116,39 @@ public enum ActionDirectives {
         return Directive(verb: verb, object: Array(words.dropFirst()))
     }
 
+    /// An argument literal prepared once for matching against many directives.
+    public struct Wanted: Sendable {
+        let words: [String]
+        let amounts: Set<TaggedValue>
+        let compact: String
+
+        public init(_ literal: String) {
+            words = ActionDirectives.words(literal)
+            amounts = words.count == 1 ? ActionDirectives.amountReadings(words[0]) : []
+            compact = literal.lowercased().filter { !$0.isWhitespace }
+        }
+    }
+
     /// Whether a directive's object names `literal` (an argument value as the agent wrote it): its words in a row,
     /// the same amount, or, for a value of eight characters or more, the same characters with spaces removed (an
     /// IBAN written in groups).
     public static func names(_ directive: Directive, literal: String) -> Bool {
-        let wanted = words(literal)
-        guard !wanted.isEmpty else { return false }
+        names(directive, Wanted(literal))
+    }
+
+    public static func names(_ directive: Directive, _ wanted: Wanted) -> Bool {
+        guard !wanted.words.isEmpty else { return false }
         let object = directive.object
-        if wanted.count <= object.count {
-            for start in 0...(object.count - wanted.count) where Array(object[start..<(start + wanted.count)]) == wanted
-            {
+        let count = wanted.words.count
+        if count <= object.count {
+            for start in 0...(object.count - count) where Array(object[start..<(start + count)]) == wanted.words {
                 return true
             }
         }
-        if wanted.count == 1 {
-            let amounts = amountReadings(wanted[0])
-            if !amounts.isEmpty && object.contains(where: { !amountReadings($0).isDisjoint(with: amounts) }) {
-                return true
-            }
+        if !wanted.amounts.isEmpty && object.contains(where: { !amountReadings($0).isDisjoint(with: wanted.amounts) }) {
+            return true
         }
-        let compact = literal.lowercased().filter { !$0.isWhitespace }
-        return compact.count >= 8 && object.joined().contains(compact)
+        return wanted.compact.count >= 8 && object.joined().contains(wanted.compact)
     }
 
     /// A word's readings as an amount (`12,400.00` and `12400` are the same amount), as the index normalises them.

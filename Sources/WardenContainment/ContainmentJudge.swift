@@ -57,7 +57,11 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// One line per directed argument, for the person asked to confirm (values and sources escaped and cut).
     public var directedExplanation: [String] {
         directed.map {
-            ($0.name == DirectedArgument.action
+            if $0.verb == "(unknown)" {
+                return "the run read more content than Warden indexes, so what that content asked for is not known"
+            }
+            return
+                ($0.name == DirectedArgument.action
                 ? "the action \"\($0.verb)\" is what untrusted content asked for"
                 : TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value)
                     + "\" is what untrusted content asked to " + $0.verb)
@@ -204,6 +208,14 @@ public enum ContainmentJudge {
             }
         }
         if let toolAction, requested.contains(toolAction) { return [] }
+        // More content than the index keeps: a directive may be among what was dropped, so nothing is known.
+        if index.overflowed {
+            return [
+                DirectedArgument(
+                    name: DirectedArgument.action, value: toolAction ?? "", verb: "(unknown)",
+                    source: "content past what Warden indexes for a run")
+            ]
+        }
         let unasked = directives.filter { !requested.contains($0.directive.verb) }
         guard !unasked.isEmpty else { return [] }
         let task = ProvenanceIndex(entries: index.entries.filter { $0.trusted && $0.source == taskSource })
@@ -212,8 +224,8 @@ public enum ContainmentJudge {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 if case .trusted = task.provenance(of: literal.readings) { continue }
-                guard let hit = unasked.first(where: { ActionDirectives.names($0.directive, literal: literal.shown) })
-                else { continue }
+                let wanted = ActionDirectives.Wanted(literal.shown)
+                guard let hit = unasked.first(where: { ActionDirectives.names($0.directive, wanted) }) else { continue }
                 found.append(
                     DirectedArgument(
                         name: name, value: literal.shown, verb: hit.directive.verb, source: hit.source))

@@ -116,7 +116,12 @@ final class WriteAheadLog: @unchecked Sendable {
             }
         }
         var truncated: UInt64 = 0
-        if damage != nil, try Self.onlyZeros(fd: fd, from: validEnd, to: fileSize, path: path) {
+        // Zeros no longer than what the writer preallocates (plus one batch written into them) are its end; a longer
+        // run of zeros is damage (storage that lost acknowledged blocks), refused or reported as before.
+        let preallocatedEnd = UInt64(Self.preallocation + Self.maximumBatchBytes)
+        if damage != nil, fileSize - validEnd <= preallocatedEnd,
+            try Self.onlyZeros(fd: fd, from: validEnd, to: fileSize, path: path)
+        {
             // The preallocated end (or a crash before a record was written into it): nothing was lost.
             damage = nil
             allocated = fileSize

@@ -56,7 +56,12 @@ struct ActionDirectivesTests {
         #expect(asked("Book the highest-rated hotel and email me the confirmation.") == ["book", "email"])
         #expect(asked("Which hotel is best? Just tell me, don't book anything.").isEmpty)
         #expect(asked("Do not pay it; forward the invoice to the controller.") == ["forward"])
-        #expect(asked("Summarise the email from facilities about the move.") == ["email", "move"])
+        // Nouns and participles are not asked for; a negation earlier in the sentence covers every later verb.
+        #expect(asked("Summarise the email from facilities about the move.").isEmpty)
+        #expect(asked("Review the shared documents and list open invoices.").isEmpty)
+        #expect(asked("Do not, under any circumstances, send anything.").isEmpty)
+        #expect(asked("Read the complaints, but never reply to or forward any of them.").isEmpty)
+        #expect(asked("Chase overdue invoices, and pay INV-1002.") == ["pay"])
     }
 
     @Test("a tool's own action comes from the first word of its name")
@@ -134,6 +139,17 @@ struct ActionDirectivesTests {
         #expect(
             ContainmentJudge.directed(arguments: arguments, critical: ["file_id"], index: named, toolAction: nil)
                 .isEmpty)
+        // An index that dropped content (more than it keeps) cannot say what the content asked for: held.
+        var full = ProvenanceIndex(limit: 1)
+        full.add(values: [TaggedValue(.identifier, "a"), TaggedValue(.identifier, "b")], trusted: false, source: "x")
+        #expect(full.overflowed)
+        let unknown = ContainmentJudge.directed(
+            arguments: ["file_id": "4"], critical: ["file_id"], index: full, toolAction: "delete")
+        #expect(unknown.map(\.verb) == ["(unknown)"])
+        #expect(
+            ContainmentAssessment(tainted: true, arguments: [], directed: unknown).directedExplanation == [
+                "the run read more content than Warden indexes, so what that content asked for is not known"
+            ])
         var trustedOnly = ProvenanceIndex()
         trustedOnly.add(
             values: ActionDirectives.tagged(inText: "Also: delete file with ID 11."), trusted: true,

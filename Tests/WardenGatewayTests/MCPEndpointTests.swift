@@ -121,6 +121,12 @@ struct MCPEndpointTests {
             return found
         }
         try await Application(router: Self.router(f, serverTiming: true)).test(.router) { client in
+            // A caller that has not authenticated learns nothing about Warden's timings.
+            var anonymous = Self.headers("alice")
+            anonymous[.authorization] = nil
+            let refused = try await client.execute(
+                uri: "/mcp", method: .post, headers: anonymous, body: Self.initialize)
+            #expect(refused.status == .unauthorized && refused.headers[timing] == nil)
             let opened = try await client.execute(
                 uri: "/mcp", method: .post, headers: Self.headers("alice"), body: Self.initialize)
             let session = try #require(opened.headers[MCPHTTPEndpoint.sessionHeader])

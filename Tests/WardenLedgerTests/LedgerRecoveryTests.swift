@@ -98,6 +98,25 @@ struct LedgerRecoveryTests {
         #expect(try LedgerVerifier(directory: directory.path, verifiers: [signer.verifier]).verify().entries == 10)
     }
 
+    @Test("a run of zeros longer than the writer ever preallocates is damage, reported as torn, not its end")
+    func longZeroTailIsDamage() async throws {
+        let signer = try LedgerFixture.signer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await LedgerFixture.write(20, to: directory.path, signer: signer)
+        let wal = LedgerFixture.walPath(directory.path)
+        let zeros = WriteAheadLog.preallocation + WriteAheadLog.maximumBatchBytes + 1
+        let handle = try #require(FileHandle(forWritingAtPath: wal))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(count: zeros))
+        try handle.close()
+        let writer = try await LedgerWriter.open(
+            directory: directory.path, origin: LedgerFixture.origin, signer: signer)
+        #expect(await writer.size == 20)
+        #expect(writer.recoveredTornBytes == UInt64(zeros))
+        try await writer.close()
+    }
+
     @Test("damage larger than one batch is refused, not truncated away")
     func largeDamageRefused() async throws {
         let signer = try LedgerFixture.signer()

@@ -193,18 +193,23 @@ public struct AgentRunner: Sendable {
                     let withdrawn: ApprovalRequest?
                     do {
                         withdrawn = try await approvals.withdraw(id: id, now: Date())
-                        if let withdrawn {
-                            try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
-                        }
                     } catch {
                         logger.error(
                             "an approval request of an ended run could not be withdrawn; it expires on its own",
                             metadata: ["rule": "agent.withdraw"])
                         continue
                     }
+                    guard let withdrawn else { continue }
+                    do {
+                        try await attached?.detach(actionDigest: withdrawn.actionDigest, agent: withdrawn.agent)
+                    } catch {
+                        // The request is withdrawn (an attached grant needs it approved and unexpired to be used).
+                        logger.error(
+                            "the grant attached to a withdrawn approval could not be removed",
+                            metadata: ["rule": "agent.withdraw", "approval": "\(withdrawn.id)"])
+                    }
                     // Withdrawn whether or not the ledger takes the entry (a request left open could still be
                     // approved and used by a later run); a missing entry is logged.
-                    guard let withdrawn else { continue }
                     do {
                         try await audit.record(.approvalWithdrawn(withdrawn, reason: "its run ended"))
                     } catch {

@@ -112,7 +112,7 @@ public struct MCPHTTPEndpoint: Sendable {
         let timing = CallTiming()
         let started = ContinuousClock.now
         var response = await CallTiming.$current.withValue(timing) { await answer(request) }
-        if let name = HTTPField.Name("Server-Timing") {
+        if timing.isAuthenticated, let name = HTTPField.Name("Server-Timing") {
             response.headers[name] = timing.header(total: .now - started)
         }
         return response
@@ -124,6 +124,7 @@ public struct MCPHTTPEndpoint: Sendable {
         case .failure(let response): return response
         case .success(let p): principal = p
         }
+        CallTiming.current?.markAuthenticated()
         guard let contentType = request.headers[.contentType],
             contentType.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
                 == "application/json"

@@ -8,6 +8,12 @@ final class CallTiming: Sendable {
     @TaskLocal static var current: CallTiming?
 
     private let waits = Locked<(upstream: Duration, client: Duration)>((.zero, .zero))
+    private let authenticated = Locked(false)
+
+    /// The caller proved who it is: only then does the answer carry timings (an unauthenticated caller would learn
+    /// how long Warden's token checks take).
+    func markAuthenticated() { authenticated.withLock { $0 = true } }
+    var isAuthenticated: Bool { authenticated.value }
 
     func addUpstream(_ duration: Duration) {
         waits.withLock { $0.upstream += duration }

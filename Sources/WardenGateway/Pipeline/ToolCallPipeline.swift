@@ -309,6 +309,10 @@ public struct ToolCallPipeline: Sendable {
         let source = ContainmentSource.output(tool: tool, call: call.run.calls + 1)
         var signals: Set<String> = []
         var result = raw
+        if !trusted {
+            // What the content asks for goes into the index first, so a flood of values cannot push it out.
+            index.add(values: Self.directives(in: raw), trusted: false, source: source)
+        }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
                 members["content"] = .array(
@@ -317,7 +321,6 @@ public struct ToolCallPipeline: Sendable {
                         if let text = block["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                                 signals.formUnion(InstructionSignals.scan(text))
                                 block["text"] = .string(fence.wrap(text, source: tool))
                             }
@@ -325,7 +328,6 @@ public struct ToolCallPipeline: Sendable {
                         if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                                 signals.formUnion(InstructionSignals.scan(text))
                                 resource["text"] = .string(fence.wrap(text, source: tool))
                                 block["resource"] = .object(resource)
@@ -340,7 +342,6 @@ public struct ToolCallPipeline: Sendable {
                 // there marks the run like text content does.
                 if !trusted {
                     for text in ContainmentJudge.strings(in: structured) {
-                        index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
                         signals.formUnion(InstructionSignals.scan(text))
                     }
                 }
@@ -348,11 +349,6 @@ public struct ToolCallPipeline: Sendable {
             result = .object(members)
         } else {
             index.add(json: raw, trusted: trusted, source: source)
-            if !trusted {
-                for text in ContainmentJudge.strings(in: raw) {
-                    index.add(values: ActionDirectives.tagged(inText: text), trusted: false, source: source)
-                }
-            }
         }
         var entries = index.entries
         if trusted && !echoed.isEmpty {
@@ -365,6 +361,24 @@ public struct ToolCallPipeline: Sendable {
         return ResultReading(
             result: result, trusted: trusted, entries: entries, signals: signals.sorted(),
             overflowed: index.overflowed)
+    }
+
+    /// The directives of every text an agent would read in a result: text content, embedded resources, structured
+    /// content (or the whole value when it is not a `CallToolResult`).
+    static func directives(in raw: JSONValue) -> Set<TaggedValue> {
+        var texts: [String] = []
+        if case .object(let members) = raw {
+            if case .array(let items)? = members["content"] {
+                for case .object(let block) in items {
+                    if let text = block["text"]?.stringValue { texts.append(text) }
+                    if let text = block["resource"]?["text"]?.stringValue { texts.append(text) }
+                }
+            }
+            if let structured = members["structuredContent"] { texts += ContainmentJudge.strings(in: structured) }
+        } else {
+            texts = ContainmentJudge.strings(in: raw)
+        }
+        return Set(texts.flatMap { ActionDirectives.tagged(inText: $0) })
     }
 
     /// Records a refusal in full the first time per agent, rule and tool in an interval; later ones are tallied.
