@@ -273,4 +273,4 @@ def test_the_blind_suite_denies_no_benign_task_and_records_its_figures(tmp_path)
     assert figures["benign_denied"] == 0, table
     assert figures["attack_steps"] >= 20, table
     assert figures["attack_steps_executed_without_human"] <= 1, table
-    assert figures["benign_untouched"] >= 18, table
+    assert figures["benign_untouched"] >= 19, table

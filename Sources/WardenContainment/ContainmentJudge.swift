@@ -1,3 +1,4 @@
+import Foundation
 import WardenCore
 
 /// How one critical argument of a call stands.
@@ -257,7 +258,11 @@ public enum ContainmentJudge {
             var shown: String?
             for text in strings(in: value) {
                 let values = ValueExtractor.values(inText: text).filter { embeddedKinds.contains($0.kind) }
-                for value in values.sorted() {
+                // A domain counts only where it stands alone: the domain of an address or link in the same text is
+                // judged with that address or link (a directory's `x@gmail.com` is not unbacked because an untrusted
+                // text also mentions gmail.com).
+                let hosts = Set(values.compactMap(Self.host(of:)))
+                for value in values.sorted() where !(value.kind == .domain && hosts.contains(value.value)) {
                     guard case .untrusted(let from) = ProvenanceIndex.provenance(of: [value], in: indexes) else {
                         continue
                     }
@@ -272,6 +277,15 @@ public enum ContainmentJudge {
             }
         }
         return found
+    }
+
+    /// The domain of an address or the host of a link (lower case), if `value` is one.
+    static func host(of value: TaggedValue) -> String? {
+        switch value.kind {
+        case .email: return value.value.split(separator: "@").last.map { $0.lowercased() }
+        case .url: return URL(string: value.value)?.host?.lowercased()
+        default: return nil
+        }
     }
 
     /// Every string inside an argument value (lists and objects walked).
