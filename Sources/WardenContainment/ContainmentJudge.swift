@@ -197,15 +197,18 @@ public enum ContainmentJudge {
     public static func directed(
         arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String?
     ) -> [DirectedArgument] {
+        // One pass over the run's rows: what content asked for, what the task asked for, what the task holds.
         var directives: [(directive: ActionDirectives.Directive, source: String)] = []
         var requested: Set<String> = []
+        var taskRows: [IndexEntry] = []
         for entry in index.entries {
             switch entry.value.kind {
             case .directive where !entry.trusted:
                 if let directive = ActionDirectives.parse(entry.value) { directives.append((directive, entry.source)) }
             case .action where entry.trusted:
                 requested.insert(entry.value.value)
-            default: break
+            default:
+                if entry.trusted && entry.source == taskSource { taskRows.append(entry) }
             }
         }
         if let toolAction, requested.contains(toolAction) { return [] }
@@ -219,7 +222,7 @@ public enum ContainmentJudge {
         }
         let unasked = directives.filter { !requested.contains($0.directive.verb) }
         guard !unasked.isEmpty else { return [] }
-        let task = ProvenanceIndex(entries: index.entries.filter { $0.trusted && $0.source == taskSource })
+        let task = ProvenanceIndex(entries: taskRows)
         var found: [DirectedArgument] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }

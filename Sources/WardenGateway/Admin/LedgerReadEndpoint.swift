@@ -47,7 +47,8 @@ public struct LedgerReadEndpoint: Sendable {
         }
         let path = String(request.uri.path.dropFirst("/ledger/".count))
         do {
-            guard let data = try await read(path: path) else {
+            let log = self.log
+            guard let data = try await offTheEventLoops({ try log.read(path: path) }) else {
                 return Self.text(.notFound, "no such ledger resource")
             }
             let type = path == "checkpoint" ? "text/plain; charset=utf-8" : "application/octet-stream"
@@ -63,16 +64,6 @@ public struct LedgerReadEndpoint: Sendable {
         } catch {
             logger.error("ledger resource unreadable", metadata: ["error": "\(LogSafe.describe(error))"])
             return Self.text(.internalServerError, "the ledger resource could not be read")
-        }
-    }
-
-    /// Off the event loops (Swift's executor here): reading a tile or bundle is file work.
-    func read(path: String) async throws -> Data? {
-        let log = self.log
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try log.read(path: path) })
-            }
         }
     }
 

@@ -34,13 +34,9 @@ public struct RunLedgerEntries: Sendable {
         var omitted = 0
     }
 
-    /// Off the cooperative thread pool: reading up to `window` entries is file work.
+    /// Off the event loops: reading up to `window` entries is file work.
     func entries(ofRun runKey: String, limit: Int = 200) async throws -> Found {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try self.read(ofRun: runKey, limit: limit) })
-            }
-        }
+        try await offTheEventLoops { try self.read(ofRun: runKey, limit: limit) }
     }
 
     func read(ofRun runKey: String, limit: Int) throws -> Found {
