@@ -8,7 +8,8 @@ import Foundation
 ///   `uint32 length || entry || SHA-256(0x00 || entry)`. `append` returns an index only after the record's
 ///   batch was written with one `write` and made durable with `fdatasync` (the file was created and its
 ///   directory fsynced before first use). Concurrent appends that arrive while a sync is in flight are written
-///   together by the next one (group commit), so one sync covers many entries.
+///   together by the next one (group commit), so one sync covers many entries; an append that finds no sync in
+///   flight is written and synced on its caller's thread, with no hand-off (`GroupCommitter`).
 /// - `tile/...` (hash tiles and entry bundles, C2SP tlog-tiles) are derived from the log. Each file is written
 ///   to a temporary name and renamed, so a reader never sees a half-written tile, and fsynced (files, then
 ///   their directories) before the checkpoint that covers them is signed, so the static files verify on their
@@ -59,24 +60,11 @@ public actor LedgerWriter {
 
     private let signer: Ed25519NoteSigner
     private let wal: WriteAheadLog
-    private let walQueue = StorageQueue(label: "warden.ledger.wal")
+    private let committer: GroupCommitter
     private let tileQueue = StorageQueue(label: "warden.ledger.tiles")
 
-    private var builder: TileBuilder
-    private var range: CompactRange
     private var unstoredTiles: [TileFile] = []
     private var lastCheckpoint: SignedCheckpoint?
-
-    private struct Waiter {
-        var count: Int
-        var bytes: Int
-        var continuation: CheckedContinuation<UInt64, any Error>
-    }
-    private var queued: [Data] = []
-    private var waiters: [Waiter] = []
-    private var flushing = false
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    private var failure: LedgerStorageError?
     private var closed = false
     private var checkpointTask: Task<SignedCheckpoint, any Error>?
     private var timer: Task<Void, Never>?
@@ -91,8 +79,7 @@ public actor LedgerWriter {
         self.log = TiledLog(directory: directory)
         self.signer = signer
         self.wal = recovered.wal
-        self.builder = recovered.builder
-        self.range = recovered.range
+        self.committer = GroupCommitter(wal: recovered.wal, builder: recovered.builder, range: recovered.range)
         self.lastCheckpoint = recovered.checkpoint
         self.recoveredTornBytes = recovered.truncatedBytes
     }
@@ -188,18 +175,17 @@ public actor LedgerWriter {
     // MARK: Appending
 
     /// The number of durable entries.
-    public var size: UInt64 { range.size }
+    public var size: UInt64 { committer.size }
 
     /// Appends one entry (at most 65535 bytes) and returns its index once it is durable on disk.
-    public func append(_ entry: Data) async throws -> UInt64 {
+    public nonisolated func append(_ entry: Data) async throws -> UInt64 {
         try await appendBatch([entry]).lowerBound
     }
 
     /// Appends several entries atomically with respect to other appends (consecutive indices) and returns their
-    /// indices once all are durable.
-    public func appendBatch(_ entries: [Data]) async throws -> Range<UInt64> {
-        if let failure { throw failure }
-        guard !closed else { throw LedgerStorageError.writerClosed }
+    /// indices once all are durable. Not isolated to the writer: the append goes straight to the group committer,
+    /// which syncs on the caller's thread when no commit is in flight (see `GroupCommitter`).
+    public nonisolated func appendBatch(_ entries: [Data]) async throws -> Range<UInt64> {
         var bytes = 0
         for entry in entries {
             guard entry.count <= EntryBundle.maximumEntrySize else {
@@ -210,93 +196,13 @@ public actor LedgerWriter {
         guard bytes <= WriteAheadLog.maximumBatchBytes else {
             throw LedgerStorageError.batchTooLarge(bytes: bytes, limit: WriteAheadLog.maximumBatchBytes)
         }
-        guard !entries.isEmpty else { return range.size..<range.size }
-        let first = try await withCheckedThrowingContinuation { continuation in
-            enqueue(entries, bytes: bytes, continuation: continuation)
+        guard !entries.isEmpty else {
+            if let failure = committer.failure { throw failure }
+            let size = committer.size
+            return size..<size
         }
+        let first = try await committer.append(entries, bytes: bytes)
         return first..<(first + UInt64(entries.count))
-    }
-
-    private func enqueue(_ entries: [Data], bytes: Int, continuation: CheckedContinuation<UInt64, any Error>) {
-        queued.append(contentsOf: entries)
-        waiters.append(Waiter(count: entries.count, bytes: bytes, continuation: continuation))
-        if !flushing {
-            flushing = true
-            Task { await self.flushLoop() }
-        }
-    }
-
-    /// Group commit: everything queued while the previous sync ran goes out in one write and one sync.
-    private func flushLoop() async {
-        while !waiters.isEmpty {
-            var takeWaiters = 0
-            var takeEntries = 0
-            var bytes = 0
-            while takeWaiters < waiters.count {
-                let next = waiters[takeWaiters]
-                if takeWaiters > 0 && bytes + next.bytes > WriteAheadLog.maximumBatchBytes { break }
-                bytes += next.bytes
-                takeEntries += next.count
-                takeWaiters += 1
-            }
-            let batch: [Data]
-            let batchWaiters: [Waiter]
-            if takeWaiters == waiters.count {
-                batch = queued
-                batchWaiters = waiters
-                queued = []
-                waiters = []
-            } else {
-                batch = Array(queued[..<takeEntries])
-                batchWaiters = Array(waiters[..<takeWaiters])
-                queued.removeFirst(takeEntries)
-                waiters.removeFirst(takeWaiters)
-            }
-            let wal = self.wal
-            let batchBytes = bytes
-            let leaves: [TreeHash]
-            do {
-                leaves = try await walQueue.run {
-                    var records = Data()
-                    records.reserveCapacity(batchBytes)
-                    var leaves: [TreeHash] = []
-                    leaves.reserveCapacity(batch.count)
-                    for entry in batch {
-                        let leafHash = RFC6962.leafHash(entry)
-                        leaves.append(leafHash)
-                        WriteAheadLogFormat.append(entry: entry, leafHash: leafHash, to: &records)
-                    }
-                    try wal.appendDurably(records)
-                    return leaves
-                }
-            } catch {
-                // After a failed write or sync the file state is unknown: stop and fail closed until reopened,
-                // when recovery will find the durable prefix.
-                let failure = LedgerStorageError.writerFailed(reason: String(describing: error))
-                self.failure = failure
-                for waiter in batchWaiters + waiters {
-                    waiter.continuation.resume(throwing: failure)
-                }
-                queued = []
-                waiters = []
-                break
-            }
-            var next = range.size
-            for (entry, leafHash) in zip(batch, leaves) {
-                builder.append(entry: entry, leafHash: leafHash)
-                range.append(leafHash)
-            }
-            for waiter in batchWaiters {
-                waiter.continuation.resume(returning: next)
-                next += UInt64(waiter.count)
-            }
-        }
-        flushing = false
-        let idle = idleWaiters
-        idleWaiters = []
-        for waiter in idle {
-            waiter.resume()
-        }
     }
 
     // MARK: Checkpoints
@@ -313,7 +219,7 @@ public actor LedgerWriter {
         while let running = checkpointTask {
             _ = try? await running.value
         }
-        if let failure { throw failure }
+        if let failure = committer.failure { throw failure }
         let task = Task { try await self.runCheckpoint() }
         checkpointTask = task
         return try await task.value
@@ -327,11 +233,12 @@ public actor LedgerWriter {
     }
 
     private func signCheckpoint() async throws -> SignedCheckpoint {
-        let size = range.size
-        let root = range.rootHash
-        unstoredTiles.append(contentsOf: builder.drainCompleted())
+        let tree = committer.treeState()
+        let size = tree.size
+        let root = tree.root
+        unstoredTiles.append(contentsOf: tree.completedTiles)
         let fullFiles = unstoredTiles.count
-        let files = unstoredTiles + builder.partialFiles()
+        let files = unstoredTiles + tree.partialFiles
         let previous = lastCheckpoint
         let log = self.log
         let signer = self.signer
@@ -371,7 +278,7 @@ public actor LedgerWriter {
                 return signed
             }
         } catch let error as LedgerStorageError {
-            if case .inconsistentCheckpoint = error { failure = .writerFailed(reason: error.description) }
+            if case .inconsistentCheckpoint = error { committer.fail(.writerFailed(reason: error.description)) }
             throw error
         }
         unstoredTiles.removeFirst(fullFiles)
@@ -418,7 +325,7 @@ public actor LedgerWriter {
     }
 
     private func checkpointIfGrown() async {
-        guard failure == nil, !closed, range.size > (lastCheckpoint?.checkpoint.size ?? 0) else { return }
+        guard committer.failure == nil, !closed, committer.size > (lastCheckpoint?.checkpoint.size ?? 0) else { return }
         do {
             _ = try await checkpoint()
             lastCheckpointError = nil
@@ -434,11 +341,9 @@ public actor LedgerWriter {
         closed = true
         timer?.cancel()
         timer = nil
-        while flushing {
-            await withCheckedContinuation { idleWaiters.append($0) }
-        }
+        await committer.close()
         defer { wal.close() }
-        if failure == nil {
+        if committer.failure == nil {
             _ = try await checkpoint()
         }
     }
