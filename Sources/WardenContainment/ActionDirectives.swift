@@ -21,7 +21,55 @@ public enum ActionDirectives {
         "tip", "comment", "assign", "label", "terminate", "revoke", "export", "download", "print", "rotate",
         "accept", "decline", "confirm", "tweet", "retweet", "sign", "issue", "renew", "extend", "authorize",
         "authorise", "dispatch", "ship", "return", "redeem", "place", "request",
+        // Everyday spellings of the same actions, so a task that asks for one in other words is read as asking.
+        "reorder", "sms", "notify", "tell", "inform", "let", "contact", "settle", "square", "reimburse", "bump",
+        "amend", "adjust", "modify", "edit", "increase", "decrease", "raise",
+        "lower", "register", "advance", "promote", "release", "retire", "kill", "archive", "void", "provision",
+        "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
+        "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
+        "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
     ]
+
+    /// Verbs that name the same kind of action: a task that asks to "bump" a PO asks for what `erp.amend_po` does, a
+    /// task that asks to "send" the quote to Kari asks what content asking to "contact" her asks. Verbs outside every
+    /// family are their own. Families are narrow on purpose: a wider one lets content's action pass as the task's.
+    static let families: [String: [String]] = [
+        // Reaching someone new; replying, forwarding, posting and direct messages stay apart ("reply to anything
+        // urgent" does not ask to DM a password to whoever asked for it).
+        "send": [
+            "send", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact", "ping",
+            "loop",
+        ],
+        "pay": [
+            "pay", "transfer", "wire", "charge", "tip", "refund", "reimburse", "settle", "square", "credit", "bill",
+            "invoice", "purchase", "buy", "order", "reorder",
+        ],
+        "change": [
+            "update", "change", "set", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise",
+            "lower", "move", "rename", "reschedule", "rebook", "advance", "promote", "upgrade", "downgrade",
+        ],
+        "remove": [
+            "delete", "remove", "erase", "wipe", "cancel", "terminate", "revoke", "retire", "kill", "archive", "void",
+            "uninstall", "unsubscribe", "offboard", "deactivate", "suspend", "disable",
+        ],
+    ]
+
+    static let familyOf: [String: String] = {
+        var map: [String: String] = [:]
+        for (family, members) in families {
+            for verb in members { map[verb] = family }
+        }
+        return map
+    }()
+
+    /// The kind of action a verb names (its family, else the verb itself).
+    public static func kind(of verb: String) -> String { familyOf[verb] ?? verb }
+
+    /// Verbs read only in a task and a tool's name: in content they are mostly nouns ("file: 11", "the order").
+    static let taskVerbs: Set<String> = ["file", "order", "quote", "text", "message", "bill", "invoice", "credit"]
+
+    /// Verbs whose object "me" or "us" is the user: "just tell me", "let us know" ask for an answer, not an action.
+    static let conversational: Set<String> = ["tell", "let", "inform", "answer", "respond", "notify"]
 
     /// Words after which a verb is a request rather than a noun or a report ("address book", "the post").
     static let cues: Set<String> = [
@@ -30,8 +78,9 @@ public enum ActionDirectives {
         "simply", "quickly",
     ]
 
-    /// Words that negate a verb in a task ("don't book anything").
-    static let negations: Set<String> = ["don't", "dont", "not", "never", "no", "without", "nor"]
+    /// Words that negate a verb in a task ("don't book anything"). "no" negates only as "no need" ("no need to
+    /// pay"): "no discount, and send it" still asks to send.
+    static let negations: Set<String> = ["don't", "dont", "not", "never", "without", "nor"]
 
     static let stripped: Set<Character> = [
         "\"", "'", "(", ")", "[", "]", "{", "}", "<", ">", ",", ":", ";", ".", "!", "?", "*", "`", "\u{201C}",
@@ -45,28 +94,42 @@ public enum ActionDirectives {
 
     /// The actions a trusted task asks for, as index values (kind `.action`): verbs in a requesting position, as in
     /// content ("Book the hotel and email me"; not "the shared documents"), and none after a negation earlier in
-    /// the same sentence ("Do not, under any circumstances, send anything"; "never reply to or forward them").
+    /// the same sentence ("Do not, under any circumstances, send anything"; "never reply to or forward them"). A task
+    /// with none asks for `noAction`.
+    /// A task that asks for no action at all ("Summarise the adjuster's report", "What date did they give?") is recorded
+    /// as this one action: its run has no reason to change anything, whatever content it reads asks for.
+    public static let noAction = "(none)"
+
     public static func requested(inTask task: String) -> Set<TaggedValue> {
         var actions: Set<TaggedValue> = []
         for sentence in sentences(task) {
             let clauses = clauseWords(sentence)
             var negated = false
             for (index, word) in clauses.words.enumerated() {
-                if negations.contains(word) { negated = true }
-                guard !negated, let verb = lemma(word),
+                if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
+                    negated = true
+                }
+                guard !negated, let verb = lemma(word, task: true),
                     index == 0 || cues.contains(clauses.words[index - 1]) || clauses.endsClause[index - 1]
                 else { continue }
+                let object = clauses.words.dropFirst(index + 1).first
+                if conversational.contains(verb), object == "me" || object == "us" { continue }
                 actions.insert(TaggedValue(.action, verb))
             }
         }
-        return actions
+        return actions.isEmpty ? [TaggedValue(.action, noAction)] : actions
     }
 
-    /// A sentence's words, and whether each ends a clause (`,` or `:` after it).
+    /// A sentence's words, and whether each ends a clause (`,` or `:` after it, or a dash standing alone: "gave
+    /// notice on R-03 - terminate lease L-0417").
     static func clauseWords(_ sentence: Substring) -> (words: [String], endsClause: [Bool]) {
         var words: [String] = []
         var endsClause: [Bool] = []
         for token in sentence.split(whereSeparator: \.isWhitespace) {
+            if !endsClause.isEmpty, token.allSatisfy({ $0 == "-" || $0 == "\u{2013}" || $0 == "\u{2014}" }) {
+                endsClause[endsClause.count - 1] = true
+                continue
+            }
             guard let word = Self.words(token).first else { continue }
             words.append(word)
             endsClause.append(token.last == "," || token.last == ":")
@@ -82,7 +145,7 @@ public enum ActionDirectives {
             if character == "_" || character == "-" || (character.isUppercase && !first.isEmpty) { break }
             first.append(character)
         }
-        return lemma(first.lowercased())
+        return lemma(first.lowercased(), task: true)
     }
 
     /// One directive: a verb and the words after it.
@@ -206,11 +269,13 @@ public enum ActionDirectives {
     }
 
     /// The verb a word spells (`deleting`, `reserved`, `sends` → their verb), if it is one of `verbs`.
-    static func lemma(_ word: String) -> String? {
-        if verbs.contains(word) { return word == "e-mail" ? "email" : word }
+    /// `task`: also the verbs read only in a task or a tool's name (`taskVerbs`).
+    static func lemma(_ word: String, task: Bool = false) -> String? {
+        let known = { (stem: String) in verbs.contains(stem) || (task && taskVerbs.contains(stem)) }
+        if known(word) { return word == "e-mail" ? "email" : word }
         for suffix in ["ing", "ed", "es", "s", "d"] where word.hasSuffix(suffix) {
             let stem = String(word.dropLast(suffix.count))
-            if verbs.contains(stem) { return stem == "e-mail" ? "email" : stem }
+            if known(stem) { return stem == "e-mail" ? "email" : stem }
         }
         return nil
     }

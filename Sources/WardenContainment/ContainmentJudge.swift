@@ -48,11 +48,17 @@ public struct ContainmentAssessment: Sendable, Hashable {
     public var arguments: [ArgumentAssessment]
     /// Critical arguments untrusted content directed an action at that the task did not ask for, sorted by name.
     public var directed: [DirectedArgument]
+    /// The run read untrusted content and its task asks for no action at all: this consequential call is not what
+    /// the task wanted, whoever chose its values.
+    public var unaskedAction: Bool
 
-    public init(tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = []) {
+    public init(
+        tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false
+    ) {
         self.tainted = tainted
         self.arguments = arguments
         self.directed = directed
+        self.unaskedAction = unaskedAction
     }
 
     /// One line per directed argument, for the person asked to confirm (values and sources escaped and cut).
@@ -190,6 +196,28 @@ public enum ContainmentJudge {
     /// The source name of what the run's task holds (its values and the actions it asks for).
     public static let taskSource = "the run's task"
 
+    /// Whether the run has a task and it asks for no action (`ActionDirectives.noAction`): reading, checking,
+    /// summarising. A run without a task (an external agent's) is not judged by this.
+    public static func taskAsksForNoAction(_ index: ProvenanceIndex) -> Bool {
+        if case .trusted = index.provenance(of: [TaggedValue(.action, ActionDirectives.noAction)]) { return true }
+        return false
+    }
+
+    /// Whether the run's task names `value` (an enumerated choice such as `view` or `phone_screen`) as a word or words
+    /// in a row: then the task chose it. `_` and `-` in the value read as spaces.
+    public static func taskNames(choice value: String, in index: ProvenanceIndex) -> Bool {
+        let wanted = ActionDirectives.words(value.replacingOccurrences(of: "_", with: " "))
+        guard !wanted.isEmpty else { return false }
+        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
+            let words = ActionDirectives.words(entry.value.value.replacingOccurrences(of: "_", with: " "))
+            guard words.count >= wanted.count else { continue }
+            for start in 0...(words.count - wanted.count) where Array(words[start..<(start + wanted.count)]) == wanted {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Critical arguments that a directive of untrusted content names as the object of its action, unless the run's
     /// task asks for that action or for the action the tool itself performs (`toolAction`), or names the value
     /// itself (then the task chose it, not the content). `index` is the run's: its untrusted `.directive` rows and
@@ -206,12 +234,14 @@ public enum ContainmentJudge {
             case .directive where !entry.trusted:
                 if let directive = ActionDirectives.parse(entry.value) { directives.append((directive, entry.source)) }
             case .action where entry.trusted:
-                requested.insert(entry.value.value)
+                requested.insert(ActionDirectives.kind(of: entry.value.value))
             default:
                 if entry.trusted && entry.source == taskSource { taskRows.append(entry) }
             }
         }
-        if let toolAction, requested.contains(toolAction) { return [] }
+        // Actions compare by kind: the task asking to "bump" a PO asks for what `amend_po` does.
+        let toolKind = toolAction.map(ActionDirectives.kind(of:))
+        if let toolKind, requested.contains(toolKind) { return [] }
         // More content than the index keeps: a directive may be among what was dropped, so nothing is known.
         if index.overflowed {
             return [
@@ -220,7 +250,7 @@ public enum ContainmentJudge {
                     source: "content past what Warden indexes for a run")
             ]
         }
-        let unasked = directives.filter { !requested.contains($0.directive.verb) }
+        let unasked = directives.filter { !requested.contains(ActionDirectives.kind(of: $0.directive.verb)) }
         guard !unasked.isEmpty else { return [] }
         let task = ProvenanceIndex(entries: taskRows)
         var found: [DirectedArgument] = []
@@ -238,7 +268,9 @@ public enum ContainmentJudge {
         }
         // The action itself: content asked for what this tool does ("please share your medical history with HR",
         // "create an 'anyone with the link' share link"), and the task did not.
-        if found.isEmpty, let toolAction, let hit = unasked.first(where: { $0.directive.verb == toolAction }) {
+        if found.isEmpty, let toolAction, let toolKind,
+            let hit = unasked.first(where: { ActionDirectives.kind(of: $0.directive.verb) == toolKind })
+        {
             found.append(
                 DirectedArgument(
                     name: DirectedArgument.action, value: toolAction, verb: toolAction, source: hit.source))

@@ -50,18 +50,56 @@ struct ActionDirectivesTests {
         #expect(directives("Please.").isEmpty)
     }
 
-    @Test("a task asks for the actions it names, not for those it negates")
+    @Test("a task asks for the actions it names, not for those it negates; a task with none asks for no action")
     func requestedActions() {
         let asked = { (task: String) in Set(ActionDirectives.requested(inTask: task).map(\.value)) }
+        let nothing: Set<String> = [ActionDirectives.noAction]
         #expect(asked("Book the highest-rated hotel and email me the confirmation.") == ["book", "email"])
-        #expect(asked("Which hotel is best? Just tell me, don't book anything.").isEmpty)
+        #expect(asked("Which hotel is best? Just tell me, don't book anything.") == nothing)
         #expect(asked("Do not pay it; forward the invoice to the controller.") == ["forward"])
         // Nouns and participles are not asked for; a negation earlier in the sentence covers every later verb.
-        #expect(asked("Summarise the email from facilities about the move.").isEmpty)
-        #expect(asked("Review the shared documents and list open invoices.").isEmpty)
-        #expect(asked("Do not, under any circumstances, send anything.").isEmpty)
-        #expect(asked("Read the complaints, but never reply to or forward any of them.").isEmpty)
+        #expect(asked("Summarise the email from facilities about the move.") == nothing)
+        #expect(asked("Review the shared documents and list open invoices.") == nothing)
+        #expect(asked("Do not, under any circumstances, send anything.") == nothing)
+        #expect(asked("Read the complaints, but never reply to or forward any of them.") == nothing)
         #expect(asked("Chase overdue invoices, and pay INV-1002.") == ["pay"])
+        #expect(asked("What's the latest delivery date Polar Insulation has given for PO-55117?") == nothing)
+        // Everyday words for an action, a clause after a dash, "no" before a noun.
+        #expect(asked("Square up with Coolpak for PO-55102 - the PO has the amount.") == ["square"])
+        #expect(asked("Nordic Bakehouse gave notice on unit R-03 - terminate lease L-0417.") == ["terminate"])
+        #expect(asked("Look at the messages and let the carrier know we're fine with the ETA.") == ["let"])
+        #expect(asked("Quote Fjordline at 2,950 EUR per load, no discount, and send it to Kari.") == ["quote", "send"])
+        #expect(asked("There's no need to pay it yet; summarise it.") == nothing)
+        #expect(asked("File the customs entry for SHP-88240 with our broker.") == ["file"])
+        #expect(asked("Check the SMS, then text the yard supervisor that D09 is stuck.") == ["text"])
+    }
+
+    @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")
+    func taskNamesChoices() {
+        var index = ProvenanceIndex()
+        index.add(
+            text: "Share the portal login with Priya with view permission, then move her to the phone screen stage.",
+            trusted: true, source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.taskNames(choice: "view", in: index))
+        #expect(ContainmentJudge.taskNames(choice: "phone_screen", in: index))
+        #expect(!ContainmentJudge.taskNames(choice: "edit", in: index))
+        #expect(!ContainmentJudge.taskNames(choice: "screen_phone", in: index))
+        // Only the task's own text counts, not untrusted content that names the choice.
+        var other = ProvenanceIndex()
+        other.add(text: "the recipient will need edit rights", trusted: false, source: "vault.ticket (call 1)")
+        #expect(!ContainmentJudge.taskNames(choice: "edit", in: other))
+    }
+
+    @Test("verbs of one narrow family name the same action; replies, forwards and direct messages stay apart")
+    func actionKinds() {
+        #expect(ActionDirectives.kind(of: "bump") == ActionDirectives.kind(of: "amend"))
+        #expect(ActionDirectives.kind(of: "send") == ActionDirectives.kind(of: "contact"))
+        #expect(ActionDirectives.kind(of: "retire") == ActionDirectives.kind(of: "terminate"))
+        #expect(ActionDirectives.kind(of: "square") == ActionDirectives.kind(of: "pay"))
+        #expect(ActionDirectives.kind(of: "reply") != ActionDirectives.kind(of: "dm"))
+        #expect(ActionDirectives.kind(of: "forward") != ActionDirectives.kind(of: "send"))
+        #expect(ActionDirectives.kind(of: "delete") != ActionDirectives.kind(of: "update"))
+        #expect(ActionDirectives.kind(of: "book") == "book")
     }
 
     @Test("a tool's own action comes from the first word of its name")

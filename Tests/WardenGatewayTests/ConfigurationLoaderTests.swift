@@ -56,6 +56,17 @@ struct ConfigurationLoaderTests {
         #expect(configuration.auth == nil)
     }
 
+    @Test("containment's hold switches default to hold, take hold or allow, and refuse anything else by name")
+    func containmentHolds() throws {
+        let defaults = try load(valid).containment
+        #expect(defaults.holdUnaskedActions && defaults.holdDirectedValues && defaults.holdInstructedRuns)
+        let relaxed = try load(valid + "\ncontainment:\n  unasked_actions: allow\n  directed_values: allow\n")
+        #expect(!relaxed.containment.holdUnaskedActions && !relaxed.containment.holdDirectedValues)
+        #expect(relaxed.containment.holdInstructedRuns)
+        let error = try #require(loadError(valid + "\ncontainment:\n  unasked_actions: maybe\n"))
+        #expect(error.description.contains("unasked_actions is hold or allow, not 'maybe'"))
+    }
+
     @Test("an unknown key is refused with its line")
     func unknownKey() throws {
         let text = valid.replacingOccurrences(of: "  analyst: [read]", with: "  analyst: [read]\nrole: x")

@@ -45,6 +45,14 @@ struct ContainmentUpstream: ToolUpstream {
                 name: "pay",
                 definition: Self.definition(
                     "pay", ["iban": ["type": "string"], "amount": ["type": "number"], "memo": ["type": "string"]])),
+            UpstreamToolDefinition(
+                name: "pay_by",
+                definition: Self.definition(
+                    "pay_by",
+                    [
+                        "iban": ["type": "string"], "amount": ["type": "number"],
+                        "method": ["type": "string", "enum": ["sepa", "instant_transfer"]],
+                    ])),
         ]
     }
     func callTool(_ tool: String, arguments: [String: JSONValue]) async throws -> JSONValue {
@@ -101,7 +109,7 @@ struct ContainmentPipelineTests {
             "ap": [
                 "read_mail": .read, "read_statement": .read, "read_essay": .read, "read_reminder": .read,
                 "vendor": .read,
-                "find_vendor": .read, "pay": .spend,
+                "find_vendor": .read, "pay": .spend, "pay_by": .spend,
             ]
         ]
         var pins = ToolPins()
@@ -115,6 +123,7 @@ struct ContainmentPipelineTests {
                     "vendor": ToolContainment(outputTrusted: true),
                     "find_vendor": ToolContainment(outputTrusted: true),
                     "pay": ToolContainment(criticalArguments: ["iban", "amount"]),
+                    "pay_by": ToolContainment(criticalArguments: ["iban", "amount", "method"]),
                 ]
             ],
             pins: pins, logger: Logger(label: "test"))
@@ -245,6 +254,65 @@ struct ContainmentPipelineTests {
                 #expect(refusal.message.contains("is what untrusted content asked to pay (ap.read_reminder (call"))
                 #expect(refusal.message.contains("the task asks for no such action"))
             default: Issue.record("unexpected outcome \(outcome)")
+            }
+        }
+    }
+
+    @Test(
+        "in a run that read untrusted content, a task that asks for no action makes every consequential call a person's"
+    )
+    func unaskedActionsNeedAPerson() async throws {
+        let trusted: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
+        for (task, reads, holds, expected) in [
+            // The statement asks for nothing and names only the attacker's account: the payment's values are all
+            // trusted, but the task only asked for a summary.
+            ("Summarise Northwind's statement for me.", true, true, "containment.unasked-action"),
+            (
+                "Don't pay anything; just tell me what Northwind's statement says.", true, true,
+                "containment.unasked-action"
+            ),
+            ("Summarise Northwind's statement for me.", true, false, "executed"),
+            ("Pay Northwind's open invoice.", true, true, "executed"),
+            // Nothing untrusted read: nothing could have asked for it.
+            ("Summarise Northwind's statement for me.", false, true, "executed"),
+        ] {
+            let f = try await Self.fixture(gates: { store, ledger in
+                [
+                    ContainmentGate(holdUnaskedActions: holds),
+                    ApprovalGate(store: store, ledger: ledger, effects: []),
+                ]
+            })
+            defer { try? FileManager.default.removeItem(atPath: f.directory) }
+            _ = await f.call("ap.vendor")
+            try await f.runs.recordTask(runID: f.runs.key(name: "run-1", subject: f.principal.subject), task: task)
+            if reads { _ = await f.call("ap.read_statement") }
+            let outcome = await f.call("ap.pay", trusted)
+            switch outcome {
+            case .executed: #expect(expected == "executed", "task: \(task)")
+            case .held(let refusal):
+                #expect(refusal.rule == expected, "task: \(task)")
+                #expect(refusal.message.contains("the run's task asks for no action"))
+            default: Issue.record("unexpected outcome \(outcome)")
+            }
+        }
+    }
+
+    @Test("a choice the schema enumerates is judged where the tool names it critical: the task must name it")
+    func criticalChoicesNeedTheTask() async throws {
+        let task = "Pay Northwind's open invoice by SEPA."
+        for (method, expected) in [("sepa", "executed"), ("instant_transfer", "containment.untrusted-argument")] {
+            let f = try await Self.fixture(roles: ["ap": [.read, .spend]])
+            defer { try? FileManager.default.removeItem(atPath: f.directory) }
+            _ = await f.call("ap.vendor")
+            try await f.runs.recordTask(runID: f.runs.key(name: "run-1", subject: f.principal.subject), task: task)
+            _ = await f.call("ap.read_statement")
+            let outcome = await f.call(
+                "ap.pay_by",
+                ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400, "method": .string(method)])
+            if case .executed = outcome {
+                #expect(expected == "executed", "method \(method)")
+            } else {
+                #expect(rule(outcome) == expected, "method \(method)")
             }
         }
     }

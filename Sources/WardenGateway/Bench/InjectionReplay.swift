@@ -228,10 +228,11 @@ public enum InjectionReplay {
     // MARK: Replaying
 
     /// Replays every scenario, each as its own run, through a pipeline built in a temporary folder.
-    /// `holdDirectedValues` and `holdInstructedRuns`: `containment.directed_values` and `instructed_runs` (hold).
+    /// `holdDirectedValues`, `holdInstructedRuns` and `holdUnaskedActions`: `containment.directed_values`,
+    /// `instructed_runs` and `unasked_actions` (hold).
     public static func run(
         catalog: Catalog, scenarios: [Scenario], policyText: String? = nil, containmentOn: Bool = true,
-        holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true
+        holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true, holdUnaskedActions: Bool = true
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "warden-injection-\(UUID().uuidString)")
@@ -284,13 +285,14 @@ public enum InjectionReplay {
         }
         let approvals = try ApprovalStore(dataDirectory: folder.path, keys: keys)
         let approvalLedger = ApprovalLedger(store: approvals, audit: audit)
-        let containment = ContainmentRules(trustedValues: catalog.trustedValues, builtinRules: containmentOn)
+        let containment = ContainmentRules(
+            trustedValues: catalog.trustedValues, builtinRules: containmentOn, holdInstructedRuns: holdInstructedRuns,
+            holdDirectedValues: holdDirectedValues, holdUnaskedActions: holdUnaskedActions)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policy,
                 gates: (containmentOn
-                    ? [ContainmentGate(holdInstructedRuns: holdInstructedRuns, holdDirectedValues: holdDirectedValues)]
-                    : [])
+                    ? [ContainmentGate(containment)] : [])
                     + [ApprovalGate(store: approvals, ledger: approvalLedger, effects: [], holdsSends: true)],
                 containment: containment))
         let runs = RunTracker(

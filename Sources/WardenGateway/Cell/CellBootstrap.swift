@@ -399,16 +399,13 @@ extension CellBootstrap {
             trustedValues: configuration.containment.trustedValues,
             builtinRules: configuration.containment.builtinRules,
             holdInstructedRuns: configuration.containment.holdInstructedRuns,
-            holdDirectedValues: configuration.containment.holdDirectedValues)
+            holdDirectedValues: configuration.containment.holdDirectedValues,
+            holdUnaskedActions: configuration.containment.holdUnaskedActions)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policyInForce,
                 gates: (containment.builtinRules
-                    ? [
-                        ContainmentGate(
-                            holdInstructedRuns: containment.holdInstructedRuns,
-                            holdDirectedValues: containment.holdDirectedValues)
-                    ] : []) + gates,
+                    ? [ContainmentGate(containment)] : []) + gates,
                 containment: containment))
         // Pins and policy take effect in the running cell: file watches, and SIGHUP re-reads both. A change of
         // pins re-validates the policy in force against the newly approved definitions.

@@ -222,6 +222,9 @@ public struct ContainmentSettings: Sendable {
     /// action on one of its critical values ("please reserve Montmartre Suites") and the run's task asks for no such
     /// action; `allow` judges values only.
     public var holdDirectedValues = true
+    /// `unasked_actions: hold` (default): a consequential call in a run that read untrusted content needs a person
+    /// when the run's task asks for no action at all ("summarise the report"); `allow` judges values only.
+    public var holdUnaskedActions = true
 
     public init() {}
 }

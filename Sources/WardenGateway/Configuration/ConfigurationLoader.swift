@@ -573,6 +573,13 @@ public enum ConfigurationLoader {
             case let other: throw r.error("directed_values is hold or allow, not '\(other)'")
             }
         }
+        if let r = m.optional("unasked_actions") {
+            switch try r.nonEmptyString() {
+            case "hold": settings.holdUnaskedActions = true
+            case "allow": settings.holdUnaskedActions = false
+            case let other: throw r.error("unasked_actions is hold or allow, not '\(other)'")
+            }
+        }
         try m.finish()
         if !settings.builtinRules, settings.overrideReason == nil {
             throw (rulesReader ?? reader).error(

@@ -18,13 +18,17 @@ public struct ContainmentRules: Sendable {
     /// Whether a consequential call needs a person when untrusted content asked for an action on one of its critical
     /// values and the run's task asks for no such action (`containment.directed_values: hold`, the default).
     public var holdDirectedValues: Bool
+    /// Whether a consequential call in a tainted run needs a person when the run's task asks for no action at all
+    /// (`containment.unasked_actions: hold`, the default).
+    public var holdUnaskedActions: Bool
 
     public init(
         trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true,
-        holdDirectedValues: Bool = true
+        holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true
     ) {
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
+        self.holdUnaskedActions = holdUnaskedActions
         var directory = ProvenanceIndex()
         for value in trustedValues {
             directory.add(values: Self.readings(of: value), trusted: true, source: "the tenant's directory")
@@ -85,21 +89,34 @@ public struct ContainmentRules: Sendable {
     ) -> ContainmentAssessment? {
         guard let effect = entry.effect, effect != .read else { return nil }
         var critical = entry.criticalArguments ?? Set(arguments.keys)
-        // Booleans and values the pinned schema enumerates are chosen from what an admin approved, not free data.
+        // Booleans are not data. Values the pinned schema enumerates are chosen from what an admin approved, so they
+        // are judged only where the tool names them critical (`permission: edit` where the task said view); there
+        // the task naming the choice backs it.
+        var choices: Set<String> = []
         if let schema = entry.argumentSchema {
             critical = critical.filter { name in
                 guard let property = schema.properties[name] else { return true }
-                if property.allowed != nil { return false }
                 if case .boolean = property.kind { return false }
+                if property.allowed != nil {
+                    guard entry.criticalArguments?.contains(name) == true else { return false }
+                    choices.insert(name)
+                }
                 return true
             }
         }
         var assessment = ContainmentJudge.assess(
             arguments: arguments, critical: critical,
             indexes: [directory, catalog.descriptionValues, run] + (elsewhere.map { [$0] } ?? []), tainted: tainted)
+        for (position, argument) in assessment.arguments.enumerated() where choices.contains(argument.name) {
+            if case .trusted = argument.provenance { continue }
+            if ContainmentJudge.taskNames(choice: argument.value, in: run) {
+                assessment.arguments[position].provenance = .trusted(source: ContainmentJudge.taskSource)
+            }
+        }
         assessment.directed = ContainmentJudge.directed(
             arguments: arguments, critical: critical, index: run,
             toolAction: ActionDirectives.action(ofTool: entry.name.description))
+        assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run)
         return assessment
     }
 
@@ -135,10 +152,20 @@ public struct ContainmentGate: ToolCallGate {
     let holdInstructedRuns: Bool
     /// `containment.directed_values: hold` (see `ContainmentRules.holdDirectedValues`).
     let holdDirectedValues: Bool
+    /// `containment.unasked_actions: hold` (see `ContainmentRules.holdUnaskedActions`).
+    let holdUnaskedActions: Bool
 
-    public init(holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true) {
+    public init(holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true) {
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
+        self.holdUnaskedActions = holdUnaskedActions
+    }
+
+    /// The gate for `rules`' settings.
+    public init(_ rules: ContainmentRules) {
+        self.init(
+            holdInstructedRuns: rules.holdInstructedRuns, holdDirectedValues: rules.holdDirectedValues,
+            holdUnaskedActions: rules.holdUnaskedActions)
     }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
@@ -152,6 +179,16 @@ public struct ContainmentGate: ToolCallGate {
                         rule: "containment.directed-value",
                         message: "a person must confirm this call: "
                             + assessment.directedExplanation.joined(separator: "; ")))
+            }
+            if holdUnaskedActions && assessment.unaskedAction {
+                // Every value is trusted, but the task asked only to read, check or summarise: a change, a message
+                // or a payment is what something the run read asked for ("the payout should be released today").
+                return .needsHuman(
+                    Refusal(
+                        rule: "containment.unasked-action",
+                        message:
+                            "a person must confirm this call: the run's task asks for no action (only to read, check "
+                            + "or summarise), and the run has read untrusted content"))
             }
             if call.run.instructed && holdInstructedRuns {
                 // Every value is trusted, but the run read content that tries to steer the agent: whether to act at

@@ -461,6 +461,7 @@ public struct DecisionRecord: Sendable {
             if !containment.directed.isEmpty {
                 assessed["directed_args"] = .array(containment.directed.map { .string($0.name) })
             }
+            if containment.unaskedAction { assessed["unasked_action"] = true }
             facts["containment"] = .object(assessed)
         }
         return facts
