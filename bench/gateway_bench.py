@@ -181,13 +181,16 @@ def compare(args):
             print(f"baseline: {args.baseline}")
         print(f"{'concurrency':>11} {'path':>9} {'p50 ms':>8} {'p99 ms':>8} {'calls/s':>9}")
         unlimited = "limits: { tool_calls_per_minute: 1000000 }\n"
-        binaries = [("baseline", args.baseline, unlimited, "read")] if args.baseline else []
+        timed = unlimited + "mcp: { server_timing: true }\n"
+        # A baseline from 604a2f2 on knows `mcp.server_timing` too (--baseline-timed): then both report their own time.
+        baseline_extra = timed if args.baseline_timed else unlimited
+        binaries = [("baseline", args.baseline, baseline_extra, "read")] if args.baseline else []
         # The current binary twice: its echo unlabelled (untrusted output: indexed, fenced, recorded in the run
         # before the reply) and labelled trusted (indexed and recorded, not fenced or tainting).
         # The current binary reports its own time per call (`mcp.server_timing`); an older one may not know the key.
-        timed = unlimited + "mcp: { server_timing: true }\n"
         binaries.append(("untrusted", conftest.warden_bin(), timed, "read"))
-        binaries.append(("trusted", conftest.warden_bin(), timed, "{ effect: read, output: trusted }"))
+        if not args.untrusted_only:
+            binaries.append(("trusted", conftest.warden_bin(), timed, "{ effect: read, output: trusted }"))
         started = []
         for label, binary, extra, tool in binaries:
             proc, url = start(binary, idp, upstream, extra, tool)
@@ -221,6 +224,9 @@ def main():
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--baseline", help="an older warden binary to measure in the same run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over all cells (median reported)")
+    parser.add_argument("--baseline-timed", action="store_true",
+                        help="the baseline knows mcp.server_timing (604a2f2 or later): report its own time too")
+    parser.add_argument("--untrusted-only", action="store_true", help="measure the current binary's untrusted cell only")
     compare(parser.parse_args())
 
 

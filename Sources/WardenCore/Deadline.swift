@@ -1,38 +1,62 @@
+import Dispatch
+import Synchronization
+
 /// Runs `operation` against a deadline: whichever finishes first wins and the other is cancelled (cancelling the
-/// operation cancels, e.g., its HTTP request). The one timeout helper of the code base.
+/// operation cancels, e.g., its HTTP request). The one timeout helper of the code base. A limit too large for the
+/// clock is no limit.
+///
+/// The operation runs in one task of its own and the deadline is a timer, not a second task that sleeps: a tool
+/// call passes through this twice (the pipeline's deadline and the upstream exchange's), so a task group with a
+/// sleeping child cost more than everything else in the call but the ledger. Cancelling the caller cancels the
+/// operation.
 public func withDeadline<T: Sendable, Failure: Error>(
     _ limit: Duration,
     timedOut: @escaping @Sendable () -> Failure,
     cancelled: @escaping @Sendable () -> Failure,
     _ operation: @escaping @Sendable () async throws(Failure) -> T
 ) async throws(Failure) -> T {
-    let result: Result<T, Failure> = await withTaskGroup(of: Result<T, Failure>?.self) { group in
-        group.addTask {
-            do throws(Failure) {
-                return .success(try await operation())
-            } catch {
-                return .failure(error)
-            }
+    // A caller already cancelled starts nothing.
+    if Task.isCancelled { throw cancelled() }
+    let race = DeadlineRace()
+    let work = Task { () async -> Result<T, Failure> in
+        let result: Result<T, Failure>
+        do throws(Failure) {
+            result = .success(try await operation())
+        } catch {
+            result = .failure(error)
         }
-        group.addTask {
-            do {
-                try await Task.sleep(for: limit)
-            } catch {
-                return nil
-            }
-            return .failure(timedOut())
-        }
-        var first: Result<T, Failure> = .failure(cancelled())
-        while let next = await group.next() {
-            if let next {
-                first = next
-                break
-            }
-        }
-        group.cancelAll()
-        return first
+        race.finish()
+        return result
     }
+    let timer = DispatchWorkItem {
+        if race.expire() { work.cancel() }
+    }
+    let (seconds, attoseconds) = limit.components
+    let scaled = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    if !scaled.overflow {
+        let nanoseconds = scaled.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if !nanoseconds.overflow {
+            let delay = DispatchTimeInterval.nanoseconds(Int(clamping: max(0, nanoseconds.partialValue)))
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay, execute: timer)
+        }
+    }
+    let result = await withTaskCancellationHandler {
+        await work.value
+    } onCancel: {
+        work.cancel()
+    }
+    timer.cancel()
+    if race.expired { throw timedOut() }
     return try result.get()
+}
+
+/// Who won: the operation (it finished) or the timer (it expired). Decided once, by whichever comes first.
+private final class DeadlineRace: Sendable {
+    private let state = Atomic<Int>(0)  // 0 running, 1 finished, 2 expired
+
+    func finish() { _ = state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing) }
+    func expire() -> Bool { state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged }
+    var expired: Bool { state.load(ordering: .acquiring) == 2 }
 }
 
 /// A deadline passed (for callers without an error type of their own).
