@@ -22,7 +22,8 @@ public enum ActionDirectives {
         "accept", "decline", "confirm", "tweet", "retweet", "sign", "issue", "renew", "extend", "authorize",
         "authorise", "dispatch", "ship", "return", "redeem", "place", "request",
         // Everyday spellings of the same actions, so a task that asks for one in other words is read as asking.
-        "reorder", "sms", "notify", "tell", "inform", "let", "contact", "settle", "square", "reimburse", "bump",
+        "reorder", "sms", "notify", "tell", "inform", "let", "contact", "settle", "square", "remit", "reimburse",
+        "bump",
         "amend", "adjust", "modify", "edit", "increase", "decrease", "raise",
         "lower", "register", "advance", "promote", "release", "retire", "kill", "archive", "void", "provision",
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
@@ -40,18 +41,15 @@ public enum ActionDirectives {
             "send", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact", "ping",
             "loop",
         ],
-        "pay": [
-            "pay", "transfer", "wire", "charge", "tip", "refund", "reimburse", "settle", "square", "credit", "bill",
-            "invoice", "purchase", "buy", "order", "reorder",
+        "pay": ["pay", "settle", "square", "wire", "transfer", "remit"],
+        "buy": ["buy", "purchase", "order", "reorder"],
+        "refund": ["refund", "reimburse", "credit"],
+        "amend": [
+            "update", "change", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise", "lower",
         ],
-        "change": [
-            "update", "change", "set", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise",
-            "lower", "move", "rename", "reschedule", "rebook", "advance", "promote", "upgrade", "downgrade",
-        ],
-        "remove": [
-            "delete", "remove", "erase", "wipe", "cancel", "terminate", "revoke", "retire", "kill", "archive", "void",
-            "uninstall", "unsubscribe", "offboard", "deactivate", "suspend", "disable",
-        ],
+        "delete": ["delete", "remove", "erase", "wipe"],
+        "cancel": ["cancel", "terminate", "void", "retire", "kill"],
+        "revoke": ["revoke", "deactivate", "suspend", "disable", "offboard"],
     ]
 
     static let familyOf: [String: String] = {

@@ -99,6 +99,9 @@ struct ActionDirectivesTests {
         #expect(ActionDirectives.kind(of: "reply") != ActionDirectives.kind(of: "dm"))
         #expect(ActionDirectives.kind(of: "forward") != ActionDirectives.kind(of: "send"))
         #expect(ActionDirectives.kind(of: "delete") != ActionDirectives.kind(of: "update"))
+        // Narrow: a task that cancels a subscription does not ask to delete a file, nor one that orders goods to pay.
+        #expect(ActionDirectives.kind(of: "delete") != ActionDirectives.kind(of: "cancel"))
+        #expect(ActionDirectives.kind(of: "order") != ActionDirectives.kind(of: "pay"))
         #expect(ActionDirectives.kind(of: "book") == "book")
     }
 
