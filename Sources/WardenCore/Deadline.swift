@@ -28,18 +28,21 @@ public func withDeadline<T: Sendable, Failure: Error>(
         race.finish()
         return result
     }
-    let timer = DispatchWorkItem {
+    // A timer source, cancelled when the operation ends: unlike a cancelled `asyncAfter` item, it does not keep its
+    // handler (and with it the operation's task and result) alive until the limit would have passed.
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    timer.setEventHandler {
         if race.expire() { work.cancel() }
     }
     let (seconds, attoseconds) = limit.components
     let scaled = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    if !scaled.overflow {
-        let nanoseconds = scaled.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
-        if !nanoseconds.overflow {
-            let delay = DispatchTimeInterval.nanoseconds(Int(clamping: max(0, nanoseconds.partialValue)))
-            DispatchQueue.global().asyncAfter(deadline: .now() + delay, execute: timer)
-        }
+    let nanoseconds = scaled.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
+    if !scaled.overflow && !nanoseconds.overflow {
+        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: max(0, nanoseconds.partialValue))))
+    } else {
+        timer.schedule(deadline: .distantFuture)
     }
+    timer.resume()
     let result = await withTaskCancellationHandler {
         await work.value
     } onCancel: {

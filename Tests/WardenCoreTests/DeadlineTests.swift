@@ -7,6 +7,8 @@ private enum Outcome: Error, Equatable {
     case failed
 }
 
+private final class Payload: Sendable {}
+
 private actor Flag {
     var raised = false
     func raise() { raised = true }
@@ -74,6 +76,21 @@ struct DeadlineTests {
         }
         await #expect(throws: Outcome.cancelled) { try await cancelledFirst.value }
         #expect(!(await ran.raised))
+    }
+
+    @Test("once the operation is done, nothing keeps its result alive until the limit would have passed")
+    func releasesTheResult() async throws {
+        weak var released: Payload?
+        do {
+            let payload = try await limited(.seconds(600)) { () async throws(Outcome) -> Payload in Payload() }
+            released = payload
+        }
+        var waited = 0
+        while released != nil && waited < 200 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(released == nil)
     }
 
     @Test("a limit too large for the clock is no limit")
