@@ -190,7 +190,8 @@ def test_the_builtin_rules_go_off_only_with_a_reason_that_is_recorded(idp, http_
     assert refused.returncode != 0 and "override_reason" in refused.stdout + refused.stderr
 
     cell = containment_cell(tmp_path, idp, http_upstream, extra=(
-        "containment:\n  builtin_rules: off\n  override_reason: \"sandbox tenant, reviewed downstream\"\n"))
+        "containment:\n  builtin_rules: off\n  override_reason: \"sandbox tenant, reviewed downstream\"\n"
+        "  unasked_actions: allow\n"))
     try:
         token = client_credentials_token(idp, "mailer-agent", "mailer-pass", cell.mcp_url)
         agent = Agent(cell, token)
@@ -200,6 +201,7 @@ def test_the_builtin_rules_go_off_only_with_a_reason_that_is_recorded(idp, http_
         started = eventually(lambda: [e for e in ledger(cell) if e["kind"] == "cell.started"])[-1]
         assert started["containment_builtin_rules"] == "off"
         assert started["containment_override_reason"] == "sandbox tenant, reviewed downstream"
+        assert started["containment_allowed"] == ["unasked_actions"]
     finally:
         cell.process.stop()
 

@@ -489,7 +489,12 @@ extension CellBootstrap {
             witnesses: configuration.witnesses.count, autoGrantRules: configuration.autoGrants.map(\.id),
             configurationDigest: configuration.sourceDigest, activeKeyIDs: keyIDs,
             containmentOverride: configuration.containment.builtinRules
-                ? nil : (configuration.containment.overrideReason ?? "(no reason given)"))
+                ? nil : (configuration.containment.overrideReason ?? "(no reason given)"),
+            containmentAllowed: [
+                ("instructed_runs", configuration.containment.holdInstructedRuns),
+                ("directed_values", configuration.containment.holdDirectedValues),
+                ("unasked_actions", configuration.containment.holdUnaskedActions),
+            ].filter { !$0.1 }.map(\.0))
     }
 }
 

@@ -158,6 +158,8 @@ public struct CellStartedRecord: Sendable {
     public var activeKeyIDs: [String: String]
     /// Set when the tenant turned the built-in containment rules off: the reason it gave.
     public var containmentOverride: String? = nil
+    /// Built-in containment rules the tenant set to `allow` (`instructed_runs`, `directed_values`, `unasked_actions`).
+    public var containmentAllowed: [String] = []
 
     var facts: [String: JSONValue] {
         var facts: [String: JSONValue] = [
@@ -168,6 +170,9 @@ public struct CellStartedRecord: Sendable {
         if let configurationDigest { facts["configuration_sha256"] = .string(configurationDigest) }
         facts["containment_builtin_rules"] = .string(containmentOverride == nil ? "on" : "off")
         if let containmentOverride { facts["containment_override_reason"] = .string(containmentOverride) }
+        if !containmentAllowed.isEmpty {
+            facts["containment_allowed"] = .array(containmentAllowed.map { .string($0) })
+        }
         return facts
     }
 }
