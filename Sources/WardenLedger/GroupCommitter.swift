@@ -11,7 +11,8 @@ import Synchronization
 /// no hand-off at all. Appends that arrive while a commit is in flight queue up and are written together by the
 /// storage thread in one write and one sync (group commit), so a burst costs a few syncs, not one each.
 ///
-/// The cost of the leader: its thread (an event loop, in the cell) is blocked for one sync. Every tool call waits
+/// The cost of the leader: its thread is blocked for one sync (in the cell an event loop: `warden` makes NIO's loops
+/// Swift's global executor, where a nonisolated append runs; in tests a thread of the cooperative pool). Every tool call waits
 /// for that sync anyway; what waits in addition is other work on the same loop, for the length of one sync. Under
 /// concurrency that would defeat group commit (each leader syncs alone while it keeps its thread from the others), so
 /// for `contentionWindow` after an append found a commit in flight, every append goes through the storage thread.
@@ -79,12 +80,15 @@ final class GroupCommitter: Sendable {
             guard !state.closed else { throw LedgerStorageError.writerClosed }
             if state.committing { return false }
             if let last = state.lastContention, ContinuousClock.now - last < Self.contentionWindow { return false }
+            // Growing the file (1 MiB of zeros and a full sync, once a MiB) is the storage thread's work. Read under
+            // the lock with no commit in flight: the last committer's changes are visible.
+            if !wal.hasRoom(for: bytes) { return false }
             state.committing = true
             return true
         }
         if leads {
-            // Ready work on this thread (other requests of the same event loop) may queue behind this commit and
-            // share its sync; without the yield they could not run until it is done.
+            // Ready work on this thread (in the cell, other requests of the same event loop) may queue behind this
+            // commit and share its sync; without the yield they could not run until it is done.
             await Task.yield()
             let joined = state.withLock { Self.takeBatch(&$0, startingWith: bytes) }
             let all = entries + joined.flatMap(\.entries)
@@ -144,7 +148,8 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// Marks the log failed (a checkpoint that would contradict the last one), so no append is acknowledged.
+    /// Marks the log failed (a checkpoint that would contradict the last one): appends still queued fail, and no
+    /// later one is taken (a commit already writing completes: its entries are durable either way).
     func fail(_ failure: LedgerStorageError) {
         state.withLock { $0.failure = failure }
     }
@@ -154,7 +159,13 @@ final class GroupCommitter: Sendable {
     /// The storage thread: commits what queued up, in batches of at most `maximumBatchBytes`, until nothing is left.
     private func drain() {
         while true {
-            let batch = state.withLock { Self.takeBatch(&$0, startingWith: 0) }
+            let (batch, failure) = state.withLock { state in
+                state.failure == nil ? (Self.takeBatch(&state, startingWith: 0), nil) : ([], state.failure)
+            }
+            if let failure {
+                _ = stop(failure, failing: [])
+                return
+            }
             guard !batch.isEmpty else {
                 finishCommitting()
                 return

@@ -8,9 +8,9 @@ import Foundation
 
 /// The ledger's durable, append-only entry log: the single source of truth from which tiles are derived.
 ///
-/// Confined to the writer's storage queue (hence `@unchecked Sendable`): one file descriptor, appended with one
-/// `write` and one `fdatasync` per group commit, and exclusively locked with `flock` so a second writer cannot
-/// open the same directory.
+/// Used by one committer at a time (hence `@unchecked Sendable`): `GroupCommitter` hands it to whoever holds its
+/// `committing` flag, under its lock. One file descriptor, appended with one `write` and one `fdatasync` per group
+/// commit, and exclusively locked with `flock` so a second writer cannot open the same directory.
 ///
 /// The file is kept ahead of the log by up to `preallocation` bytes of zeros, written and synced beforehand, so a
 /// commit's `fdatasync` changes no file size and needs no metadata journal commit (as PostgreSQL keeps its WAL
@@ -68,13 +68,25 @@ final class WriteAheadLog: @unchecked Sendable {
             try POSIXFiles.replace(path, with: WriteAheadLogFormat.header, durable: true)
         }
         let fd = try POSIXFiles.open(path, O_RDWR)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        guard lockExclusively(fd) else {
             Glibc.close(fd)
             throw LedgerStorageError.directoryLocked(path: path)
         }
         let log = WriteAheadLog(path: path, fd: fd, byteSize: 0)
         let recovery = try log.recover(replay: replay)
         return (log, recovery)
+    }
+
+    /// Takes the log's exclusive lock, trying for up to a second. A writer of this process that just closed the log
+    /// may still have its lock referenced for a moment by a child being spawned (between fork and exec the child
+    /// holds every open file); a second writer holds it for good and is refused after the second.
+    static func lockExclusively(_ fd: Int32) -> Bool {
+        for attempt in 0..<100 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK || errno == EINTR, attempt < 99 else { return false }
+            usleep(10_000)
+        }
+        return false
     }
 
     private func recover(replay: (Data, TreeHash) throws -> Void) throws -> Recovery {
@@ -197,6 +209,11 @@ final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Appends encoded records and makes them durable before returning.
+    /// Whether `bytes` more fit in the zeros already synced ahead (no file growth, no full sync).
+    func hasRoom(for bytes: Int) -> Bool {
+        byteSize + UInt64(bytes) <= allocated
+    }
+
     func appendDurably(_ records: Data) throws {
         let end = byteSize + UInt64(records.count)
         if end > allocated { try preallocate(through: end) }

@@ -72,6 +72,21 @@ struct GroupCommitterTests {
         #expect(committer.size == 1)
     }
 
+    @Test("a second writer on an open log is refused; once the first closes, the log opens again")
+    func oneWriterAtATime() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let signer = try LedgerFixture.signer()
+        let writer = try await LedgerWriter.open(
+            directory: directory.path, origin: LedgerFixture.origin, signer: signer)
+        await #expect(throws: LedgerStorageError.directoryLocked(path: directory.path + "/ledger.wal")) {
+            _ = try await LedgerWriter.open(directory: directory.path, origin: LedgerFixture.origin, signer: signer)
+        }
+        try await writer.close()
+        let again = try await LedgerWriter.open(directory: directory.path, origin: LedgerFixture.origin, signer: signer)
+        try await again.close()
+    }
+
     @Test("after close an append is refused")
     func closedRefuses() async throws {
         let directory = try TemporaryDirectory()
