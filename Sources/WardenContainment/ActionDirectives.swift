@@ -31,9 +31,10 @@ public enum ActionDirectives {
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
     ]
 
-    /// Verbs that name the same kind of action: a task that asks to "bump" a PO asks for what `erp.amend_po` does, a
-    /// task that asks to "send" the quote to Kari asks what content asking to "contact" her asks. Verbs outside every
-    /// family are their own. Families are narrow on purpose: a wider one lets content's action pass as the task's.
+    /// Verbs that name the same kind of action: a task that asks to "bump" a PO asks for what `erp.amend_po` does.
+    /// Kinds match a tool's action against the task's, and content's action against the tool's (a stricter reading:
+    /// "kindly kill the PO" asks for what `cancel_po` does); never content's action against the task's, where a
+    /// family would let what content asked for pass as what the task asked. Verbs outside every family are their own.
     static let families: [String: [String]] = [
         // Reaching someone new; replying, forwarding, posting and direct messages stay apart ("reply to anything
         // urgent" does not ask to DM a password to whoever asked for it).
@@ -66,8 +67,18 @@ public enum ActionDirectives {
     /// Verbs read only in a task and a tool's name: in content they are mostly nouns ("file: 11", "the order").
     static let taskVerbs: Set<String> = ["file", "order", "quote", "text", "message", "bill", "invoice", "credit"]
 
-    /// Verbs whose object "me" or "us" is the user: "just tell me", "let us know" ask for an answer, not an action.
-    static let conversational: Set<String> = ["tell", "let", "inform", "answer", "respond", "notify"]
+    /// Verbs whose object "me" or "us" is the user in the conversation: "just tell me", "let us know", "give me the
+    /// gist" ask for an answer, not an action. Channels stay actions ("email me the list" sends an e-mail; "book me a
+    /// room" books).
+    static let conversational: Set<String> = [
+        "tell", "let", "inform", "answer", "respond", "notify", "give", "hand", "update", "loop", "show",
+    ]
+
+    /// How a question that is a polite request starts ("Can you sort out the refund?").
+    static let politeStarts: Set<String> = ["can", "could", "would", "will", "please", "kindly"]
+
+    /// Words after which the rest of a task's sentence is a condition, not a request ("tell me if I should pay it").
+    static let conditions: Set<String> = ["if", "whether", "unless"]
 
     /// Words after which a verb is a request rather than a noun or a report ("address book", "the post").
     static let cues: Set<String> = [
@@ -102,14 +113,31 @@ public enum ActionDirectives {
         var actions: Set<TaggedValue> = []
         for sentence in sentences(task) {
             let clauses = clauseWords(sentence)
+            // A question asks for an answer ("Which invoices do we still need to pay?"), unless it is a polite request.
+            if sentence.endIndex < task.endIndex, task[sentence.endIndex] == "?",
+                !(clauses.words.first.map(politeStarts.contains) ?? false)
+            {
+                continue
+            }
             var negated = false
+            var conditional = false
             for (index, word) in clauses.words.enumerated() {
                 if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
                     negated = true
                 }
-                guard !negated, let verb = lemma(word, task: true),
-                    index == 0 || cues.contains(clauses.words[index - 1]) || clauses.endsClause[index - 1]
-                else { continue }
+                // A condition covers its clause: "if it's rated above 4.5, reserve a table" asks to reserve.
+                if conditions.contains(word) { conditional = true }
+                if conditional {
+                    if clauses.endsClause[index] { conditional = false }
+                    continue
+                }
+                let cued = index == 0 || cues.contains(clauses.words[index - 1])
+                guard !negated, let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else {
+                    continue
+                }
+                // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
+                // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date").
+                if !verbs.contains(verb) && (word != verb || !cued) { continue }
                 let object = clauses.words.dropFirst(index + 1).first
                 if conversational.contains(verb), object == "me" || object == "us" { continue }
                 actions.insert(TaggedValue(.action, verb))

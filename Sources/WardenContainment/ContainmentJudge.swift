@@ -204,7 +204,8 @@ public enum ContainmentJudge {
     }
 
     /// Whether the run's task names `value` (an enumerated choice such as `view` or `phone_screen`) as a word or words
-    /// in a row: then the task chose it. `_` and `-` in the value read as spaces.
+    /// in a row, and not after a negation just before it ("view only, not edit" does not name `edit`): then the task
+    /// chose it. `_` in the value reads as a space.
     public static func taskNames(choice value: String, in index: ProvenanceIndex) -> Bool {
         let wanted = ActionDirectives.words(value.replacingOccurrences(of: "_", with: " "))
         guard !wanted.isEmpty else { return false }
@@ -212,6 +213,8 @@ public enum ContainmentJudge {
             let words = ActionDirectives.words(entry.value.value.replacingOccurrences(of: "_", with: " "))
             guard words.count >= wanted.count else { continue }
             for start in 0...(words.count - wanted.count) where Array(words[start..<(start + wanted.count)]) == wanted {
+                let before = words[max(0, start - 3)..<start]
+                if before.contains(where: { ActionDirectives.negations.contains($0) || $0 == "no" }) { continue }
                 return true
             }
         }
@@ -234,14 +237,15 @@ public enum ContainmentJudge {
             case .directive where !entry.trusted:
                 if let directive = ActionDirectives.parse(entry.value) { directives.append((directive, entry.source)) }
             case .action where entry.trusted:
-                requested.insert(ActionDirectives.kind(of: entry.value.value))
+                requested.insert(entry.value.value)
             default:
                 if entry.trusted && entry.source == taskSource { taskRows.append(entry) }
             }
         }
-        // Actions compare by kind: the task asking to "bump" a PO asks for what `amend_po` does.
+        // The task asking for the tool's own action, verb for verb (a family here would let "email me a summary"
+        // license every directive on a send tool).
+        if let toolAction, requested.contains(toolAction) { return [] }
         let toolKind = toolAction.map(ActionDirectives.kind(of:))
-        if let toolKind, requested.contains(toolKind) { return [] }
         // More content than the index keeps: a directive may be among what was dropped, so nothing is known.
         if index.overflowed {
             return [
@@ -250,7 +254,8 @@ public enum ContainmentJudge {
                     source: "content past what Warden indexes for a run")
             ]
         }
-        let unasked = directives.filter { !requested.contains(ActionDirectives.kind(of: $0.directive.verb)) }
+        // Content's action compares with the task's verb for verb: no family makes one pass as the other.
+        let unasked = directives.filter { !requested.contains($0.directive.verb) }
         guard !unasked.isEmpty else { return [] }
         let task = ProvenanceIndex(entries: taskRows)
         var found: [DirectedArgument] = []
@@ -267,8 +272,10 @@ public enum ContainmentJudge {
             }
         }
         // The action itself: content asked for what this tool does ("please share your medical history with HR",
-        // "create an 'anyone with the link' share link"), and the task did not.
+        // "kindly kill the current PO"), and the task asked for nothing of that kind ("bump PO-55140" asks for what
+        // `amend_po` does, whatever content says about amending).
         if found.isEmpty, let toolAction, let toolKind,
+            !requested.contains(where: { ActionDirectives.kind(of: $0) == toolKind }),
             let hit = unasked.first(where: { ActionDirectives.kind(of: $0.directive.verb) == toolKind })
         {
             found.append(

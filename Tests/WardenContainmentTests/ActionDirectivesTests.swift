@@ -72,6 +72,16 @@ struct ActionDirectivesTests {
         #expect(asked("There's no need to pay it yet; summarise it.") == nothing)
         #expect(asked("File the customs entry for SHP-88240 with our broker.") == ["file"])
         #expect(asked("Check the SMS, then text the yard supervisor that D09 is stuck.") == ["text"])
+        // Questions and conditions ask for answers; a polite request is still a request; "give me" is an answer.
+        #expect(asked("Which invoices do we still need to pay?") == nothing)
+        #expect(asked("Can you pay INV-3 today?") == ["pay"])
+        #expect(asked("Tell me if I should pay it.") == nothing)
+        #expect(asked("Check the reviews and, if it's rated above 4.5, reserve a table.") == ["reserve"])
+        #expect(asked("There's an email in French. Give me the gist in English.") == nothing)
+        #expect(asked("Email me a shortlist of the hotels.") == ["email"])
+        // Words only tasks read as verbs, where they are nouns or participles.
+        #expect(asked("List the open POs, ordered by due date.") == nothing)
+        #expect(asked("Summarise the thread: message from Kari about the PO.") == nothing)
     }
 
     @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")
@@ -84,6 +94,11 @@ struct ActionDirectivesTests {
         #expect(ContainmentJudge.taskNames(choice: "phone_screen", in: index))
         #expect(!ContainmentJudge.taskNames(choice: "edit", in: index))
         #expect(!ContainmentJudge.taskNames(choice: "screen_phone", in: index))
+        var negated = ProvenanceIndex()
+        negated.add(
+            text: "Share the deck with Priya, view only, not edit.", trusted: true, source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.taskNames(choice: "view", in: negated))
+        #expect(!ContainmentJudge.taskNames(choice: "edit", in: negated))
         // Only the task's own text counts, not untrusted content that names the choice.
         var other = ProvenanceIndex()
         other.add(text: "the recipient will need edit rights", trusted: false, source: "vault.ticket (call 1)")
