@@ -31,8 +31,10 @@ public func withDeadline<T: Sendable, Failure: Error>(
     // A timer source, cancelled when the operation ends: unlike a cancelled `asyncAfter` item, it does not keep its
     // handler (and with it the operation's task and result) alive until the limit would have passed.
     let timer = DispatchSource.makeTimerSource(queue: .global())
+    // The expiry is decided on Swift's executor, behind work already queued there: on a loaded machine an operation
+    // that finished, or was ready to run, before the limit is not reported as timed out by a timer on another thread.
     timer.setEventHandler {
-        if race.expire() { work.cancel() }
+        Task { if race.expire() { work.cancel() } }
     }
     let (seconds, attoseconds) = limit.components
     let scaled = seconds.multipliedReportingOverflow(by: 1_000_000_000)

@@ -15,6 +15,9 @@ public final class SQLiteNonceStore: NonceStore, AttachedGrantStore {
     /// Opens (creating if needed) the nonce database at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
+        // The CLI writes the same file from another process (`warden approvals approve`, `warden runs`, `warden grant`):
+        // wait for its transaction rather than fail at once with "database is locked".
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }

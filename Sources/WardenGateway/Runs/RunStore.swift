@@ -204,6 +204,9 @@ public final class SQLiteRunStore: RunStore {
     /// power loss can at most lose the last call counts, never a ledger entry.
     public init(path: String) throws {
         var configuration = Configuration()
+        // The CLI writes the same file from another process (`warden approvals approve`, `warden runs`, `warden grant`):
+        // wait for its transaction rather than fail at once with "database is locked".
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         database = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
