@@ -23,18 +23,18 @@ public enum ActionDirectives {
         "authorise", "dispatch", "ship", "return", "redeem", "place", "request",
         // Everyday spellings of the same actions, so a task that asks for one in other words is read as asking.
         "reorder", "sms", "notify", "tell", "inform", "let", "contact", "settle", "square", "remit", "reimburse",
-        "bump",
-        "amend", "adjust", "modify", "edit", "increase", "decrease", "raise",
-        "lower", "register", "advance", "promote", "release", "retire", "kill", "archive", "void", "provision",
+        "bump", "amend", "adjust", "modify", "edit", "increase", "decrease", "raise", "lower", "register", "advance",
+        "promote", "release", "retire", "kill", "archive", "void", "provision",
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
         "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
     ]
 
-    /// Verbs that name the same kind of action: a task that asks to "bump" a PO asks for what `erp.amend_po` does.
-    /// Kinds match a tool's action against the task's, and content's action against the tool's (a stricter reading:
-    /// "kindly kill the PO" asks for what `cancel_po` does); never content's action against the task's, where a
-    /// family would let what content asked for pass as what the task asked. Verbs outside every family are their own.
+    /// Verbs that name the same kind of action. Kinds only ever add holds: content asking for the tool's kind of action
+    /// ("kindly kill the PO" on `cancel_po`) needs the task to ask for that kind ("bump PO-55140" asks for what
+    /// `amend_po` does). The task's verbs compare with content's, and with the tool's own verb where that skips the
+    /// directive check, verb for verb: a family there would let what content asked for pass as what the task asked.
+    /// Verbs outside every family are their own.
     static let families: [String: [String]] = [
         // Reaching someone new; replying, forwarding, posting and direct messages stay apart ("reply to anything
         // urgent" does not ask to DM a password to whoever asked for it).
@@ -101,14 +101,15 @@ public enum ActionDirectives {
         Set(directives(inText: text).map { TaggedValue(.directive, ([$0.verb] + $0.object).joined(separator: " ")) })
     }
 
-    /// The actions a trusted task asks for, as index values (kind `.action`): verbs in a requesting position, as in
-    /// content ("Book the hotel and email me"; not "the shared documents"), and none after a negation earlier in
-    /// the same sentence ("Do not, under any circumstances, send anything"; "never reply to or forward them"). A task
-    /// with none asks for `noAction`.
     /// A task that asks for no action at all ("Summarise the adjuster's report", "What date did they give?") is recorded
     /// as this one action: its run has no reason to change anything, whatever content it reads asks for.
     public static let noAction = "(none)"
 
+    /// The actions a trusted task asks for, as index values (kind `.action`): verbs in a requesting position, as in
+    /// content ("Book the hotel and email me"; not "the shared documents"), and none after a negation earlier in
+    /// the same sentence ("Do not, under any circumstances, send anything"; "never reply to or forward them"), in a
+    /// question, in a condition's clause, or as an answer to the user ("give me the gist"). A task with none asks for
+    /// `noAction`.
     public static func requested(inTask task: String) -> Set<TaggedValue> {
         var actions: Set<TaggedValue> = []
         for sentence in sentences(task) {

@@ -115,7 +115,7 @@ struct InboxDecisionTests {
             #expect(missing.status == .forbidden && String(buffer: missing.body).contains("inbox.csrf-invalid"))
             let wrong = try await client.execute(
                 uri: uri, method: .post, headers: Browser.post(cookie: cookie),
-                body: Browser.form([("csrf", "A" + token.dropFirst())] + approve))
+                body: Browser.form([("csrf", (token.first == "A" ? "B" : "A") + token.dropFirst())] + approve))
             #expect(wrong.status == .forbidden && String(buffer: wrong.body).contains("inbox.csrf-invalid"))
             // A second sign-in (another tab signed out and in again): the older form's token is stale.
             let newer = try #require(try await Browser.signIn(client, f).cookie)
