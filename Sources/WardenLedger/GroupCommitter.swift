@@ -91,20 +91,7 @@ final class GroupCommitter: Sendable {
             // commit and share its sync; without the yield they could not run until it is done.
             await Task.yield()
             let joined = state.withLock { Self.takeBatch(&$0, startingWith: bytes) }
-            let all = entries + joined.flatMap(\.entries)
-            let leaves: [TreeHash]
-            do {
-                leaves = try write(all, bytes: joined.reduce(bytes) { $0 + $1.bytes })
-            } catch {
-                throw stop(error, failing: joined)
-            }
-            var index = state.withLock { Self.grow(&$0, entries: all, leaves: leaves) }
-            let first = index
-            index += UInt64(entries.count)
-            for waiter in joined {
-                waiter.continuation.resume(returning: index)
-                index += UInt64(waiter.entries.count)
-            }
+            let first = try commit(leading: entries, bytes: bytes, waiters: joined)
             finishCommitting()
             return first
         }
@@ -170,20 +157,31 @@ final class GroupCommitter: Sendable {
                 finishCommitting()
                 return
             }
-            let entries = batch.flatMap(\.entries)
-            let leaves: [TreeHash]
             do {
-                leaves = try write(entries, bytes: batch.reduce(0) { $0 + $1.bytes })
+                _ = try commit(leading: [], bytes: 0, waiters: batch)
             } catch {
-                _ = stop(error, failing: batch)
                 return
             }
-            var index = state.withLock { Self.grow(&$0, entries: entries, leaves: leaves) }
-            for waiter in batch {
-                waiter.continuation.resume(returning: index)
-                index += UInt64(waiter.entries.count)
-            }
         }
+    }
+
+    /// One write and sync of `leading` (the caller's own entries) and the waiters' entries, in that order; the tree
+    /// grows and each waiter gets its index. Returns the first index. On failure the log stops and every waiter fails.
+    private func commit(leading: [Data], bytes: Int, waiters: [Waiter]) throws -> UInt64 {
+        let all = leading + waiters.flatMap(\.entries)
+        let leaves: [TreeHash]
+        do {
+            leaves = try write(all, bytes: waiters.reduce(bytes) { $0 + $1.bytes })
+        } catch {
+            throw stop(error, failing: waiters)
+        }
+        let first = state.withLock { Self.grow(&$0, entries: all, leaves: leaves) }
+        var index = first + UInt64(leading.count)
+        for waiter in waiters {
+            waiter.continuation.resume(returning: index)
+            index += UInt64(waiter.entries.count)
+        }
+        return first
     }
 
     /// Takes queued appends, in order, while the batch stays within `maximumBatchBytes` (at least one).
@@ -247,7 +245,13 @@ final class GroupCommitter: Sendable {
 
     /// A failed write or sync: the log stops; `batch` and everything queued fail with it.
     private func stop(_ error: any Error, failing batch: [Waiter]) -> LedgerStorageError {
-        let failure = LedgerStorageError.writerFailed(reason: String(describing: error))
+        // A failure already recorded by `fail()` stays as it was; a failed write or sync becomes `writerFailed`.
+        let failure: LedgerStorageError
+        if let stopped = error as? LedgerStorageError, case .writerFailed = stopped {
+            failure = stopped
+        } else {
+            failure = .writerFailed(reason: String(describing: error))
+        }
         var idle: [CheckedContinuation<Void, Never>] = []
         let queued: [Waiter] = state.withLock { state in
             state.failure = failure
