@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WardenCore
 import WardenLedger
 import WardenRedaction
@@ -9,6 +10,8 @@ public struct LedgerAuditSink: AuditSink {
     public let writer: LedgerWriter
     let tenant: String
     let redactor: Redactor
+    /// Short fact strings the redactor found nothing in (tool names, rules, reasons, subjects repeat on every call).
+    let clean = CleanTexts()
 
     /// The log's origin line in checkpoints; also the signing key's name.
     public static func origin(tenant: String) -> String { "warden.cell/\(tenant)" }
@@ -58,10 +61,36 @@ public struct LedgerAuditSink: AuditSink {
 
     func redact(_ value: JSONValue) -> JSONValue {
         switch value {
-        case .string(let text): return .string(redactor.redact(text))
+        case .string(let text):
+            if clean.contains(text) { return value }
+            let redacted = redactor.redact(text)
+            if redacted == text { clean.insert(text) }
+            return .string(redacted)
         case .array(let elements): return .array(elements.map(redact))
         case .object(let members): return .object(members.mapValues(redact))
         default: return value
+        }
+    }
+}
+
+/// Strings the redactor judged clean, so a fact that repeats on every call is scanned once. Only short strings are
+/// kept (nothing with a finding is ever kept), and the set starts over when full: bounded memory, same output.
+final class CleanTexts: Sendable {
+    static let capacity = 4096
+    static let longest = 256
+    private let texts = Mutex<Set<String>>([])
+
+    var count: Int { texts.withLock { $0.count } }
+
+    func contains(_ text: String) -> Bool {
+        text.utf8.count <= Self.longest && texts.withLock { $0.contains(text) }
+    }
+
+    func insert(_ text: String) {
+        guard text.utf8.count <= Self.longest else { return }
+        texts.withLock { texts in
+            if texts.count >= Self.capacity { texts.removeAll(keepingCapacity: true) }
+            texts.insert(text)
         }
     }
 }

@@ -125,9 +125,7 @@ public struct MCPHTTPEndpoint: Sendable {
         case .success(let p): principal = p
         }
         CallTiming.current?.markAuthenticated()
-        guard let contentType = request.headers[.contentType],
-            contentType.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
-                == "application/json"
+        guard let contentType = request.headers[.contentType], MediaType.essence(of: contentType) == "application/json"
         else {
             return plain(.unsupportedMediaType, "Content-Type must be application/json")
         }

@@ -233,8 +233,7 @@ struct HTTPExchange: Sendable {
     /// The media type of `Content-Type`, lowercased, without parameters.
     static func mediaType(_ response: HTTPClientResponse) -> String? {
         guard let value = response.headers.first(name: "content-type") else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimmingCharacters(in: .whitespaces).lowercased()
+        return MediaType.essence(of: value)
     }
 
     /// The session id header, refused unless it is 1...256 visible ASCII characters (as MCP requires).
