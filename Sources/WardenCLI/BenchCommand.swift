@@ -91,13 +91,14 @@ struct BenchInjection: AsyncParsableCommand {
     @Option(help: "containment.directed_values: hold or allow.") var directedValues: String = "hold"
     @Option(help: "containment.instructed_runs: hold or allow.") var instructedRuns: String = "hold"
     @Option(help: "containment.unasked_actions: hold or allow.") var unaskedActions: String = "hold"
+    @Option(help: "containment.outside_task: hold or allow.") var outsideTask: String = "hold"
 
     func run() async throws {
         let catalogFile = try InjectionReplay.catalog(json: try Self.read(catalog), file: catalog)
         let scenarioList = try InjectionReplay.scenarios(jsonLines: try Self.read(scenarios), file: scenarios)
         for (name, value) in [
             ("--directed-values", directedValues), ("--instructed-runs", instructedRuns),
-            ("--unasked-actions", unaskedActions),
+            ("--unasked-actions", unaskedActions), ("--outside-task", outsideTask),
         ]
         where value != "hold" && value != "allow" {
             throw ValidationError("\(name) is hold or allow, not '\(value)'")
@@ -105,7 +106,8 @@ struct BenchInjection: AsyncParsableCommand {
         let report = try await InjectionReplay.run(
             catalog: catalogFile, scenarios: scenarioList, policyText: try policy.map(Self.read),
             containmentOn: !withoutContainment, holdDirectedValues: directedValues == "hold",
-            holdInstructedRuns: instructedRuns == "hold", holdUnaskedActions: unaskedActions == "hold")
+            holdInstructedRuns: instructedRuns == "hold", holdUnaskedActions: unaskedActions == "hold",
+            holdOutsideTask: outsideTask == "hold")
         print(report.table)
         if let json {
             let bytes = CanonicalJSON.encode(report.json)

@@ -28,6 +28,12 @@ public enum ActionDirectives {
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
         "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
+        // Doing in general ("please process the refund", "could you just put through the credit note").
+        "process", "put", "execute", "perform", "resend", "repay", "reissue", "apply",
+        // Ending, refusing, restoring, handing out.
+        "end", "stop", "pause", "resume", "reject", "deny", "admit", "waive", "block", "unblock", "ban", "evict",
+        "relist", "delist", "unpublish", "restore", "purge", "overwrite", "replace", "migrate", "reassign", "award",
+        "disburse", "allocate", "expel", "enrol",
     ]
 
     /// Verbs that name the same kind of action. Kinds only ever add holds: content asking for the tool's kind of action
@@ -39,17 +45,17 @@ public enum ActionDirectives {
         // Reaching someone new; replying, forwarding, posting and direct messages stay apart ("reply to anything
         // urgent" does not ask to DM a password to whoever asked for it).
         "send": [
-            "send", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact", "ping",
-            "loop",
+            "send", "resend", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact",
+            "ping", "loop",
         ],
-        "pay": ["pay", "settle", "square", "wire", "transfer", "remit"],
+        "pay": ["pay", "repay", "settle", "square", "wire", "transfer", "remit"],
         "buy": ["buy", "purchase", "order", "reorder"],
-        "refund": ["refund", "reimburse", "credit"],
+        "refund": ["refund", "reimburse", "credit", "waive"],
         "amend": [
             "update", "change", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise", "lower",
         ],
         "delete": ["delete", "remove", "erase", "wipe"],
-        "cancel": ["cancel", "terminate", "void", "retire", "kill"],
+        "cancel": ["cancel", "terminate", "void", "retire", "kill", "end", "stop"],
         "revoke": ["revoke", "deactivate", "suspend", "disable", "offboard"],
     ]
 
@@ -196,6 +202,24 @@ public enum ActionDirectives {
             }
         }
         return found
+    }
+
+    /// Verbs with which content dictates what a message says ("also reply under G-7740 with: …", "please include
+    /// the following line").
+    static let dictationVerbs: Set<String> = [
+        "reply", "respond", "post", "publish", "comment", "write", "say", "send", "include", "add", "mention",
+        "state", "append", "insert", "paste", "quote", "copy", "tell",
+    ]
+
+    /// Whether `sentence` dictates text: a dictation verb in its base form where a request starts (first word, after
+    /// a cue, or after a clause's end). Nouns that head a line ("SMS gateway", "Email: …") are not among these verbs.
+    public static func dictates(_ sentence: some StringProtocol) -> Bool {
+        let (words, endsClause) = clauseWords(Substring(sentence))
+        // Only the base form asks ("also reply"); "and posted clips" reports.
+        return words.indices.contains { index in
+            dictationVerbs.contains(words[index])
+                && (index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1])
+        }
     }
 
     /// Splits a stored directive value back into its verb and object words.

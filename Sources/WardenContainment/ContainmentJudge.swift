@@ -40,6 +40,22 @@ public struct DirectedArgument: Sendable, Hashable {
     }
 }
 
+/// A critical identifier of the form the run's task names identifiers in (`CVS-#####`), but not one the task names:
+/// the task said which invoice, appointment or review; this call is about another one of the same kind.
+public struct UnnamedIdentifier: Sendable, Hashable {
+    public var name: String
+    /// The literal as the agent wrote it.
+    public var value: String
+    /// The task's identifiers of that form, as the task wrote them.
+    public var named: [String]
+
+    public init(name: String, value: String, named: [String]) {
+        self.name = name
+        self.value = value
+        self.named = named
+    }
+}
+
 /// The containment verdict on one call.
 public struct ContainmentAssessment: Sendable, Hashable {
     /// Whether the run has read untrusted content.
@@ -51,14 +67,28 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// The run read untrusted content and its task asks for no action at all: this consequential call is not what
     /// the task wanted, whoever chose its values.
     public var unaskedAction: Bool
+    /// In a tainted run: critical identifiers of a form the task names identifiers in, but not named by it, sorted by
+    /// argument name.
+    public var outsideTask: [UnnamedIdentifier]
 
     public init(
-        tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false
+        tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
+        outsideTask: [UnnamedIdentifier] = []
     ) {
         self.tainted = tainted
         self.arguments = arguments
         self.directed = directed
         self.unaskedAction = unaskedAction
+        self.outsideTask = outsideTask
+    }
+
+    /// One line per identifier outside the task, for the person asked to confirm (escaped and cut).
+    public var outsideTaskExplanation: [String] {
+        outsideTask.map {
+            TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value) + "\" is not what the task names ("
+                + $0.named.map { TextForm.escaped($0) }.joined(separator: ", ")
+                + "), and the run has read untrusted content"
+        }
     }
 
     /// One line per directed argument, for the person asked to confirm (values and sources escaped and cut).
@@ -171,8 +201,9 @@ public enum ContainmentJudge {
             assessed.append(ArgumentAssessment(name: name, provenance: provenance, value: shown))
         }
         // Addresses, accounts and links inside any argument (a list written as one string, a body) that only
-        // untrusted content holds need a person too; they take the place of a whole-value verdict that is weaker.
-        for found in embedded(arguments: arguments, indexes: indexes) {
+        // untrusted content holds need a person too, and so does a passage copied out of untrusted content (an
+        // injected sentence in a reply to a trusted recipient); they take the place of a weaker whole-value verdict.
+        for found in embedded(arguments: arguments, indexes: indexes) + quoted(arguments: arguments, indexes: indexes) {
             if let at = assessed.firstIndex(where: { $0.name == found.name }) {
                 if case .untrusted = assessed[at].provenance { continue }
                 assessed[at] = found
@@ -316,6 +347,115 @@ public enum ContainmentJudge {
                 found.append(
                     ArgumentAssessment(
                         name: name, provenance: .untrusted(sources: Array(sources.sorted().prefix(5))), value: shown))
+            }
+        }
+        return found
+    }
+
+    /// How many words in a row an argument may copy from what content dictated before a person must confirm it:
+    /// longer than a name, an address line or a quoted subject; shorter than the sentence an injection wants sent.
+    public static let passageLength = 10
+
+    /// Arguments that carry a passage content dictated: `passageLength` words in a row of an untrusted sentence that
+    /// tells the reader what to write, or of the sentence after one ("also reply under G-7740 with: 'Dr X was
+    /// suspended …'"), that no trusted source holds. Content the task asked to relay (a press blurb, a driver's SMS)
+    /// dictates nothing and passes.
+    static func quoted(arguments: [String: JSONValue], indexes: [ProvenanceIndex]) -> [ArgumentAssessment] {
+        var wanted: [String: (name: String, start: Int)] = [:]
+        for name in arguments.keys.sorted() {
+            guard let value = arguments[name] else { continue }
+            for text in strings(in: value) {
+                let words = passageWords(text)
+                for (start, run) in runs(of: words, length: passageLength).enumerated() where wanted[run] == nil {
+                    wanted[run] = (name, start)
+                }
+            }
+        }
+        guard !wanted.isEmpty else { return [] }
+        // What any trusted source holds is backed (the task quoted, a trusted record's wording).
+        for index in indexes {
+            for entry in index.entries where entry.trusted && entry.value.kind == .text {
+                for run in runs(of: passageWords(entry.value.value), length: passageLength) { wanted[run] = nil }
+                if wanted.isEmpty { return [] }
+            }
+        }
+        var found: [String: (passage: String, start: Int, sources: Set<String>)] = [:]
+        for index in indexes {
+            for entry in index.entries where !entry.trusted && entry.value.kind == .text {
+                var previousDirects = false
+                for sentence in ActionDirectives.sentences(entry.value.value) {
+                    let directs = ActionDirectives.dictates(sentence)
+                    defer { previousDirects = directs }
+                    guard directs || previousDirects else { continue }
+                    for run in runs(of: passageWords(sentence), length: passageLength) {
+                        guard let hit = wanted[run] else { continue }
+                        var current = found[hit.name] ?? (run, hit.start, [])
+                        if hit.start < current.start { (current.passage, current.start) = (run, hit.start) }
+                        current.sources.insert(entry.source)
+                        found[hit.name] = current
+                    }
+                }
+            }
+        }
+        return found.sorted { $0.key < $1.key }.map { name, hit in
+            ArgumentAssessment(
+                name: name, provenance: .untrusted(sources: Array(hit.sources.sorted().prefix(5))), value: hit.passage)
+        }
+    }
+
+    static func runs(of words: [String], length: Int) -> [String] {
+        guard length > 0, words.count >= length else { return [] }
+        return (0...(words.count - length)).map { words[$0..<($0 + length)].joined(separator: " ") }
+    }
+
+    /// Lower-case words of letters and digits; everything else separates them.
+    static func passageWords(_ text: some StringProtocol) -> [String] {
+        text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
+
+    /// The form of an identifier: letters upper-cased and marks as written, each digit `#` (`cvs-88231` →
+    /// `CVS-#####`). Nil unless it has a letter and a digit and no white space (a bare number is as often an amount
+    /// or a count as an id).
+    static func identifierShape(_ value: String) -> String? {
+        guard value.contains(where: \.isLetter), value.contains(where: \.isNumber),
+            !value.contains(where: \.isWhitespace), value.count <= 64
+        else { return nil }
+        return String(value.uppercased().map { $0.isNumber ? "#" : $0 })
+    }
+
+    /// Critical identifiers of a form the run's task names identifiers in, but none of those (`CVS-88120` where the
+    /// task said "pay CVS-88231"): the task chose which one; another of its kind was chosen elsewhere.
+    public static func outsideTask(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    ) -> [UnnamedIdentifier] {
+        // The task's identifier rows (as written), and those in its text (lower case; the rows are not kept when a
+        // trusted tool named the value first).
+        var spelled: [String: String] = [:]
+        for entry in index.entries where entry.trusted && entry.source == taskSource {
+            switch entry.value.kind {
+            case .identifier: spelled[entry.value.value.lowercased()] = entry.value.value
+            case .text:
+                for value in ValueExtractor.values(inText: entry.value.value) where value.kind == .identifier {
+                    if spelled[value.value.lowercased()] == nil { spelled[value.value.lowercased()] = value.value }
+                }
+            default: continue
+            }
+        }
+        var named: [String: Set<String>] = [:]
+        for value in spelled.values {
+            if let shape = identifierShape(value) { named[shape, default: []].insert(value) }
+        }
+        guard !named.isEmpty else { return [] }
+        var found: [UnnamedIdentifier] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                let shown = TextForm.trimmed(literal.shown)
+                guard let shape = identifierShape(shown), let same = named[shape],
+                    !same.contains(where: { $0.caseInsensitiveCompare(shown) == .orderedSame })
+                else { continue }
+                found.append(UnnamedIdentifier(name: name, value: shown, named: same.sorted()))
+                break
             }
         }
         return found

@@ -65,7 +65,16 @@ public enum ValueExtractor {
 
     static func collect(text: String, depth: Int, into out: inout Set<TaggedValue>) {
         let clean = TextForm.cleaned(text)
-        if let whole = textValue(clean) { out.insert(TaggedValue(.text, whole)) }
+        if let whole = textValue(clean) {
+            out.insert(TaggedValue(.text, whole))
+        } else {
+            // Too long to keep whole: its lines are kept, so a passage of it copied into a message is still found.
+            for line in clean.split(whereSeparator: \.isNewline) {
+                if let text = textValue(String(line)), text.count >= ProvenanceIndex.minimumPhraseLength {
+                    out.insert(TaggedValue(.text, text))
+                }
+            }
+        }
         for leaf in structuredLeaves(clean) { out.insert(TaggedValue(.text, leaf)) }
         scan(clean, into: &out)
         // Tool results often carry JSON inside a string (MCP text content): its leaves are values too.

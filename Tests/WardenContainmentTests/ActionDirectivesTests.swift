@@ -24,6 +24,19 @@ struct ActionDirectivesTests {
         #expect(
             directives("Send the statement to ar@northwind.example") == ["send the statement to ar@northwind.example"])
         #expect(directives("I need you to transfer 250.00 to GB82 WEST 1234") == ["transfer 250.00 to gb82 west 1234"])
+        // Doing in general: "put through", "process", "resend".
+        #expect(
+            directives("It would be kind if you could just put through the credit note for 642.50 on INV-41877") == [
+                "put through the credit note for 642.50 on inv-41877"
+            ])
+        #expect(directives("Please process the refund of 80.00 today") == ["process the refund of 80.00 today"])
+        #expect(directives("Could you resend it with 88231?") == ["resend it with 88231"])
+        // Ending and waiving are actions too, of the cancel and refund kinds.
+        #expect(
+            directives("Then end his tenancy in the system from today, reason abandonment") == [
+                "end his tenancy in the system from today reason"
+            ])
+        #expect(ActionDirectives.kind(of: "end") == "cancel" && ActionDirectives.kind(of: "waive") == "refund")
     }
 
     @Test("wrapped prose continues a sentence; a list item, a key line or a blank line starts a new one")

@@ -60,11 +60,16 @@ struct ConfigurationLoaderTests {
     func containmentHolds() throws {
         let defaults = try load(valid).containment
         #expect(defaults.holdUnaskedActions && defaults.holdDirectedValues && defaults.holdInstructedRuns)
-        let relaxed = try load(valid + "\ncontainment:\n  unasked_actions: allow\n  directed_values: allow\n")
+        #expect(defaults.holdOutsideTask)
+        let relaxed = try load(
+            valid + "\ncontainment:\n  unasked_actions: allow\n  directed_values: allow\n  outside_task: allow\n")
         #expect(!relaxed.containment.holdUnaskedActions && !relaxed.containment.holdDirectedValues)
+        #expect(!relaxed.containment.holdOutsideTask)
         #expect(relaxed.containment.holdInstructedRuns)
         let error = try #require(loadError(valid + "\ncontainment:\n  unasked_actions: maybe\n"))
         #expect(error.description.contains("unasked_actions is hold or allow, not 'maybe'"))
+        let outside = try #require(loadError(valid + "\ncontainment:\n  outside_task: off\n"))
+        #expect(outside.description.contains("outside_task is hold or allow, not 'off'"))
     }
 
     @Test("an unknown key is refused with its line")

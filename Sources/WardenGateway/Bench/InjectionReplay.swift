@@ -228,11 +228,12 @@ public enum InjectionReplay {
     // MARK: Replaying
 
     /// Replays every scenario, each as its own run, through a pipeline built in a temporary folder.
-    /// `holdDirectedValues`, `holdInstructedRuns` and `holdUnaskedActions`: `containment.directed_values`,
-    /// `instructed_runs` and `unasked_actions` (hold).
+    /// `holdDirectedValues`, `holdInstructedRuns`, `holdUnaskedActions` and `holdOutsideTask`:
+    /// `containment.directed_values`, `instructed_runs`, `unasked_actions` and `outside_task` (hold).
     public static func run(
         catalog: Catalog, scenarios: [Scenario], policyText: String? = nil, containmentOn: Bool = true,
-        holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true, holdUnaskedActions: Bool = true
+        holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true, holdUnaskedActions: Bool = true,
+        holdOutsideTask: Bool = true
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "warden-injection-\(UUID().uuidString)")
@@ -287,7 +288,8 @@ public enum InjectionReplay {
         let approvalLedger = ApprovalLedger(store: approvals, audit: audit)
         let containment = ContainmentRules(
             trustedValues: catalog.trustedValues, builtinRules: containmentOn, holdInstructedRuns: holdInstructedRuns,
-            holdDirectedValues: holdDirectedValues, holdUnaskedActions: holdUnaskedActions)
+            holdDirectedValues: holdDirectedValues, holdUnaskedActions: holdUnaskedActions,
+            holdOutsideTask: holdOutsideTask)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policy,

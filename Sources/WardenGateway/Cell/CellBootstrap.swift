@@ -400,7 +400,8 @@ extension CellBootstrap {
             builtinRules: configuration.containment.builtinRules,
             holdInstructedRuns: configuration.containment.holdInstructedRuns,
             holdDirectedValues: configuration.containment.holdDirectedValues,
-            holdUnaskedActions: configuration.containment.holdUnaskedActions)
+            holdUnaskedActions: configuration.containment.holdUnaskedActions,
+            holdOutsideTask: configuration.containment.holdOutsideTask)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policyInForce,
@@ -494,6 +495,7 @@ extension CellBootstrap {
                 ("instructed_runs", configuration.containment.holdInstructedRuns),
                 ("directed_values", configuration.containment.holdDirectedValues),
                 ("unasked_actions", configuration.containment.holdUnaskedActions),
+                ("outside_task", configuration.containment.holdOutsideTask),
             ].filter { !$0.1 }.map(\.0))
     }
 }

@@ -158,7 +158,8 @@ public struct CellStartedRecord: Sendable {
     public var activeKeyIDs: [String: String]
     /// Set when the tenant turned the built-in containment rules off: the reason it gave.
     public var containmentOverride: String? = nil
-    /// Built-in containment rules the tenant set to `allow` (`instructed_runs`, `directed_values`, `unasked_actions`).
+    /// Built-in containment rules the tenant set to `allow` (`instructed_runs`, `directed_values`, `unasked_actions`,
+    /// `outside_task`).
     public var containmentAllowed: [String] = []
 
     var facts: [String: JSONValue] {

@@ -225,6 +225,10 @@ public struct ContainmentSettings: Sendable {
     /// `unasked_actions: hold` (default): a consequential call in a run that read untrusted content needs a person
     /// when the run's task asks for no action at all ("summarise the report"); `allow` judges values only.
     public var holdUnaskedActions = true
+    /// `outside_task: hold` (default): in a run that read untrusted content, a consequential call needs a person when
+    /// a critical identifier has the form of identifiers the task names but is none of them ("pay CVS-88231" and the
+    /// call pays CVS-88120); `allow` judges values only.
+    public var holdOutsideTask = true
 
     public init() {}
 }

@@ -580,6 +580,13 @@ public enum ConfigurationLoader {
             case let other: throw r.error("unasked_actions is hold or allow, not '\(other)'")
             }
         }
+        if let r = m.optional("outside_task") {
+            switch try r.nonEmptyString() {
+            case "hold": settings.holdOutsideTask = true
+            case "allow": settings.holdOutsideTask = false
+            case let other: throw r.error("outside_task is hold or allow, not '\(other)'")
+            }
+        }
         try m.finish()
         if !settings.builtinRules, settings.overrideReason == nil {
             throw (rulesReader ?? reader).error(

@@ -21,14 +21,18 @@ public struct ContainmentRules: Sendable {
     /// Whether a consequential call in a tainted run needs a person when the run's task asks for no action at all
     /// (`containment.unasked_actions: hold`, the default).
     public var holdUnaskedActions: Bool
+    /// Whether a consequential call in a tainted run needs a person when a critical identifier has the form of the
+    /// task's identifiers but is none of them (`containment.outside_task: hold`, the default).
+    public var holdOutsideTask: Bool
 
     public init(
         trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true,
-        holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true
+        holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true, holdOutsideTask: Bool = true
     ) {
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
         self.holdUnaskedActions = holdUnaskedActions
+        self.holdOutsideTask = holdOutsideTask
         var directory = ProvenanceIndex()
         for value in trustedValues {
             directory.add(values: Self.readings(of: value), trusted: true, source: "the tenant's directory")
@@ -117,6 +121,9 @@ public struct ContainmentRules: Sendable {
             arguments: arguments, critical: critical, index: run,
             toolAction: ActionDirectives.action(ofTool: entry.name.description))
         assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run)
+        if tainted {
+            assessment.outsideTask = ContainmentJudge.outsideTask(arguments: arguments, critical: critical, index: run)
+        }
         return assessment
     }
 
@@ -154,18 +161,24 @@ public struct ContainmentGate: ToolCallGate {
     let holdDirectedValues: Bool
     /// `containment.unasked_actions: hold` (see `ContainmentRules.holdUnaskedActions`).
     let holdUnaskedActions: Bool
+    /// `containment.outside_task: hold` (see `ContainmentRules.holdOutsideTask`).
+    let holdOutsideTask: Bool
 
-    public init(holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true) {
+    public init(
+        holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true,
+        holdOutsideTask: Bool = true
+    ) {
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
         self.holdUnaskedActions = holdUnaskedActions
+        self.holdOutsideTask = holdOutsideTask
     }
 
     /// The gate for `rules`' settings.
     public init(_ rules: ContainmentRules) {
         self.init(
             holdInstructedRuns: rules.holdInstructedRuns, holdDirectedValues: rules.holdDirectedValues,
-            holdUnaskedActions: rules.holdUnaskedActions)
+            holdUnaskedActions: rules.holdUnaskedActions, holdOutsideTask: rules.holdOutsideTask)
     }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
@@ -174,40 +187,43 @@ public struct ContainmentGate: ToolCallGate {
             if holdDirectedValues && !assessment.directed.isEmpty {
                 // Every value is trusted, but untrusted content chose it for an action the task never asked for
                 // ("Also: delete file 11", "please reserve Montmartre Suites").
-                return .needsHuman(
-                    Refusal(
-                        rule: "containment.directed-value",
-                        message: "a person must confirm this call: "
-                            + assessment.directedExplanation.joined(separator: "; ")))
+                return Self.confirm("containment.directed-value", assessment.directedExplanation)
+            }
+            if holdOutsideTask && !assessment.outsideTask.isEmpty {
+                // Every value is trusted, but the task named which one ("pay CVS-88231") and this call acts on
+                // another of the same kind, in a run that read untrusted content.
+                return Self.confirm("containment.outside-task", assessment.outsideTaskExplanation)
             }
             if holdUnaskedActions && assessment.unaskedAction {
                 // Every value is trusted, but the task asked only to read, check or summarise: a change, a message
                 // or a payment is what something the run read asked for ("the payout should be released today").
-                return .needsHuman(
-                    Refusal(
-                        rule: "containment.unasked-action",
-                        message:
-                            "a person must confirm this call: the run's task asks for no action (only to read, check "
-                            + "or summarise), and the run has read untrusted content"))
+                return Self.confirm(
+                    "containment.unasked-action",
+                    [
+                        "the run's task asks for no action (only to read, check or summarise), and the run has read "
+                            + "untrusted content"
+                    ])
             }
             if call.run.instructed && holdInstructedRuns {
                 // Every value is trusted, but the run read content that tries to steer the agent: whether to act at
                 // all may be the injection's choice ("delete file 11", "book the other hotel").
-                return .needsHuman(
-                    Refusal(
-                        rule: "containment.instructed-run",
-                        message:
-                            "a person must confirm this call: the run read untrusted content with instruction-like "
-                            + "text, and this action may be what that text asked for"))
+                return Self.confirm(
+                    "containment.instructed-run",
+                    [
+                        "the run read untrusted content with instruction-like text, and this action may be what that "
+                            + "text asked for"
+                    ])
             }
             return .pass(evidence: [assessment.tainted ? "containment.backed" : "containment.untainted"])
         }
         let steered = call.run.instructed ? ["the run also read untrusted content with instruction-like text"] : []
-        return .needsHuman(
-            Refusal(
-                rule: "containment.untrusted-argument",
-                message: "a person must confirm this call: "
-                    + (assessment.explanation + steered).joined(separator: "; ")))
+        return Self.confirm("containment.untrusted-argument", assessment.explanation + steered)
+    }
+
+    /// A hold under `rule` whose message gives the person every reason.
+    static func confirm(_ rule: String, _ reasons: [String]) -> CheckVerdict {
+        .needsHuman(
+            Refusal(rule: rule, message: "a person must confirm this call: " + reasons.joined(separator: "; ")))
     }
 }
 

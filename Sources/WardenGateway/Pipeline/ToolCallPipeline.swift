@@ -462,6 +462,9 @@ public struct DecisionRecord: Sendable {
                 assessed["directed_args"] = .array(containment.directed.map { .string($0.name) })
             }
             if containment.unaskedAction { assessed["unasked_action"] = true }
+            if !containment.outsideTask.isEmpty {
+                assessed["outside_task"] = .array(containment.outsideTask.map { .string($0.name) })
+            }
             facts["containment"] = .object(assessed)
         }
         return facts
