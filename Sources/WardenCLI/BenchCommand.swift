@@ -92,6 +92,7 @@ struct BenchInjection: AsyncParsableCommand {
     @Option(help: "containment.instructed_runs: hold or allow.") var instructedRuns: String = "hold"
     @Option(help: "containment.unasked_actions: hold or allow.") var unaskedActions: String = "hold"
     @Option(help: "containment.outside_task: hold or allow.") var outsideTask: String = "hold"
+    @Option(help: "containment.task_limits: hold or allow.") var taskLimits: String = "hold"
 
     func run() async throws {
         let catalogFile = try InjectionReplay.catalog(json: try Self.read(catalog), file: catalog)
@@ -99,6 +100,7 @@ struct BenchInjection: AsyncParsableCommand {
         for (name, value) in [
             ("--directed-values", directedValues), ("--instructed-runs", instructedRuns),
             ("--unasked-actions", unaskedActions), ("--outside-task", outsideTask),
+            ("--task-limits", taskLimits),
         ]
         where value != "hold" && value != "allow" {
             throw ValidationError("\(name) is hold or allow, not '\(value)'")
@@ -107,7 +109,7 @@ struct BenchInjection: AsyncParsableCommand {
             catalog: catalogFile, scenarios: scenarioList, policyText: try policy.map(Self.read),
             containmentOn: !withoutContainment, holdDirectedValues: directedValues == "hold",
             holdInstructedRuns: instructedRuns == "hold", holdUnaskedActions: unaskedActions == "hold",
-            holdOutsideTask: outsideTask == "hold")
+            holdOutsideTask: outsideTask == "hold", holdTaskLimits: taskLimits == "hold")
         print(report.table)
         if let json {
             let bytes = CanonicalJSON.encode(report.json)

@@ -211,15 +211,66 @@ public enum ActionDirectives {
         "state", "append", "insert", "paste", "quote", "copy", "tell",
     ]
 
+    /// The same verbs as participles after "be": "should be published by whoever posts next", "is to be added".
+    static let dictationParticiples: Set<String> = [
+        "replied", "posted", "published", "commented", "written", "said", "sent", "included", "added", "mentioned",
+        "stated", "appended", "inserted", "pasted", "quoted", "copied", "told",
+    ]
+
     /// Whether `sentence` dictates text: a dictation verb in its base form where a request starts (first word, after
-    /// a cue, or after a clause's end). Nouns that head a line ("SMS gateway", "Email: …") are not among these verbs.
+    /// a cue, or after a clause's end), or as a participle after "be". Nouns that head a line ("SMS gateway",
+    /// "Email: …") are not among these verbs.
     public static func dictates(_ sentence: some StringProtocol) -> Bool {
         let (words, endsClause) = clauseWords(Substring(sentence))
         // Only the base form asks ("also reply"); "and posted clips" reports.
         return words.indices.contains { index in
-            dictationVerbs.contains(words[index])
-                && (index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1])
+            (dictationVerbs.contains(words[index])
+                && (index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1]))
+                || (index > 0 && words[index - 1] == "be" && dictationParticiples.contains(words[index]))
         }
+    }
+
+    /// Words after which a negation no longer reaches ("don't worry about the deposit, just refund it").
+    static let contrasts: Set<String> = ["just", "but", "instead", "only", "rather", "simply", "then"]
+
+    /// What a trusted task rules out, as index values (kind `.forbidden`): `action V` for a verb within six words
+    /// after a negation ("don't change anything in SIS", "do not, under any circumstances, send anything", "no need
+    /// to pay"), up to a contrast ("just", "but", "instead"); `argument N` for a noun after "no" or "without" ("no
+    /// attachments please" → `argument attachment`; "don't attach" rules out attachments too).
+    public static func forbidden(inTask task: String) -> Set<TaggedValue> {
+        var found: Set<TaggedValue> = []
+        for sentence in sentences(task) {
+            let words = clauseWords(sentence).words
+            for (index, word) in words.enumerated() {
+                let noNeed = word == "no" && words.dropFirst(index + 1).first == "need"
+                let next = words.dropFirst(index + 1).first
+                // "no cc", "without attachments": a noun right after rules out an argument ("without paying" is a
+                // verb's -ing form and rules out paying).
+                if (word == "no" && !noNeed) || word == "without", let next, (lemma(next, task: true) ?? next) == next {
+                    found.insert(TaggedValue(.forbidden, "argument " + singular(next)))
+                    continue
+                }
+                guard negations.contains(word) || noNeed else { continue }
+                for (offset, later) in words.dropFirst(index + 1).prefix(6).enumerated() {
+                    if contrasts.contains(later) { break }
+                    // A noun after a determiner is not the verb ruled out ("don't worry about the deposit").
+                    let before = words[index + offset]
+                    guard !determiners.contains(before), let verb = lemma(later, task: true) else { continue }
+                    found.insert(TaggedValue(.forbidden, "action " + verb))
+                    if verb == "attach" { found.insert(TaggedValue(.forbidden, "argument attachment")) }
+                }
+            }
+        }
+        return found
+    }
+
+    static let determiners: Set<String> = [
+        "the", "a", "an", "this", "that", "these", "those", "any", "my", "your", "his", "her", "its", "our", "their",
+    ]
+
+    /// A noun without a plural `s` ("attachments" → "attachment"; "cc" stays).
+    static func singular(_ noun: String) -> String {
+        noun.count > 3 && noun.hasSuffix("s") && !noun.hasSuffix("ss") ? String(noun.dropLast()) : noun
     }
 
     /// Splits a stored directive value back into its verb and object words.

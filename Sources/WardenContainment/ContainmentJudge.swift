@@ -70,16 +70,30 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run: critical identifiers of a form the task names identifiers in, but not named by it, sorted by
     /// argument name.
     public var outsideTask: [UnnamedIdentifier]
+    /// In a tainted run: what the task rules out that this call does ("the task says not to change"), one line each.
+    public var forbidden: [String]
+    /// In a tainted run: where the run already made this call with the same critical values (`server.tool (call N)`).
+    public var repeated: String?
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
-        outsideTask: [UnnamedIdentifier] = []
+        outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil
     ) {
         self.tainted = tainted
         self.arguments = arguments
         self.directed = directed
         self.unaskedAction = unaskedAction
         self.outsideTask = outsideTask
+        self.forbidden = forbidden
+        self.repeated = repeated
+    }
+
+    /// Why a repeated call needs a person, if it is one (the source escaped and cut).
+    public var repeatedExplanation: String? {
+        repeated.map {
+            "the run already made this call with the same critical values (" + TextForm.escaped($0)
+                + "), and the run has read untrusted content"
+        }
     }
 
     /// One line per identifier outside the task, for the person asked to confirm (escaped and cut).
@@ -411,6 +425,50 @@ public enum ContainmentJudge {
     /// Lower-case words of letters and digits; everything else separates them.
     static func passageWords(_ text: some StringProtocol) -> [String] {
         text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
+
+    /// The index value of a consequential call the run made: its tool and the SHA-256 of its critical values
+    /// (every argument when it declares none), so a second call that differs only in a memo is the same call.
+    public static func executedKey(tool: String, arguments: [String: JSONValue], critical: Set<String>?) -> TaggedValue
+    {
+        let judged = critical.map { names in arguments.filter { names.contains($0.key) } } ?? arguments
+        return TaggedValue(.executed, tool + " " + CanonicalJSON.sha256Hex(.object(judged)))
+    }
+
+    /// What the run's task rules out that this call does: an action of the tool's kind the task says not to take
+    /// ("don't change anything in SIS" and `sis.update_grade`) unless the task also asks for that kind ("send Conor a
+    /// note; don't e-mail the landlord"), and a non-empty argument the task says "no" to ("no attachments please").
+    public static func forbiddenByTask(
+        toolAction: String?, arguments: [String: JSONValue], index: ProvenanceIndex
+    ) -> [String] {
+        var ruledOut: [String] = []
+        var requestedKinds: Set<String> = []
+        for entry in index.entries where entry.trusted && entry.source == taskSource {
+            switch entry.value.kind {
+            case .forbidden: ruledOut.append(entry.value.value)
+            case .action: requestedKinds.insert(ActionDirectives.kind(of: entry.value.value))
+            default: continue
+            }
+        }
+        var reasons: [String] = []
+        for rule in ruledOut.sorted() {
+            let parts = rule.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[0] == "action", let toolAction {
+                let kind = ActionDirectives.kind(of: parts[1])
+                if kind == ActionDirectives.kind(of: toolAction) && !requestedKinds.contains(kind) {
+                    reasons.append("the task says not to \(parts[1])")
+                }
+            } else if parts[0] == "argument" {
+                for name in arguments.keys.sorted() where !isEmpty(arguments[name] ?? .null) {
+                    let words = name.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " })
+                    if words.contains(where: { ActionDirectives.singular(String($0)) == parts[1] }) {
+                        reasons.append("the task says no \(parts[1]) (\(TextForm.escaped(name)))")
+                    }
+                }
+            }
+        }
+        return reasons
     }
 
     /// The form of an identifier: letters upper-cased and marks as written, each digit `#` (`cvs-88231` →

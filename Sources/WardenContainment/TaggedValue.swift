@@ -1,10 +1,12 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Two kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
-/// after it) and `action` (an action the run's task asks for); see `ActionDirectives`.
+/// Four kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
+/// `action change`, `argument attachment`; see `ActionDirectives`), and `executed` (a consequential call the run
+/// made: its tool and the digest of its critical values; see `ContainmentJudge.executedKey`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    case email, iban, url, domain, phone, amount, identifier, text, directive, action
+    case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -20,6 +22,8 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .text: 7
         case .directive: 8
         case .action: 9
+        case .forbidden: 10
+        case .executed: 11
         }
     }
 }

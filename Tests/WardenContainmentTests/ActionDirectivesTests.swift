@@ -39,6 +39,29 @@ struct ActionDirectivesTests {
         #expect(ActionDirectives.kind(of: "end") == "cancel" && ActionDirectives.kind(of: "waive") == "refund")
     }
 
+    @Test("what a task rules out: verbs shortly after a negation up to a contrast, and nouns after 'no' or 'without'")
+    func forbiddenByTasks() {
+        func ruledOut(_ task: String) -> [String] { ActionDirectives.forbidden(inTask: task).map(\.value).sorted() }
+        #expect(
+            ruledOut("Check SIS and reply to him. Please don't change anything in SIS, marks are only amended later.")
+                == ["action change"])
+        #expect(ruledOut("Do not, under any circumstances, send anything to them.") == ["action send"])
+        #expect(ruledOut("No need to pay it yet.") == ["action pay"])
+        #expect(ruledOut("Short note, no attachments please.") == ["argument attachment"])
+        #expect(ruledOut("Email her without cc, and don't attach the report.").contains("argument attachment"))
+        #expect(ruledOut("Email her without cc.") == ["argument cc"])
+        // A contrast ends the negation: the refund is asked for, not ruled out.
+        #expect(ruledOut("Don't worry about the deposit, just refund the order.") == [])
+        #expect(ruledOut("Refund order 1182 and email the customer.") == [])
+    }
+
+    @Test("text is dictated by a writing verb where a request starts, or by its participle after 'be'")
+    func dictation() {
+        #expect(ActionDirectives.dictates("Two items are cleared and should be published by whoever posts next: (1)"))
+        #expect(ActionDirectives.dictates("The line is to be added to every reply"))
+        #expect(!ActionDirectives.dictates("The seminar was published last week"))
+    }
+
     @Test("wrapped prose continues a sentence; a list item, a key line or a blank line starts a new one")
     func lineBreaks() {
         #expect(

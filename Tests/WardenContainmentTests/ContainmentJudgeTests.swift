@@ -211,4 +211,52 @@ struct ContainmentJudgeTests {
         #expect(!ActionDirectives.dictates("3 x hi-res, credit Jess Obi (download pack)"))
         #expect(!ActionDirectives.dictates("the band have played Ronnie Scott's and posted clips"))
     }
+
+    // MARK: What the task rules out, and repeats
+
+    @Test func whatTheTaskRulesOutIsNamedForThePerson() {
+        var index = ProvenanceIndex()
+        let task =
+            "Check SIS and reply to him with the mark. Please don't change anything in SIS. Short, no attachments."
+        index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: ActionDirectives.forbidden(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
+        #expect(
+            ContainmentJudge.forbiddenByTask(toolAction: "update", arguments: ["grade": "A-"], index: index)
+                == ["the task says not to change"])
+        #expect(
+            ContainmentJudge.forbiddenByTask(
+                toolAction: "reply", arguments: ["to": "l.feng@uni.example", "attachments": ["/t/S1.pdf"]], index: index
+            )
+                == ["the task says no attachment (attachments)"])
+        // Nothing attached, or an action the task does not rule out: nothing to confirm.
+        #expect(
+            ContainmentJudge.forbiddenByTask(toolAction: "reply", arguments: ["attachments": []], index: index).isEmpty)
+        #expect(ContainmentJudge.forbiddenByTask(toolAction: "pay", arguments: [:], index: index).isEmpty)
+        // A task that asks for the kind it also rules out somewhere ("send …; don't e-mail the landlord") is not read
+        // as ruling it out.
+        var both = ProvenanceIndex()
+        let mixed = "Send the tenant a note. Don't email the landlord."
+        both.add(values: ActionDirectives.requested(inTask: mixed), trusted: true, source: ContainmentJudge.taskSource)
+        both.add(values: ActionDirectives.forbidden(inTask: mixed), trusted: true, source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.forbiddenByTask(toolAction: "send", arguments: [:], index: both).isEmpty)
+    }
+
+    @Test func aRepeatIsTheSameToolWithTheSameCriticalValues() {
+        let first = ContainmentJudge.executedKey(
+            tool: "finance.reimburse", arguments: ["claim": "TC-5531", "amount": .double(642.18), "memo": "first"],
+            critical: ["claim", "amount"])
+        let again = ContainmentJudge.executedKey(
+            tool: "finance.reimburse", arguments: ["claim": "TC-5531", "amount": .double(642.18), "memo": "re-issue"],
+            critical: ["claim", "amount"])
+        let other = ContainmentJudge.executedKey(
+            tool: "finance.reimburse", arguments: ["claim": "TC-5419", "amount": .double(388.4)],
+            critical: ["claim", "amount"])
+        #expect(first == again && first != other && first.kind == .executed)
+        #expect(
+            ContainmentJudge.executedKey(
+                tool: "mail.send", arguments: ["to": "a@x.example", "body": "one"], critical: nil)
+                != ContainmentJudge.executedKey(
+                    tool: "mail.send", arguments: ["to": "a@x.example", "body": "two"], critical: nil))
+    }
 }

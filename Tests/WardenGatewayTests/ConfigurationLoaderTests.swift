@@ -60,11 +60,13 @@ struct ConfigurationLoaderTests {
     func containmentHolds() throws {
         let defaults = try load(valid).containment
         #expect(defaults.holdUnaskedActions && defaults.holdDirectedValues && defaults.holdInstructedRuns)
-        #expect(defaults.holdOutsideTask)
+        #expect(defaults.holdOutsideTask && defaults.holdTaskLimits)
         let relaxed = try load(
-            valid + "\ncontainment:\n  unasked_actions: allow\n  directed_values: allow\n  outside_task: allow\n")
+            valid
+                + "\ncontainment:\n  unasked_actions: allow\n  directed_values: allow\n  outside_task: allow\n"
+                + "  task_limits: allow\n")
         #expect(!relaxed.containment.holdUnaskedActions && !relaxed.containment.holdDirectedValues)
-        #expect(!relaxed.containment.holdOutsideTask)
+        #expect(!relaxed.containment.holdOutsideTask && !relaxed.containment.holdTaskLimits)
         #expect(relaxed.containment.holdInstructedRuns)
         let error = try #require(loadError(valid + "\ncontainment:\n  unasked_actions: maybe\n"))
         #expect(error.description.contains("unasked_actions is hold or allow, not 'maybe'"))

@@ -167,6 +167,16 @@ struct ContainmentPipelineTests {
             directory: directory.path)
     }
 
+    /// A run of `task` (recorded after a trusted read of the vendor master), judged by `gate` and then approvals.
+    static func taskRun(_ task: String, gate: ContainmentGate) async throws -> Fixture {
+        let f = try await fixture(gates: { store, ledger in
+            [gate, ApprovalGate(store: store, ledger: ledger, effects: [])]
+        })
+        _ = await f.call("ap.vendor")
+        try await f.runs.recordTask(runID: f.runs.key(name: "run-1", subject: f.principal.subject), task: task)
+        return f
+    }
+
     func rule(_ outcome: ToolCallOutcome) -> String? {
         switch outcome {
         case .refused(let refusal, _), .held(let refusal): return refusal.rule
@@ -375,6 +385,50 @@ struct ContainmentPipelineTests {
                 #expect(refusal.rule == expected, "memo: \(memo)")
                 #expect(refusal.message.contains("memo \"northwind is under investigation"))
                 #expect(refusal.message.contains("came only from ap.read_review"))
+            default: Issue.record("unexpected outcome \(outcome)")
+            }
+        }
+    }
+
+    @Test("the same payment twice in a run that read untrusted content: the second needs a person")
+    func repeatsNeedAPerson() async throws {
+        // (The fixture's payment tool answers untrusted, so its first call taints the run even without a read.)
+        for (reads, holds, expected) in [(true, true, "containment.repeated-action"), (true, false, "executed")] {
+            let f = try await Self.taskRun(
+                "Pay Northwind's open invoice.", gate: ContainmentGate(holdTaskLimits: holds))
+            defer { try? FileManager.default.removeItem(atPath: f.directory) }
+            if reads { _ = await f.call("ap.read_statement") }
+            let payment: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
+            guard case .executed = await f.call("ap.pay", payment.merging(["memo": "first"]) { $1 }) else {
+                Issue.record("the first payment should run")
+                return
+            }
+            let again = await f.call("ap.pay", payment.merging(["memo": "returned, paid again"]) { $1 })
+            switch again {
+            case .executed: #expect(expected == "executed", "reads: \(reads) holds: \(holds)")
+            case .held(let refusal):
+                #expect(refusal.rule == expected)
+                #expect(
+                    refusal.message.contains("the run already made this call with the same critical values (ap.pay"))
+            default: Issue.record("unexpected outcome \(again)")
+            }
+        }
+    }
+
+    @Test("an action the task rules out needs a person once the run read untrusted content")
+    func whatTheTaskRulesOutNeedsAPerson() async throws {
+        for (holds, expected) in [(true, "containment.task-forbids"), (false, "executed")] {
+            let f = try await Self.taskRun(
+                "Email Northwind about the statement, but don't pay anything yet.",
+                gate: ContainmentGate(holdTaskLimits: holds))
+            defer { try? FileManager.default.removeItem(atPath: f.directory) }
+            _ = await f.call("ap.read_statement")
+            let outcome = await f.call("ap.pay", ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400])
+            switch outcome {
+            case .executed: #expect(expected == "executed")
+            case .held(let refusal):
+                #expect(refusal.rule == expected)
+                #expect(refusal.message.contains("the task says not to pay"))
             default: Issue.record("unexpected outcome \(outcome)")
             }
         }

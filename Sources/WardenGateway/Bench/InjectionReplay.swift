@@ -228,12 +228,12 @@ public enum InjectionReplay {
     // MARK: Replaying
 
     /// Replays every scenario, each as its own run, through a pipeline built in a temporary folder.
-    /// `holdDirectedValues`, `holdInstructedRuns`, `holdUnaskedActions` and `holdOutsideTask`:
-    /// `containment.directed_values`, `instructed_runs`, `unasked_actions` and `outside_task` (hold).
+    /// `holdDirectedValues`, `holdInstructedRuns`, `holdUnaskedActions`, `holdOutsideTask` and `holdTaskLimits`:
+    /// `containment.directed_values`, `instructed_runs`, `unasked_actions`, `outside_task` and `task_limits` (hold).
     public static func run(
         catalog: Catalog, scenarios: [Scenario], policyText: String? = nil, containmentOn: Bool = true,
         holdDirectedValues: Bool = true, holdInstructedRuns: Bool = true, holdUnaskedActions: Bool = true,
-        holdOutsideTask: Bool = true
+        holdOutsideTask: Bool = true, holdTaskLimits: Bool = true
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "warden-injection-\(UUID().uuidString)")
@@ -289,7 +289,7 @@ public enum InjectionReplay {
         let containment = ContainmentRules(
             trustedValues: catalog.trustedValues, builtinRules: containmentOn, holdInstructedRuns: holdInstructedRuns,
             holdDirectedValues: holdDirectedValues, holdUnaskedActions: holdUnaskedActions,
-            holdOutsideTask: holdOutsideTask)
+            holdOutsideTask: holdOutsideTask, holdTaskLimits: holdTaskLimits)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policy,

@@ -401,7 +401,8 @@ extension CellBootstrap {
             holdInstructedRuns: configuration.containment.holdInstructedRuns,
             holdDirectedValues: configuration.containment.holdDirectedValues,
             holdUnaskedActions: configuration.containment.holdUnaskedActions,
-            holdOutsideTask: configuration.containment.holdOutsideTask)
+            holdOutsideTask: configuration.containment.holdOutsideTask,
+            holdTaskLimits: configuration.containment.holdTaskLimits)
         let gatekeeper = GatekeeperHolder(
             Gatekeeper(
                 policy: policyInForce,
@@ -496,6 +497,7 @@ extension CellBootstrap {
                 ("directed_values", configuration.containment.holdDirectedValues),
                 ("unasked_actions", configuration.containment.holdUnaskedActions),
                 ("outside_task", configuration.containment.holdOutsideTask),
+                ("task_limits", configuration.containment.holdTaskLimits),
             ].filter { !$0.1 }.map(\.0))
     }
 }

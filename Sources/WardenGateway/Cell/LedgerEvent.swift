@@ -159,7 +159,7 @@ public struct CellStartedRecord: Sendable {
     /// Set when the tenant turned the built-in containment rules off: the reason it gave.
     public var containmentOverride: String? = nil
     /// Built-in containment rules the tenant set to `allow` (`instructed_runs`, `directed_values`, `unasked_actions`,
-    /// `outside_task`).
+    /// `outside_task`, `task_limits`).
     public var containmentAllowed: [String] = []
 
     var facts: [String: JSONValue] {

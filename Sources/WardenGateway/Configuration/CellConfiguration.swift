@@ -229,6 +229,10 @@ public struct ContainmentSettings: Sendable {
     /// a critical identifier has the form of identifiers the task names but is none of them ("pay CVS-88231" and the
     /// call pays CVS-88120); `allow` judges values only.
     public var holdOutsideTask = true
+    /// `task_limits: hold` (default): in a run that read untrusted content, a consequential call needs a person when
+    /// the task rules out what it does ("don't change anything", "no attachments") or the run already made the same
+    /// call (same tool and critical values); `allow` judges values only.
+    public var holdTaskLimits = true
 
     public init() {}
 }

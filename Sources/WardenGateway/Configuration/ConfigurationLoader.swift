@@ -587,6 +587,13 @@ public enum ConfigurationLoader {
             case let other: throw r.error("outside_task is hold or allow, not '\(other)'")
             }
         }
+        if let r = m.optional("task_limits") {
+            switch try r.nonEmptyString() {
+            case "hold": settings.holdTaskLimits = true
+            case "allow": settings.holdTaskLimits = false
+            case let other: throw r.error("task_limits is hold or allow, not '\(other)'")
+            }
+        }
         try m.finish()
         if !settings.builtinRules, settings.overrideReason == nil {
             throw (rulesReader ?? reader).error(

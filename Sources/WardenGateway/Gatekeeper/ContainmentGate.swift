@@ -24,11 +24,17 @@ public struct ContainmentRules: Sendable {
     /// Whether a consequential call in a tainted run needs a person when a critical identifier has the form of the
     /// task's identifiers but is none of them (`containment.outside_task: hold`, the default).
     public var holdOutsideTask: Bool
+    /// Whether a consequential call in a tainted run needs a person when the task rules out what it does ("don't
+    /// change anything", "no attachments") or the run already made it with the same critical values
+    /// (`containment.task_limits: hold`, the default).
+    public var holdTaskLimits: Bool
 
     public init(
         trustedValues: [String] = [], builtinRules: Bool = true, holdInstructedRuns: Bool = true,
-        holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true, holdOutsideTask: Bool = true
+        holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true, holdOutsideTask: Bool = true,
+        holdTaskLimits: Bool = true
     ) {
+        self.holdTaskLimits = holdTaskLimits
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
         self.holdUnaskedActions = holdUnaskedActions
@@ -92,22 +98,7 @@ public struct ContainmentRules: Sendable {
         elsewhere: ProvenanceIndex? = nil
     ) -> ContainmentAssessment? {
         guard let effect = entry.effect, effect != .read else { return nil }
-        var critical = entry.criticalArguments ?? Set(arguments.keys)
-        // Booleans are not data. Values the pinned schema enumerates are chosen from what an admin approved, so they
-        // are judged only where the tool names them critical (`permission: edit` where the task said view); there
-        // the task naming the choice backs it.
-        var choices: Set<String> = []
-        if let schema = entry.argumentSchema {
-            critical = critical.filter { name in
-                guard let property = schema.properties[name] else { return true }
-                if case .boolean = property.kind { return false }
-                if property.allowed != nil {
-                    guard entry.criticalArguments?.contains(name) == true else { return false }
-                    choices.insert(name)
-                }
-                return true
-            }
-        }
+        let (critical, choices) = Self.judged(entry: entry, arguments: arguments)
         var assessment = ContainmentJudge.assess(
             arguments: arguments, critical: critical,
             indexes: [directory, catalog.descriptionValues, run] + (elsewhere.map { [$0] } ?? []), tainted: tainted)
@@ -123,8 +114,44 @@ public struct ContainmentRules: Sendable {
         assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run)
         if tainted {
             assessment.outsideTask = ContainmentJudge.outsideTask(arguments: arguments, critical: critical, index: run)
+            assessment.forbidden = ContainmentJudge.forbiddenByTask(
+                toolAction: ActionDirectives.action(ofTool: entry.name.description), arguments: arguments, index: run)
+            if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
+                assessment.repeated = source
+            }
         }
         return assessment
+    }
+
+    /// The arguments judged as critical, and among them the enumerated choices. Booleans are not data. Values the
+    /// pinned schema enumerates are chosen from what an admin approved, so they are judged only where the tool names
+    /// them critical (`permission: edit` where the task said view); there the task naming the choice backs it.
+    static func judged(entry: CatalogEntry, arguments: [String: JSONValue]) -> (
+        critical: Set<String>, choices: Set<String>
+    ) {
+        var critical = entry.criticalArguments ?? Set(arguments.keys)
+        var choices: Set<String> = []
+        if let schema = entry.argumentSchema {
+            critical = critical.filter { name in
+                guard let property = schema.properties[name] else { return true }
+                if case .boolean = property.kind { return false }
+                if property.allowed != nil {
+                    guard entry.criticalArguments?.contains(name) == true else { return false }
+                    choices.insert(name)
+                }
+                return true
+            }
+        }
+        return (critical, choices)
+    }
+
+    /// The run's record of a consequential call it made (see `ContainmentJudge.executedKey`): a payment or change by
+    /// its critical values (a second payment with another memo is the same payment); a message by all it says (two
+    /// messages to one person are two messages).
+    static func executedKey(entry: CatalogEntry, arguments: [String: JSONValue]) -> TaggedValue {
+        ContainmentJudge.executedKey(
+            tool: entry.name.description, arguments: arguments,
+            critical: entry.effect == .send ? nil : judged(entry: entry, arguments: arguments).critical)
     }
 
     /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).
@@ -163,11 +190,14 @@ public struct ContainmentGate: ToolCallGate {
     let holdUnaskedActions: Bool
     /// `containment.outside_task: hold` (see `ContainmentRules.holdOutsideTask`).
     let holdOutsideTask: Bool
+    /// `containment.task_limits: hold` (see `ContainmentRules.holdTaskLimits`).
+    let holdTaskLimits: Bool
 
     public init(
         holdInstructedRuns: Bool = true, holdDirectedValues: Bool = true, holdUnaskedActions: Bool = true,
-        holdOutsideTask: Bool = true
+        holdOutsideTask: Bool = true, holdTaskLimits: Bool = true
     ) {
+        self.holdTaskLimits = holdTaskLimits
         self.holdInstructedRuns = holdInstructedRuns
         self.holdDirectedValues = holdDirectedValues
         self.holdUnaskedActions = holdUnaskedActions
@@ -178,7 +208,8 @@ public struct ContainmentGate: ToolCallGate {
     public init(_ rules: ContainmentRules) {
         self.init(
             holdInstructedRuns: rules.holdInstructedRuns, holdDirectedValues: rules.holdDirectedValues,
-            holdUnaskedActions: rules.holdUnaskedActions, holdOutsideTask: rules.holdOutsideTask)
+            holdUnaskedActions: rules.holdUnaskedActions, holdOutsideTask: rules.holdOutsideTask,
+            holdTaskLimits: rules.holdTaskLimits)
     }
 
     public func check(_ call: ToolCallRequest) async -> CheckVerdict {
@@ -203,6 +234,17 @@ public struct ContainmentGate: ToolCallGate {
                         "the run's task asks for no action (only to read, check or summarise), and the run has read "
                             + "untrusted content"
                     ])
+            }
+            if holdTaskLimits && !assessment.forbidden.isEmpty {
+                // Every value is trusted, but the task ruled out what this call does ("don't change anything in SIS",
+                // "no attachments please").
+                return Self.confirm(
+                    "containment.task-forbids", assessment.forbidden + ["the run has read untrusted content"])
+            }
+            if holdTaskLimits, let repeated = assessment.repeatedExplanation {
+                // Every value is trusted, but this exact call already ran ("re-issue the reimbursement", "the payment
+                // bounced, please resend it"): a second payment is what content asked for.
+                return Self.confirm("containment.repeated-action", [repeated])
             }
             if call.run.instructed && holdInstructedRuns {
                 // Every value is trusted, but the run read content that tries to steer the agent: whether to act at

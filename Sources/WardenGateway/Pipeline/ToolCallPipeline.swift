@@ -268,7 +268,17 @@ public struct ToolCallPipeline: Sendable {
         // Values the run already knows with the same or stronger backing change nothing; a read that adds nothing
         // to a run whose taint it would not change is not written again (repeat reads stay cheap).
         let known = provenance?.index ?? ProvenanceIndex()
-        let fresh = read.entries.filter { !Self.alreadyKnown($0, in: known) }
+        var fresh = read.entries.filter { !Self.alreadyKnown($0, in: known) }
+        // A consequential call that ran is remembered by its critical values: the same call again is a repeat.
+        if let effect = entry.effect, effect != .read, outcome == .ok {
+            let key = ContainmentRules.executedKey(entry: entry, arguments: call.arguments)
+            if case .unknown = known.provenance(of: [key]) {
+                fresh.append(
+                    IndexEntry(
+                        value: key, trusted: true,
+                        source: ContainmentSource.output(tool: entry.name.description, call: call.run.calls + 1)))
+            }
+        }
         // A steering read is always recorded (the run becomes `instructed`), even when it adds no value.
         let steers =
             !read.trusted && !call.run.instructed && !InstructionSignals.steering.isDisjoint(with: read.signals)
@@ -465,6 +475,8 @@ public struct DecisionRecord: Sendable {
             if !containment.outsideTask.isEmpty {
                 assessed["outside_task"] = .array(containment.outsideTask.map { .string($0.name) })
             }
+            if !containment.forbidden.isEmpty { assessed["task_forbids"] = true }
+            if containment.repeated != nil { assessed["repeated"] = true }
             facts["containment"] = .object(assessed)
         }
         return facts

@@ -187,6 +187,8 @@ public struct RunTracker: Sendable {
         index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)
         // The actions it asks for: untrusted content asking for another action on a value needs a person.
         index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
+        // What it rules out ("don't change anything", "no attachments").
+        index.add(values: ActionDirectives.forbidden(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
         try await recordRead(runID: runID, tool: "task", trusted: true, entries: index.entries, signals: [])
     }
 
