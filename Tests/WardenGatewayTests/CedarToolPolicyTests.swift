@@ -85,6 +85,22 @@ struct CedarToolPolicyTests {
                 .isAllowed))
     }
 
+    @Test("entities are built once per agent, roles and tool: the same agent in another role is decided anew")
+    func entitiesCachedByRoles() throws {
+        let policy = try policy(onlyDisputes)
+        for _ in 0..<3 {
+            guard case .allow = try decide(policy, roles: ["clerk"], ["invoice_id": "1", "status": "disputed"]) else {
+                Issue.record("clerk should be allowed")
+                return
+            }
+            guard case .deny = try decide(policy, roles: ["viewer"], ["invoice_id": "1", "status": "disputed"]) else {
+                Issue.record("viewer should be denied")
+                return
+            }
+        }
+        #expect(policy.entities.count == 2)
+    }
+
     @Test("a policy that does not type-check is refused at load")
     func typeErrorRefused() {
         #expect(throws: PolicyLoadError.self) {

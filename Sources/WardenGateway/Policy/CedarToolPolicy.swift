@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WardenCore
 import WardenPolicy
 
@@ -13,6 +14,8 @@ public struct CedarToolPolicy: ToolPolicy {
     let authorizer: Authorizer
     /// Permits annotated `@hold("why")`: a call they allow waits for a person (id → reason).
     let holds: [PolicyID: String]
+    /// The entities of each agent and tool, built once (see `EntityCache`).
+    let entities = EntityCache()
 
     /// Parses and validates `text` against `schema`; any parse or validation error refuses the whole set.
     public init(text: String, fileName: String, schema: Schema) throws(PolicyLoadError) {
@@ -43,7 +46,7 @@ public struct CedarToolPolicy: ToolPolicy {
 
     public func decide(_ call: ToolCallRequest) -> WardenCore.Decision {
         let (request, entities) = Self.request(
-            for: call.principal, entry: call.entry, arguments: call.arguments, run: call.run)
+            for: call.principal, entry: call.entry, arguments: call.arguments, run: call.run, cache: entities)
         let response = authorizer.isAuthorized(request, entities: entities)
         switch response.decision {
         case .allow:
@@ -104,19 +107,12 @@ public struct CedarToolPolicy: ToolPolicy {
         entry: CatalogEntry,
         arguments: [String: WardenCore.JSONValue],
         run: RunContext?,
-        now: Date = Date()
+        now: Date = Date(),
+        cache: EntityCache? = nil
     ) -> (WardenPolicy.Request, Entities) {
-        let agent = EntityUID("Agent", principal.subject)
-        let action = EntityUID("Action", entry.name.description)
-        let system = EntityUID("System", entry.name.server)
-        let roles = Set(principal.roles.map { EntityUID("Role", $0) })
-        var entities = [
-            Entity(uid: agent, parents: roles),
-            Entity(uid: system),
-            Entity(uid: action, parents: entry.effect.map { [EntityUID("Action", $0.rawValue)] } ?? []),
-        ]
-        entities += roles.map { Entity(uid: $0) }
-        entities += EffectClass.allCases.map { Entity(uid: EntityUID("Action", $0.rawValue)) }
+        let agent = EntityUID(type: Self.agentType, id: principal.subject)
+        let action = EntityUID(type: Self.actionType, id: entry.name.description)
+        let system = EntityUID(type: Self.systemType, id: entry.name.server)
         // Arguments were validated against the schema before policy; each is typed from it.
         let args = entry.argumentSchema?.cedarValue(.object(arguments)) ?? .record([:])
         let context: [String: Value] = [
@@ -132,10 +128,36 @@ public struct CedarToolPolicy: ToolPolicy {
             ]),
             "time": timeRecord(now),
         ]
-        return (
-            WardenPolicy.Request(principal: agent, action: action, resource: system, context: context),
-            Entities(entities)
-        )
+        let key = EntityCache.Key(
+            subject: principal.subject, roles: principal.roles.sorted(), tool: entry.name.description,
+            effect: entry.effect)
+        let entities =
+            cache?.entities(for: key) {
+                Self.entities(
+                    agent: agent, action: action, system: system, roles: principal.roles, effect: entry.effect)
+            }
+            ?? Self.entities(agent: agent, action: action, system: system, roles: principal.roles, effect: entry.effect)
+        return (WardenPolicy.Request(principal: agent, action: action, resource: system, context: context), entities)
+    }
+
+    static let agentType = Name(qualified: "Agent")
+    static let actionType = Name(qualified: "Action")
+    static let systemType = Name(qualified: "System")
+    static let roleType = Name(qualified: "Role")
+
+    /// The agent in its roles, the tool's server, the tool in its effect class, and the effect classes.
+    static func entities(
+        agent: EntityUID, action: EntityUID, system: EntityUID, roles: Set<String>, effect: EffectClass?
+    ) -> Entities {
+        let roles = Set(roles.map { EntityUID(type: roleType, id: $0) })
+        var entities = [
+            Entity(uid: agent, parents: roles),
+            Entity(uid: system),
+            Entity(uid: action, parents: effect.map { [EntityUID(type: actionType, id: $0.rawValue)] } ?? []),
+        ]
+        entities += roles.map { Entity(uid: $0) }
+        entities += EffectClass.allCases.map { Entity(uid: EntityUID(type: actionType, id: $0.rawValue)) }
+        return Entities(entities)
     }
 
     /// `context.time`: seconds since the epoch, and the UTC hour (0–23) and weekday (0 = Sunday) for
@@ -150,6 +172,32 @@ public struct CedarToolPolicy: ToolPolicy {
         ])
     }
 
+}
+
+/// The entities of one agent (subject and roles) calling one tool: the same on every such call, and building them (the
+/// ancestor closure) cost more than deciding. At most `capacity` are kept; the set starts over when full.
+final class EntityCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var subject: String
+        var roles: [String]
+        var tool: String
+        var effect: EffectClass?
+    }
+
+    static let capacity = 4096
+    private let built = Mutex<[Key: Entities]>([:])
+
+    func entities(for key: Key, build: () -> Entities) -> Entities {
+        if let known = built.withLock({ $0[key] }) { return known }
+        let entities = build()
+        built.withLock { built in
+            if built.count >= Self.capacity { built.removeAll(keepingCapacity: true) }
+            built[key] = entities
+        }
+        return entities
+    }
+
+    var count: Int { built.withLock { $0.count } }
 }
 
 /// A policy set that was refused at load: parse or validation errors, each with file, line and column.
