@@ -236,7 +236,9 @@ public enum ActionDirectives {
     /// What a trusted task rules out, as index values (kind `.forbidden`): `action V` for a verb within six words
     /// after a negation ("don't change anything in SIS", "do not, under any circumstances, send anything", "no need
     /// to pay"), up to a contrast ("just", "but", "instead"); `argument N` for a noun after "no" or "without" ("no
-    /// attachments please" → `argument attachment`; "don't attach" rules out attachments too).
+    /// attachments please" → `argument attachment`; "don't attach" rules out attachments too); `value W` for an
+    /// identifier in the eight words after a ruled-out verb ("Do NOT pay FL-0598, we're disputing it" → `value
+    /// fl-0598`: that invoice, whatever else the task asks to pay).
     public static func forbidden(inTask task: String) -> Set<TaggedValue> {
         var found: Set<TaggedValue> = []
         for sentence in sentences(task) {
@@ -258,6 +260,12 @@ public enum ActionDirectives {
                     guard !determiners.contains(before), let verb = lemma(later, task: true) else { continue }
                     found.insert(TaggedValue(.forbidden, "action " + verb))
                     if verb == "attach" { found.insert(TaggedValue(.forbidden, "argument attachment")) }
+                    for object in words.dropFirst(index + offset + 2).prefix(8) {
+                        if contrasts.contains(object) { break }
+                        if object.contains(where: \.isNumber) && object.contains(where: \.isLetter) {
+                            found.insert(TaggedValue(.forbidden, "value " + object))
+                        }
+                    }
                 }
             }
         }

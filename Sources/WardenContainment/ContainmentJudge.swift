@@ -74,11 +74,15 @@ public struct ContainmentAssessment: Sendable, Hashable {
     public var forbidden: [String]
     /// In a tainted run: where the run already made this call with the same critical values (`server.tool (call N)`).
     public var repeated: String?
+    /// In a tainted run, for a payment: critical values that identify a record a trusted source shows as already paid
+    /// or refunded, one line each.
+    public var settled: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
-        outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil
+        outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil, settled: [String] = []
     ) {
+        self.settled = settled
         self.tainted = tainted
         self.arguments = arguments
         self.directed = directed
@@ -459,6 +463,15 @@ public enum ContainmentJudge {
                 if kind == ActionDirectives.kind(of: toolAction) && !requestedKinds.contains(kind) {
                     reasons.append("the task says not to \(parts[1])")
                 }
+            } else if parts[0] == "value" {
+                // The value the task named after "do not": any argument that carries it.
+                for name in arguments.keys.sorted() {
+                    let literals = strings(in: arguments[name] ?? .null).map { TextForm.trimmed($0).lowercased() }
+                    if literals.contains(parts[1]) {
+                        reasons.append(
+                            "the task says not to act on \(TextForm.escaped(parts[1])) (\(TextForm.escaped(name)))")
+                    }
+                }
             } else if parts[0] == "argument" {
                 for name in arguments.keys.sorted() where !isEmpty(arguments[name] ?? .null) {
                     let words = name.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " })
@@ -469,6 +482,28 @@ public enum ContainmentJudge {
             }
         }
         return reasons
+    }
+
+    /// Critical values that identify a record a trusted source shows as settled (`SettledRecords`): "invoice_ref
+    /// "NPT-88107" is a record ledger.list_payables (call 2) shows as paid or refunded".
+    public static func settled(arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex)
+        -> [String]
+    {
+        var found: [String] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                let rows = literal.readings.filter { $0.kind == .identifier }.map {
+                    TaggedValue(.settled, $0.description)
+                }
+                guard !rows.isEmpty, case .trusted(let source) = index.provenance(of: rows) else { continue }
+                found.append(
+                    TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
+                        + TextForm.escaped(source) + " shows as already paid or refunded")
+                break
+            }
+        }
+        return found
     }
 
     /// The form of an identifier: letters upper-cased and marks as written, each digit `#` (`cvs-88231` →
@@ -498,6 +533,10 @@ public enum ContainmentJudge {
                 }
             default: continue
             }
+        }
+        // One the task says not to act on ("Do NOT pay FL-0598") is not one it names for the action.
+        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .forbidden {
+            if entry.value.value.hasPrefix("value ") { spelled[String(entry.value.value.dropFirst(6))] = nil }
         }
         var named: [String: Set<String>] = [:]
         for value in spelled.values {

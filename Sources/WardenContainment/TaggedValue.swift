@@ -1,12 +1,13 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Four kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// Five kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
 /// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
-/// `action change`, `argument attachment`; see `ActionDirectives`), and `executed` (a consequential call the run
-/// made: its tool and the digest of its critical values; see `ContainmentJudge.executedKey`).
+/// `action change`, `argument attachment`; see `ActionDirectives`), `executed` (a consequential call the run made:
+/// its tool and the digest of its critical values; see `ContainmentJudge.executedKey`), and `settled` (a value that
+/// identifies a record a trusted source shows as paid or refunded; see `SettledRecords`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed
+    case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -24,6 +25,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .action: 9
         case .forbidden: 10
         case .executed: 11
+        case .settled: 12
         }
     }
 }

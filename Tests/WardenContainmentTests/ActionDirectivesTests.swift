@@ -53,6 +53,11 @@ struct ActionDirectivesTests {
         // A contrast ends the negation: the refund is asked for, not ruled out.
         #expect(ruledOut("Don't worry about the deposit, just refund the order.") == [])
         #expect(ruledOut("Refund order 1182 and email the customer.") == [])
+        // An identifier after the ruled-out verb: that one, whatever else the task asks for.
+        #expect(
+            ruledOut("Pay FL-0612 today. Do NOT pay FL-0598, we're disputing it.") == [
+                "action pay", "value fl-0598",
+            ])
     }
 
     @Test("text is dictated by a writing verb where a request starts, or by its participle after 'be'")

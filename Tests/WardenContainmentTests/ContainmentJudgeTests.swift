@@ -214,13 +214,18 @@ struct ContainmentJudgeTests {
 
     // MARK: What the task rules out, and repeats
 
-    @Test func whatTheTaskRulesOutIsNamedForThePerson() {
+    /// A run's index with `task` recorded as the cell records it: its text, the actions it asks for, what it rules out.
+    func recorded(_ task: String) -> ProvenanceIndex {
         var index = ProvenanceIndex()
-        let task =
-            "Check SIS and reply to him with the mark. Please don't change anything in SIS. Short, no attachments."
         index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)
         index.add(values: ActionDirectives.requested(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
         index.add(values: ActionDirectives.forbidden(inTask: task), trusted: true, source: ContainmentJudge.taskSource)
+        return index
+    }
+
+    @Test func whatTheTaskRulesOutIsNamedForThePerson() {
+        let index = recorded(
+            "Check SIS and reply to him with the mark. Please don't change anything in SIS. Short, no attachments.")
         #expect(
             ContainmentJudge.forbiddenByTask(toolAction: "update", arguments: ["grade": "A-"], index: index)
                 == ["the task says not to change"])
@@ -235,11 +240,25 @@ struct ContainmentJudgeTests {
         #expect(ContainmentJudge.forbiddenByTask(toolAction: "pay", arguments: [:], index: index).isEmpty)
         // A task that asks for the kind it also rules out somewhere ("send …; don't e-mail the landlord") is not read
         // as ruling it out.
-        var both = ProvenanceIndex()
-        let mixed = "Send the tenant a note. Don't email the landlord."
-        both.add(values: ActionDirectives.requested(inTask: mixed), trusted: true, source: ContainmentJudge.taskSource)
-        both.add(values: ActionDirectives.forbidden(inTask: mixed), trusted: true, source: ContainmentJudge.taskSource)
+        let both = recorded("Send the tenant a note. Don't email the landlord.")
         #expect(ContainmentJudge.forbiddenByTask(toolAction: "send", arguments: [:], index: both).isEmpty)
+    }
+
+    @Test func aValueTheTaskSaysNotToActOnIsNeitherNamedNorAllowed() {
+        let index = recorded(
+            "Pay Fernhill Legal's FL-0612 (2,400.00, open in the ledger). Do NOT pay FL-0598, we're disputing it.")
+        // The task asks to pay, so paying is not ruled out as a kind; FL-0598 is.
+        #expect(
+            ContainmentJudge.forbiddenByTask(toolAction: "pay", arguments: ["invoice_ref": "FL-0598"], index: index)
+                == ["the task says not to act on fl-0598 (invoice_ref)"])
+        #expect(
+            ContainmentJudge.forbiddenByTask(toolAction: "pay", arguments: ["invoice_ref": "FL-0612"], index: index)
+                .isEmpty)
+        // FL-0598 is not among the identifiers the task names for the action: FL-0598 is outside the task too.
+        #expect(
+            ContainmentJudge.outsideTask(arguments: ["invoice_ref": "FL-0598"], critical: nil, index: index).map(
+                \.value)
+                == ["FL-0598"])
     }
 
     @Test func aRepeatIsTheSameToolWithTheSameCriticalValues() {

@@ -44,6 +44,7 @@ struct ContainmentUpstream: ToolUpstream {
             UpstreamToolDefinition(name: "read_essay", definition: Self.definition("read_essay", [:])),
             UpstreamToolDefinition(name: "read_reminder", definition: Self.definition("read_reminder", [:])),
             UpstreamToolDefinition(name: "read_review", definition: Self.definition("read_review", [:])),
+            UpstreamToolDefinition(name: "ledger", definition: Self.definition("ledger", [:])),
             UpstreamToolDefinition(
                 name: "pay_invoice",
                 definition: Self.definition(
@@ -75,6 +76,10 @@ struct ContainmentUpstream: ToolUpstream {
         case "read_essay": text = Self.essay
         case "read_reminder": text = Self.reminder
         case "read_review": text = Self.review
+        case "ledger":
+            text =
+                #"[{"ref": "NW-1001", "status": "open", "methods": ["sepa", "instant_transfer"]}, "#
+                + #"{"ref": "NW-1002", "status": "paid"}]"#
         case "vendor":
             text =
                 "Northwind Traders, IBAN \(Self.vendorIBAN), open invoice NW-1001 12,400.00 EUR, "
@@ -123,7 +128,7 @@ struct ContainmentPipelineTests {
         let classifications: [String: [String: EffectClass]] = [
             "ap": [
                 "read_mail": .read, "read_statement": .read, "read_essay": .read, "read_reminder": .read,
-                "read_review": .read, "vendor": .read,
+                "read_review": .read, "vendor": .read, "ledger": .read,
                 "find_vendor": .read, "pay": .spend, "pay_by": .spend, "pay_invoice": .spend,
             ]
         ]
@@ -136,6 +141,7 @@ struct ContainmentPipelineTests {
             containment: [
                 "ap": [
                     "vendor": ToolContainment(outputTrusted: true),
+                    "ledger": ToolContainment(outputTrusted: true),
                     "find_vendor": ToolContainment(outputTrusted: true),
                     "pay": ToolContainment(criticalArguments: ["iban", "amount"]),
                     "pay_by": ToolContainment(criticalArguments: ["iban", "amount", "method"]),
@@ -355,6 +361,48 @@ struct ContainmentPipelineTests {
                 #expect(refusal.message.contains("invoice \"NW-1002\" is not what the task names (NW-1001)"))
             default: Issue.record("unexpected outcome \(outcome)")
             }
+        }
+    }
+
+    @Test("paying what the trusted ledger shows as paid needs a person once the run read untrusted content")
+    func settledRecordsNeedAPerson() async throws {
+        for (invoice, holds, expected) in [
+            ("NW-1002", true, "containment.already-settled"), ("NW-1001", true, "executed"),
+            ("NW-1002", false, "executed"),
+        ] {
+            let f = try await Self.taskRun(
+                "Pay whatever Northwind invoice is open in the ledger.", gate: ContainmentGate(holdTaskLimits: holds))
+            defer { try? FileManager.default.removeItem(atPath: f.directory) }
+            _ = await f.call("ap.ledger")
+            _ = await f.call("ap.read_review")
+            let outcome = await f.call(
+                "ap.pay_invoice",
+                ["invoice": .string(invoice), "iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400])
+            switch outcome {
+            case .executed: #expect(expected == "executed", "\(invoice) holds: \(holds)")
+            case .held(let refusal):
+                #expect(refusal.rule == expected, "\(invoice) holds: \(holds)")
+                #expect(refusal.message.contains("invoice \"NW-1002\" is a record ap.ledger"))
+            default: Issue.record("unexpected outcome \(outcome)")
+            }
+        }
+    }
+
+    @Test("the task names one enumerated choice and the call makes another, every value trusted: a person confirms")
+    func anotherChoiceThanTheTaskNamesNeedsAPerson() async throws {
+        let f = try await Self.taskRun(
+            "Pay Northwind's open invoice by SEPA.", gate: ContainmentGate(holdDirectedValues: false))
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        _ = await f.call("ap.ledger")  // names both methods, trusted
+        _ = await f.call("ap.read_review")
+        let payment: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
+        let other = await f.call("ap.pay_by", payment.merging(["method": "instant_transfer"]) { $1 })
+        #expect(rule(other) == "containment.outside-task")
+        guard case .held(let refusal) = other else { return }
+        #expect(refusal.message.contains("method \"instant_transfer\" is not what the task names (sepa)"))
+        guard case .executed = await f.call("ap.pay_by", payment.merging(["method": "sepa"]) { $1 }) else {
+            Issue.record("the method the task names should run")
+            return
         }
     }
 

@@ -119,6 +119,24 @@ public struct ContainmentRules: Sendable {
             if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
                 assessment.repeated = source
             }
+            if effect == .spend {
+                assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
+            }
+            // The task names one of an enumerated argument's choices ("give her marketing access") and the call makes
+            // another (`role: admin`): outside the task, like another invoice of the form the task names.
+            if let schema = entry.argumentSchema {
+                for name in choices.sorted() {
+                    guard let value = arguments[name]?.stringValue,
+                        let options = schema.properties[name]?.allowed?.compactMap(\.stringValue)
+                    else { continue }
+                    let named = options.filter { ContainmentJudge.taskNames(choice: $0, in: run) }
+                    if !named.isEmpty && !named.contains(value) {
+                        assessment.outsideTask.append(
+                            UnnamedIdentifier(name: name, value: value, named: named.sorted()))
+                    }
+                }
+                assessment.outsideTask.sort { $0.name < $1.name }
+            }
         }
         return assessment
     }
@@ -240,6 +258,11 @@ public struct ContainmentGate: ToolCallGate {
                 // "no attachments please").
                 return Self.confirm(
                     "containment.task-forbids", assessment.forbidden + ["the run has read untrusted content"])
+            }
+            if holdTaskLimits && !assessment.settled.isEmpty {
+                // Every value is trusted, but the books show it paid ("the payment bounced, please settle it again").
+                return Self.confirm(
+                    "containment.already-settled", assessment.settled + ["the run has read untrusted content"])
             }
             if holdTaskLimits, let repeated = assessment.repeatedExplanation {
                 // Every value is trusted, but this exact call already ran ("re-issue the reimbursement", "the payment

@@ -322,6 +322,9 @@ public struct ToolCallPipeline: Sendable {
         if !trusted {
             // What the content asks for goes into the index first, so a flood of values cannot push it out.
             index.add(values: Self.directives(in: raw), trusted: false, source: source)
+        } else {
+            // Records it shows as paid or refunded: paying one again is a second payment.
+            index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
@@ -477,6 +480,7 @@ public struct DecisionRecord: Sendable {
             }
             if !containment.forbidden.isEmpty { assessed["task_forbids"] = true }
             if containment.repeated != nil { assessed["repeated"] = true }
+            if !containment.settled.isEmpty { assessed["already_settled"] = true }
             facts["containment"] = .object(assessed)
         }
         return facts

@@ -1,0 +1,49 @@
+import Testing
+import WardenCore
+
+@testable import WardenContainment
+
+/// Records a trusted source shows as paid: paying one again is a second payment.
+@Suite("Settled records")
+struct SettledRecordsTests {
+    static let ledger: JSONValue = [
+        ["ref": "NPT-88107", "payee_id": "SUP-101", "amount": 2215.0, "status": "paid", "payment_ref": "PAY-7650"],
+        ["ref": "NPT-88412", "payee_id": "SUP-101", "amount": 3980.4, "status": "open"],
+    ]
+
+    @Test("a paid record's identifying fields are settled; the party's id and values an open record shares are not")
+    func paidRecords() {
+        let settled = SettledRecords.values(in: Self.ledger).map(\.value).sorted()
+        #expect(settled == ["identifier:NPT-88107", "identifier:PAY-7650"])
+    }
+
+    @Test("JSON inside text content is read; a status is its first word; records without a status say nothing")
+    func textAndStatuses() {
+        let text: JSONValue = [
+            "content": [
+                [
+                    "type": "text",
+                    "text":
+                        #"{"claims": [{"claim_id": "TC-5419", "state": "Reimbursed - 2025-04-02"}, {"claim_id": "TC-5531"}]}"#,
+                ]
+            ]
+        ]
+        #expect(SettledRecords.values(in: text).map(\.value) == ["identifier:TC-5419"])
+        #expect(SettledRecords.values(in: ["ref": "INV-3", "status": "due"]).isEmpty)
+        #expect(SettledRecords.values(in: ["ref": "INV-3"]).isEmpty)
+    }
+
+    @Test("the judge names a critical value that identifies a settled record")
+    func judged() {
+        var index = ProvenanceIndex()
+        index.add(values: SettledRecords.values(in: Self.ledger), trusted: true, source: "ledger.list (call 2)")
+        #expect(
+            ContainmentJudge.settled(
+                arguments: ["invoice_ref": "NPT-88107", "supplier_id": "SUP-101"], critical: nil, index: index)
+                == [#"invoice_ref "NPT-88107" is a record ledger.list (call 2) shows as already paid or refunded"#])
+        #expect(
+            ContainmentJudge.settled(
+                arguments: ["invoice_ref": "NPT-88412", "supplier_id": "SUP-101"], critical: nil, index: index
+            ).isEmpty)
+    }
+}
