@@ -39,7 +39,17 @@ final class GroupCommitter: Sendable {
         var lastContention: ContinuousClock.Instant?
         /// Writes-and-syncs so far (what group commit saves shows here).
         var commits = 0
+        /// Leaders in a row whose yield let nobody join: after `idleYieldLimit` a leader syncs without yielding,
+        /// yielding again every `yieldProbe`th time to look.
+        var idleYields = 0
+        var leadsSinceProbe = 0
+        /// Leaders that did not yield (for tests).
+        var skippedYields = 0
     }
+
+    /// A leader's yield costs a trip through its executor's queue; alone (one agent) it only adds that to every append.
+    static let idleYieldLimit = 4
+    static let yieldProbe = 32
 
     /// After an append found a commit in flight, appends go through the storage thread for this long: under
     /// concurrency a leader would sync alone and block its thread while the others could have joined a batch.
@@ -70,6 +80,9 @@ final class GroupCommitter: Sendable {
     /// How many writes-and-syncs made the entries durable so far.
     var commits: Int { state.withLock { $0.commits } }
 
+    /// How many leaders synced without yielding first.
+    var skippedYields: Int { state.withLock { $0.skippedYields } }
+
     /// The failure that stopped the log, if any.
     var failure: LedgerStorageError? { state.withLock { $0.failure } }
 
@@ -88,9 +101,24 @@ final class GroupCommitter: Sendable {
         }
         if leads {
             // Ready work on this thread (in the cell, other requests of the same event loop) may queue behind this
-            // commit and share its sync; without the yield they could not run until it is done.
-            await Task.yield()
-            let joined = state.withLock { Self.takeBatch(&$0, startingWith: bytes) }
+            // commit and share its sync; without the yield they could not run until it is done. While yields keep
+            // finding nobody (one agent), leaders skip them, looking again now and then.
+            let yields = state.withLock { state in
+                if state.idleYields < Self.idleYieldLimit { return true }
+                state.leadsSinceProbe += 1
+                if state.leadsSinceProbe >= Self.yieldProbe {
+                    state.leadsSinceProbe = 0
+                    return true
+                }
+                state.skippedYields += 1
+                return false
+            }
+            if yields { await Task.yield() }
+            let joined = state.withLock { state in
+                let batch = Self.takeBatch(&state, startingWith: bytes)
+                if yields { state.idleYields = batch.isEmpty ? state.idleYields + 1 : 0 }
+                return batch
+            }
             let first = try commit(leading: entries, bytes: bytes, waiters: joined)
             finishCommitting()
             return first

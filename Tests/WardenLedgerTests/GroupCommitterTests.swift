@@ -24,6 +24,22 @@ struct GroupCommitterTests {
         await committer.close()
     }
 
+    @Test("a leader alone stops yielding before its sync once yields find nobody, and looks again now and then")
+    func aloneLeadersSkipTheYield() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let committer = GroupCommitter(wal: try Self.openLog(directory), builder: TileBuilder(), range: CompactRange())
+        let appends = GroupCommitter.idleYieldLimit + 2 * GroupCommitter.yieldProbe
+        for index in 0..<appends {
+            let entry = LedgerFixture.entry(index)
+            _ = try await committer.append([entry], bytes: entry.count + WriteAheadLogFormat.overhead)
+        }
+        // Every append after the idle ones skipped its yield, except one look per `yieldProbe`.
+        #expect(committer.skippedYields == appends - GroupCommitter.idleYieldLimit - 2)
+        #expect(committer.commits == appends)
+        await committer.close()
+    }
+
     @Test("appends that arrive while a commit is in flight share syncs, and each gets its own index")
     func concurrentAppendsShareSyncs() async throws {
         let directory = try TemporaryDirectory()
