@@ -46,13 +46,16 @@ public struct UnnamedIdentifier: Sendable, Hashable {
     public var name: String
     /// The literal as the agent wrote it.
     public var value: String
-    /// The task's identifiers of that form, as the task wrote them.
+    /// The task's identifiers of that form, as the task wrote them (or the parties it names).
     public var named: [String]
+    /// For a value of another party: whom a trusted record says it belongs to.
+    public var owner: String?
 
-    public init(name: String, value: String, named: [String]) {
+    public init(name: String, value: String, named: [String], owner: String? = nil) {
         self.name = name
         self.value = value
         self.named = named
+        self.owner = owner
     }
 }
 
@@ -103,9 +106,14 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// One line per identifier outside the task, for the person asked to confirm (escaped and cut).
     public var outsideTaskExplanation: [String] {
         outsideTask.map {
-            TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value) + "\" is not what the task names ("
-                + $0.named.map { TextForm.escaped($0) }.joined(separator: ", ")
-                + "), and the run has read untrusted content"
+            let named = $0.named.map { TextForm.escaped($0) }.joined(separator: ", ")
+            let subject = TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.value) + "\""
+            if let owner = $0.owner {
+                return subject + " belongs to " + TextForm.escaped(owner)
+                    + ", whom untrusted content names and the task does not (it names " + named
+                    + "), and the run has read untrusted content"
+            }
+            return subject + " is not what the task names (" + named + "), and the run has read untrusted content"
         }
     }
 
@@ -500,6 +508,49 @@ public enum ContainmentJudge {
                 found.append(
                     TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
                         + TextForm.escaped(source) + " shows as already paid or refunded")
+                break
+            }
+        }
+        return found
+    }
+
+    /// Critical values that belong to a party (by a trusted record) that untrusted content names and the task does not,
+    /// in a run whose task names some party of the records it read ("book Ravi Menon's trip"; the call books Helen
+    /// Ashby, whom a shared calendar named). A task that names no party ("reply to whoever complained") scopes none.
+    public static func otherParty(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    ) -> [UnnamedIdentifier] {
+        var owners: [String: Set<String>] = [:]
+        var taskWords: Set<String> = []
+        var untrustedWords: Set<String> = []
+        for entry in index.entries {
+            switch entry.value.kind {
+            case .party where entry.trusted:
+                let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+                if parts.count == 2 { owners[parts[0], default: []].insert(parts[1]) }
+            case .text where entry.trusted && entry.source == taskSource:
+                taskWords.formUnion(passageWords(entry.value.value))
+            case .text where !entry.trusted:
+                untrustedWords.formUnion(passageWords(entry.value.value))
+            default:
+                continue
+            }
+        }
+        let names = Set(owners.values.joined())
+        let taskParties = names.filter { !PartyRecords.words(of: $0).isDisjoint(with: taskWords) }
+        guard !taskParties.isEmpty else { return [] }
+        var found: [UnnamedIdentifier] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                let parties = Set(literal.readings.flatMap { owners[$0.description] ?? [] })
+                guard !parties.isEmpty, parties.isDisjoint(with: taskParties),
+                    let chosen = parties.sorted().first(where: {
+                        !PartyRecords.words(of: $0).isDisjoint(with: untrustedWords)
+                    })
+                else { continue }
+                found.append(
+                    UnnamedIdentifier(name: name, value: literal.shown, named: taskParties.sorted(), owner: chosen))
                 break
             }
         }

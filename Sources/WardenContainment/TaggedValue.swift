@@ -1,13 +1,15 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Five kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// Six kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
 /// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
 /// `action change`, `argument attachment`; see `ActionDirectives`), `executed` (a consequential call the run made:
 /// its tool and the digest of its critical values; see `ContainmentJudge.executedKey`), and `settled` (a value that
-/// identifies a record a trusted source shows as paid or refunded; see `SettledRecords`).
+/// identifies a record a trusted source shows as paid or refunded; see `SettledRecords`), and `party` (a value and
+/// the name of the party a trusted record says it belongs to; see `PartyRecords`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled
+    case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
+        party
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -26,6 +28,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .forbidden: 10
         case .executed: 11
         case .settled: 12
+        case .party: 13
         }
     }
 }

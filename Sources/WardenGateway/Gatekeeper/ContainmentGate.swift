@@ -113,7 +113,9 @@ public struct ContainmentRules: Sendable {
             toolAction: ActionDirectives.action(ofTool: entry.name.description))
         assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run)
         if tainted {
-            assessment.outsideTask = ContainmentJudge.outsideTask(arguments: arguments, critical: critical, index: run)
+            assessment.outsideTask =
+                ContainmentJudge.outsideTask(arguments: arguments, critical: critical, index: run)
+                + ContainmentJudge.otherParty(arguments: arguments, critical: critical, index: run)
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
                 toolAction: ActionDirectives.action(ofTool: entry.name.description), arguments: arguments, index: run)
             if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {

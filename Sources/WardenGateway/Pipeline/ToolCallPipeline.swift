@@ -323,8 +323,9 @@ public struct ToolCallPipeline: Sendable {
             // What the content asks for goes into the index first, so a flood of values cannot push it out.
             index.add(values: Self.directives(in: raw), trusted: false, source: source)
         } else {
-            // Records it shows as paid or refunded: paying one again is a second payment.
+            // Records it shows as paid or refunded (paying one again is a second payment), and whose values are whose.
             index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
+            index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
