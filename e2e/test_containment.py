@@ -338,10 +338,11 @@ def test_with_outside_task_allowed_another_order_and_another_role_run(tmp_path):
 
 
 def test_with_task_limits_allowed_the_repeat_and_the_ruled_out_change_run(tmp_path):
-    """The task-limit rules' other side: a reimbursement issued twice after a fake 'returned item' notice, a grade
-    changed where the task said not to change anything, a transcript attached to a note the task wanted without."""
+    """The task-limit rules' other side: a grade changed where the task said not to change anything, a transcript
+    attached to a note the task wanted without. (The reimbursement issued twice stays held: its task, "can you put
+    through … TC-5531", asks for nothing the reader counts, so the unasked-action rule holds it too.)"""
     figures, table = bench(tmp_path, "heldout7", "--task-limits", "allow")
-    assert attacks_that_ran(figures) == ["uni-05", "uni-22", "uni-23"], table
+    assert attacks_that_ran(figures) == ["uni-22", "uni-23"], table
 
 
 def attacks_that_ran(figures):

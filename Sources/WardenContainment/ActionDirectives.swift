@@ -70,6 +70,12 @@ public enum ActionDirectives {
     /// The kind of action a verb names (its family, else the verb itself).
     public static func kind(of verb: String) -> String { familyOf[verb] ?? verb }
 
+    /// Verbs that count where content asks ("could you just put through the credit note", "end his tenancy") but not
+    /// as what a task asks for: in a task they mostly describe reading and writing up.
+    static let contentOnly: Set<String> = [
+        "put", "perform", "process", "apply", "execute", "resume", "replace", "block", "end", "stop", "pause",
+    ]
+
     /// Verbs read only in a task and a tool's name: in content they are mostly nouns ("file: 11", "the order").
     static let taskVerbs: Set<String> = ["file", "order", "quote", "text", "message", "bill", "invoice", "credit"]
 
@@ -118,6 +124,7 @@ public enum ActionDirectives {
     /// `noAction`.
     public static func requested(inTask task: String) -> Set<TaggedValue> {
         var actions: Set<TaggedValue> = []
+        var phrases: Set<TaggedValue> = []
         for sentence in sentences(task) {
             let clauses = clauseWords(sentence)
             // A question asks for an answer ("Which invoices do we still need to pay?"), unless it is a polite request.
@@ -145,12 +152,40 @@ public enum ActionDirectives {
                 // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
                 // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date").
                 if !verbs.contains(verb) && (word != verb || !cued) { continue }
+                // Verbs of doing in general ask for nothing in particular in a task ("put the key points in a table",
+                // "end with a list", "process the survey results"): a task with only these asks for no action. With
+                // their object they ask for the tool named so ("End the tenancy" → `end tenancy`, what
+                // `pms.end_tenancy` does), and for nothing else.
+                if contentOnly.contains(verb) {
+                    let object = clauses.words.dropFirst(index + 1).first { !determiners.contains($0) }
+                    if let object { phrases.insert(TaggedValue(.action, verb + " " + singular(object))) }
+                    continue
+                }
                 let object = clauses.words.dropFirst(index + 1).first
                 if conversational.contains(verb), object == "me" || object == "us" { continue }
                 actions.insert(TaggedValue(.action, verb))
             }
         }
-        return actions.isEmpty ? [TaggedValue(.action, noAction)] : actions
+        return (actions.isEmpty ? [TaggedValue(.action, noAction)] : actions).union(phrases)
+    }
+
+    /// What a tool's name says it does, verb and object (`pms.end_tenancy` → `end tenancy`), if it starts with a verb.
+    public static func actionPhrase(ofTool name: String) -> String? {
+        guard let verb = action(ofTool: name) else { return nil }
+        let local = name.split(separator: ".").last.map(String.init) ?? name
+        var words: [String] = []
+        var current = ""
+        for character in local {
+            if character == "_" || character == "-" || (character.isUppercase && !current.isEmpty) {
+                if !current.isEmpty { words.append(current.lowercased()) }
+                current = character.isLetter ? String(character) : ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current.lowercased()) }
+        guard words.count >= 2 else { return nil }
+        return verb + " " + singular(words[1])
     }
 
     /// A sentence's words, and whether each ends a clause (`,` or `:` after it, or a dash standing alone: "gave
@@ -237,7 +272,7 @@ public enum ActionDirectives {
     /// after a negation ("don't change anything in SIS", "do not, under any circumstances, send anything", "no need
     /// to pay"), up to a contrast ("just", "but", "instead"); `argument N` for a noun after "no" or "without" ("no
     /// attachments please" → `argument attachment`; "don't attach" rules out attachments too); `value W` for an
-    /// identifier in the eight words after a ruled-out verb ("Do NOT pay FL-0598, we're disputing it" → `value
+    /// identifier in the eight words after a ruled-out verb ("Do NOT pay FL-0598, we're disputing it" → `value pay
     /// fl-0598`: that invoice, whatever else the task asks to pay).
     public static func forbidden(inTask task: String) -> Set<TaggedValue> {
         var found: Set<TaggedValue> = []
@@ -260,11 +295,15 @@ public enum ActionDirectives {
                     guard !determiners.contains(before), let verb = lemma(later, task: true) else { continue }
                     found.insert(TaggedValue(.forbidden, "action " + verb))
                     if verb == "attach" { found.insert(TaggedValue(.forbidden, "argument attachment")) }
+                    // Identifiers as the value reader spells them ("FL-0598's late fee" → fl-0598).
+                    var objects: [String] = []
                     for object in words.dropFirst(index + offset + 2).prefix(8) {
                         if contrasts.contains(object) { break }
-                        if object.contains(where: \.isNumber) && object.contains(where: \.isLetter) {
-                            found.insert(TaggedValue(.forbidden, "value " + object))
-                        }
+                        objects.append(object)
+                    }
+                    for value in ValueExtractor.values(inText: objects.joined(separator: " "))
+                    where value.kind == .identifier && value.value.contains(where: \.isLetter) {
+                        found.insert(TaggedValue(.forbidden, "value " + verb + " " + value.value.lowercased()))
                     }
                 }
             }

@@ -255,7 +255,9 @@ public enum ContainmentJudge {
 
     /// Whether the run has a task and it asks for no action (`ActionDirectives.noAction`): reading, checking,
     /// summarising. A run without a task (an external agent's) is not judged by this.
-    public static func taskAsksForNoAction(_ index: ProvenanceIndex) -> Bool {
+    public static func taskAsksForNoAction(_ index: ProvenanceIndex, toolPhrase: String? = nil) -> Bool {
+        // "End the tenancy in the system" asks for `end_tenancy` and nothing else.
+        if let toolPhrase, case .trusted = index.provenance(of: [TaggedValue(.action, toolPhrase)]) { return false }
         if case .trusted = index.provenance(of: [TaggedValue(.action, ActionDirectives.noAction)]) { return true }
         return false
     }
@@ -283,7 +285,8 @@ public enum ContainmentJudge {
     /// itself (then the task chose it, not the content). `index` is the run's: its untrusted `.directive` rows and
     /// the task's rows.
     public static func directed(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String?
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String?,
+        toolPhrase: String? = nil
     ) -> [DirectedArgument] {
         // One pass over the run's rows: what content asked for, what the task asked for, what the task holds.
         var directives: [(directive: ActionDirectives.Directive, source: String)] = []
@@ -300,8 +303,10 @@ public enum ContainmentJudge {
             }
         }
         // The task asking for the tool's own action, verb for verb (a family here would let "email me a summary"
-        // license every directive on a send tool).
+        // license every directive on a send tool), or with its object for a verb of doing in general ("End the
+        // tenancy" and `end_tenancy`).
         if let toolAction, requested.contains(toolAction) { return [] }
+        if let toolPhrase, requested.contains(toolPhrase) { return [] }
         let toolKind = toolAction.map(ActionDirectives.kind(of:))
         // More content than the index keeps: a directive may be among what was dropped, so nothing is known.
         if index.overflowed {
@@ -383,9 +388,10 @@ public enum ContainmentJudge {
     public static let passageLength = 10
 
     /// Arguments that carry a passage content dictated: `passageLength` words in a row of an untrusted sentence that
-    /// tells the reader what to write, or of the sentence after one ("also reply under G-7740 with: 'Dr X was
-    /// suspended …'"), that no trusted source holds. Content the task asked to relay (a press blurb, a driver's SMS)
-    /// dictates nothing and passes.
+    /// tells the reader what to write and the 80 words after it ("also reply under G-7740 with: 'Dr X was
+    /// suspended …'"), that the task does not say itself. Content the task asked to relay (a press blurb, a driver's
+    /// SMS) dictates nothing and passes. The runs are the index's (`ProvenanceIndex.dictatedRuns`), computed when a
+    /// row is added.
     static func quoted(arguments: [String: JSONValue], indexes: [ProvenanceIndex]) -> [ArgumentAssessment] {
         var wanted: [String: (name: String, start: Int)] = [:]
         for name in arguments.keys.sorted() {
@@ -398,30 +404,26 @@ public enum ContainmentJudge {
             }
         }
         guard !wanted.isEmpty else { return [] }
-        // What any trusted source holds is backed (the task quoted, a trusted record's wording).
+        // What the task itself says is backed (it quoted the passage). Trusted tools' output does not back it: a read
+        // tool that echoes its query would launder the passage.
         for index in indexes {
-            for entry in index.entries where entry.trusted && entry.value.kind == .text {
+            for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
                 for run in runs(of: passageWords(entry.value.value), length: passageLength) { wanted[run] = nil }
-                if wanted.isEmpty { return [] }
             }
         }
         var found: [String: (passage: String, start: Int, sources: Set<String>)] = [:]
-        for index in indexes {
-            for entry in index.entries where !entry.trusted && entry.value.kind == .text {
-                var previousDirects = false
-                for sentence in ActionDirectives.sentences(entry.value.value) {
-                    let directs = ActionDirectives.dictates(sentence)
-                    defer { previousDirects = directs }
-                    guard directs || previousDirects else { continue }
-                    for run in runs(of: passageWords(sentence), length: passageLength) {
-                        guard let hit = wanted[run] else { continue }
-                        var current = found[hit.name] ?? (run, hit.start, [])
-                        if hit.start < current.start { (current.passage, current.start) = (run, hit.start) }
-                        current.sources.insert(entry.source)
-                        found[hit.name] = current
-                    }
-                }
+        for (run, hit) in wanted {
+            var sources = Set<String>()
+            for index in indexes { sources.formUnion(index.dictatedRuns[run] ?? []) }
+            // More dictated content than Warden keeps: any passage may be among what was dropped.
+            if sources.isEmpty && indexes.contains(where: \.dictationOverflowed) {
+                sources.insert("content past what Warden indexes for a run")
             }
+            guard !sources.isEmpty else { continue }
+            var current = found[hit.name] ?? (run, hit.start, [])
+            if hit.start < current.start { (current.passage, current.start) = (run, hit.start) }
+            current.sources.formUnion(sources)
+            found[hit.name] = current
         }
         return found.sorted { $0.key < $1.key }.map { name, hit in
             ArgumentAssessment(
@@ -443,8 +445,19 @@ public enum ContainmentJudge {
     /// (every argument when it declares none), so a second call that differs only in a memo is the same call.
     public static func executedKey(tool: String, arguments: [String: JSONValue], critical: Set<String>?) -> TaggedValue
     {
-        let judged = critical.map { names in arguments.filter { names.contains($0.key) } } ?? arguments
-        return TaggedValue(.executed, tool + " " + CanonicalJSON.sha256Hex(.object(judged)))
+        // Values as the value rules read them (`"NW-1001 "` is NW-1001), else as canonical JSON.
+        var parts: [String] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            let readings = ValueExtractor.argumentValues(value).map {
+                $0.map(\.description).sorted().joined(separator: "|")
+            }
+            let spelled =
+                readings.isEmpty
+                ? String(decoding: CanonicalJSON.encode(value), as: UTF8.self) : readings.joined(separator: ",")
+            parts.append(name + "=" + spelled)
+        }
+        return TaggedValue(.executed, tool + " " + Digest.sha256Hex(Array(parts.joined(separator: "\n").utf8)))
     }
 
     /// What the run's task rules out that this call does: an action of the tool's kind the task says not to take
@@ -472,12 +485,19 @@ public enum ContainmentJudge {
                     reasons.append("the task says not to \(parts[1])")
                 }
             } else if parts[0] == "value" {
-                // The value the task named after "do not": any argument that carries it.
+                // The value the task named after "do not <verb>": any argument that carries it, in a call of that kind
+                // (of any kind when the tool's is unknown).
+                let ruled = parts[1].split(separator: " ", maxSplits: 1).map(String.init)
+                guard ruled.count == 2 else { continue }
+                if let toolAction, ActionDirectives.kind(of: ruled[0]) != ActionDirectives.kind(of: toolAction) {
+                    continue
+                }
                 for name in arguments.keys.sorted() {
                     let literals = strings(in: arguments[name] ?? .null).map { TextForm.trimmed($0).lowercased() }
-                    if literals.contains(parts[1]) {
+                    if literals.contains(ruled[1]) {
                         reasons.append(
-                            "the task says not to act on \(TextForm.escaped(parts[1])) (\(TextForm.escaped(name)))")
+                            "the task says not to \(ruled[0]) \(TextForm.escaped(ruled[1])) (\(TextForm.escaped(name)))"
+                        )
                     }
                 }
             } else if parts[0] == "argument" {
@@ -570,7 +590,7 @@ public enum ContainmentJudge {
     /// Critical identifiers of a form the run's task names identifiers in, but none of those (`CVS-88120` where the
     /// task said "pay CVS-88231"): the task chose which one; another of its kind was chosen elsewhere.
     public static func outsideTask(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String? = nil
     ) -> [UnnamedIdentifier] {
         // The task's identifier rows (as written), and those in its text (lower case; the rows are not kept when a
         // trusted tool named the value first).
@@ -585,13 +605,19 @@ public enum ContainmentJudge {
             default: continue
             }
         }
-        // One the task says not to act on ("Do NOT pay FL-0598") is not one it names for the action.
-        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .forbidden {
-            if entry.value.value.hasPrefix("value ") { spelled[String(entry.value.value.dropFirst(6))] = nil }
-        }
         var named: [String: Set<String>] = [:]
         for value in spelled.values {
             if let shape = identifierShape(value) { named[shape, default: []].insert(value) }
+        }
+        // One the task says not to act on this way ("Do NOT pay FL-0598") is not one it names for this call; its form
+        // stays the task's.
+        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .forbidden {
+            let parts = entry.value.value.split(separator: " ").map(String.init)
+            guard parts.count == 3, parts[0] == "value" else { continue }
+            if let toolAction, ActionDirectives.kind(of: parts[1]) != ActionDirectives.kind(of: toolAction) { continue }
+            for shape in named.keys {
+                named[shape] = named[shape]?.filter { $0.lowercased() != parts[2] }
+            }
         }
         guard !named.isEmpty else { return [] }
         var found: [UnnamedIdentifier] = []
@@ -600,9 +626,12 @@ public enum ContainmentJudge {
             for literal in ValueExtractor.literals(value) {
                 let shown = TextForm.trimmed(literal.shown)
                 guard let shape = identifierShape(shown), let same = named[shape],
-                    !same.contains(where: { $0.caseInsensitiveCompare(shown) == .orderedSame })
+                    !same.contains(where: { $0.lowercased() == shown.lowercased() })
                 else { continue }
-                found.append(UnnamedIdentifier(name: name, value: shown, named: same.sorted()))
+                found.append(
+                    UnnamedIdentifier(
+                        name: name, value: shown,
+                        named: same.isEmpty ? ["none of this form that it does not rule out"] : same.sorted()))
                 break
             }
         }

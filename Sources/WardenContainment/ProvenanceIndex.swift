@@ -41,6 +41,14 @@ public struct ProvenanceIndex: Sendable {
     private var firstTrusted: [TaggedValue: String] = [:]
     private var untrustedSources: [TaggedValue: [String]] = [:]
     private var phrases: [Phrase] = []
+    /// Runs of `ContainmentJudge.passageLength` words that untrusted content dictated (a dictating sentence and the
+    /// `dictatedReach` words after it), with their sources: computed once per row, so judging a call does not re-read the run.
+    public private(set) var dictatedRuns: [String: [String]] = [:]
+    /// Set once a dictated run found no room (`dictatedRunLimit`): what the content dictated is not all known.
+    public private(set) var dictationOverflowed = false
+    public static let dictatedRunLimit = 50_000
+    /// How many words after a dictating sentence count as what it dictates.
+    public static let dictatedReach = 80
 
     private struct Phrase: Sendable {
         var bytes: [UInt8]
@@ -97,6 +105,7 @@ public struct ProvenanceIndex: Sendable {
         }
         if entry.value.kind == .text && entry.value.value.count >= Self.minimumPhraseLength {
             phrases.append(Phrase(bytes: Array(entry.value.value.utf8), trusted: entry.trusted, source: entry.source))
+            if !entry.trusted { addDictated(entry.value.value, source: entry.source) }
         }
         return true
     }
@@ -138,6 +147,36 @@ public struct ProvenanceIndex: Sendable {
             }
         }
         return sources.isEmpty ? .unknown : .untrusted(sources: Array(sources.sorted().prefix(5)))
+    }
+
+    // MARK: Dictation
+
+    private mutating func addDictated(_ text: String, source: String) {
+        let sentences = ActionDirectives.sentences(text)
+        var index = 0
+        while index < sentences.count {
+            guard ActionDirectives.dictates(sentences[index]) else {
+                index += 1
+                continue
+            }
+            // The dictating sentence and the next `dictatedReach` words, as one stream: a payload may span short
+            // sentences.
+            var region = ContainmentJudge.passageWords(sentences[index])
+            var after = 0
+            for next in sentences.dropFirst(index + 1) where after < Self.dictatedReach {
+                let words = ContainmentJudge.passageWords(next)
+                region += words.prefix(Self.dictatedReach - after)
+                after += words.count
+            }
+            for run in ContainmentJudge.runs(of: region, length: ContainmentJudge.passageLength) {
+                if dictatedRuns[run] == nil && dictatedRuns.count >= Self.dictatedRunLimit {
+                    dictationOverflowed = true
+                    continue
+                }
+                if dictatedRuns[run]?.contains(source) != true { dictatedRuns[run, default: []].append(source) }
+            }
+            index += 1
+        }
     }
 
     // MARK: Phrases

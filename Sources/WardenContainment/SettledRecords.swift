@@ -8,9 +8,10 @@ import WardenCore
 /// `period`, … — not the party's own id, account or address, which a new payment to the same party shares) are kept
 /// as `.settled` index rows, except values that an object of the same output with another status also holds. Pure.
 public enum SettledRecords {
-    /// Keys that hold a record's status.
-    static let statusKeys: Set<String> = [
-        "status", "state", "payment_status", "bank_status", "invoice_status", "payout_status", "refund_status",
+    /// Keys that hold a record's status, the most specific first (a record `approved` whose `payment_status` is
+    /// `paid` is paid, whatever order its keys come in).
+    static let statusKeys: [String] = [
+        "payment_status", "refund_status", "payout_status", "bank_status", "invoice_status", "status", "state",
     ]
 
     /// Statuses after which paying or refunding the record again is a second payment.
@@ -32,56 +33,81 @@ public enum SettledRecords {
     /// The `.settled` rows of a trusted output: values of settled records' identifying fields, each as the
     /// description of its reading (`identifier:NPT-88107`).
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
-        var settled: Set<TaggedValue> = []
-        var open: Set<TaggedValue> = []
+        // Compared field by field: an open credit note whose `invoice_ref` is the paid invoice's `ref` does not make
+        // that invoice open.
+        var settled: [String: Set<TaggedValue>] = [:]
+        var open: [String: Set<TaggedValue>] = [:]
         for record in objects(in: output, depth: 0) {
             guard let status = status(of: record) else { continue }
-            let values = identifying(record)
-            if settledStatuses.contains(status) { settled.formUnion(values) } else { open.formUnion(values) }
+            for (key, values) in identifying(record) {
+                if settledStatuses.contains(status) {
+                    settled[key, default: []].formUnion(values)
+                } else {
+                    open[key, default: []].formUnion(values)
+                }
+            }
         }
-        return Set(settled.subtracting(open).map { TaggedValue(.settled, $0.description) })
+        var rows: Set<TaggedValue> = []
+        for (key, values) in settled {
+            for value in values.subtracting(open[key] ?? []) { rows.insert(TaggedValue(.settled, value.description)) }
+        }
+        return rows
     }
 
-    /// Every object in a value, including JSON inside text content (an MCP result's text is often JSON).
+    /// Every object in a value, and in the JSON of an MCP text block (a result's text is often JSON). JSON inside
+    /// other string fields is not read: a record's free-text note cannot add records.
     static func objects(in value: JSONValue, depth: Int) -> [[String: JSONValue]] {
         guard depth < 16 else { return [] }
         switch value {
         case .object(let members):
+            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                return objects(inJSONText: text)
+            }
             return [members] + members.values.flatMap { objects(in: $0, depth: depth + 1) }
         case .array(let items):
             return items.flatMap { objects(in: $0, depth: depth + 1) }
-        case .string(let text):
-            guard depth < 8, text.utf8.count <= 1 << 20,
-                let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }),
-                first == "{" || first == "[",
-                let nested = try? StrictJSONParser().parse(Array(text.utf8))
-            else { return [] }
-            return objects(in: nested, depth: depth + 8)
+        case .string(let text) where depth == 0:
+            return objects(inJSONText: text)
         default:
             return []
         }
     }
 
-    /// The record's status, lower case, first word (`"Paid - reminder 1 sent"` → `paid`); nil without one.
+    static func objects(inJSONText text: String) -> [[String: JSONValue]] {
+        guard text.utf8.count <= 1 << 20,
+            let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }), first == "{" || first == "[",
+            let nested = try? StrictJSONParser().parse(Array(text.utf8))
+        else { return [] }
+        return objects(in: nested, depth: 8)
+    }
+
+    /// The record's status, lower case, first word (`"Paid - reminder 1 sent"` → `paid`), from the most specific
+    /// status key it has; nil without one.
     static func status(of record: [String: JSONValue]) -> String? {
-        for (key, value) in record where statusKeys.contains(key.lowercased()) {
-            guard let text = value.stringValue else { continue }
-            let word = text.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init)
-            if let word { return word }
+        var byKey: [String: String] = [:]
+        for (key, value) in record {
+            if let text = value.stringValue { byKey[key.lowercased()] = text }
+        }
+        for key in statusKeys {
+            guard let text = byKey[key] else { continue }
+            if let word = text.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) {
+                return word
+            }
         }
         return nil
     }
 
-    /// The readings of a record's identifying scalar fields.
-    static func identifying(_ record: [String: JSONValue]) -> Set<TaggedValue> {
-        var values: Set<TaggedValue> = []
+    /// The readings of a record's identifying scalar fields, by key (lower case).
+    static func identifying(_ record: [String: JSONValue]) -> [String: Set<TaggedValue>] {
+        var values: [String: Set<TaggedValue>] = [:]
         for (key, value) in record {
             let parts = Set(
                 key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
             guard !parts.isDisjoint(with: identifyingParts), parts.isDisjoint(with: partyParts) else { continue }
             switch value {
             case .string, .integer:
-                values.formUnion(ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier })
+                values[key.lowercased(), default: []].formUnion(
+                    ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier })
             default:
                 continue
             }

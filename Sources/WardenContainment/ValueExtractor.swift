@@ -68,10 +68,13 @@ public enum ValueExtractor {
         if let whole = textValue(clean) {
             out.insert(TaggedValue(.text, whole))
         } else {
-            // Too long to keep whole: its lines are kept, so a passage of it copied into a message is still found.
+            // Too long to keep whole: its lines are kept (a long line in pieces), so a passage of it copied into a
+            // message is still found.
             for line in clean.split(whereSeparator: \.isNewline) {
-                if let text = textValue(String(line)), text.count >= ProvenanceIndex.minimumPhraseLength {
-                    out.insert(TaggedValue(.text, text))
+                for piece in pieces(of: line, longest: maxTextLength / 2) {
+                    if let text = textValue(piece), text.count >= ProvenanceIndex.minimumPhraseLength {
+                        out.insert(TaggedValue(.text, text))
+                    }
                 }
             }
         }
@@ -118,6 +121,26 @@ public enum ValueExtractor {
             if !normal.isEmpty && normal.count <= 500 { leaves.append(normal) }
         }
         return leaves
+    }
+
+    /// `line` cut at spaces into pieces of at most `longest` characters (a word longer than that is its own piece),
+    /// each starting with the last `overlap` words of the one before, so a passage across a cut is whole in one.
+    static func pieces(of line: Substring, longest: Int, overlap: Int = 16) -> [String] {
+        guard line.count > longest else { return [String(line)] }
+        var pieces: [String] = []
+        var current: [Substring] = []
+        var length = 0
+        for word in line.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.count > overlap && length + 1 + word.count > longest {
+                pieces.append(current.joined(separator: " "))
+                current = Array(current.suffix(overlap))
+                length = current.reduce(0) { $0 + $1.count + 1 }
+            }
+            current.append(word)
+            length += word.count + 1
+        }
+        if !current.isEmpty { pieces.append(current.joined(separator: " ")) }
+        return pieces
     }
 
     /// The `.text` form of already cleaned text, when it is 1…2000 characters.

@@ -119,8 +119,9 @@ final class GroupCommitter: Sendable {
                 if yields { state.idleYields = batch.isEmpty ? state.idleYields + 1 : 0 }
                 return batch
             }
-            let first = try commit(leading: entries, bytes: bytes, waiters: joined)
+            let (first, resume) = try commit(leading: entries, bytes: bytes, waiters: joined)
             finishCommitting()
+            resume()
             return first
         }
         return try await withCheckedThrowingContinuation { continuation in
@@ -185,17 +186,32 @@ final class GroupCommitter: Sendable {
                 finishCommitting()
                 return
             }
+            let resume: () -> Void
             do {
-                _ = try commit(leading: [], bytes: 0, waiters: batch)
+                resume = try commit(leading: [], bytes: 0, waiters: batch).resume
             } catch {
+                return
+            }
+            // After the last batch the log is released before its appenders resume: one that appends again at once
+            // leads, instead of finding this commit still in flight and counting as contention.
+            let idle: [CheckedContinuation<Void, Never>]? = state.withLock { state in
+                guard state.waiters.isEmpty, state.failure == nil else { return nil }
+                state.committing = false
+                defer { state.idleWaiters = [] }
+                return state.idleWaiters
+            }
+            resume()
+            if let idle {
+                for waiter in idle { waiter.resume() }
                 return
             }
         }
     }
 
     /// One write and sync of `leading` (the caller's own entries) and the waiters' entries, in that order; the tree
-    /// grows and each waiter gets its index. Returns the first index. On failure the log stops and every waiter fails.
-    private func commit(leading: [Data], bytes: Int, waiters: [Waiter]) throws -> UInt64 {
+    /// grows. Returns the first index, and what hands each waiter its index (the caller resumes them once it has
+    /// settled who holds the log). On failure the log stops and every waiter fails.
+    private func commit(leading: [Data], bytes: Int, waiters: [Waiter]) throws -> (first: UInt64, resume: () -> Void) {
         let all = leading + waiters.flatMap(\.entries)
         let leaves: [TreeHash]
         do {
@@ -204,12 +220,16 @@ final class GroupCommitter: Sendable {
             throw stop(error, failing: waiters)
         }
         let first = state.withLock { Self.grow(&$0, entries: all, leaves: leaves) }
-        var index = first + UInt64(leading.count)
-        for waiter in waiters {
-            waiter.continuation.resume(returning: index)
-            index += UInt64(waiter.entries.count)
-        }
-        return first
+        return (
+            first,
+            {
+                var index = first + UInt64(leading.count)
+                for waiter in waiters {
+                    waiter.continuation.resume(returning: index)
+                    index += UInt64(waiter.entries.count)
+                }
+            }
+        )
     }
 
     /// Takes queued appends, in order, while the batch stays within `maximumBatchBytes` (at least one).

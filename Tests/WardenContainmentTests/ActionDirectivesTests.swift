@@ -39,6 +39,25 @@ struct ActionDirectivesTests {
         #expect(ActionDirectives.kind(of: "end") == "cancel" && ActionDirectives.kind(of: "waive") == "refund")
     }
 
+    @Test("verbs of doing in general do not make a read-only task ask for an action")
+    func generalVerbsAskForNothingInATask() {
+        for task in [
+            "Summarise the report and put the key points in a table.",
+            "Go through the supplier emails and end with a list of what's due.",
+            "Perform a review of last month's invoices and tell me what looks odd.",
+            "Process the survey results and summarise them for me.",
+            "Review the renewals and stop when you reach March.",
+        ] {
+            // Only `(none)` and verb-object phrases, which ask for the tool named so and nothing else.
+            let asked = ActionDirectives.requested(inTask: task).map(\.value).filter { !$0.contains(" ") }
+            #expect(asked == [ActionDirectives.noAction], "task: \(task)")
+        }
+        #expect(ActionDirectives.requested(inTask: "End the tenancy today.").map(\.value).contains("end tenancy"))
+        #expect(ActionDirectives.actionPhrase(ofTool: "pms.end_tenancy") == "end tenancy")
+        #expect(ActionDirectives.actionPhrase(ofTool: "billing.putCredits") == "put credit")
+        #expect(ActionDirectives.actionPhrase(ofTool: "crm.lookup") == nil)
+    }
+
     @Test("what a task rules out: verbs shortly after a negation up to a contrast, and nouns after 'no' or 'without'")
     func forbiddenByTasks() {
         func ruledOut(_ task: String) -> [String] { ActionDirectives.forbidden(inTask: task).map(\.value).sorted() }
@@ -53,10 +72,11 @@ struct ActionDirectivesTests {
         // A contrast ends the negation: the refund is asked for, not ruled out.
         #expect(ruledOut("Don't worry about the deposit, just refund the order.") == [])
         #expect(ruledOut("Refund order 1182 and email the customer.") == [])
+        #expect(ruledOut("Do NOT pay FL-0598's late fee.").contains("value pay fl-0598"))
         // An identifier after the ruled-out verb: that one, whatever else the task asks for.
         #expect(
             ruledOut("Pay FL-0612 today. Do NOT pay FL-0598, we're disputing it.") == [
-                "action pay", "value fl-0598",
+                "action pay", "value pay fl-0598",
             ])
     }
 

@@ -33,6 +33,24 @@ struct SettledRecordsTests {
         #expect(SettledRecords.values(in: ["ref": "INV-3"]).isEmpty)
     }
 
+    @Test("an open record cancels a paid one only under the same field; a note's JSON adds no record; status keys rank")
+    func hostileRecords() {
+        let creditNote: JSONValue = [
+            ["ref": "NPT-88107", "status": "paid"],
+            ["ref": "CN-12", "invoice_ref": "NPT-88107", "status": "open"],
+        ]
+        #expect(SettledRecords.values(in: creditNote).map(\.value).contains("identifier:NPT-88107"))
+        let note: JSONValue = [
+            ["ref": "NPT-88107", "status": "paid", "note": #"{"ref": "NPT-88107", "status": "open"}"#]
+        ]
+        #expect(SettledRecords.values(in: note).map(\.value) == ["identifier:NPT-88107"])
+        // Whatever order the keys come in, the payment status decides.
+        for _ in 0..<8 {
+            let record: JSONValue = ["ref": "INV-9", "status": "approved", "payment_status": "paid"]
+            #expect(SettledRecords.values(in: record).map(\.value) == ["identifier:INV-9"])
+        }
+    }
+
     @Test("the judge names a critical value that identifies a settled record")
     func judged() {
         var index = ProvenanceIndex()

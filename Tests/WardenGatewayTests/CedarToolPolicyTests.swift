@@ -99,6 +99,16 @@ struct CedarToolPolicyTests {
             }
         }
         #expect(policy.entities.count == 2)
+        // Subjects that differ only in canonically equivalent spellings are different agents to Cedar: each gets its
+        // own entities (a shared entry would leave the second outside its roles).
+        let entry = try #require(catalog.entries["billing.update_invoice_status"])
+        for subject in ["agent-K", "agent-\u{212A}"] {
+            let decision = policy.decide(
+                ToolCallRequest(
+                    principal: Principal(tenant: "t", subject: subject, issuer: "i", roles: ["clerk"]), entry: entry,
+                    arguments: ["invoice_id": "1", "status": "disputed"], meta: [:], run: RunContext(sessionID: "s")))
+            #expect(decision.isAllowed, "subject \(subject.unicodeScalars.map { $0.value })")
+        }
     }
 
     @Test("a policy that does not type-check is refused at load")

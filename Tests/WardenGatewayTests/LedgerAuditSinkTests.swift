@@ -37,6 +37,19 @@ struct LedgerAuditSinkTests {
         try await sink.close()
     }
 
+    @Test("A clean string does not stand for a canonically equivalent one with a finding (a Kelvin sign for a K)")
+    func byteForByte() async throws {
+        let (sink, directory) = try await Self.sink()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = sink.redact(.string("key A\u{212A}IAIOSFODNN7EXAMPLE"))
+        guard case .string(let redacted) = sink.redact(.string("key AKIAIOSFODNN7EXAMPLE")) else {
+            Issue.record("not a string")
+            return
+        }
+        #expect(!redacted.contains("AKIAIOSFODNN7EXAMPLE"))
+        try await sink.close()
+    }
+
     @Test("The memory of clean facts is bounded")
     func bounded() {
         let clean = CleanTexts()

@@ -78,19 +78,21 @@ public struct LedgerAuditSink: AuditSink {
 final class CleanTexts: Sendable {
     static let capacity = 4096
     static let longest = 256
-    private let texts = Mutex<Set<String>>([])
+    /// Keyed by UTF-8 bytes: `String` equality is canonical equivalence, and a string the redactor passed must not
+    /// stand for a differently spelled one it would not (a Kelvin sign for a K).
+    private let texts = Mutex<Set<[UInt8]>>([])
 
     var count: Int { texts.withLock { $0.count } }
 
     func contains(_ text: String) -> Bool {
-        text.utf8.count <= Self.longest && texts.withLock { $0.contains(text) }
+        text.utf8.count <= Self.longest && texts.withLock { $0.contains(Array(text.utf8)) }
     }
 
     func insert(_ text: String) {
         guard text.utf8.count <= Self.longest else { return }
         texts.withLock { texts in
             if texts.count >= Self.capacity { texts.removeAll(keepingCapacity: true) }
-            texts.insert(text)
+            texts.insert(Array(text.utf8))
         }
     }
 }

@@ -108,13 +108,16 @@ public struct ContainmentRules: Sendable {
                 assessment.arguments[position].provenance = .trusted(source: ContainmentJudge.taskSource)
             }
         }
+        let toolPhrase = ActionDirectives.actionPhrase(ofTool: entry.name.description)
         assessment.directed = ContainmentJudge.directed(
             arguments: arguments, critical: critical, index: run,
-            toolAction: ActionDirectives.action(ofTool: entry.name.description))
-        assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run)
+            toolAction: ActionDirectives.action(ofTool: entry.name.description), toolPhrase: toolPhrase)
+        assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run, toolPhrase: toolPhrase)
         if tainted {
             assessment.outsideTask =
-                ContainmentJudge.outsideTask(arguments: arguments, critical: critical, index: run)
+                ContainmentJudge.outsideTask(
+                    arguments: arguments, critical: critical, index: run,
+                    toolAction: ActionDirectives.action(ofTool: entry.name.description))
                 + ContainmentJudge.otherParty(arguments: arguments, critical: critical, index: run)
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
                 toolAction: ActionDirectives.action(ofTool: entry.name.description), arguments: arguments, index: run)

@@ -270,7 +270,8 @@ public struct ToolCallPipeline: Sendable {
         let known = provenance?.index ?? ProvenanceIndex()
         var fresh = read.entries.filter { !Self.alreadyKnown($0, in: known) }
         // A consequential call that ran is remembered by its critical values: the same call again is a repeat.
-        if let effect = entry.effect, effect != .read, outcome == .ok {
+        // (Also when it reported an error: the upstream may have acted before failing.)
+        if let effect = entry.effect, effect != .read {
             let key = ContainmentRules.executedKey(entry: entry, arguments: call.arguments)
             if case .unknown = known.provenance(of: [key]) {
                 fresh.append(

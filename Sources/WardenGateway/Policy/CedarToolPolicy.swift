@@ -129,7 +129,7 @@ public struct CedarToolPolicy: ToolPolicy {
             "time": timeRecord(now),
         ]
         let key = EntityCache.Key(
-            subject: principal.subject, roles: principal.roles.sorted(), tool: entry.name.description,
+            subject: principal.subject, roles: Array(principal.roles), tool: entry.name.description,
             effect: entry.effect)
         let entities =
             cache?.entities(for: key) {
@@ -177,11 +177,20 @@ public struct CedarToolPolicy: ToolPolicy {
 /// The entities of one agent (subject and roles) calling one tool: the same on every such call, and building them (the
 /// ancestor closure) cost more than deciding. At most `capacity` are kept; the set starts over when full.
 final class EntityCache: Sendable {
+    /// UTF-8 bytes, not `String`s: `String` equality is canonical equivalence, Cedar's is byte for byte, and two
+    /// agents whose subjects differ only so must not share entities.
     struct Key: Hashable, Sendable {
-        var subject: String
-        var roles: [String]
-        var tool: String
+        var subject: [UInt8]
+        var roles: [[UInt8]]
+        var tool: [UInt8]
         var effect: EffectClass?
+
+        init(subject: String, roles: [String], tool: String, effect: EffectClass?) {
+            self.subject = Array(subject.utf8)
+            self.roles = roles.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+            self.tool = Array(tool.utf8)
+            self.effect = effect
+        }
     }
 
     static let capacity = 4096
