@@ -542,16 +542,13 @@ public enum ContainmentJudge {
     ) -> [UnnamedIdentifier] {
         var owners: [String: Set<String>] = [:]
         var taskWords: Set<String> = []
-        var untrustedWords: Set<String> = []
-        for entry in index.entries {
+        for entry in index.entries where entry.trusted {
             switch entry.value.kind {
-            case .party where entry.trusted:
+            case .party:
                 let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
                 if parts.count == 2 { owners[parts[0], default: []].insert(parts[1]) }
-            case .text where entry.trusted && entry.source == taskSource:
+            case .text where entry.source == taskSource:
                 taskWords.formUnion(passageWords(entry.value.value))
-            case .text where !entry.trusted:
-                untrustedWords.formUnion(passageWords(entry.value.value))
             default:
                 continue
             }
@@ -559,15 +556,25 @@ public enum ContainmentJudge {
         let names = Set(owners.values.joined())
         let taskParties = names.filter { !PartyRecords.words(of: $0).isDisjoint(with: taskWords) }
         guard !taskParties.isEmpty else { return [] }
+        // What untrusted content says is read only for a value of a party the task does not name (rare), not on every
+        // consequential call.
+        var untrustedWords: Set<String>?
+        func contentNames(_ party: String) -> Bool {
+            if untrustedWords == nil {
+                untrustedWords = Set(
+                    index.entries.lazy.filter { !$0.trusted && $0.value.kind == .text }.flatMap {
+                        passageWords($0.value.value)
+                    })
+            }
+            return !PartyRecords.words(of: party).isDisjoint(with: untrustedWords ?? [])
+        }
         var found: [UnnamedIdentifier] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 let parties = Set(literal.readings.flatMap { owners[$0.description] ?? [] })
                 guard !parties.isEmpty, parties.isDisjoint(with: taskParties),
-                    let chosen = parties.sorted().first(where: {
-                        !PartyRecords.words(of: $0).isDisjoint(with: untrustedWords)
-                    })
+                    let chosen = parties.sorted().first(where: contentNames)
                 else { continue }
                 found.append(
                     UnnamedIdentifier(name: name, value: literal.shown, named: taskParties.sorted(), owner: chosen))

@@ -47,6 +47,7 @@ public struct ProvenanceIndex: Sendable {
     /// Set once a dictated run found no room (`dictatedRunLimit`): what the content dictated is not all known.
     public private(set) var dictationOverflowed = false
     public static let dictatedRunLimit = 50_000
+    private let dictation: Bool
     /// How many words after a dictating sentence count as what it dictates.
     public static let dictatedReach = 80
 
@@ -56,8 +57,11 @@ public struct ProvenanceIndex: Sendable {
         var source: String
     }
 
-    public init(entries: [IndexEntry] = [], limit: Int = ProvenanceIndex.defaultLimit) {
+    /// `dictation: false` for an index that only collects rows (a tool result's, before they join the run's): what
+    /// content dictated is worked out once, in the index a call is judged against.
+    public init(entries: [IndexEntry] = [], limit: Int = ProvenanceIndex.defaultLimit, dictation: Bool = true) {
         self.limit = max(0, limit)
+        self.dictation = dictation
         for entry in entries { insert(entry) }
     }
 
@@ -105,7 +109,7 @@ public struct ProvenanceIndex: Sendable {
         }
         if entry.value.kind == .text && entry.value.value.count >= Self.minimumPhraseLength {
             phrases.append(Phrase(bytes: Array(entry.value.value.utf8), trusted: entry.trusted, source: entry.source))
-            if !entry.trusted { addDictated(entry.value.value, source: entry.source) }
+            if dictation && !entry.trusted { addDictated(entry.value.value, source: entry.source) }
         }
         return true
     }

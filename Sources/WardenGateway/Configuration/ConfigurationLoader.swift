@@ -559,39 +559,17 @@ public enum ConfigurationLoader {
             }
         }
         if let r = m.optional("override_reason") { settings.overrideReason = try r.nonEmptyString() }
-        if let r = m.optional("instructed_runs") {
+        let switches: [(key: String, setting: WritableKeyPath<ContainmentSettings, Bool>)] = [
+            ("instructed_runs", \.holdInstructedRuns), ("directed_values", \.holdDirectedValues),
+            ("unasked_actions", \.holdUnaskedActions), ("outside_task", \.holdOutsideTask),
+            ("task_limits", \.holdTaskLimits),
+        ]
+        for (key, setting) in switches {
+            guard let r = m.optional(key) else { continue }
             switch try r.nonEmptyString() {
-            case "hold": settings.holdInstructedRuns = true
-            case "allow": settings.holdInstructedRuns = false
-            case let other: throw r.error("instructed_runs is hold or allow, not '\(other)'")
-            }
-        }
-        if let r = m.optional("directed_values") {
-            switch try r.nonEmptyString() {
-            case "hold": settings.holdDirectedValues = true
-            case "allow": settings.holdDirectedValues = false
-            case let other: throw r.error("directed_values is hold or allow, not '\(other)'")
-            }
-        }
-        if let r = m.optional("unasked_actions") {
-            switch try r.nonEmptyString() {
-            case "hold": settings.holdUnaskedActions = true
-            case "allow": settings.holdUnaskedActions = false
-            case let other: throw r.error("unasked_actions is hold or allow, not '\(other)'")
-            }
-        }
-        if let r = m.optional("outside_task") {
-            switch try r.nonEmptyString() {
-            case "hold": settings.holdOutsideTask = true
-            case "allow": settings.holdOutsideTask = false
-            case let other: throw r.error("outside_task is hold or allow, not '\(other)'")
-            }
-        }
-        if let r = m.optional("task_limits") {
-            switch try r.nonEmptyString() {
-            case "hold": settings.holdTaskLimits = true
-            case "allow": settings.holdTaskLimits = false
-            case let other: throw r.error("task_limits is hold or allow, not '\(other)'")
+            case "hold": settings[keyPath: setting] = true
+            case "allow": settings[keyPath: setting] = false
+            case let other: throw r.error("\(key) is hold or allow, not '\(other)'")
             }
         }
         try m.finish()

@@ -108,19 +108,18 @@ public struct ContainmentRules: Sendable {
                 assessment.arguments[position].provenance = .trusted(source: ContainmentJudge.taskSource)
             }
         }
+        let toolAction = ActionDirectives.action(ofTool: entry.name.description)
         let toolPhrase = ActionDirectives.actionPhrase(ofTool: entry.name.description)
         assessment.directed = ContainmentJudge.directed(
-            arguments: arguments, critical: critical, index: run,
-            toolAction: ActionDirectives.action(ofTool: entry.name.description), toolPhrase: toolPhrase)
+            arguments: arguments, critical: critical, index: run, toolAction: toolAction, toolPhrase: toolPhrase)
         assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run, toolPhrase: toolPhrase)
         if tainted {
             assessment.outsideTask =
                 ContainmentJudge.outsideTask(
-                    arguments: arguments, critical: critical, index: run,
-                    toolAction: ActionDirectives.action(ofTool: entry.name.description))
+                    arguments: arguments, critical: critical, index: run, toolAction: toolAction)
                 + ContainmentJudge.otherParty(arguments: arguments, critical: critical, index: run)
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
-                toolAction: ActionDirectives.action(ofTool: entry.name.description), arguments: arguments, index: run)
+                toolAction: toolAction, arguments: arguments, index: run)
             if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
                 assessment.repeated = source
             }

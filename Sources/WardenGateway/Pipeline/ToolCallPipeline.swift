@@ -316,7 +316,7 @@ public struct ToolCallPipeline: Sendable {
     ) -> ResultReading {
         let tool = entry.name.description
         let trusted = entry.containment.outputTrusted
-        var index = ProvenanceIndex()
+        var index = ProvenanceIndex(dictation: false)
         let source = ContainmentSource.output(tool: tool, call: call.run.calls + 1)
         var signals: Set<String> = []
         var result = raw

@@ -131,12 +131,10 @@ public struct CedarToolPolicy: ToolPolicy {
         let key = EntityCache.Key(
             subject: principal.subject, roles: Array(principal.roles), tool: entry.name.description,
             effect: entry.effect)
-        let entities =
-            cache?.entities(for: key) {
-                Self.entities(
-                    agent: agent, action: action, system: system, roles: principal.roles, effect: entry.effect)
-            }
-            ?? Self.entities(agent: agent, action: action, system: system, roles: principal.roles, effect: entry.effect)
+        let build = {
+            Self.entities(agent: agent, action: action, system: system, roles: principal.roles, effect: entry.effect)
+        }
+        let entities = cache.map { $0.entities(for: key, build: build) } ?? build()
         return (WardenPolicy.Request(principal: agent, action: action, resource: system, context: context), entities)
     }
 
