@@ -5,10 +5,10 @@ import Synchronization
 /// operation cancels, e.g., its HTTP request). The one timeout helper of the code base. A limit too large for the
 /// clock is no limit.
 ///
-/// The operation runs in one task of its own and the deadline is a timer, not a second task that sleeps: a tool
-/// call passes through this twice (the pipeline's deadline and the upstream exchange's), so a task group with a
-/// sleeping child cost more than everything else in the call but the ledger. Cancelling the caller cancels the
-/// operation.
+/// The operation runs in one task of its own and the deadline is an entry in the process's `DeadlineWatch`, not a
+/// second task that sleeps nor a timer source of its own: a tool call passes through this twice (the pipeline's
+/// deadline and the upstream exchange's), so a task group with a sleeping child cost more than everything else in the
+/// call but the ledger, and dispatch timers cost a thread wake-up each. Cancelling the caller cancels the operation.
 public func withDeadline<T: Sendable, Failure: Error>(
     _ limit: Duration,
     timedOut: @escaping @Sendable () -> Failure,
@@ -28,29 +28,26 @@ public func withDeadline<T: Sendable, Failure: Error>(
         race.finish()
         return result
     }
-    // A timer source, cancelled when the operation ends: unlike a cancelled `asyncAfter` item, it does not keep its
-    // handler (and with it the operation's task and result) alive until the limit would have passed.
-    let timer = DispatchSource.makeTimerSource(queue: .global())
     // The expiry is decided on Swift's executor, behind work already queued there: on a loaded machine an operation
     // that finished, or was ready to run, before the limit is not reported as timed out by a timer on another thread.
-    timer.setEventHandler {
-        Task { if race.expire() { work.cancel() } }
-    }
+    // The deadline is forgotten when the operation ends, so nothing keeps the operation's task and result alive until
+    // the limit would have passed.
+    let expire: @Sendable () -> Void = { Task { if race.expire() { work.cancel() } } }
     let (seconds, attoseconds) = limit.components
     let scaled = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     let nanoseconds = scaled.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
+    var deadline: UInt64?
     if !scaled.overflow && !nanoseconds.overflow {
-        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: max(0, nanoseconds.partialValue))))
-    } else {
-        timer.schedule(deadline: .distantFuture)
+        let at = DispatchTime.now().uptimeNanoseconds.addingReportingOverflow(
+            UInt64(clamping: max(0, nanoseconds.partialValue)))
+        if !at.overflow { deadline = DeadlineWatch.shared.schedule(at: at.partialValue, expire) }
     }
-    timer.resume()
     let result = await withTaskCancellationHandler {
         await work.value
     } onCancel: {
         work.cancel()
     }
-    timer.cancel()
+    if let deadline { DeadlineWatch.shared.cancel(deadline) }
     if race.expired { throw timedOut() }
     return try result.get()
 }

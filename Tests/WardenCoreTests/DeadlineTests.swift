@@ -95,6 +95,32 @@ struct DeadlineTests {
         #expect(released == nil)
     }
 
+    @Test("deadlines fire in their own order, whatever order they were set in and whatever else is pending")
+    func manyDeadlines() async throws {
+        // A long deadline is pending throughout: a short one set after it must not wait for it.
+        let long = Task {
+            try await limited(.seconds(300)) { () async throws(Outcome) -> Int in
+                do { try await Task.sleep(for: .seconds(300)) } catch { throw .cancelled }
+                return 1
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for step in [7, 3, 11, 1, 9, 5, 2, 8] {
+                group.addTask {
+                    await #expect(throws: Outcome.timedOut) {
+                        try await limited(.milliseconds(20 * step)) { () async throws(Outcome) -> Int in
+                            do { try await Task.sleep(for: .seconds(300)) } catch { throw .failed }
+                            return 1
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        long.cancel()
+        await #expect(throws: Outcome.cancelled) { try await long.value }
+    }
+
     @Test("a limit too large for the clock is no limit")
     func hugeLimit() async throws {
         let value = try await limited(.seconds(Int64.max)) { () async throws(Outcome) -> Int in 7 }
