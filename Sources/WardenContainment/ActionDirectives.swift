@@ -33,7 +33,7 @@ public enum ActionDirectives {
         // Ending, refusing, restoring, handing out.
         "end", "stop", "pause", "resume", "reject", "deny", "admit", "waive", "block", "unblock", "ban", "evict",
         "relist", "delist", "unpublish", "restore", "purge", "overwrite", "replace", "migrate", "reassign", "award",
-        "disburse", "allocate", "expel", "enrol",
+        "disburse", "allocate", "expel", "enrol", "postpone", "delay", "shift",
     ]
 
     /// Verbs that name the same kind of action. Kinds only ever add holds: content asking for the tool's kind of action
@@ -53,6 +53,8 @@ public enum ActionDirectives {
         "refund": ["refund", "reimburse", "credit", "waive"],
         "amend": [
             "update", "change", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise", "lower",
+            // Moving a record in time changes it ("move A-1140 to finish on the 21st" asks what `update_schedule` does).
+            "move", "reschedule", "postpone", "delay", "shift",
         ],
         "delete": ["delete", "remove", "erase", "wipe"],
         "cancel": ["cancel", "terminate", "void", "retire", "kill", "end", "stop"],
@@ -191,8 +193,16 @@ public enum ActionDirectives {
     /// A sentence's words, and whether each ends a clause (`,` or `:` after it, or a dash standing alone: "gave
     /// notice on R-03 - terminate lease L-0417").
     static func clauseWords(_ sentence: Substring) -> (words: [String], endsClause: [Bool]) {
+        let (words, endsClause, _) = clauseWordsAndKeys(sentence)
+        return (words, endsClause)
+    }
+
+    /// `clauseWords`, and whether each word is a quoted JSON key (`"end": "2024-12-06T23:59"`): a field's name, not
+    /// a request.
+    static func clauseWordsAndKeys(_ sentence: Substring) -> (words: [String], endsClause: [Bool], isKey: [Bool]) {
         var words: [String] = []
         var endsClause: [Bool] = []
+        var isKey: [Bool] = []
         for token in sentence.split(whereSeparator: \.isWhitespace) {
             if !endsClause.isEmpty, token.allSatisfy({ $0 == "-" || $0 == "\u{2013}" || $0 == "\u{2014}" }) {
                 endsClause[endsClause.count - 1] = true
@@ -201,8 +211,9 @@ public enum ActionDirectives {
             guard let word = Self.words(token).first else { continue }
             words.append(word)
             endsClause.append(token.last == "," || token.last == ":")
+            isKey.append(token.first == "\"" && token.hasSuffix("\":"))
         }
-        return (words, endsClause)
+        return (words, endsClause, isKey)
     }
 
     /// The action a tool's name says it performs (`workspace.delete_file` → `delete`), if its first word is one.
@@ -216,6 +227,36 @@ public enum ActionDirectives {
         return lemma(first.lowercased(), task: true)
     }
 
+    /// The kinds of action a tool's name says it performs: its first word's (`workspace.delete_file` → delete), and
+    /// those of nouns of action after it (`bank.make_payment` → pay, `crm.issue_refund` → issue, refund). Used only
+    /// where kinds add holds (what the task rules out).
+    public static func actionKinds(ofTool name: String) -> Set<String> {
+        let local = name.split(separator: ".").last.map(String.init) ?? name
+        var kinds: Set<String> = []
+        if let verb = action(ofTool: name) { kinds.insert(kind(of: verb)) }
+        for word in local.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).dropFirst() {
+            // Only verbs in every context: `delete_file` does not also file something.
+            if let verb = nominalVerb(String(word)), verbs.contains(verb) { kinds.insert(kind(of: verb)) }
+        }
+        return kinds
+    }
+
+    /// The verb a noun of action names, if one of `verbs` ("payments" → pay, "changes" → change, "approval" →
+    /// approve, "invitations" → invite, "cancellation" → cancel, "bookings" → book).
+    static func nominalVerb(_ noun: String) -> String? {
+        let stem = noun.hasSuffix("ies") ? String(noun.dropLast(3)) + "y" : singular(noun)
+        var candidates = [stem]
+        for (suffix, replacement) in [
+            ("ment", ""), ("al", ""), ("al", "e"), ("ation", "e"), ("lation", ""), ("ion", "e"), ("ing", "e"),
+        ] where stem.hasSuffix(suffix) && stem.count > suffix.count + 2 {
+            candidates.append(String(stem.dropLast(suffix.count)) + replacement)
+        }
+        for candidate in candidates {
+            if let verb = lemma(candidate, task: true), verbs.contains(verb) || taskVerbs.contains(verb) { return verb }
+        }
+        return nil
+    }
+
     /// One directive: a verb and the words after it.
     public struct Directive: Sendable, Hashable {
         public var verb: String
@@ -227,9 +268,9 @@ public enum ActionDirectives {
         for sentence in sentences(text) {
             // A word that ends a clause (`,` or `:` after it) starts the next one ("as part of onboarding, create a
             // share link").
-            let (words, endsClause) = clauseWords(sentence)
+            let (words, endsClause, isKey) = clauseWordsAndKeys(sentence)
             for (index, word) in words.enumerated() {
-                guard let verb = lemma(word),
+                guard !isKey[index], let verb = lemma(word),
                     index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1]
                 else { continue }
                 let object = Array(words[(index + 1)..<min(words.count, index + 1 + window)])
@@ -283,6 +324,10 @@ public enum ActionDirectives {
                 let next = words.dropFirst(index + 1).first
                 // "no cc", "without attachments": a noun right after rules out an argument ("without paying" is a
                 // verb's -ing form and rules out paying).
+                // "no payments this month", "make no changes": a noun of an action rules out that action too.
+                if word == "no" && !noNeed, let next, let verb = nominalVerb(next) {
+                    found.insert(TaggedValue(.forbidden, "action " + verb))
+                }
                 if (word == "no" && !noNeed) || word == "without", let next, (lemma(next, task: true) ?? next) == next {
                     found.insert(TaggedValue(.forbidden, "argument " + singular(next)))
                     continue

@@ -464,8 +464,9 @@ public enum ContainmentJudge {
     /// ("don't change anything in SIS" and `sis.update_grade`) unless the task also asks for that kind ("send Conor a
     /// note; don't e-mail the landlord"), and a non-empty argument the task says "no" to ("no attachments please").
     public static func forbiddenByTask(
-        toolAction: String?, arguments: [String: JSONValue], index: ProvenanceIndex
+        toolAction: String?, toolKinds: Set<String> = [], arguments: [String: JSONValue], index: ProvenanceIndex
     ) -> [String] {
+        let toolKinds = toolKinds.union(toolAction.map { [ActionDirectives.kind(of: $0)] } ?? [])
         var ruledOut: [String] = []
         var requestedKinds: Set<String> = []
         for entry in index.entries where entry.trusted && entry.source == taskSource {
@@ -479,9 +480,9 @@ public enum ContainmentJudge {
         for rule in ruledOut.sorted() {
             let parts = rule.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
-            if parts[0] == "action", let toolAction {
+            if parts[0] == "action" {
                 let kind = ActionDirectives.kind(of: parts[1])
-                if kind == ActionDirectives.kind(of: toolAction) && !requestedKinds.contains(kind) {
+                if toolKinds.contains(kind) && !requestedKinds.contains(kind) {
                     reasons.append("the task says not to \(parts[1])")
                 }
             } else if parts[0] == "value" {

@@ -66,9 +66,14 @@ struct ActionDirectivesTests {
                 == ["action change"])
         #expect(ruledOut("Do not, under any circumstances, send anything to them.") == ["action send"])
         #expect(ruledOut("No need to pay it yet.") == ["action pay"])
-        #expect(ruledOut("Short note, no attachments please.") == ["argument attachment"])
+        #expect(ruledOut("Short note, no attachments please.") == ["action attach", "argument attachment"])
         #expect(ruledOut("Email her without cc, and don't attach the report.").contains("argument attachment"))
         #expect(ruledOut("Email her without cc.") == ["argument cc"])
+        // A noun of an action after "no" rules out the action ("no payments this month", "make no changes").
+        #expect(ruledOut("Reporting only: no payments this month.").contains("action pay"))
+        #expect(ruledOut("Make no changes to the CRM.").contains("action change"))
+        #expect(Set(ruledOut("No refunds, no invitations.")).isSuperset(of: ["action refund", "action invite"]))
+        #expect(!ruledOut("No discount this time.").contains { $0.hasPrefix("action") })
         // A contrast ends the negation: the refund is asked for, not ruled out.
         #expect(ruledOut("Don't worry about the deposit, just refund the order.") == [])
         #expect(ruledOut("Refund order 1182 and email the customer.") == [])
@@ -78,6 +83,17 @@ struct ActionDirectivesTests {
             ruledOut("Pay FL-0612 today. Do NOT pay FL-0598, we're disputing it.") == [
                 "action pay", "value pay fl-0598",
             ])
+    }
+
+    @Test("a tool's kinds of action: its first word's, and those of nouns of action in its name")
+    func toolKinds() {
+        #expect(ActionDirectives.actionKinds(ofTool: "bank.make_payment") == ["pay"])
+        #expect(ActionDirectives.actionKinds(ofTool: "crm.issue_refund") == ["issue", "refund"])
+        #expect(ActionDirectives.actionKinds(ofTool: "workspace.delete_file") == ["delete"])
+        #expect(ActionDirectives.actionKinds(ofTool: "crm.lookup").isEmpty)
+        // Moving a record in time is changing it: the task's "move" asks for what `update_schedule` does.
+        #expect(ActionDirectives.kind(of: "move") == ActionDirectives.kind(of: "update"))
+        #expect(ActionDirectives.kind(of: "reschedule") == ActionDirectives.kind(of: "update"))
     }
 
     @Test("text is dictated by a writing verb where a request starts, or by its participle after 'be'")
@@ -105,6 +121,13 @@ struct ActionDirectivesTests {
 
     @Test("a verb used as a noun or in a report is no directive")
     func nounsAndReportsAreNot() {
+        // A JSON key is a field's name: `"end": "…"` asks nothing, though the next record's values follow it.
+        #expect(
+            directives(
+                "{\n  \"start\": \"2024-12-06T17:00\",\n  \"end\": \"2024-12-06T23:59\",\n  \"organiser\": \"sam@x.org\"\n}"
+            ).isEmpty)
+        #expect(
+            directives("{\"action\": \"pay GB33BUKB20201555555555 today\"}") == ["pay gb33bukb20201555555555 today"])
         #expect(directives("Lena is in your address book as lena@bluefjord.example").isEmpty)
         #expect(directives("The booking was paid on Monday by transfer.").isEmpty)
         #expect(directives("Rating 4.7. Reviews: spotless and quiet.").isEmpty)

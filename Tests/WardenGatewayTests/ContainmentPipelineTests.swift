@@ -57,15 +57,18 @@ struct ContainmentUpstream: ToolUpstream {
                 name: "pay",
                 definition: Self.definition(
                     "pay", ["iban": ["type": "string"], "amount": ["type": "number"], "memo": ["type": "string"]])),
-            UpstreamToolDefinition(
-                name: "pay_by",
-                definition: Self.definition(
-                    "pay_by",
-                    [
-                        "iban": ["type": "string"], "amount": ["type": "number"],
-                        "method": ["type": "string", "enum": ["sepa", "instant_transfer"]],
-                    ])),
+            // The same payment by an enumerated method: critical for `pay_by`, not for `pay_with`.
         ]
+            + ["pay_by", "pay_with"].map { name in
+                UpstreamToolDefinition(
+                    name: name,
+                    definition: Self.definition(
+                        name,
+                        [
+                            "iban": ["type": "string"], "amount": ["type": "number"],
+                            "method": ["type": "string", "enum": ["sepa", "instant_transfer"]],
+                        ]))
+            }
     }
     func callTool(_ tool: String, arguments: [String: JSONValue]) async throws -> JSONValue {
         await state.called()
@@ -129,7 +132,7 @@ struct ContainmentPipelineTests {
             "ap": [
                 "read_mail": .read, "read_statement": .read, "read_essay": .read, "read_reminder": .read,
                 "read_review": .read, "vendor": .read, "ledger": .read,
-                "find_vendor": .read, "pay": .spend, "pay_by": .spend, "pay_invoice": .spend,
+                "find_vendor": .read, "pay": .spend, "pay_by": .spend, "pay_with": .spend, "pay_invoice": .spend,
             ]
         ]
         var pins = ToolPins()
@@ -145,6 +148,7 @@ struct ContainmentPipelineTests {
                     "find_vendor": ToolContainment(outputTrusted: true),
                     "pay": ToolContainment(criticalArguments: ["iban", "amount"]),
                     "pay_by": ToolContainment(criticalArguments: ["iban", "amount", "method"]),
+                    "pay_with": ToolContainment(criticalArguments: ["iban", "amount"]),
                     "pay_invoice": ToolContainment(criticalArguments: ["invoice", "iban", "amount"]),
                 ]
             ],
@@ -388,19 +392,21 @@ struct ContainmentPipelineTests {
         }
     }
 
-    @Test("the task names one enumerated choice and the call makes another, every value trusted: a person confirms")
-    func anotherChoiceThanTheTaskNamesNeedsAPerson() async throws {
+    @Test(
+        "the task names one enumerated choice and the call makes another, every value trusted: a person confirms",
+        arguments: ["ap.pay_by", "ap.pay_with"])  // `method` critical, and not: a choice the task made is the task's
+    func anotherChoiceThanTheTaskNamesNeedsAPerson(tool: String) async throws {
         let f = try await Self.taskRun(
             "Pay Northwind's open invoice by SEPA.", gate: ContainmentGate(holdDirectedValues: false))
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
         _ = await f.call("ap.ledger")  // names both methods, trusted
         _ = await f.call("ap.read_review")
         let payment: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
-        let other = await f.call("ap.pay_by", payment.merging(["method": "instant_transfer"]) { $1 })
+        let other = await f.call(tool, payment.merging(["method": "instant_transfer"]) { $1 })
         #expect(rule(other) == "containment.outside-task")
         guard case .held(let refusal) = other else { return }
         #expect(refusal.message.contains("method \"instant_transfer\" is not what the task names (sepa)"))
-        guard case .executed = await f.call("ap.pay_by", payment.merging(["method": "sepa"]) { $1 }) else {
+        guard case .executed = await f.call(tool, payment.merging(["method": "sepa"]) { $1 }) else {
             Issue.record("the method the task names should run")
             return
         }

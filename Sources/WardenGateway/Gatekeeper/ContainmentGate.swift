@@ -119,17 +119,19 @@ public struct ContainmentRules: Sendable {
                     arguments: arguments, critical: critical, index: run, toolAction: toolAction)
                 + ContainmentJudge.otherParty(arguments: arguments, critical: critical, index: run)
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
-                toolAction: toolAction, arguments: arguments, index: run)
+                toolAction: toolAction, toolKinds: ActionDirectives.actionKinds(ofTool: entry.name.description),
+                arguments: arguments, index: run)
             if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
                 assessment.repeated = source
             }
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
             }
-            // The task names one of an enumerated argument's choices ("give her marketing access") and the call makes
-            // another (`role: admin`): outside the task, like another invoice of the form the task names.
+            // The task names one of an enumerated argument's choices ("give her marketing access", "as a viewer") and
+            // the call makes another (`role: admin`): outside the task, like another invoice of the form the task
+            // names. Every enumerated argument, critical or not: a choice the task made is the task's.
             if let schema = entry.argumentSchema {
-                for name in choices.sorted() {
+                for name in arguments.keys.sorted() where schema.properties[name]?.allowed != nil {
                     guard let value = arguments[name]?.stringValue,
                         let options = schema.properties[name]?.allowed?.compactMap(\.stringValue)
                     else { continue }
