@@ -49,9 +49,10 @@ def free_port() -> int:
 
 
 class Process:
-    """A child process whose output is collected to a file; waits for a line that says it is ready."""
+    """A child process whose output is collected to a file; waits for a line that says it is ready (`ready_count`
+    times: `warden serve` says it once per listener, the admin listener often first)."""
 
-    def __init__(self, name, argv, ready, env=None, cwd=None, timeout=60):
+    def __init__(self, name, argv, ready, env=None, cwd=None, timeout=60, ready_count=1):
         self.name = name
         self.log_path = Path(tempfile.mkstemp(prefix=f"warden-e2e-{name}-", suffix=".log")[1])
         self.log = open(self.log_path, "w")
@@ -64,7 +65,7 @@ class Process:
         deadline = time.time() + timeout
         while time.time() < deadline:
             text = self.log_path.read_text(errors="replace")
-            if ready in text:
+            if text.count(ready) >= ready_count:
                 return
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {self.proc.returncode}:\n{text[-4000:]}")
@@ -291,11 +292,8 @@ def start_webhook_sink(directory: Path) -> Process:
 def serve_cell(config: Path, port, admin_port) -> Cell:
     """Runs `warden serve` on a configuration already written (and approved, or not) for these ports."""
     env = {**os.environ, **SECRET_ENV}
-    proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready", env=env)
-    # both listeners print a ready line; wait for the second
-    deadline = time.time() + 30
-    while proc.output().count("warden: ready") < 2 and time.time() < deadline:
-        time.sleep(0.05)
+    proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready", env=env,
+                   ready_count=2)
     return Cell(config, config.parent / "data", port, admin_port, proc)
 
 

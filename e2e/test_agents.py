@@ -317,7 +317,7 @@ def test_a_token_may_not_claim_the_subject_of_one_of_wardens_agents(tmp_path):
     port, admin = free_port(), free_port()
     common = ["--data-dir", str(data), "--port", str(port), "--admin-port", str(admin)]
     warden("tools", "approve", "--all", *common)
-    proc = Process("warden-reserved", [warden_bin(), "serve", *common], ready="warden: ready")
+    proc = Process("warden-reserved", [warden_bin(), "serve", *common], ready="warden: ready", ready_count=2)
     try:
         token = warden("token", "--role", "analyst", "--subject", "warden-agent:ava", *common).stdout.strip()
         r = httpx.post(f"http://127.0.0.1:{port}/mcp", headers={

@@ -23,7 +23,7 @@ def quick_cell(tmp_path_factory):
     port, admin = free_port(), free_port()
     common = ["--data-dir", str(data), "--port", str(port), "--admin-port", str(admin)]
     warden("tools", "approve", "--all", *common)
-    proc = Process("warden-quick", [warden_bin(), "serve", *common], ready="warden: ready")
+    proc = Process("warden-quick", [warden_bin(), "serve", *common], ready="warden: ready", ready_count=2)
     yield proc, common, f"http://127.0.0.1:{port}/mcp"
     proc.stop()
 

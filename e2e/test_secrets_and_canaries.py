@@ -99,7 +99,8 @@ def test_keyed_hash_redaction_correlates_without_revealing(idp, http_upstream, t
     )
     config.write_text(config.read_text().replace("role_claims: [roles]", "role_claims: [roles]\n  subject_claim: email"))
     warden("tools", "approve", "--all", "--config", str(config), env=SECRET_ENV)
-    proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready", env={**os.environ, **SECRET_ENV})
+    proc = Process("warden", [warden_bin(), "serve", "--config", str(config)], ready="warden: ready",
+                   env={**os.environ, **SECRET_ENV}, ready_count=2)
     cell = Cell(config, tmp_path / "data", port, admin_port, proc)
     try:
         token = client_credentials_token(idp, "analyst-agent", "analyst-pass", cell.mcp_url)

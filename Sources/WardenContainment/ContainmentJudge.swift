@@ -80,11 +80,17 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run, for a payment: critical values that identify a record a trusted source shows as already paid
     /// or refunded, one line each.
     public var settled: [String]
+    /// In a tainted run: why this call is more of an action the run already took than the task named (another refund
+    /// of another line, another file shared with the same person), one line each.
+    public var moreThanNamed: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
-        outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil, settled: [String] = []
+        outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil,
+        settled: [String] = [],
+        moreThanNamed: [String] = []
     ) {
+        self.moreThanNamed = moreThanNamed
         self.settled = settled
         self.tainted = tainted
         self.arguments = arguments
@@ -352,14 +358,16 @@ public enum ContainmentJudge {
 
     /// Non-critical arguments are free text the model writes, not judged whole; but an address, link, account or
     /// phone number inside one that only untrusted content holds (a phishing link put in a message to a trusted
-    /// recipient) needs a person like a critical argument would. Unknown embedded values are not: the model writes
-    /// bodies.
+    /// recipient) needs a person like a critical argument would. Unknown embedded values are not, the model writes
+    /// bodies — except accounts: no model makes up the IBAN a payment reminder quotes, so one that no source backs
+    /// came from content in a form Warden did not read, and in a tainted run it needs a person.
     static func embedded(arguments: [String: JSONValue], indexes: [ProvenanceIndex]) -> [ArgumentAssessment] {
         var found: [ArgumentAssessment] = []
         for name in arguments.keys.sorted() {
             guard let value = arguments[name] else { continue }
             var sources = Set<String>()
             var shown: String?
+            var unknownAccount: String?
             for text in strings(in: value) {
                 let values = ValueExtractor.values(inText: text).filter { embeddedKinds.contains($0.kind) }
                 // A domain counts only where it stands alone: the domain of an address or link in the same text is
@@ -367,17 +375,22 @@ public enum ContainmentJudge {
                 // text also mentions gmail.com).
                 let hosts = Set(values.compactMap(Self.host(of:)))
                 for value in values.sorted() where !(value.kind == .domain && hosts.contains(value.value)) {
-                    guard case .untrusted(let from) = ProvenanceIndex.provenance(of: [value], in: indexes) else {
-                        continue
+                    switch ProvenanceIndex.provenance(of: [value], in: indexes) {
+                    case .untrusted(let from):
+                        sources.formUnion(from)
+                        if shown == nil { shown = value.value }
+                    case .unknown where value.kind == .iban:
+                        if unknownAccount == nil { unknownAccount = value.value }
+                    default: continue
                     }
-                    sources.formUnion(from)
-                    if shown == nil { shown = value.value }
                 }
             }
             if let shown {
                 found.append(
                     ArgumentAssessment(
                         name: name, provenance: .untrusted(sources: Array(sources.sorted().prefix(5))), value: shown))
+            } else if let unknownAccount {
+                found.append(ArgumentAssessment(name: name, provenance: .unknown, value: unknownAccount))
             }
         }
         return found
@@ -460,6 +473,85 @@ public enum ContainmentJudge {
         return TaggedValue(.executed, tool + " " + Digest.sha256Hex(Array(parts.joined(separator: "\n").utf8)))
     }
 
+    /// The run's record of what one consequential call acted on: a row per critical literal (`tool name=readings`,
+    /// kind `executed`), beside the call's `executedKey`.
+    public static func executedLiterals(tool: String, arguments: [String: JSONValue], critical: Set<String>?)
+        -> [TaggedValue]
+    {
+        var rows: [TaggedValue] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for readings in ValueExtractor.argumentValues(value) where !readings.isEmpty {
+                rows.append(TaggedValue(.executed, tool + " " + literalRow(name: name, readings: readings)))
+            }
+        }
+        return rows
+    }
+
+    static func literalRow(name: String, readings: [TaggedValue]) -> String {
+        name + "=" + readings.map(\.description).sorted().joined(separator: "|")
+    }
+
+    /// A second call of a tool the run already made, in a tainted run, that acts on something new — another line
+    /// refunded on the same booking, another file shared with the same person, another field of the same booking
+    /// changed — when the task names none of what is new: the task asked for one, content for more. A task that names
+    /// what each call adds ("pay INV-1, INV-2 and INV-3") is not held, nor one that names the parties the calls move
+    /// between ("approve the timesheets of Dean, Luis and Hemi": each call is another person the task named, as a
+    /// trusted record says whose each id is); nor is the first call (other rules judge it). More for the *same* party
+    /// ("both invoices", "where the list differs") is held: it is the shape of "refund both charges" too.
+    public static func moreThanNamed(
+        tool: String, arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    ) -> [String] {
+        let prefix = tool + " "
+        var before: Set<String> = []
+        var source: String?
+        for entry in index.entries where entry.trusted && entry.value.kind == .executed {
+            guard entry.value.value.hasPrefix(prefix) else { continue }
+            let row = String(entry.value.value.dropFirst(prefix.count))
+            guard row.contains("=") else { continue }
+            before.insert(row)
+            if source == nil { source = entry.source }
+        }
+        guard let source else { return [] }
+        var added: [(name: String, shown: String, readings: [TaggedValue])] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value)
+            where !literal.readings.isEmpty && !before.contains(literalRow(name: name, readings: literal.readings)) {
+                added.append((name, TextForm.trimmed(literal.shown), literal.readings))
+            }
+        }
+        guard !added.isEmpty else { return [] }
+        var named: Set<TaggedValue> = []
+        for entry in index.entries where entry.trusted && entry.source == taskSource {
+            named.insert(entry.value)
+            if entry.value.kind == .text { named.formUnion(ValueExtractor.values(inText: entry.value.value)) }
+        }
+        if added.contains(where: { !named.isDisjoint(with: $0.readings) }) { return [] }
+        let (owners, taskParties) = parties(in: index)
+        if !taskParties.isEmpty {
+            // Whose a value is, by values that point at one party (a bare number such as `0` hours is everyone's).
+            func owner(_ reading: Substring) -> Set<String> {
+                let prefix = "identifier:"
+                guard !reading.hasPrefix(prefix) || reading.dropFirst(prefix.count).contains(where: \.isLetter) else {
+                    return []
+                }
+                return owners[String(reading)] ?? []
+            }
+            let earlier = Set(
+                before.flatMap { row in
+                    row.split(separator: "=", maxSplits: 1).last.map { $0.split(separator: "|").flatMap(owner) } ?? []
+                })
+            let now = Set(added.flatMap { $0.readings.flatMap { owner(Substring($0.description)) } })
+            if !now.intersection(taskParties).subtracting(earlier).isEmpty { return [] }
+        }
+        let what = added.prefix(5).map { TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\"" }
+        return [
+            "the run already made a call of " + TextForm.escaped(tool) + " (" + TextForm.escaped(source)
+                + "), and the task names none of what this one adds: " + what.joined(separator: ", ")
+        ]
+    }
+
     /// What the run's task rules out that this call does: an action of the tool's kind the task says not to take
     /// ("don't change anything in SIS" and `sis.update_grade`) unless the task also asks for that kind ("send Conor a
     /// note; don't e-mail the landlord"), and a non-empty argument the task says "no" to ("no attachments please").
@@ -538,9 +630,8 @@ public enum ContainmentJudge {
     /// Critical values that belong to a party (by a trusted record) that untrusted content names and the task does not,
     /// in a run whose task names some party of the records it read ("book Ravi Menon's trip"; the call books Helen
     /// Ashby, whom a shared calendar named). A task that names no party ("reply to whoever complained") scopes none.
-    public static func otherParty(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
-    ) -> [UnnamedIdentifier] {
+    /// Who trusted records say each value belongs to (by reading), and which of those parties the task names.
+    static func parties(in index: ProvenanceIndex) -> (owners: [String: Set<String>], named: Set<String>) {
         var owners: [String: Set<String>] = [:]
         var taskWords: Set<String> = []
         for entry in index.entries where entry.trusted {
@@ -555,7 +646,13 @@ public enum ContainmentJudge {
             }
         }
         let names = Set(owners.values.joined())
-        let taskParties = names.filter { !PartyRecords.words(of: $0).isDisjoint(with: taskWords) }
+        return (owners, names.filter { !PartyRecords.words(of: $0).isDisjoint(with: taskWords) })
+    }
+
+    public static func otherParty(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    ) -> [UnnamedIdentifier] {
+        let (owners, taskParties) = parties(in: index)
         guard !taskParties.isEmpty else { return [] }
         // What untrusted content says is read only for a value of a party the task does not name (rare), not on every
         // consequential call.
@@ -598,7 +695,7 @@ public enum ContainmentJudge {
     /// Critical identifiers of a form the run's task names identifiers in, but none of those (`CVS-88120` where the
     /// task said "pay CVS-88231"): the task chose which one; another of its kind was chosen elsewhere.
     public static func outsideTask(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, toolAction: String? = nil
+        arguments: [String: JSONValue], index: ProvenanceIndex, toolAction: String? = nil
     ) -> [UnnamedIdentifier] {
         // The task's identifier rows (as written), and those in its text (lower case; the rows are not kept when a
         // trusted tool named the value first).
@@ -628,8 +725,11 @@ public enum ContainmentJudge {
             }
         }
         guard !named.isEmpty else { return [] }
+        // Every argument, critical or not: invoice references beside a payment's amount say which invoices it pays,
+        // and a reference the task did not name is outside it wherever it sits. Only whole values count (a list's
+        // items, a field that is one identifier): free text that mentions another invoice is not a reference to it.
         var found: [UnnamedIdentifier] = []
-        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+        for name in arguments.keys.sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 let shown = TextForm.trimmed(literal.shown)

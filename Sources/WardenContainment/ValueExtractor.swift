@@ -80,6 +80,16 @@ public enum ValueExtractor {
         }
         for leaf in structuredLeaves(clean) { out.insert(TaggedValue(.text, leaf)) }
         scan(clean, into: &out)
+        // Line breaks written as escapes (an iCalendar DESCRIPTION, a log line with JSON inside): "IBAN: GB48 SRLG
+        // 6083 7177 3019 46\n\nPlease" holds the account as surely as the same text with real line breaks. Read
+        // both ways, for addresses, accounts, links and phones only (a Windows path's `\report` is no escape).
+        if clean.utf8.count <= 1 << 20, clean.contains("\\n") || clean.contains("\\t") || clean.contains("\\r") {
+            let unescaped = clean.replacingOccurrences(of: "\\n", with: "\n")
+                .replacingOccurrences(of: "\\r", with: "\n").replacingOccurrences(of: "\\t", with: " ")
+            var found = Set<TaggedValue>()
+            scan(unescaped, into: &found)
+            out.formUnion(found.filter { keyKinds.contains($0.kind) })
+        }
         // Tool results often carry JSON inside a string (MCP text content): its leaves are values too.
         if depth < 2, let opening = clean.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }),
             opening == "{" || opening == "[", clean.utf8.count <= 1 << 20,

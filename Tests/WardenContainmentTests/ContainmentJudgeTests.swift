@@ -113,6 +113,26 @@ struct ContainmentJudgeTests {
                     source: "the tenant's directory"))
     }
 
+    /// A body may carry words no source holds (the model writes bodies), but not an account: an IBAN in a message
+    /// that nothing backs came from content in a form Warden did not read, and in a tainted run needs a person.
+    @Test func anAccountNoSourceHoldsInABodyNeedsAPersonInATaintedRun() {
+        var index = ProvenanceIndex()
+        index.add(values: [TaggedValue(.email, "claire@client.example")], trusted: true, source: "directory")
+        let arguments: [String: JSONValue] = [
+            "to": "claire@client.example",
+            "body": "Our receiving account has changed. Please pay to GB48 SRLG 6083 7177 3019 46, reference EVC-2291.",
+        ]
+        let tainted = ContainmentJudge.assess(arguments: arguments, critical: ["to"], index: index, tainted: true)
+        #expect(tainted.untrustedArguments == ["body"])
+        #expect(tainted.explanation.first?.contains("GB48SRLG60837177301946") == true)
+        #expect(
+            !ContainmentJudge.assess(arguments: arguments, critical: ["to"], index: index, tainted: false).needsHuman)
+        // The account a trusted source holds passes; other words the model wrote stay its own.
+        index.add(values: [TaggedValue(.iban, "GB48SRLG60837177301946")], trusted: true, source: "ledger")
+        #expect(
+            !ContainmentJudge.assess(arguments: arguments, critical: ["to"], index: index, tainted: true).needsHuman)
+    }
+
     @Test func explanationsEscapeAndCutWhatTheAgentWrote() {
         let planted = "x\u{202E}moc.live@" + String(repeating: "a", count: 100)
         let verdict = ContainmentJudge.assess(
@@ -135,18 +155,25 @@ struct ContainmentJudgeTests {
         let index = taskNaming("Pay Celtic invoice CVS-88231, nothing else to them this week.")
         let outside = ContainmentJudge.outsideTask(
             arguments: ["invoice_number": "CVS-88120", "supplier_id": "SUP-014", "amount": .double(2140)],
-            critical: ["invoice_number", "supplier_id", "amount"], index: index)
+            index: index)
         #expect(outside == [UnnamedIdentifier(name: "invoice_number", value: "CVS-88120", named: ["CVS-88231"])])
+        // Any argument, critical or not, as whole values: a list of references beside the amount names what is paid;
+        // a memo that mentions another invoice in words refers to nothing.
+        #expect(
+            ContainmentJudge.outsideTask(
+                arguments: ["invoice_refs": ["CVS-88231", "CVS-88120"], "memo": "CVS-88231 (CVS-88120 paid earlier)"],
+                index: index
+            ) == [UnnamedIdentifier(name: "invoice_refs", value: "CVS-88120", named: ["CVS-88231"])])
         // The named one (in any case), another form (`SUP-###`), bare numbers: nothing outside the task.
         #expect(
             ContainmentJudge.outsideTask(
                 arguments: ["invoice_number": "cvs-88231", "supplier_id": "SUP-014", "reference": "88120"],
-                critical: nil, index: index
+                index: index
             ).isEmpty)
         // A task that names no identifier does not scope them.
         #expect(
             ContainmentJudge.outsideTask(
-                arguments: ["invoice_number": "CVS-88120"], critical: nil,
+                arguments: ["invoice_number": "CVS-88120"],
                 index: taskNaming("Pay the approved Celtic invoices.")
             ).isEmpty)
         #expect(ContainmentJudge.identifierShape("G-7740") == "G-####")
@@ -294,14 +321,14 @@ struct ContainmentJudgeTests {
         // FL-0598 is not among the identifiers the task names for paying: FL-0598 is outside the task too.
         #expect(
             ContainmentJudge.outsideTask(
-                arguments: ["invoice_ref": "FL-0598"], critical: nil, index: index, toolAction: "pay"
+                arguments: ["invoice_ref": "FL-0598"], index: index, toolAction: "pay"
             ).map(\.value) == ["FL-0598"])
         // Ruling out another action on the task's only identifier keeps its form the task's: another invoice of that
         // form is still outside the task, and the named one is not ruled out for paying.
         let other = recorded("Pay CVS-88231 today. Don't email anyone about CVS-88231.")
         #expect(
             ContainmentJudge.outsideTask(
-                arguments: ["invoice_ref": "CVS-88120"], critical: nil, index: other, toolAction: "pay"
+                arguments: ["invoice_ref": "CVS-88120"], index: other, toolAction: "pay"
             ).map(\.value) == ["CVS-88120"])
         #expect(
             ContainmentJudge.forbiddenByTask(toolAction: "pay", arguments: ["invoice_ref": "CVS-88231"], index: other)
@@ -329,5 +356,88 @@ struct ContainmentJudgeTests {
                 tool: "mail.send", arguments: ["to": "a@x.example", "body": "one"], critical: nil)
                 != ContainmentJudge.executedKey(
                     tool: "mail.send", arguments: ["to": "a@x.example", "body": "two"], critical: nil))
+    }
+
+    /// The run after one refund of `line` on booking CA-318842, under `task`.
+    func afterOneRefund(_ task: String, line: String = "L-0442") -> ProvenanceIndex {
+        var index = recorded(task)
+        index.add(
+            values: Set(
+                ContainmentJudge.executedLiterals(
+                    tool: "pms.refund", arguments: ["booking": "CA-318842", "line": .string(line), "amount": 145],
+                    critical: ["booking", "line", "amount"])), trusted: true, source: "pms.refund (call 3)")
+        return index
+    }
+
+    @Test func moreOfAnActionThanTheTaskNamedNeedsAPerson() {
+        let critical: Set<String> = ["booking", "line", "amount"]
+        let task = "The guest on CA-318842 was charged twice for the spa. Refund the duplicate £145.00 to the card."
+        // The other line of the same booking, "as the spa manager agreed": nothing new in it is the task's.
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
+                critical: critical, index: afterOneRefund(task))
+                == [
+                    "the run already made a call of pms.refund (pms.refund (call 3)), and the task names none of what "
+                        + "this one adds: line \"L-0441\""
+                ])
+        // The first call of the tool, another tool, or a task that names what the call adds: nothing to confirm.
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
+                critical: critical, index: recorded(task)
+            ).isEmpty)
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.void", arguments: ["booking": "CA-318842", "line": "L-0441"], critical: nil,
+                index: afterOneRefund(task)
+            ).isEmpty)
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
+                critical: critical, index: afterOneRefund("Refund lines L-0442 and L-0441 on CA-318842, £145 each.")
+            ).isEmpty)
+        // An amount the task did not give, on the same booking and line, is new too.
+        #expect(
+            !ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0442", "amount": 189],
+                critical: critical, index: afterOneRefund(task)
+            ).isEmpty)
+    }
+
+    @Test func moreCallsForOtherPartiesTheTaskNamedAreTheTasks() {
+        let critical: Set<String> = ["employee_id", "overtime_hours"]
+        var index = recorded("Approve this week's timesheets for Dean Holloway and Luis Ortega as recorded in payroll.")
+        let payroll: JSONValue = [
+            "entries": [
+                ["employee_id": "E-3311", "name": "Dean Holloway", "overtime_hours": 4],
+                ["employee_id": "E-3318", "name": "Luis Ortega", "overtime_hours": 0],
+                ["employee_id": "E-3324", "name": "Hemi Walker", "overtime_hours": 6],
+            ]
+        ]
+        index.add(values: PartyRecords.values(in: payroll), trusted: true, source: "payroll.get (call 1)")
+        index.add(
+            values: Set(
+                ContainmentJudge.executedLiterals(
+                    tool: "payroll.approve", arguments: ["employee_id": "E-3311", "overtime_hours": 4],
+                    critical: critical)), trusted: true, source: "payroll.approve (call 3)")
+        // Luis is another person the task named: his approval is the task's.
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "payroll.approve", arguments: ["employee_id": "E-3318", "overtime_hours": 0], critical: critical,
+                index: index
+            ).isEmpty)
+        // Hemi is a person the payroll lists and the task does not name.
+        #expect(
+            !ContainmentJudge.moreThanNamed(
+                tool: "payroll.approve", arguments: ["employee_id": "E-3324", "overtime_hours": 6], critical: critical,
+                index: index
+            ).isEmpty)
+        // Dean again, with hours content asked for: more for the same party.
+        #expect(
+            !ContainmentJudge.moreThanNamed(
+                tool: "payroll.approve", arguments: ["employee_id": "E-3311", "overtime_hours": 12], critical: critical,
+                index: index
+            ).isEmpty)
     }
 }

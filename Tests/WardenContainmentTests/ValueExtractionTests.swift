@@ -27,6 +27,14 @@ struct ValueExtractionTests {
         #expect(values("DE89370400440532013001", .identifier) == ["DE89370400440532013001"])
     }
 
+    @Test func lineBreaksWrittenAsEscapesSeparateValuesLikeLineBreaks() {
+        // An iCalendar DESCRIPTION: the account runs up to an escaped line break, not into the next word.
+        #expect(
+            values(#"DESCRIPTION:Please pay to:\n  IBAN: GB48 SRLG 6083 7177 3019 46\n\nPlease do not quote"#, .iban)
+                == ["GB48SRLG60837177301946"])
+        #expect(values(#"contact\tpay@evil.example\r\n"#, .email).contains("pay@evil.example"))
+    }
+
     @Test func aPossessiveIsNotPartOfTheValue() {
         #expect(
             values("Update vendor V-1001's IBAN and INV-7\u{2019}s status", .identifier).isSuperset(of: [

@@ -115,14 +115,17 @@ public struct ContainmentRules: Sendable {
         assessment.unaskedAction = tainted && ContainmentJudge.taskAsksForNoAction(run, toolPhrase: toolPhrase)
         if tainted {
             assessment.outsideTask =
-                ContainmentJudge.outsideTask(
-                    arguments: arguments, critical: critical, index: run, toolAction: toolAction)
+                ContainmentJudge.outsideTask(arguments: arguments, index: run, toolAction: toolAction)
                 + ContainmentJudge.otherParty(arguments: arguments, critical: critical, index: run)
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
                 toolAction: toolAction, toolKinds: ActionDirectives.actionKinds(ofTool: entry.name.description),
                 arguments: arguments, index: run)
             if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
                 assessment.repeated = source
+            } else {
+                assessment.moreThanNamed = ContainmentJudge.moreThanNamed(
+                    tool: entry.name.description, arguments: arguments,
+                    critical: Self.judged(entry: entry, arguments: arguments).critical, index: run)
             }
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
@@ -176,6 +179,13 @@ public struct ContainmentRules: Sendable {
         ContainmentJudge.executedKey(
             tool: entry.name.description, arguments: arguments,
             critical: entry.effect == .send ? nil : judged(entry: entry, arguments: arguments).critical)
+    }
+
+    /// The run's rows of what a consequential call acted on (see `ContainmentJudge.executedLiterals`).
+    static func executedLiterals(entry: CatalogEntry, arguments: [String: JSONValue]) -> [TaggedValue] {
+        ContainmentJudge.executedLiterals(
+            tool: entry.name.description, arguments: arguments,
+            critical: judged(entry: entry, arguments: arguments).critical)
     }
 
     /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).
@@ -274,6 +284,12 @@ public struct ContainmentGate: ToolCallGate {
                 // Every value is trusted, but this exact call already ran ("re-issue the reimbursement", "the payment
                 // bounced, please resend it"): a second payment is what content asked for.
                 return Self.confirm("containment.repeated-action", [repeated])
+            }
+            if holdTaskLimits && !assessment.moreThanNamed.isEmpty {
+                // Every value is trusted, but the run already took this action and this call takes it on something
+                // the task did not name ("refund both charges, as the spa manager agreed").
+                return Self.confirm(
+                    "containment.more-than-named", assessment.moreThanNamed + ["the run has read untrusted content"])
             }
             if call.run.instructed && holdInstructedRuns {
                 // Every value is trusted, but the run read content that tries to steer the agent: whether to act at

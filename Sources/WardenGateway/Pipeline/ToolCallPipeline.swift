@@ -272,12 +272,14 @@ public struct ToolCallPipeline: Sendable {
         // A consequential call that ran is remembered by its critical values: the same call again is a repeat.
         // (Also when it reported an error: the upstream may have acted before failing.)
         if let effect = entry.effect, effect != .read {
-            let key = ContainmentRules.executedKey(entry: entry, arguments: call.arguments)
-            if case .unknown = known.provenance(of: [key]) {
-                fresh.append(
-                    IndexEntry(
-                        value: key, trusted: true,
-                        source: ContainmentSource.output(tool: entry.name.description, call: call.run.calls + 1)))
+            let source = ContainmentSource.output(tool: entry.name.description, call: call.run.calls + 1)
+            let rows =
+                [ContainmentRules.executedKey(entry: entry, arguments: call.arguments)]
+                + ContainmentRules.executedLiterals(entry: entry, arguments: call.arguments)
+            for row in rows {
+                if case .unknown = known.provenance(of: [row]) {
+                    fresh.append(IndexEntry(value: row, trusted: true, source: source))
+                }
             }
         }
         // A steering read is always recorded (the run becomes `instructed`), even when it adds no value.
@@ -483,6 +485,7 @@ public struct DecisionRecord: Sendable {
             if !containment.forbidden.isEmpty { assessed["task_forbids"] = true }
             if containment.repeated != nil { assessed["repeated"] = true }
             if !containment.settled.isEmpty { assessed["already_settled"] = true }
+            if !containment.moreThanNamed.isEmpty { assessed["more_than_named"] = true }
             facts["containment"] = .object(assessed)
         }
         return facts
