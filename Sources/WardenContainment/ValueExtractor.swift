@@ -83,7 +83,9 @@ public enum ValueExtractor {
         // Line breaks written as escapes (an iCalendar DESCRIPTION, a log line with JSON inside): "IBAN: GB48 SRLG
         // 6083 7177 3019 46\n\nPlease" holds the account as surely as the same text with real line breaks. Read
         // both ways, for addresses, accounts, links and phones only (a Windows path's `\report` is no escape).
-        if clean.utf8.count <= 1 << 20, clean.contains("\\n") || clean.contains("\\t") || clean.contains("\\r") {
+        if clean.utf8.count <= 1 << 20, clean.utf8.contains(0x5C),
+            clean.contains("\\n") || clean.contains("\\t") || clean.contains("\\r")
+        {
             let unescaped = clean.replacingOccurrences(of: "\\n", with: "\n")
                 .replacingOccurrences(of: "\\r", with: "\n").replacingOccurrences(of: "\\t", with: " ")
             var found = Set<TaggedValue>()

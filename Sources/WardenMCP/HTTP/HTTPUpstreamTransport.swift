@@ -40,6 +40,9 @@ public actor HTTPUpstreamTransport: UpstreamTransport {
         } else {
             var clientConfiguration = HTTPClient.Configuration()
             clientConfiguration.redirectConfiguration = .disallow
+            // The pipeline has its own span for the upstream call; the client's (a no-op tracer unless one is
+            // bootstrapped) only cost its attributes on every request.
+            clientConfiguration.tracing.tracer = nil
             clientConfiguration.timeout = HTTPClient.Configuration.Timeout(
                 connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds))
             )
