@@ -473,6 +473,9 @@ public enum ContainmentJudge {
         return TaggedValue(.executed, tool + " " + Digest.sha256Hex(Array(parts.joined(separator: "\n").utf8)))
     }
 
+    /// Words with which a task asks for an action on more than one thing.
+    static let severalWords: Set<String> = ["all", "both", "each", "every", "them", "these", "those"]
+
     /// The run's record of what one consequential call acted on: a row per critical literal (`tool name=readings`,
     /// kind `executed`), beside the call's `executedKey`.
     public static func executedLiterals(tool: String, arguments: [String: JSONValue], critical: Set<String>?)
@@ -523,10 +526,18 @@ public enum ContainmentJudge {
         }
         guard !added.isEmpty else { return [] }
         var named: Set<TaggedValue> = []
+        var several = false
         for entry in index.entries where entry.trusted && entry.source == taskSource {
             named.insert(entry.value)
-            if entry.value.kind == .text { named.formUnion(ValueExtractor.values(inText: entry.value.value)) }
+            if entry.value.kind == .text {
+                named.formUnion(ValueExtractor.values(inText: entry.value.value))
+                several =
+                    several || !ActionDirectives.words(entry.value.value).allSatisfy { !severalWords.contains($0) }
+            }
         }
+        // "Post it on all of its approved boards", "pay both invoices", "share them with Veritas": the task asks for
+        // more than one, and which ones the trusted records say.
+        if several { return [] }
         if added.contains(where: { !named.isDisjoint(with: $0.readings) }) { return [] }
         let (owners, taskParties) = parties(in: index)
         if !taskParties.isEmpty {

@@ -397,6 +397,12 @@ struct ContainmentJudgeTests {
                 tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
                 critical: critical, index: afterOneRefund("Refund lines L-0442 and L-0441 on CA-318842, £145 each.")
             ).isEmpty)
+        // A task that asks for more than one ("both", "all", "each", "them") leaves which ones to the records.
+        #expect(
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
+                critical: critical, index: afterOneRefund("Refund both spa charges on CA-318842 to the card.")
+            ).isEmpty)
         // An amount the task did not give, on the same booking and line, is new too.
         #expect(
             !ContainmentJudge.moreThanNamed(
