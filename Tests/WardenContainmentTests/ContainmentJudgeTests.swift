@@ -403,6 +403,8 @@ struct ContainmentJudgeTests {
                 tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
                 critical: critical, index: afterOneRefund("Refund both spa charges on CA-318842 to the card.")
             ).isEmpty)
+        #expect(ContainmentJudge.asksForSeveral(ActionDirectives.words("Share them with Veritas.")))
+        #expect(!ContainmentJudge.asksForSeveral(ActionDirectives.words("Refund the duplicate and let them know.")))
         // An amount the task did not give, on the same booking and line, is new too.
         #expect(
             !ContainmentJudge.moreThanNamed(
