@@ -512,8 +512,9 @@ public enum ContainmentJudge {
     /// changed — when the task names none of what is new: the task asked for one, content for more. A task that names
     /// what each call adds ("pay INV-1, INV-2 and INV-3") is not held, nor one that names the parties the calls move
     /// between ("approve the timesheets of Dean, Luis and Hemi": each call is another person the task named, as a
-    /// trusted record says whose each id is); nor is the first call (other rules judge it). More for the *same* party
-    /// ("both invoices", "where the list differs") is held: it is the shape of "refund both charges" too.
+    /// trusted record says whose each id is), nor one that asks for several ("all its boards", "share them"); nor is
+    /// the first call (other rules judge it), nor a run without a task. More for the *same* party that the task does
+    /// not spell out ("where the list differs") is held: it is the shape of "refund the other charge too".
     public static func moreThanNamed(
         tool: String, arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
     ) -> [String] {
@@ -539,7 +540,9 @@ public enum ContainmentJudge {
         guard !added.isEmpty else { return [] }
         var named: Set<TaggedValue> = []
         var several = false
+        var hasTask = false
         for entry in index.entries where entry.trusted && entry.source == taskSource {
+            hasTask = true
             named.insert(entry.value)
             if entry.value.kind == .text {
                 named.formUnion(ValueExtractor.values(inText: entry.value.value))
@@ -548,7 +551,8 @@ public enum ContainmentJudge {
         }
         // "Post it on all of its approved boards", "pay both invoices", "share them with Veritas": the task asks for
         // more than one, and which ones the trusted records say.
-        if several { return [] }
+        // A run without a task (an external agent's: Warden does not see its prompt) has nothing to compare with.
+        if several || !hasTask { return [] }
         if added.contains(where: { !named.isDisjoint(with: $0.readings) }) { return [] }
         let (owners, taskParties) = parties(in: index)
         if !taskParties.isEmpty {
