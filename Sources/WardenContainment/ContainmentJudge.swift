@@ -462,9 +462,7 @@ public enum ContainmentJudge {
         var parts: [String] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
-            let readings = ValueExtractor.argumentValues(value).map {
-                $0.map(\.description).sorted().joined(separator: "|")
-            }
+            let readings = ValueExtractor.argumentValues(value).map(spelling)
             let spelled =
                 readings.isEmpty
                 ? String(decoding: CanonicalJSON.encode(value), as: UTF8.self) : readings.joined(separator: ",")
@@ -503,8 +501,11 @@ public enum ContainmentJudge {
         return rows
     }
 
-    static func literalRow(name: String, readings: [TaggedValue]) -> String {
-        name + "=" + readings.map(\.description).sorted().joined(separator: "|")
+    static func literalRow(name: String, readings: [TaggedValue]) -> String { name + "=" + spelling(readings) }
+
+    /// One literal's readings as one string, the same whatever order they were found in.
+    static func spelling(_ readings: [TaggedValue]) -> String {
+        readings.map(\.description).sorted().joined(separator: "|")
     }
 
     /// A second call of a tool the run already made, in a tainted run, that acts on something new — another line

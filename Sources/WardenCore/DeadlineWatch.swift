@@ -95,9 +95,6 @@ final class DeadlineWatch: Sendable {
         }
     }
 
-    /// Deadlines still waiting (for tests).
-    var pendingCount: Int { state.withLock { $0.handlers.count } }
-
     private func watch() {
         while true {
             let now = DispatchTime.now().uptimeNanoseconds

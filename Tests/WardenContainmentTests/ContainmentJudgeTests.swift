@@ -359,8 +359,8 @@ struct ContainmentJudgeTests {
     }
 
     /// The run after one refund of `line` on booking CA-318842, under `task`.
-    func afterOneRefund(_ task: String, line: String = "L-0442") -> ProvenanceIndex {
-        var index = recorded(task)
+    func afterOneRefund(_ task: String?, line: String = "L-0442") -> ProvenanceIndex {
+        var index = task.map(recorded) ?? ProvenanceIndex()
         index.add(
             values: Set(
                 ContainmentJudge.executedLiterals(
@@ -398,16 +398,10 @@ struct ContainmentJudgeTests {
                 critical: critical, index: afterOneRefund("Refund lines L-0442 and L-0441 on CA-318842, £145 each.")
             ).isEmpty)
         // A run without a task (an external agent's) is not judged by this rule.
-        var untasked = ProvenanceIndex()
-        untasked.add(
-            values: Set(
-                ContainmentJudge.executedLiterals(
-                    tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0442", "amount": 145],
-                    critical: critical)), trusted: true, source: "pms.refund (call 3)")
         #expect(
             ContainmentJudge.moreThanNamed(
                 tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: untasked
+                critical: critical, index: afterOneRefund(nil)
             ).isEmpty)
         // A task that asks for more than one ("both", "all", "each", "them") leaves which ones to the records.
         #expect(

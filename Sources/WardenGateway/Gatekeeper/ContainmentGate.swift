@@ -120,12 +120,12 @@ public struct ContainmentRules: Sendable {
             assessment.forbidden = ContainmentJudge.forbiddenByTask(
                 toolAction: toolAction, toolKinds: ActionDirectives.actionKinds(ofTool: entry.name.description),
                 arguments: arguments, index: run)
-            if case .trusted(let source) = run.provenance(of: [Self.executedKey(entry: entry, arguments: arguments)]) {
+            let key = Self.executedKey(entry: entry, arguments: arguments, critical: critical)
+            if case .trusted(let source) = run.provenance(of: [key]) {
                 assessment.repeated = source
             } else {
                 assessment.moreThanNamed = ContainmentJudge.moreThanNamed(
-                    tool: entry.name.description, arguments: arguments,
-                    critical: Self.judged(entry: entry, arguments: arguments).critical, index: run)
+                    tool: entry.name.description, arguments: arguments, critical: critical, index: run)
             }
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
@@ -175,17 +175,20 @@ public struct ContainmentRules: Sendable {
     /// The run's record of a consequential call it made (see `ContainmentJudge.executedKey`): a payment or change by
     /// its critical values (a second payment with another memo is the same payment); a message by all it says (two
     /// messages to one person are two messages).
-    static func executedKey(entry: CatalogEntry, arguments: [String: JSONValue]) -> TaggedValue {
+    static func executedKey(entry: CatalogEntry, arguments: [String: JSONValue], critical: Set<String>? = nil)
+        -> TaggedValue
+    {
         ContainmentJudge.executedKey(
             tool: entry.name.description, arguments: arguments,
-            critical: entry.effect == .send ? nil : judged(entry: entry, arguments: arguments).critical)
+            critical: entry.effect == .send ? nil : critical ?? judged(entry: entry, arguments: arguments).critical)
     }
 
-    /// The run's rows of what a consequential call acted on (see `ContainmentJudge.executedLiterals`).
-    static func executedLiterals(entry: CatalogEntry, arguments: [String: JSONValue]) -> [TaggedValue] {
-        ContainmentJudge.executedLiterals(
-            tool: entry.name.description, arguments: arguments,
-            critical: judged(entry: entry, arguments: arguments).critical)
+    /// Every row the run keeps of a consequential call that ran: its `executedKey`, and a row per critical value
+    /// (see `ContainmentJudge.executedLiterals`).
+    static func executedRows(entry: CatalogEntry, arguments: [String: JSONValue]) -> [TaggedValue] {
+        let critical = judged(entry: entry, arguments: arguments).critical
+        return [executedKey(entry: entry, arguments: arguments, critical: critical)]
+            + ContainmentJudge.executedLiterals(tool: entry.name.description, arguments: arguments, critical: critical)
     }
 
     /// `server.tool` of every source an untrusted argument came from (for Cedar's `context.run.untrustedSources`).

@@ -273,10 +273,7 @@ public struct ToolCallPipeline: Sendable {
         // (Also when it reported an error: the upstream may have acted before failing.)
         if let effect = entry.effect, effect != .read {
             let source = ContainmentSource.output(tool: entry.name.description, call: call.run.calls + 1)
-            let rows =
-                [ContainmentRules.executedKey(entry: entry, arguments: call.arguments)]
-                + ContainmentRules.executedLiterals(entry: entry, arguments: call.arguments)
-            for row in rows {
+            for row in ContainmentRules.executedRows(entry: entry, arguments: call.arguments) {
                 if case .unknown = known.provenance(of: [row]) {
                     fresh.append(IndexEntry(value: row, trusted: true, source: source))
                 }
