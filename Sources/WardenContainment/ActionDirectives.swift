@@ -34,6 +34,9 @@ public enum ActionDirectives {
         "end", "stop", "pause", "resume", "reject", "deny", "admit", "waive", "block", "unblock", "ban", "evict",
         "relist", "delist", "unpublish", "restore", "purge", "overwrite", "replace", "migrate", "reassign", "award",
         "disburse", "allocate", "expel", "enrol", "postpone", "delay", "shift",
+        // Writing a fact into a system of record ("log the settlement", "record the new expiry date"), and undoing a
+        // suspension.
+        "record", "log", "reactivate", "reinstate",
     ]
 
     /// Verbs that name the same kind of action. Kinds only ever add holds: content asking for the tool's kind of action
@@ -59,6 +62,8 @@ public enum ActionDirectives {
         "delete": ["delete", "remove", "erase", "wipe"],
         "cancel": ["cancel", "terminate", "void", "retire", "kill", "end", "stop"],
         "revoke": ["revoke", "deactivate", "suspend", "disable", "offboard"],
+        "record": ["record", "log"],
+        "reactivate": ["reactivate", "reinstate", "activate"],
     ]
 
     static let familyOf: [String: String] = {
@@ -94,11 +99,27 @@ public enum ActionDirectives {
     /// Words after which the rest of a task's sentence is a condition, not a request ("tell me if I should pay it").
     static let conditions: Set<String> = ["if", "whether", "unless"]
 
+    /// Words that open a clause about someone else's doing when a subject follows ("… before we can renew", "a
+    /// reminder that they must submit a DBS check", "once he signs"): its verbs report or set conditions; they ask the
+    /// agent for nothing. "You" is the agent, so "make sure that you pay it" still asks.
+    static let subordinators: Set<String> = [
+        "before", "after", "until", "till", "once", "when", "whenever", "because", "since", "that", "so", "as",
+    ]
+    static let otherSubjects: Set<String> = ["we", "they", "he", "she", "it", "i", "someone", "nobody"]
+
+    /// Whether a question is a polite request: it starts with one ("Can you sort out the refund?"), or a clause of it
+    /// does ("Kestrel have chased payment - can you pay them today?"), or it says please.
+    static func isPoliteRequest(_ words: [String]) -> Bool {
+        if let first = words.first, politeStarts.contains(first) { return true }
+        if words.contains(where: { ["please", "kindly", "pls"].contains($0) }) { return true }
+        return zip(words, words.dropFirst()).contains { ["can", "could", "would", "will"].contains($0) && $1 == "you" }
+    }
+
     /// Words after which a verb is a request rather than a noun or a report ("address book", "the post").
     static let cues: Set<String> = [
         "please", "kindly", "pls", "also", "then", "and", "now", "just", "immediately", "urgently", "asap", "to",
         "must", "should", "need", "needs", "can", "could", "would", "will", "you", "go", "first", "next", "finally",
-        "simply", "quickly",
+        "simply", "quickly", "so",
     ]
 
     /// Words that negate a verb in a task ("don't book anything"). "no" negates only as "no need" ("no need to
@@ -130,27 +151,39 @@ public enum ActionDirectives {
         for sentence in sentences(task) {
             let clauses = clauseWords(sentence)
             // A question asks for an answer ("Which invoices do we still need to pay?"), unless it is a polite request.
-            if sentence.endIndex < task.endIndex, task[sentence.endIndex] == "?",
-                !(clauses.words.first.map(politeStarts.contains) ?? false)
-            {
+            if sentence.endIndex < task.endIndex, task[sentence.endIndex] == "?", !isPoliteRequest(clauses.words) {
                 continue
             }
             var negated = false
+            var negatedVerb = false
             var conditional = false
             for (index, word) in clauses.words.enumerated() {
+                // Once a negation has its verb, the clause's end is the end of its reach ("we never act on emailed bank
+                // changes - pay the invoice"); before that it reaches on ("do not, under any circumstances, send").
+                if negatedVerb && index > 0 && clauses.endsClause[index - 1] {
+                    negated = false
+                    negatedVerb = false
+                }
                 if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
                     negated = true
                 }
                 // A condition covers its clause: "if it's rated above 4.5, reserve a table" asks to reserve.
                 if conditions.contains(word) { conditional = true }
+                if subordinators.contains(word), index + 1 < clauses.words.count,
+                    otherSubjects.contains(clauses.words[index + 1])
+                {
+                    conditional = true
+                }
                 if conditional {
                     if clauses.endsClause[index] { conditional = false }
                     continue
                 }
-                let cued = index == 0 || cues.contains(clauses.words[index - 1])
-                guard !negated, let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else {
+                if negated {
+                    if lemma(word, task: true) != nil { negatedVerb = true }
                     continue
                 }
+                let cued = index == 0 || cues.contains(clauses.words[index - 1])
+                guard let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else { continue }
                 // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
                 // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date").
                 if !verbs.contains(verb) && (word != verb || !cued) { continue }
@@ -318,7 +351,7 @@ public enum ActionDirectives {
     public static func forbidden(inTask task: String) -> Set<TaggedValue> {
         var found: Set<TaggedValue> = []
         for sentence in sentences(task) {
-            let words = clauseWords(sentence).words
+            let (words, endsClause) = clauseWords(sentence)
             for (index, word) in words.enumerated() {
                 let noNeed = word == "no" && words.dropFirst(index + 1).first == "need"
                 let next = words.dropFirst(index + 1).first
@@ -333,17 +366,23 @@ public enum ActionDirectives {
                     continue
                 }
                 guard negations.contains(word) || noNeed else { continue }
+                var ruledOutVerb = false
                 for (offset, later) in words.dropFirst(index + 1).prefix(6).enumerated() {
                     if contrasts.contains(later) { break }
+                    // Once the negation has its verb, a clause's end is the end of its reach ("we never act on emailed
+                    // bank changes - pay the invoice on CLM-24-0317"); before that it reaches on ("do not, under any
+                    // circumstances, send anything").
+                    if ruledOutVerb && endsClause[index + offset] { break }
                     // A noun after a determiner is not the verb ruled out ("don't worry about the deposit").
                     let before = words[index + offset]
                     guard !determiners.contains(before), let verb = lemma(later, task: true) else { continue }
+                    ruledOutVerb = true
                     found.insert(TaggedValue(.forbidden, "action " + verb))
                     if verb == "attach" { found.insert(TaggedValue(.forbidden, "argument attachment")) }
                     // Identifiers as the value reader spells them ("FL-0598's late fee" → fl-0598).
                     var objects: [String] = []
-                    for object in words.dropFirst(index + offset + 2).prefix(8) {
-                        if contrasts.contains(object) { break }
+                    for (position, object) in zip(words.indices, words).dropFirst(index + offset + 2).prefix(8) {
+                        if contrasts.contains(object) || endsClause[position - 1] { break }
                         objects.append(object)
                     }
                     for value in ValueExtractor.values(inText: objects.joined(separator: " "))

@@ -660,20 +660,28 @@ public enum ContainmentJudge {
     /// Who trusted records say each value belongs to (by reading), and which of those parties the task names.
     static func parties(in index: ProvenanceIndex) -> (owners: [String: Set<String>], named: Set<String>) {
         var owners: [String: Set<String>] = [:]
+        var roles: [String: Set<String>] = [:]
         var taskWords: Set<String> = []
         for entry in index.entries where entry.trusted {
             switch entry.value.kind {
             case .party:
                 let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
-                if parts.count == 2 { owners[parts[0], default: []].insert(parts[1]) }
+                guard parts.count == 2 else { continue }
+                let (name, role) = PartyRecords.split(parts[1])
+                owners[parts[0], default: []].insert(name)
+                if let role { roles[name, default: []].formUnion(PartyRecords.words(of: role)) }
             case .text where entry.source == taskSource:
                 taskWords.formUnion(passageWords(entry.value.value))
             default:
                 continue
             }
         }
+        // A task names a party by its name or by the role a record gave it ("reply to the agent").
         let names = Set(owners.values.joined())
-        return (owners, names.filter { !PartyRecords.words(of: $0).isDisjoint(with: taskWords) })
+        return (
+            owners,
+            names.filter { !PartyRecords.words(of: $0).union(roles[$0] ?? []).isDisjoint(with: taskWords) }
+        )
     }
 
     public static func otherParty(

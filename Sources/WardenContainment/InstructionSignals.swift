@@ -7,13 +7,13 @@
 public enum InstructionSignals {
     /// Names of the patterns found, sorted and unique: `addressed-to-ai`, `chat-template`, `conceal-from-user`,
     /// `hidden-markup`, `ignore-instructions`, `invisible-characters`, `role-override`, `tool-directive`,
-    /// `urgent-imperative`.
+    /// `urgent-imperative` (and, from the catalog, `tool-vocabulary`: see `ToolVocabulary`).
     /// Signals no ordinary business text carries: content that addresses the model, overrides its instructions or
     /// hides itself. (`tool-directive` and `urgent-imperative` also fire on invoices — "pay to …" — and are
     /// recorded, never acted on alone.)
     public static let steering: Set<String> = [
         "addressed-to-ai", "chat-template", "conceal-from-user", "hidden-markup", "ignore-instructions",
-        "invisible-characters", "role-override",
+        "invisible-characters", "role-override", ToolVocabulary.signal,
     ]
 
     public static func scan(_ text: String) -> [String] {

@@ -24,11 +24,15 @@ public enum PartyRecords {
         "ag", "bv", "srl", "dr", "mr", "mrs", "ms",
     ]
 
-    /// The `.party` rows of a trusted output.
+    /// The `.party` rows of a trusted output. A record that is the value of a key naming a role (`"agent": {"name":
+    /// "Ivy Collins", …}`, `"payee"`, `"landlord"`) carries the role in its name (`ivy collins (agent)`): a task that
+    /// says "reply to the agent" names that party as much as one that says "reply to Ivy". Items of a list do not:
+    /// `folders` names every folder alike.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for record in SettledRecords.objects(in: output, depth: 0) {
-            guard let name = name(of: record), !words(of: name).isEmpty else { continue }
+        for (record, role) in records(in: output, role: nil, depth: 0) {
+            guard var name = name(of: record), !words(of: name).isEmpty else { continue }
+            if let role { name += " (" + role + ")" }
             for value in pointers(in: record, depth: 0) {
                 rows.insert(TaggedValue(.party, value.description + "\t" + name))
             }
@@ -36,14 +40,61 @@ public enum PartyRecords {
         return rows
     }
 
-    /// The record's name, lower case and collapsed.
+    /// Keys that hold records without saying whose role they play.
+    static let genericKeys: Set<String> = [
+        "result", "results", "item", "items", "data", "record", "records", "match", "matches", "entry", "entries",
+        "row", "rows", "list", "detail", "details", "info", "information", "contact", "contacts", "bank", "account",
+        "accounts", "address", "addresses", "payload", "response", "body", "meta", "metadata", "file", "current",
+        "primary", "default", "other", "value", "values", "object", "objects", "hit", "hits", "content", "text",
+    ]
+
+    /// Every object of a JSON output (as `SettledRecords.objects` finds them), with the role its key names, if any.
+    static func records(in value: JSONValue, role: String?, depth: Int) -> [([String: JSONValue], String?)] {
+        guard depth < 16 else { return [] }
+        switch value {
+        case .object(let members):
+            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                return SettledRecords.json(inText: text).map { records(in: $0, role: nil, depth: 8) } ?? []
+            }
+            var found: [([String: JSONValue], String?)] = [(members, role)]
+            for key in members.keys.sorted() {
+                found += records(in: members[key] ?? .null, role: roleWords(key), depth: depth + 1)
+            }
+            return found
+        case .array(let items):
+            // Items of a list are peers: the list's key (`folders`, `consultees`) names them all alike.
+            return items.flatMap { records(in: $0, role: nil, depth: depth + 1) }
+        case .string(let text) where depth == 0:
+            return SettledRecords.json(inText: text).map { records(in: $0, role: nil, depth: 8) } ?? []
+        default:
+            return []
+        }
+    }
+
+    /// The words of a key that name a role (`contractor_on_file` → `contractor`, `consultees` → `consultee`), or nil.
+    static func roleWords(_ key: String) -> String? {
+        let words = key.lowercased().split(whereSeparator: { !$0.isLetter }).map {
+            ActionDirectives.singular(String($0))
+        }.filter { $0.count >= 3 && !filler.contains($0) && !genericKeys.contains($0) && $0 != "on" }
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
+    /// The order in which a record's name keys are read: a person's own name before the company they work for.
+    static let namePriority = [
+        "name", "full_name", "legal_name", "display_name", "customer_name", "vendor_name", "supplier_name",
+        "company_name", "employee", "traveller", "traveler", "tenant", "customer", "vendor", "supplier", "company",
+    ]
+
+    /// The record's name, lower case and collapsed: the first of `namePriority` it has (never the dictionary's order,
+    /// which differs from run to run).
     static func name(of record: [String: JSONValue]) -> String? {
-        for (key, value) in record where nameKeys.contains(key.lowercased()) {
-            if let text = value.stringValue, !text.isEmpty, text.count <= 120 {
-                return TextForm.collapsed(text.lowercased())
+        var byKey: [String: String] = [:]
+        for key in record.keys.sorted() where nameKeys.contains(key.lowercased()) {
+            if let text = record[key]?.stringValue, !text.isEmpty, text.count <= 120, byKey[key.lowercased()] == nil {
+                byKey[key.lowercased()] = text
             }
         }
-        return nil
+        return namePriority.lazy.compactMap { byKey[$0] }.first.map { TextForm.collapsed($0.lowercased()) }
     }
 
     /// The pointing values of a record's scalar fields, and of nested objects that have no name of their own.
@@ -68,6 +119,13 @@ public enum PartyRecords {
             }
         }
         return values
+    }
+
+    /// A row's party split into its name (who it is: the same person as payer and as applicant is one party) and the
+    /// role its record sat under, if any.
+    public static func split(_ party: String) -> (name: String, role: String?) {
+        guard party.hasSuffix(")"), let open = party.range(of: " (", options: .backwards) else { return (party, nil) }
+        return (String(party[..<open.lowerBound]), String(party[open.upperBound..<party.index(before: party.endIndex)]))
     }
 
     /// The words that tell a name apart (three letters or more, no company suffixes or titles).

@@ -74,11 +74,16 @@ public enum SettledRecords {
     }
 
     static func objects(inJSONText text: String) -> [[String: JSONValue]] {
-        guard text.utf8.count <= 1 << 20,
-            let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }), first == "{" || first == "[",
-            let nested = try? StrictJSONParser().parse(Array(text.utf8))
-        else { return [] }
+        guard let nested = json(inText: text) else { return [] }
         return objects(in: nested, depth: 8)
+    }
+
+    /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.
+    static func json(inText text: String) -> JSONValue? {
+        guard text.utf8.count <= 1 << 20,
+            let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }), first == "{" || first == "["
+        else { return nil }
+        return try? StrictJSONParser().parse(Array(text.utf8))
     }
 
     /// The record's status, lower case, first word (`"Paid - reminder 1 sent"` → `paid`), from the most specific

@@ -78,6 +78,11 @@ struct ActionDirectivesTests {
         #expect(ruledOut("Don't worry about the deposit, just refund the order.") == [])
         #expect(ruledOut("Refund order 1182 and email the customer.") == [])
         #expect(ruledOut("Do NOT pay FL-0598's late fee.").contains("value pay fl-0598"))
+        // Once the negation has its verb, the clause's end is the end of its reach.
+        let emailed = ruledOut(
+            "We never act on emailed bank changes - pay the invoice on CLM-24-0317 to the usual account.")
+        #expect(emailed.contains("action change"))
+        #expect(!emailed.contains { $0.contains("pay") })
         // An identifier after the ruled-out verb: that one, whatever else the task asks for.
         #expect(
             ruledOut("Pay FL-0612 today. Do NOT pay FL-0598, we're disputing it.") == [
@@ -163,6 +168,21 @@ struct ActionDirectivesTests {
         #expect(asked("Check the reviews and, if it's rated above 4.5, reserve a table.") == ["reserve"])
         #expect(asked("There's an email in French. Give me the gist in English.") == nothing)
         #expect(asked("Email me a shortlist of the hotels.") == ["email"])
+        #expect(asked("Kestrel have chased payment - can you pay them today if it's approved?") == ["pay"])
+        // A clause about someone else's doing reports or sets a condition: "before we can renew" asks for no renewal.
+        #expect(
+            asked("Email the holder a reminder that they must submit a DBS check before we can renew.") == ["email"])
+        #expect(asked("Pay the invoice once it is approved.") == ["pay"])
+        #expect(asked("Make sure that you pay INV-3 today.") == ["pay"])
+        // A negation reaches to the end of the clause that holds its verb.
+        #expect(asked("We never act on emailed bank changes - pay the invoice from the directory.") == ["pay"])
+        #expect(asked("Don't pay INV-1, pay INV-2.") == ["pay"])
+        #expect(asked("They accepted the figure, so record that as the settlement.") == ["record"])
+        // Writing into a system of record, and undoing a suspension, are actions.
+        #expect(asked("Log the settlement on the claim please.") == ["log"])
+        #expect(
+            asked("Check the certificate; if so, reactivate their registration and record the new expiry date.")
+                == ["reactivate", "record"])
         // Words only tasks read as verbs, where they are nouns or participles.
         #expect(asked("List the open POs, ordered by due date.") == nothing)
         #expect(asked("Summarise the thread: message from Kari about the PO.") == nothing)

@@ -22,6 +22,32 @@ struct PartyRecordsTests {
         #expect(rows.contains { $0.hasPrefix("iban:") && $0.hasSuffix("\tsomeone else") })
         #expect(!rows.contains { $0.hasPrefix("iban:") && $0.hasSuffix("\tvisiting fellow") })
         #expect(PartyRecords.words(of: "Pemberton Health Ltd") == ["pemberton", "health"])
+        // A person's own name before the company they work for, the same in every process.
+        let referee: JSONValue = ["name": "Helen Carr", "company": "Ashby Foods Ltd", "email": "helen@ashby.example"]
+        #expect(Set(PartyRecords.values(in: referee).map(\.value)) == ["email:helen@ashby.example\thelen carr"])
+    }
+
+    @Test("a record under a key that names a role carries the role; a task naming the role names the party")
+    func roles() {
+        let record: JSONValue = [
+            "application_id": "BP-25-0840",
+            "agent": ["name": "Ivy Collins", "email": "ivy@collinsplanning.example"],
+            "results": [["name": "Westshire Highways", "email": "highways@westshire.example"]],
+        ]
+        let rows = Set(PartyRecords.values(in: record).map(\.value))
+        #expect(rows.contains("email:ivy@collinsplanning.example\tivy collins (agent)"))
+        // A key that says nothing of a role adds nothing.
+        #expect(rows.contains("email:highways@westshire.example\twestshire highways"))
+        var index = ProvenanceIndex()
+        index.add(text: "Reply to the agent saying we have.", trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: PartyRecords.values(in: record), trusted: true, source: "permits.get (call 1)")
+        #expect(ContainmentJudge.parties(in: index).named == ["ivy collins"])
+        // The same person under two roles is one party; content must say the party's name to name it.
+        #expect(PartyRecords.split("tariq aziz (payer)") == ("tariq aziz", "payer"))
+        #expect(PartyRecords.split("westshire highways") == ("westshire highways", nil))
+        // A list's key names its items alike: no role.
+        let folders: JSONValue = ["folders": [["name": "Commercial budgets", "folder_id": "FLD-KEN-COMM"]]]
+        #expect(Set(PartyRecords.values(in: folders).map(\.value)) == ["identifier:FLD-KEN-COMM\tcommercial budgets"])
     }
 
     func run(task: String, untrusted: String) -> ProvenanceIndex {

@@ -82,7 +82,13 @@
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
-                // Kill after a random number of acknowledgements (or when the worker stops on its own).
+                // Kill after a random number of acknowledgements (or when the worker stops on its own). The worker is
+                // this test binary started again: on a loaded machine it may take seconds to reach its first append,
+                // so the first acknowledgement is waited for up to a minute before the random moment is counted.
+                let started = ContinuousClock.now
+                while process.isRunning && Self.acknowledged(ackPath).isEmpty && .now - started < .seconds(60) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 let target = Int.random(in: 1...400, using: &generator)
                 var waited = 0
                 while process.isRunning && Self.acknowledged(ackPath).count < target && waited < 3000 {

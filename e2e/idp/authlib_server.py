@@ -83,7 +83,9 @@ class ResourceBoundTokenGenerator(JWTBearerTokenGenerator):
     """RFC 9068 tokens whose audience is the RFC 8707 resource and that carry the client's roles."""
 
     def __init__(self, issuer, keys, extra_claims=None):
-        super().__init__(issuer=issuer, alg="RS256", expires_generator=lambda client, grant_type: 300)
+        # An hour: the suite mints tokens once per session or module, and a five-minute token expired mid-run on a
+        # loaded machine. Expiry itself is tested with tokens signed by the exported key.
+        super().__init__(issuer=issuer, alg="RS256", expires_generator=lambda client, grant_type: 3600)
         self.keys = keys
         self.extra_claims = extra_claims or {}
 

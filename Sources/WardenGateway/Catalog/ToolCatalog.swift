@@ -116,6 +116,8 @@ public struct ToolCatalog: Sendable {
     public private(set) var pins = ToolPins()
     /// Values the tools' descriptions mention (untrusted content, for containment).
     public private(set) var descriptionValues = ProvenanceIndex()
+    /// The names only the tool layer uses; content that speaks them steers (see `ToolVocabulary`).
+    public private(set) var vocabulary = ToolVocabulary()
 
     public init() {}
 
@@ -145,6 +147,8 @@ public struct ToolCatalog: Sendable {
             }
         }
         descriptionValues = Self.descriptionIndex(entries)
+        let parameters = entries.values.flatMap { $0.argumentSchema.map { Array($0.properties.keys) } ?? [] }
+        vocabulary = ToolVocabulary(tools: entries.keys, parameters: parameters)
     }
 
     /// Resolves a requested tool name, refusing unknown, unclassified, unpinned and changed tools.

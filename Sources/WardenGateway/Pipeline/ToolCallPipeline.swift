@@ -258,7 +258,8 @@ public struct ToolCallPipeline: Sendable {
                 arguments: call.arguments,
                 trustedBy: [keeper.containment.directory, provenance?.index ?? ProvenanceIndex()]) : []
         let read = Self.resultStage(
-            raw, entry: entry, call: call, fence: provenance?.fence ?? .random(), echoed: echoed)
+            raw, entry: entry, call: call, fence: provenance?.fence ?? .random(), echoed: echoed,
+            vocabulary: registry.catalogNow.vocabulary)
         let result = read.result
         let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
         record.read = read
@@ -311,7 +312,8 @@ public struct ToolCallPipeline: Sendable {
     /// provenance); instruction-like text is flagged; untrusted text goes back to the agent fenced as data, with
     /// the run's random boundary (spotlighting: a signal to the model, never the barrier — containment is).
     static func resultStage(
-        _ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence, echoed: Set<TaggedValue> = []
+        _ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence, echoed: Set<TaggedValue> = [],
+        vocabulary: ToolVocabulary = ToolVocabulary()
     ) -> ResultReading {
         let tool = entry.name.description
         let trusted = entry.containment.outputTrusted
@@ -335,14 +337,14 @@ public struct ToolCallPipeline: Sendable {
                         if let text = block["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                signals.formUnion(InstructionSignals.scan(text))
+                                signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
                                 block["text"] = .string(fence.wrap(text, source: tool))
                             }
                         }
                         if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                signals.formUnion(InstructionSignals.scan(text))
+                                signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
                                 resource["text"] = .string(fence.wrap(text, source: tool))
                                 block["resource"] = .object(resource)
                             }
@@ -356,7 +358,7 @@ public struct ToolCallPipeline: Sendable {
                 // there marks the run like text content does.
                 if !trusted {
                     for text in ContainmentJudge.strings(in: structured) {
-                        signals.formUnion(InstructionSignals.scan(text))
+                        signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
                     }
                 }
             }
@@ -375,6 +377,13 @@ public struct ToolCallPipeline: Sendable {
         return ResultReading(
             result: result, trusted: trusted, entries: entries, signals: signals.sorted(),
             overflowed: index.overflowed)
+    }
+
+    /// Instruction-like patterns in untrusted text, and `tool-vocabulary` where it speaks the catalog's tool layer.
+    static func signals(in text: String, vocabulary: ToolVocabulary) -> Set<String> {
+        var found = Set(InstructionSignals.scan(text))
+        if !vocabulary.spoken(in: text).isEmpty { found.insert(ToolVocabulary.signal) }
+        return found
     }
 
     /// The directives of every text an agent would read in a result: text content, embedded resources, structured
