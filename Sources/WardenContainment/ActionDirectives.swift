@@ -164,10 +164,8 @@ public enum ActionDirectives {
                     negated = false
                     negatedVerb = false
                 }
-                if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
-                    negated = true
-                }
-                // A condition covers its clause: "if it's rated above 4.5, reserve a table" asks to reserve.
+                // A condition covers its clause: "if it's rated above 4.5, reserve a table" asks to reserve. A negation
+                // inside it stays there ("if not, pay it").
                 if conditions.contains(word) { conditional = true }
                 if subordinators.contains(word), index + 1 < clauses.words.count,
                     otherSubjects.contains(clauses.words[index + 1])
@@ -177,6 +175,9 @@ public enum ActionDirectives {
                 if conditional {
                     if clauses.endsClause[index] { conditional = false }
                     continue
+                }
+                if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
+                    negated = true
                 }
                 if negated {
                     if lemma(word, task: true) != nil { negatedVerb = true }

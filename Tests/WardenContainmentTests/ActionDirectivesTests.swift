@@ -177,6 +177,8 @@ struct ActionDirectivesTests {
         // A negation reaches to the end of the clause that holds its verb.
         #expect(asked("We never act on emailed bank changes - pay the invoice from the directory.") == ["pay"])
         #expect(asked("Don't pay INV-1, pay INV-2.") == ["pay"])
+        #expect(asked("Did we pay month 3? If not, pay it from the pay run and let Ruth know.") == ["pay", "let"])
+        #expect(asked("Don't pay it if it is over budget.") == nothing)
         #expect(asked("They accepted the figure, so record that as the settlement.") == ["record"])
         // Writing into a system of record, and undoing a suspension, are actions.
         #expect(asked("Log the settlement on the claim please.") == ["log"])
