@@ -74,6 +74,8 @@ struct ContainmentUpstream: ToolUpstream {
     }
     func callTool(_ tool: String, arguments: [String: JSONValue]) async throws -> JSONValue {
         await state.called()
+        // A slow payment: long enough for a second one to arrive while the first is in flight.
+        if arguments["memo"]?.stringValue == "slow" { try await Task.sleep(for: .milliseconds(300)) }
         let text: String
         switch tool {
         case "read_mail": text = Self.mail
@@ -242,6 +244,25 @@ struct ContainmentPipelineTests {
         }
         // The attacker's IBAN is still not backed by the trusted read (whole values, not look-alikes).
         #expect(rule(await f.call("ap.pay", attack)) == "containment.untrusted-argument")
+    }
+
+    @Test("two identical payments sent at once in a tainted run: one runs, the other is held as a repeat")
+    func concurrentRepeatsRunOnce() async throws {
+        let f = try await Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        _ = await f.call("ap.read_statement")
+        _ = await f.call("ap.vendor")
+        let payment: [String: JSONValue] = [
+            "iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400, "memo": "slow",
+        ]
+        async let first = f.call("ap.pay", payment)
+        async let second = f.call("ap.pay", payment)
+        let outcomes = await [first, second]
+        let executed = outcomes.filter { if case .executed = $0 { return true } else { return false } }
+        #expect(executed.count == 1)
+        #expect(outcomes.compactMap(rule) == ["containment.repeated-action"])
+        // Both finished: the run is free again.
+        #expect(f.runs.actions.heldCount == 0)
     }
 
     @Test("after content that tries to steer the agent, even a payment with trusted values needs a person")

@@ -144,6 +144,18 @@ public struct ToolCallPipeline: Sendable {
             }
         }
         if call.tool == EscalateTool.name { return await escalate(call) }
+        // A consequential call is judged against what the run already did, and what it does is recorded before the
+        // run's next consequential call is judged: two identical payments at once run at most once.
+        if let runs, case .found(let entry) = registry.catalogNow.lookup(call.tool), entry.effect != .read {
+            await runs.actions.acquire(call.run.id)
+            defer { runs.actions.release(call.run.id) }
+            return await decideAndRun(&call, span: &span)
+        }
+        return await decideAndRun(&call, span: &span)
+    }
+
+    /// The checks, the decision, the upstream call and the records, for a call whose run is resolved.
+    func decideAndRun(_ call: inout ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
         // What the run has read, and from where (containment); unreadable: nothing is judged without it.
         var provenance: RunProvenance?
         if let runs {

@@ -48,6 +48,8 @@ public struct RunTracker: Sendable {
     let logger: Logger
     /// Open runs and call counts in memory: the call path reads and writes no database.
     let memory = RunMemory()
+    /// One consequential call at a time per run (see `RunActionLock`).
+    public let actions = RunActionLock()
     /// When this cell started: idleness is not counted for the time it was down.
     let startedAt = Date()
     /// What each open run has read, and from where (containment's provenance index).
