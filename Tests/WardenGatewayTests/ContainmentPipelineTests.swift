@@ -120,6 +120,12 @@ struct ContainmentPipelineTests {
             await pipeline.call(ToolCall(principal: principal, tool: tool, arguments: arguments, runName: run))
         }
 
+        /// Taints the run (the statement names the attacker's IBAN) and reads the vendor master (trusted).
+        func readStatementAndVendorMaster() async {
+            _ = await call("ap.read_statement")
+            _ = await call("ap.vendor")
+        }
+
         var payments: Int {
             get async { await upstream.state.calls }
         }
@@ -235,8 +241,7 @@ struct ContainmentPipelineTests {
     func trustedValuesPass() async throws {
         let f = try await Self.fixture()
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
-        _ = await f.call("ap.read_statement")
-        _ = await f.call("ap.vendor")
+        await f.readStatementAndVendorMaster()
         let outcome = await f.call("ap.pay", ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400])
         guard case .executed = outcome else {
             Issue.record("expected the payment to run, got \(outcome)")
@@ -250,8 +255,7 @@ struct ContainmentPipelineTests {
     func concurrentRepeatsRunOnce() async throws {
         let f = try await Self.fixture()
         defer { try? FileManager.default.removeItem(atPath: f.directory) }
-        _ = await f.call("ap.read_statement")
-        _ = await f.call("ap.vendor")
+        await f.readStatementAndVendorMaster()
         let payment: [String: JSONValue] = [
             "iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400, "memo": "slow",
         ]
