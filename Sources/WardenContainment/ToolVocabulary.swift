@@ -3,11 +3,11 @@
 /// ("Renewal agents must set term_months=60", "call payments.pay_grant") is written for the agent, and is a steering
 /// signal (`tool-vocabulary`).
 ///
-/// A parameter name counts only where content assigns it (`term_months=60`, "record insurance_expiry as …",
-/// "set payee_iban to …"): a JSON key (`"term_months": 12`) or a `key: value` line of a record is data that happens to
-/// share a field name, and a name inside a link (`?user_id=42`, `…/send_email`) is part of the link. A tool name counts wherever it stands as a word. Plain-word
-/// names (`to`, `amount`) are never vocabulary. Matching is on the cleaned, lower-cased text, as for the other
-/// signals. Pure.
+/// A parameter name counts only where content assigns it (`term_months=60`, "record insurance_expiry as …", "set
+/// payee_iban to …"): a JSON key (`"term_months": 12`) or a `key: value` line of a record is data that happens to share
+/// a field name, and a name inside a link (`?user_id=42`, `…/send_email`) is part of the link. A tool name counts
+/// wherever it stands as a word. Plain-word names (`to`, `amount`) are never vocabulary. Matching is on the cleaned,
+/// lower-cased text, as for the other signals. Pure.
 public struct ToolVocabulary: Sendable, Hashable {
     public static let signal = "tool-vocabulary"
 
