@@ -17,9 +17,16 @@ public enum InstructionSignals {
     ]
 
     public static func scan(_ text: String) -> [String] {
+        scan(text, vocabulary: ToolVocabulary())
+    }
+
+    /// The signals of `text`, and `tool-vocabulary` where it speaks `vocabulary` (the text is cleaned once for both).
+    public static func scan(_ text: String, vocabulary: ToolVocabulary) -> [String] {
         var found = Set<String>()
         if hasInvisibleCharacters(text) { found.insert("invisible-characters") }
-        scanNormalised(TextForm.cleaned(text).lowercased(), depth: 0, into: &found)
+        let cleaned = TextForm.cleaned(text).lowercased()
+        scanNormalised(cleaned, depth: 0, into: &found)
+        if !vocabulary.spoken(inCleaned: cleaned).isEmpty { found.insert(ToolVocabulary.signal) }
         return found.sorted()
     }
 

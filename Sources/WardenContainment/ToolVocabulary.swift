@@ -41,8 +41,13 @@ public struct ToolVocabulary: Sendable, Hashable {
 
     /// The vocabulary `text` speaks, sorted: tool names and assigned parameter names.
     public func spoken(in text: String) -> [String] {
+        isEmpty ? [] : spoken(inCleaned: TextForm.cleaned(text).lowercased())
+    }
+
+    /// `spoken(in:)` for text already cleaned and lower-cased (`TextForm.cleaned`).
+    func spoken(inCleaned text: String) -> [String] {
         guard !isEmpty else { return [] }
-        let cleaned = Array(TextForm.cleaned(text).lowercased().unicodeScalars)
+        let cleaned = Array(text.unicodeScalars)
         var found: Set<String> = []
         var index = 0
         while index < cleaned.count {

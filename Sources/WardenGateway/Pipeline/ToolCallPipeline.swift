@@ -349,14 +349,14 @@ public struct ToolCallPipeline: Sendable {
                         if let text = block["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
+                                signals.formUnion(InstructionSignals.scan(text, vocabulary: vocabulary))
                                 block["text"] = .string(fence.wrap(text, source: tool))
                             }
                         }
                         if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
                             if !trusted {
-                                signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
+                                signals.formUnion(InstructionSignals.scan(text, vocabulary: vocabulary))
                                 resource["text"] = .string(fence.wrap(text, source: tool))
                                 block["resource"] = .object(resource)
                             }
@@ -370,7 +370,7 @@ public struct ToolCallPipeline: Sendable {
                 // there marks the run like text content does.
                 if !trusted {
                     for text in ContainmentJudge.strings(in: structured) {
-                        signals.formUnion(Self.signals(in: text, vocabulary: vocabulary))
+                        signals.formUnion(InstructionSignals.scan(text, vocabulary: vocabulary))
                     }
                 }
             }
@@ -389,13 +389,6 @@ public struct ToolCallPipeline: Sendable {
         return ResultReading(
             result: result, trusted: trusted, entries: entries, signals: signals.sorted(),
             overflowed: index.overflowed)
-    }
-
-    /// Instruction-like patterns in untrusted text, and `tool-vocabulary` where it speaks the catalog's tool layer.
-    static func signals(in text: String, vocabulary: ToolVocabulary) -> Set<String> {
-        var found = Set(InstructionSignals.scan(text))
-        if !vocabulary.spoken(in: text).isEmpty { found.insert(ToolVocabulary.signal) }
-        return found
     }
 
     /// The directives of every text an agent would read in a result: text content, embedded resources, structured
