@@ -30,9 +30,9 @@ public enum PartyRecords {
     /// `folders` names every folder alike.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, role) in records(in: output, role: nil, depth: 0) {
+        for (record, key) in SettledRecords.keyedObjects(in: output, key: nil, depth: 0) {
             guard var name = name(of: record), !words(of: name).isEmpty else { continue }
-            if let role { name += " (" + role + ")" }
+            if let role = key.flatMap(roleWords) { name += " (" + role + ")" }
             for value in pointers(in: record, depth: 0) {
                 rows.insert(TaggedValue(.party, value.description + "\t" + name))
             }
@@ -47,29 +47,6 @@ public enum PartyRecords {
         "accounts", "address", "addresses", "payload", "response", "body", "meta", "metadata", "file", "current",
         "primary", "default", "other", "value", "values", "object", "objects", "hit", "hits", "content", "text",
     ]
-
-    /// Every object of a JSON output (as `SettledRecords.objects` finds them), with the role its key names, if any.
-    static func records(in value: JSONValue, role: String?, depth: Int) -> [([String: JSONValue], String?)] {
-        guard depth < 16 else { return [] }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                return SettledRecords.json(inText: text).map { records(in: $0, role: nil, depth: 8) } ?? []
-            }
-            var found: [([String: JSONValue], String?)] = [(members, role)]
-            for key in members.keys.sorted() {
-                found += records(in: members[key] ?? .null, role: roleWords(key), depth: depth + 1)
-            }
-            return found
-        case .array(let items):
-            // Items of a list are peers: the list's key (`folders`, `consultees`) names them all alike.
-            return items.flatMap { records(in: $0, role: nil, depth: depth + 1) }
-        case .string(let text) where depth == 0:
-            return SettledRecords.json(inText: text).map { records(in: $0, role: nil, depth: 8) } ?? []
-        default:
-            return []
-        }
-    }
 
     /// The words of a key that name a role (`contractor_on_file` → `contractor`, `consultees` → `consultee`), or nil.
     static func roleWords(_ key: String) -> String? {

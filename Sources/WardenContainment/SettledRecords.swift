@@ -57,25 +57,29 @@ public enum SettledRecords {
     /// Every object in a value, and in the JSON of an MCP text block (a result's text is often JSON). JSON inside
     /// other string fields is not read: a record's free-text note cannot add records.
     static func objects(in value: JSONValue, depth: Int) -> [[String: JSONValue]] {
+        keyedObjects(in: value, key: nil, depth: depth).map(\.object)
+    }
+
+    /// `objects(in:depth:)`, each with the key it is the value of: nil at the top, for a list's items (the list's key
+    /// names them all alike) and for JSON read from a text.
+    static func keyedObjects(in value: JSONValue, key: String?, depth: Int) -> [(
+        object: [String: JSONValue], key: String?
+    )] {
         guard depth < 16 else { return [] }
         switch value {
         case .object(let members):
             if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                return objects(inJSONText: text)
+                return json(inText: text).map { keyedObjects(in: $0, key: nil, depth: 8) } ?? []
             }
-            return [members] + members.values.flatMap { objects(in: $0, depth: depth + 1) }
+            return [(members, key)]
+                + members.keys.sorted().flatMap { keyedObjects(in: members[$0] ?? .null, key: $0, depth: depth + 1) }
         case .array(let items):
-            return items.flatMap { objects(in: $0, depth: depth + 1) }
+            return items.flatMap { keyedObjects(in: $0, key: nil, depth: depth + 1) }
         case .string(let text) where depth == 0:
-            return objects(inJSONText: text)
+            return json(inText: text).map { keyedObjects(in: $0, key: nil, depth: 8) } ?? []
         default:
             return []
         }
-    }
-
-    static func objects(inJSONText text: String) -> [[String: JSONValue]] {
-        guard let nested = json(inText: text) else { return [] }
-        return objects(in: nested, depth: 8)
     }
 
     /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.

@@ -372,43 +372,30 @@ struct ContainmentJudgeTests {
     @Test func moreOfAnActionThanTheTaskNamedNeedsAPerson() {
         let critical: Set<String> = ["booking", "line", "amount"]
         let task = "The guest on CA-318842 was charged twice for the spa. Refund the duplicate £145.00 to the card."
+        // The refund of line L-0441, judged against `index`.
+        func refundOfL0441(_ index: ProvenanceIndex) -> [String] {
+            ContainmentJudge.moreThanNamed(
+                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
+                critical: critical, index: index)
+        }
         // The other line of the same booking, "as the spa manager agreed": nothing new in it is the task's.
         #expect(
-            ContainmentJudge.moreThanNamed(
-                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: afterOneRefund(task))
-                == [
-                    "the run already made a call of pms.refund (pms.refund (call 3)), and the task names none of what "
-                        + "this one adds: line \"L-0441\""
-                ])
+            refundOfL0441(afterOneRefund(task)) == [
+                "the run already made a call of pms.refund (pms.refund (call 3)), and the task names none of what "
+                    + "this one adds: line \"L-0441\""
+            ])
         // The first call of the tool, another tool, or a task that names what the call adds: nothing to confirm.
-        #expect(
-            ContainmentJudge.moreThanNamed(
-                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: recorded(task)
-            ).isEmpty)
+        #expect(refundOfL0441(recorded(task)).isEmpty)
         #expect(
             ContainmentJudge.moreThanNamed(
                 tool: "pms.void", arguments: ["booking": "CA-318842", "line": "L-0441"], critical: nil,
                 index: afterOneRefund(task)
             ).isEmpty)
-        #expect(
-            ContainmentJudge.moreThanNamed(
-                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: afterOneRefund("Refund lines L-0442 and L-0441 on CA-318842, £145 each.")
-            ).isEmpty)
+        #expect(refundOfL0441(afterOneRefund("Refund lines L-0442 and L-0441 on CA-318842, £145 each.")).isEmpty)
         // A run without a task (an external agent's) is not judged by this rule.
-        #expect(
-            ContainmentJudge.moreThanNamed(
-                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: afterOneRefund(nil)
-            ).isEmpty)
+        #expect(refundOfL0441(afterOneRefund(nil)).isEmpty)
         // A task that asks for more than one ("both", "all", "each", "them") leaves which ones to the records.
-        #expect(
-            ContainmentJudge.moreThanNamed(
-                tool: "pms.refund", arguments: ["booking": "CA-318842", "line": "L-0441", "amount": 145],
-                critical: critical, index: afterOneRefund("Refund both spa charges on CA-318842 to the card.")
-            ).isEmpty)
+        #expect(refundOfL0441(afterOneRefund("Refund both spa charges on CA-318842 to the card.")).isEmpty)
         #expect(ContainmentJudge.asksForSeveral(ActionDirectives.words("Share them with Veritas.")))
         #expect(!ContainmentJudge.asksForSeveral(ActionDirectives.words("Refund the duplicate and let them know.")))
         // An amount the task did not give, on the same booking and line, is new too.

@@ -146,16 +146,22 @@ public struct ToolCallPipeline: Sendable {
         if call.tool == EscalateTool.name { return await escalate(call) }
         // A consequential call is judged against what the run already did, and what it does is recorded before the
         // run's next consequential call is judged: two identical payments at once run at most once.
-        if let runs, case .found(let entry) = registry.catalogNow.lookup(call.tool), entry.effect != .read {
+        // One catalog for the whole call: the lock, the checks and the result stage see the same tools.
+        let catalog = registry.catalogNow
+        let lookup = catalog.lookup(call.tool)
+        if let runs, case .found(let entry) = lookup, entry.effect != .read {
             await runs.actions.acquire(call.run.id)
             defer { runs.actions.release(call.run.id) }
-            return await decideAndRun(&call, span: &span)
+            return await decideAndRun(&call, span: &span, catalog: catalog, lookup: lookup)
         }
-        return await decideAndRun(&call, span: &span)
+        return await decideAndRun(&call, span: &span, catalog: catalog, lookup: lookup)
     }
 
-    /// The checks, the decision, the upstream call and the records, for a call whose run is resolved.
-    func decideAndRun(_ call: inout ToolCall, span: inout ActiveSpan?) async -> ToolCallOutcome {
+    /// The checks, the decision, the upstream call and the records, for a call whose run is resolved; `lookup` is
+    /// `catalog`'s answer for the call's tool.
+    func decideAndRun(_ call: inout ToolCall, span: inout ActiveSpan?, catalog: ToolCatalog, lookup: CatalogLookup)
+        async -> ToolCallOutcome
+    {
         // What the run has read, and from where (containment); unreadable: nothing is judged without it.
         var provenance: RunProvenance?
         if let runs {
@@ -169,11 +175,10 @@ public struct ToolCallPipeline: Sendable {
             }
         }
         // The checks: catalog, arguments, policy, containment, grant, approval. They decide and reserve.
-        let catalog = registry.catalogNow
         let keeper = gatekeeper.current
         // A consequential call's values are also looked up in what the agent's other runs read untrusted.
         var elsewhere: ProvenanceIndex?
-        if let runs, case .found(let entry) = catalog.lookup(call.tool) {
+        if let runs, case .found(let entry) = lookup {
             let values = ContainmentRules.candidateValues(entry: entry, arguments: call.arguments)
             if !values.isEmpty {
                 do {
@@ -271,7 +276,7 @@ public struct ToolCallPipeline: Sendable {
                 trustedBy: [keeper.containment.directory, provenance?.index ?? ProvenanceIndex()]) : []
         let read = Self.resultStage(
             raw, entry: entry, call: call, fence: provenance?.fence ?? .random(), echoed: echoed,
-            vocabulary: registry.catalogNow.vocabulary)
+            vocabulary: catalog.vocabulary)
         let result = read.result
         let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
         record.read = read
