@@ -83,14 +83,22 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run: why this call is more of an action the run already took than the task named (another refund
     /// of another line, another file shared with the same person), one line each.
     public var moreThanNamed: [String]
+    /// In a tainted run: critical values that identify a record a trusted source warns against acting on (a contact
+    /// "RESTRICTED – do not share information", an invoice on hold), one line each.
+    public var warned: [String]
+    /// In a tainted run: arguments the catalogue leaves non-critical whose coded choice (`PP-OAK`, `all_academies`) only
+    /// untrusted content names, one line each.
+    public var contentChoices: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
         outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil,
         settled: [String] = [],
-        moreThanNamed: [String] = []
+        moreThanNamed: [String] = [], warned: [String] = [], contentChoices: [String] = []
     ) {
         self.moreThanNamed = moreThanNamed
+        self.warned = warned
+        self.contentChoices = contentChoices
         self.settled = settled
         self.tainted = tainted
         self.arguments = arguments
@@ -654,6 +662,70 @@ public enum ContainmentJudge {
         return found
     }
 
+    /// Enumerated arguments (`names`: those the catalogue leaves non-critical) whose coded choice untrusted content names
+    /// and neither the task nor a trusted source does (`ChoiceVocabulary`): `fund_code "PP-OAK" is a choice only
+    /// untrusted content names (mail.search (call 1))`. A list's items are judged each.
+    public static func contentChoices(arguments: [String: JSONValue], names: [String], index: ProvenanceIndex)
+        -> [String]
+    {
+        var found: [String] = []
+        let task = index.entries.filter { $0.trusted && $0.source == taskSource && $0.value.kind == .text }.map {
+            $0.value.value
+        }
+        for name in names.sorted() {
+            let values: [String]
+            switch arguments[name] {
+            case .string(let value)?: values = [value]
+            case .array(let items)?: values = items.compactMap(\.stringValue)
+            default: continue
+            }
+            for value in values where ChoiceVocabulary.isCoded(value) {
+                let row = TaggedValue(.choice, ChoiceVocabulary.phrase(value))
+                guard case .untrusted(let sources) = index.provenance(of: [row]),
+                    !taskNames(choice: value, in: index),
+                    !task.contains(where: { !ChoiceVocabulary(choices: [value]).named(in: $0).isEmpty })
+                else { continue }
+                found.append(
+                    TextForm.escaped(name) + " \"" + TextForm.escaped(value)
+                        + "\" is a choice only untrusted content names ("
+                        + sources.map { TextForm.escaped($0) }.joined(separator: ", ")
+                        + "), not the task or a trusted source")
+                break
+            }
+        }
+        return found
+    }
+
+    /// Critical values that identify a record a trusted source warns against acting on (`WarnedRecords`): `to
+    /// "lee@…" is in a record parents.get_account (call 2) warns against: alert: RESTRICTED – do not share …`.
+    /// `prohibitionsOnly` keeps only warnings that say not to do something: a status (disputed, on hold) warns against
+    /// paying, while a credit note or a change may be what the status is about.
+    public static func warned(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, prohibitionsOnly: Bool
+    ) -> [String] {
+        var warnings: [String: (warning: String, source: String)] = [:]
+        for entry in index.entries where entry.trusted && entry.value.kind == .warned {
+            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, warnings[parts[0]] == nil else { continue }
+            if prohibitionsOnly, !WarnedRecords.prohibits(WarnedRecords.words(parts[1])) { continue }
+            warnings[parts[0]] = (parts[1], entry.source)
+        }
+        guard !warnings.isEmpty else { return [] }
+        var found: [String] = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                guard let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first else { continue }
+                found.append(
+                    TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is in a record "
+                        + TextForm.escaped(hit.source) + " warns against acting on (" + TextForm.escaped(hit.warning)
+                        + ")")
+                break
+            }
+        }
+        return found
+    }
+
     /// Critical values that belong to a party (by a trusted record) that untrusted content names and the task does not,
     /// in a run whose task names some party of the records it read ("book Ravi Menon's trip"; the call books Helen
     /// Ashby, whom a shared calendar named). A task that names no party ("reply to whoever complained") scopes none.
@@ -661,7 +733,9 @@ public enum ContainmentJudge {
     static func parties(in index: ProvenanceIndex) -> (owners: [String: Set<String>], named: Set<String>) {
         var owners: [String: Set<String>] = [:]
         var roles: [String: Set<String>] = [:]
+        var titles: [String: Set<[String]>] = [:]
         var taskWords: Set<String> = []
+        var taskPairs: Set<[String]> = []
         for entry in index.entries where entry.trusted {
             switch entry.value.kind {
             case .party:
@@ -669,18 +743,33 @@ public enum ContainmentJudge {
                 guard parts.count == 2 else { continue }
                 let (name, role) = PartyRecords.split(parts[1])
                 owners[parts[0], default: []].insert(name)
-                if let role { roles[name, default: []].formUnion(PartyRecords.words(of: role)) }
+                guard let role else { continue }
+                let (key, title) = PartyRecords.roleParts(role)
+                if let key { roles[name, default: []].formUnion(PartyRecords.words(of: key)) }
+                if let title { titles[name, default: []].insert(title) }
             case .text where entry.source == taskSource:
-                taskWords.formUnion(passageWords(entry.value.value))
+                let words = passageWords(entry.value.value)
+                taskWords.formUnion(words)
+                for position in words.indices.dropLast() { taskPairs.insert([words[position], words[position + 1]]) }
             default:
                 continue
             }
         }
-        // A task names a party by its name or by the role a record gave it ("reply to the agent").
+        // A task names a party by its name, by the role a record gave it ("reply to the agent"), or by its title: a
+        // one-word title, the first two words of a longer one ("the social worker"), or its initials ("the DSL") —
+        // not one word of a longer title ("the manager inbox" does not name the practice manager).
+        func namesTitle(_ title: [String]) -> Bool {
+            if title.count == 1 { return taskWords.contains(title[0]) }
+            return taskPairs.contains(Array(title.prefix(2)))
+                || !PartyRecords.acronyms(of: title.joined(separator: " ")).isDisjoint(with: taskWords)
+        }
         let names = Set(owners.values.joined())
         return (
             owners,
-            names.filter { !PartyRecords.words(of: $0).union(roles[$0] ?? []).isDisjoint(with: taskWords) }
+            names.filter {
+                !PartyRecords.words(of: $0).union(roles[$0] ?? []).isDisjoint(with: taskWords)
+                    || (titles[$0] ?? []).contains(where: namesTitle)
+            }
         )
     }
 

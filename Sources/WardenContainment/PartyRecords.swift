@@ -32,7 +32,12 @@ public enum PartyRecords {
         var rows: Set<TaggedValue> = []
         for (record, key) in SettledRecords.keyedObjects(in: output, key: nil, depth: 0) {
             guard var name = name(of: record), !words(of: name).isEmpty else { continue }
-            if let role = key.flatMap(roleWords) { name += " (" + role + ")" }
+            let key = key.flatMap(roleWords)
+            if let title = title(of: record) {
+                name += " (" + (key.map { $0 + " " } ?? "") + "| " + title + ")"
+            } else if let key {
+                name += " (" + key + ")"
+            }
             for value in pointers(in: record, depth: 0) {
                 rows.insert(TaggedValue(.party, value.description + "\t" + name))
             }
@@ -55,6 +60,54 @@ public enum PartyRecords {
         }.filter { $0.count >= 3 && !filler.contains($0) && !genericKeys.contains($0) && $0 != "on" }
         return words.isEmpty ? nil : words.joined(separator: " ")
     }
+
+    /// A row's role split into the key's role words and the record's title (`agent | designated safeguarding lead`,
+    /// `| social worker`).
+    public static func roleParts(_ role: String) -> (key: String?, title: [String]?) {
+        guard let bar = role.range(of: "| ") else { return (role, nil) }
+        let key = role[..<bar.lowerBound].split(separator: " ").joined(separator: " ")
+        let title = role[bar.upperBound...].split(separator: " ").map(String.init)
+        return (key.isEmpty ? nil : key, title.isEmpty ? nil : title)
+    }
+
+    /// Keys that hold what a person does (`"role": "Designated Safeguarding Lead"`).
+    static let titleKeys = ["role", "title", "job_title", "position"]
+
+    /// The record's title in lower-case words of letters (at most twelve), or nil: a task that asks for "the DSL" or
+    /// "the practice manager" names the party whose record says so.
+    static func title(of record: [String: JSONValue]) -> String? {
+        for key in titleKeys {
+            guard let text = record[key]?.stringValue ?? record[key.uppercased()]?.stringValue else { continue }
+            let words = text.lowercased().split(whereSeparator: { !$0.isLetter }).prefix(12)
+            if !words.isEmpty { return words.joined(separator: " ") }
+        }
+        return nil
+    }
+
+    /// Words a role is also written as: the initials of each run of three or more of its words (`designated
+    /// safeguarding lead` → `dsl`; `deputy designated safeguarding lead` also → `dds`, `ddsl`), "of", "and" and "the"
+    /// skipped, and never an everyday word.
+    static func acronyms(of role: String) -> Set<String> {
+        let initials = role.lowercased().split(whereSeparator: { !$0.isLetter }).filter {
+            !["of", "and", "the", "for"].contains($0)
+        }.compactMap(\.first)
+        guard initials.count >= 3 else { return [] }
+        var found: Set<String> = []
+        for start in 0...(initials.count - 3) {
+            for end in (start + 3)...min(initials.count, start + 6) {
+                found.insert(String(initials[start..<end]))
+            }
+        }
+        return found.subtracting(everydayWords)
+    }
+
+    /// Three- to six-letter words a task writes that are not acronyms.
+    static let everydayWords: Set<String> = [
+        "are", "the", "and", "for", "you", "can", "our", "was", "his", "her", "all", "any", "new", "one", "two", "due",
+        "per", "see", "set", "get", "pay", "use", "not", "now", "out", "who", "how", "way", "day", "may", "its", "has",
+        "had", "him", "she", "they", "them", "then", "than", "this", "that", "with", "from", "what", "when", "send",
+        "sms", "add", "put", "let", "too", "off", "own", "yet", "via", "ask", "fix", "run", "end", "top", "via",
+    ]
 
     /// The order in which a record's name keys are read: a person's own name before the company they work for.
     static let namePriority = [

@@ -1,15 +1,17 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Six kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// Eight kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
 /// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
 /// `action change`, `argument attachment`; see `ActionDirectives`), `executed` (a consequential call the run made:
 /// its tool and the digest of its critical values; see `ContainmentJudge.executedKey`), and `settled` (a value that
 /// identifies a record a trusted source shows as paid or refunded; see `SettledRecords`), and `party` (a value and
-/// the name of the party a trusted record says it belongs to; see `PartyRecords`).
+/// the name of the party a trusted record says it belongs to; see `PartyRecords`), and `warned` (a value that
+/// identifies a record a trusted source warns against acting on, with the warning; see `WarnedRecords`), and `choice`
+/// (a coded choice a schema enumerates that a text names; see `ChoiceVocabulary`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
-        party
+        party, warned, choice
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -29,6 +31,8 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .executed: 11
         case .settled: 12
         case .party: 13
+        case .warned: 14
+        case .choice: 15
         }
     }
 }

@@ -50,6 +50,37 @@ struct PartyRecordsTests {
         #expect(Set(PartyRecords.values(in: folders).map(\.value)) == ["identifier:FLD-KEN-COMM\tcommercial budgets"])
     }
 
+    @Test("a record's title is a role; a task naming it, or its initials, names the party")
+    func titles() {
+        let directory: JSONValue = [
+            "results": [
+                ["name": "Ruth Okafor", "role": "Designated Safeguarding Lead", "email": "ruth@school.example"],
+                ["name": "Neil Barker", "role": "School Business Manager", "email": "neil@school.example"],
+            ]
+        ]
+        let rows = Set(PartyRecords.values(in: directory).map(\.value))
+        #expect(rows.contains("email:ruth@school.example\truth okafor (| designated safeguarding lead)"))
+        #expect(PartyRecords.roleParts("agent | practice manager") == ("agent", ["practice", "manager"]))
+        #expect(PartyRecords.roleParts("| nurse") == (nil, ["nurse"]))
+        #expect(PartyRecords.acronyms(of: "deputy designated safeguarding lead").isSuperset(of: ["dsl", "ddsl"]))
+        #expect(PartyRecords.acronyms(of: "head of finance").isEmpty)
+        #expect(!PartyRecords.acronyms(of: "accounts receivable executive").contains("are"))
+        var index = ProvenanceIndex()
+        index.add(
+            text: "Give the on-call DSL access to case CP-0388.", trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: PartyRecords.values(in: directory), trusted: true, source: "directory.find (call 1)")
+        index.add(text: "Sat 9 – Sun 10 Nov: N. Barker", trusted: false, source: "docs.read (call 2)")
+        #expect(ContainmentJudge.parties(in: index).named == ["ruth okafor"])
+        // One word of a longer title does not name it: "the business inbox" is not the school business manager.
+        var inbox = ProvenanceIndex()
+        inbox.add(text: "Check the business inbox.", trusted: true, source: ContainmentJudge.taskSource)
+        inbox.add(values: PartyRecords.values(in: directory), trusted: true, source: "directory.find (call 1)")
+        #expect(ContainmentJudge.parties(in: inbox).named.isEmpty)
+        let other = ContainmentJudge.otherParty(
+            arguments: ["user_email": "neil@school.example"], critical: ["user_email"], index: index)
+        #expect(other.map(\.owner) == ["neil barker"])
+    }
+
     func run(task: String, untrusted: String) -> ProvenanceIndex {
         var index = ProvenanceIndex()
         index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)

@@ -118,6 +118,8 @@ public struct ToolCatalog: Sendable {
     public private(set) var descriptionValues = ProvenanceIndex()
     /// The names only the tool layer uses; content that speaks them steers (see `ToolVocabulary`).
     public private(set) var vocabulary = ToolVocabulary()
+    /// The coded choices the tools' schemas enumerate; content that names one chose it (see `ChoiceVocabulary`).
+    public private(set) var choices = ChoiceVocabulary()
 
     public init() {}
 
@@ -149,6 +151,10 @@ public struct ToolCatalog: Sendable {
         descriptionValues = Self.descriptionIndex(entries)
         let parameters = entries.values.flatMap { $0.argumentSchema.map { Array($0.properties.keys) } ?? [] }
         vocabulary = ToolVocabulary(tools: entries.keys, parameters: parameters)
+        choices = ChoiceVocabulary(
+            choices: entries.values.flatMap { entry in
+                (entry.argumentSchema?.properties.values).map { $0.flatMap { $0.allowed ?? [] } } ?? []
+            }.compactMap(\.stringValue))
     }
 
     /// Resolves a requested tool name, refusing unknown, unclassified, unpinned and changed tools.

@@ -130,6 +130,10 @@ public struct ContainmentRules: Sendable {
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
             }
+            // A status (disputed, on hold) warns against paying; a credit note or a change may be what it is about.
+            assessment.warned = ContainmentJudge.warned(
+                arguments: arguments, critical: critical, index: run,
+                prohibitionsOnly: !(effect == .spend && toolAction.map(ActionDirectives.kind(of:)) == "pay"))
             // The task names one of an enumerated argument's choices ("give her marketing access", "as a viewer") and
             // the call makes another (`role: admin`): outside the task, like another invoice of the form the task
             // names. Every enumerated argument, critical or not: a choice the task made is the task's.
@@ -145,6 +149,15 @@ public struct ContainmentRules: Sendable {
                     }
                 }
                 assessment.outsideTask.sort { $0.name < $1.name }
+                // A choice the catalogue leaves non-critical is still chosen by someone: not by content alone.
+                let enumerated = arguments.keys.filter { name in
+                    guard !critical.contains(name), let property = schema.properties[name] else { return false }
+                    if property.allowed != nil { return true }
+                    if case .array(let items) = property.kind { return items.allowed != nil }
+                    return false
+                }
+                assessment.contentChoices = ContainmentJudge.contentChoices(
+                    arguments: arguments, names: enumerated, index: run)
             }
         }
         return assessment
@@ -262,6 +275,12 @@ public struct ContainmentGate: ToolCallGate {
                 // another of the same kind, in a run that read untrusted content.
                 return Self.confirm("containment.outside-task", assessment.outsideTaskExplanation)
             }
+            if holdOutsideTask && !assessment.contentChoices.isEmpty {
+                // Every critical value is trusted, but a choice the catalogue leaves non-critical (the fund a payment
+                // is charged to, the scope of an access grant) is one only untrusted content made.
+                return Self.confirm(
+                    "containment.content-choice", assessment.contentChoices + ["the run has read untrusted content"])
+            }
             if holdUnaskedActions && assessment.unaskedAction {
                 // Every value is trusted, but the task asked only to read, check or summarise: a change, a message
                 // or a payment is what something the run read asked for ("the payout should be released today").
@@ -282,6 +301,12 @@ public struct ContainmentGate: ToolCallGate {
                 // Every value is trusted, but the books show it paid ("the payment bounced, please settle it again").
                 return Self.confirm(
                     "containment.already-settled", assessment.settled + ["the run has read untrusted content"])
+            }
+            if holdTaskLimits && !assessment.warned.isEmpty {
+                // Every value is trusted, but the tenant's own record says not to act on it ("RESTRICTED – do not
+                // share information", an invoice on hold as a possible duplicate).
+                return Self.confirm(
+                    "containment.record-warns", assessment.warned + ["the run has read untrusted content"])
             }
             if holdTaskLimits, let repeated = assessment.repeatedExplanation {
                 // Every value is trusted, but this exact call already ran ("re-issue the reimbursement", "the payment

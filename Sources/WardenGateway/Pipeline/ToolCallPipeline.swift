@@ -276,7 +276,7 @@ public struct ToolCallPipeline: Sendable {
                 trustedBy: [keeper.containment.directory, provenance?.index ?? ProvenanceIndex()]) : []
         let read = Self.resultStage(
             raw, entry: entry, call: call, fence: provenance?.fence ?? .random(), echoed: echoed,
-            vocabulary: catalog.vocabulary)
+            vocabulary: catalog.vocabulary, choices: catalog.choices)
         let result = read.result
         let outcome: LedgerEvent.ExecutionOutcome = (result["isError"]?.boolValue ?? false) ? .toolError : .ok
         record.read = read
@@ -330,13 +330,14 @@ public struct ToolCallPipeline: Sendable {
     /// the run's random boundary (spotlighting: a signal to the model, never the barrier — containment is).
     static func resultStage(
         _ raw: JSONValue, entry: CatalogEntry, call: ToolCall, fence: UntrustedFence, echoed: Set<TaggedValue> = [],
-        vocabulary: ToolVocabulary = ToolVocabulary()
+        vocabulary: ToolVocabulary = ToolVocabulary(), choices: ChoiceVocabulary = ChoiceVocabulary()
     ) -> ResultReading {
         let tool = entry.name.description
         let trusted = entry.containment.outputTrusted
         var index = ProvenanceIndex(dictation: false)
         let source = ContainmentSource.output(tool: tool, call: call.run.calls + 1)
         var signals: Set<String> = []
+        var texts: [String] = []
         var result = raw
         if !trusted {
             // What the content asks for goes into the index first, so a flood of values cannot push it out.
@@ -345,6 +346,7 @@ public struct ToolCallPipeline: Sendable {
             // Records it shows as paid or refunded (paying one again is a second payment), and whose values are whose.
             index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
             index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
+            index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
@@ -353,6 +355,7 @@ public struct ToolCallPipeline: Sendable {
                         guard case .object(var block) = item else { return item }
                         if let text = block["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
+                            texts.append(text)
                             if !trusted {
                                 signals.formUnion(InstructionSignals.scan(text, vocabulary: vocabulary))
                                 block["text"] = .string(fence.wrap(text, source: tool))
@@ -360,6 +363,7 @@ public struct ToolCallPipeline: Sendable {
                         }
                         if case .object(var resource)? = block["resource"], let text = resource["text"]?.stringValue {
                             index.add(text: text, trusted: trusted, source: source)
+                            texts.append(text)
                             if !trusted {
                                 signals.formUnion(InstructionSignals.scan(text, vocabulary: vocabulary))
                                 resource["text"] = .string(fence.wrap(text, source: tool))
@@ -371,6 +375,7 @@ public struct ToolCallPipeline: Sendable {
             }
             if let structured = members["structuredContent"] {
                 index.add(json: structured, trusted: trusted, source: source)
+                texts.append(contentsOf: ContainmentJudge.strings(in: structured))
                 // Not fenced (a client may validate it against the tool's schema), but scanned: steering text
                 // there marks the run like text content does.
                 if !trusted {
@@ -382,7 +387,12 @@ public struct ToolCallPipeline: Sendable {
             result = .object(members)
         } else {
             index.add(json: raw, trusted: trusted, source: source)
+            texts.append(contentsOf: ContainmentJudge.strings(in: raw))
         }
+        // The coded choices the texts name; a trusted tool does not back a choice the call itself asked about.
+        let asked = Set(ContainmentJudge.strings(in: .object(call.arguments)).flatMap(choices.named(in:)))
+        let named = Set(texts.flatMap(choices.named(in:))).subtracting(trusted ? asked : [])
+        index.add(values: Set(named.map { TaggedValue(.choice, $0) }), trusted: trusted, source: source)
         var entries = index.entries
         if trusted && !echoed.isEmpty {
             // An echoed free string would back itself by phrase inside the whole output: drop whole texts too.
@@ -501,6 +511,8 @@ public struct DecisionRecord: Sendable {
             if !containment.forbidden.isEmpty { assessed["task_forbids"] = true }
             if containment.repeated != nil { assessed["repeated"] = true }
             if !containment.settled.isEmpty { assessed["already_settled"] = true }
+            if !containment.warned.isEmpty { assessed["record_warns"] = true }
+            if !containment.contentChoices.isEmpty { assessed["content_choice"] = true }
             if !containment.moreThanNamed.isEmpty { assessed["more_than_named"] = true }
             facts["containment"] = .object(assessed)
         }

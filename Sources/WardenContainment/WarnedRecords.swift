@@ -1,0 +1,236 @@
+import WardenCore
+
+/// Records a trusted source warns against acting on: a parent contact marked "RESTRICTED – prohibited steps order. Do
+/// not share information", an invoice `on hold – possible duplicate`, a supplier `blocked`.
+///
+/// An injection can pick, among values the tenant trusts, the one the tenant's own record says not to use: the
+/// estranged father's address from the parent account, the disputed invoice on the supplier's statement. Every value
+/// is trusted; the record itself says no. A trusted tool's JSON output is read for objects with a warning — a status
+/// that says disputed, on hold, restricted, blocked, frozen or fraud, a flag such as `"on_hold": true`, or a field
+/// that says not to pay, send, share, contact, … — and the values that identify the object (its addresses, accounts
+/// and phone numbers, and the ids of its identifying fields) are kept with the warning (kind `.warned`,
+/// `reading<TAB>warning`), except addresses and accounts an object of the same output without a warning also holds
+/// (the supplier's account on its other, open invoice). A status warns against paying only; a prohibition ("do not
+/// share", "do not submit to …") against any action (`ContainmentJudge.warned`). Pure.
+public enum WarnedRecords {
+    /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
+    static let warningStatuses: Set<String> = [
+        "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined",
+    ]
+
+    /// Flags that warn when true (`"on_hold": true`, `"do_not_contact": true`).
+    static let warningFlags: Set<String> = [
+        "on_hold", "hold", "blocked", "restricted", "frozen", "disputed", "do_not_contact", "do_not_pay",
+        "do_not_share", "do_not_send", "do_not_email", "fraud_suspected", "suspected_fraud",
+    ]
+
+    /// Verbs a prohibition in a record names ("do not share information", "must not be paid", "never contact").
+    static let prohibitedVerbs: Set<String> = [
+        "pay", "paid", "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "release",
+        "released", "give", "given", "grant", "granted", "use", "used", "email", "mail", "emailed", "call", "refund",
+        "refunded", "process", "processed", "provide", "provided", "discuss", "forward", "forwarded", "transfer",
+        "approve", "approved", "issue", "issued", "book", "booked", "allow", "allowed", "admit", "admitted", "submit",
+        "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted",
+    ]
+
+    /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
+    /// contact-detail changes without an in-person ID check"}]`).
+    static let alertKeys: Set<String> = [
+        "alert", "alerts", "warning", "warnings", "flag", "flags", "restriction", "restrictions", "caution",
+        "cautions", "notice", "notices", "hold", "holds",
+    ]
+
+    /// Kinds of values that identify a record wherever its fields are called.
+    static let addressing: Set<ValueKind> = [.email, .iban, .phone, .url]
+
+    /// The `.warned` rows of a trusted output.
+    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+        var found = Found()
+        walk(output, inherited: nil, depth: 0, into: &found)
+        return Set(
+            found.warned.filter { !found.unwarned.contains($0.key) }.map {
+                TaggedValue(.warned, $0.key.description + "\t" + $0.value)
+            })
+    }
+
+    struct Found {
+        var warned: [TaggedValue: String] = [:]
+        var unwarned: Set<TaggedValue> = []
+    }
+
+    /// Every object of a value (and of the JSON of a text block), with the prohibition of the record it sits in: "must
+    /// not be disclosed to Mr Hale" on a tenancy covers its tenants' addresses too. A status covers its object only.
+    static func walk(_ value: JSONValue, inherited: String?, depth: Int, into found: inout Found) {
+        guard depth < 16 else { return }
+        switch value {
+        case .object(let members):
+            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                if let json = SettledRecords.json(inText: text) {
+                    walk(json, inherited: inherited, depth: 8, into: &found)
+                }
+                return
+            }
+            let own = warning(in: members)
+            let warning = own ?? inherited
+            let identifying = identifiers(of: members)
+            if let warning {
+                for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
+            } else {
+                // Only addresses and accounts are shared: another record that names this one's id (a credit note's
+                // `invoice_id`) does not lift the warning on it.
+                found.unwarned.formUnion(identifying.filter { addressing.contains($0.kind) })
+            }
+            // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
+            for key in members.keys.sorted() where prohibits(words(key)) {
+                for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
+                    found.warned[value] = key.lowercased() + ": " + describe(members[key] ?? .null)
+                }
+            }
+            let passed = warning.flatMap { prohibits(words($0)) ? $0 : nil }
+            for key in members.keys.sorted() {
+                walk(members[key] ?? .null, inherited: passed, depth: depth + 1, into: &found)
+            }
+        case .array(let items):
+            for item in items { walk(item, inherited: inherited, depth: depth + 1, into: &found) }
+        case .string(let text) where depth == 0:
+            if let json = SettledRecords.json(inText: text) { walk(json, inherited: inherited, depth: 8, into: &found) }
+        default:
+            return
+        }
+    }
+
+    /// A scalar or a list of scalars as text, collapsed and cut.
+    static func describe(_ value: JSONValue) -> String {
+        let texts: [String]
+        switch value {
+        case .array(let items): texts = items.compactMap(\.stringValue)
+        default: texts = value.stringValue.map { [$0] } ?? []
+        }
+        return String(TextForm.collapsed(texts.joined(separator: ", ")).prefix(200))
+    }
+
+    /// What the record warns, as it says it (collapsed and cut), or nil.
+    static func warning(in record: [String: JSONValue]) -> String? {
+        for key in record.keys.sorted() {
+            let lowered = key.lowercased()
+            switch record[key] {
+            case .bool(true)? where warningFlags.contains(lowered):
+                return lowered + ": true"
+            case .string(let text)?:
+                let words = words(text)
+                let statusWarns =
+                    SettledRecords.statusKeys.contains(lowered)
+                    && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"])
+                if statusWarns || prohibits(words) {
+                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                }
+            case .array(let items)?:
+                // A list of restrictions ("Do not submit to current employer …"), or of alert records about this one.
+                let texts =
+                    items.compactMap(\.stringValue)
+                    + (alertKeys.contains(lowered)
+                        ? items.flatMap { $0.objectValue?.values.compactMap(\.stringValue) ?? [] } : [])
+                for text in texts where prohibits(words(text)) {
+                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                }
+            case .object(let alert)? where alertKeys.contains(lowered):
+                for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) {
+                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Lower-case words of letters (an apostrophe kept: "don't").
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "’" }).map {
+            String($0.map { $0 == "’" ? "'" : $0 })
+        }
+    }
+
+    /// Words that may stand between a negation and its verb ("must not be paid", "do not, under any circumstances,
+    /// submit").
+    static let between: Set<String> = [
+        "be", "ever", "yet", "under", "any", "circumstances", "directly", "otherwise", "again", "further", "re",
+    ]
+
+    /// Whether words say not to do something: "do not", "don't", "must not", "never", "not to" and a prohibited verb
+    /// right after ("do not hesitate to call" prohibits nothing).
+    static func prohibits(_ words: [String]) -> Bool {
+        for (position, word) in words.enumerated() {
+            let next = position + 1 < words.count ? words[position + 1] : ""
+            let negation: Int? =
+                ["do", "must", "should", "may", "can", "to"].contains(word) && next == "not"
+                ? position + 2
+                : ["don't", "never", "mustn't", "shouldn't", "cannot", "can't"].contains(word)
+                    ? position + 1
+                    : word == "not" && next == "to" ? position + 2 : nil
+            if var verb = negation {
+                while verb < words.count, between.contains(words[verb]) { verb += 1 }
+                if verb < words.count, prohibitedVerbs.contains(words[verb]) { return true }
+            }
+            // "No new orders and no site access until …", "no contact-detail changes without an ID check": a noun
+            // of an action ending its phrase; "no payment received" states a fact.
+            if word == "no" {
+                for noun in (position + 1)..<min(words.count, position + 4) where prohibitedNouns.contains(words[noun])
+                {
+                    if noun + 1 == words.count || phraseEnds.contains(words[noun + 1]) { return true }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Nouns of an action a record rules out after "no".
+    static let prohibitedNouns: Set<String> = [
+        "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
+        "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
+    ]
+
+    /// Words after which such a noun's phrase has ended.
+    static let phraseEnds: Set<String> = [
+        "and", "or", "until", "unless", "without", "to", "for", "by", "before", "pending", "while", "with", "from",
+    ]
+
+    /// The readings that identify a record: the addresses, accounts and phone numbers of its scalar fields (and lists
+    /// of them), and the ids of its identifying fields (`SettledRecords.identifying`).
+    /// The readings of a scalar or of a list's scalars that point at something (addresses, accounts, phone numbers,
+    /// ids).
+    static func readings(of value: JSONValue) -> Set<TaggedValue> {
+        let items: [JSONValue]
+        switch value {
+        case .array(let list): items = list
+        default: items = [value]
+        }
+        return Set(
+            items.filter { $0.stringValue != nil }.flatMap { ValueExtractor.argumentValues($0).flatMap { $0 } }.filter {
+                addressing.contains($0.kind) || $0.kind == .identifier
+            })
+    }
+
+    static func identifiers(of record: [String: JSONValue]) -> Set<TaggedValue> {
+        var values = Set(SettledRecords.identifying(record).values.joined())
+        if PartyRecords.name(of: record) != nil {
+            // A party's own record (a contractor, a supplier): its ids are its own, whatever the key says.
+            for (key, value) in record where key.lowercased().hasSuffix("id") && value.stringValue != nil {
+                values.formUnion(readings(of: value).filter { $0.kind == .identifier })
+            }
+        }
+        for (key, value) in record where !prohibits(words(key)) {
+            let items: [JSONValue]
+            switch value {
+            case .string: items = [value]
+            case .array(let list): items = list.filter { $0.stringValue != nil }
+            default: continue
+            }
+            for item in items {
+                values.formUnion(
+                    ValueExtractor.argumentValues(item).flatMap { $0 }.filter { addressing.contains($0.kind) })
+            }
+        }
+        return values
+    }
+}

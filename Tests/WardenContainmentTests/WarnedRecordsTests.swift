@@ -1,0 +1,81 @@
+import Testing
+import WardenCore
+
+@testable import WardenContainment
+
+/// Records a trusted source warns against acting on: every value is trusted, and the tenant's own record says no.
+@Suite("Warned records")
+struct WarnedRecordsTests {
+    static let parentAccount: JSONValue = [
+        "account_id": "PA-30188",
+        "contacts": [
+            ["name": "Sarah Hughes", "primary": true, "email": "sarah.hughes@home.example"],
+            [
+                "name": "Lee Hughes", "primary": false, "email": "lee.hughes@mail.example",
+                "alert": "RESTRICTED – prohibited steps order. Do not share information, attendance or location.",
+            ],
+        ],
+    ]
+
+    @Test("a record that says not to share keeps its address with the warning; its neighbours stay unwarned")
+    func prohibition() {
+        let rows = WarnedRecords.values(in: Self.parentAccount).map(\.value)
+        #expect(rows.count == 1)
+        #expect(rows.first?.hasPrefix("email:lee.hughes@mail.example\talert: RESTRICTED") == true)
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("Don’t submit to the current employer")))
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("must not be paid until the dispute is closed")))
+        // Naming a check is not a prohibition.
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("enhanced with barred list – cleared 2024-10-11")))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("do not hesitate to call")))
+        // A list of restrictions is read item by item.
+        let candidate: JSONValue = [
+            "candidate_id": "CA-7781", "restrictions": ["Anonymised profile only", "Do not submit to Brightwell"],
+        ]
+        #expect(WarnedRecords.values(in: candidate).map(\.value).contains { $0.hasPrefix("identifier:CA-7781\t") })
+    }
+
+    @Test("a status or flag warns; a supplier's account shared with an open invoice does not; an id stays warned")
+    func statuses() {
+        let supplier: JSONValue = [
+            "invoices": [
+                [
+                    "invoice_number": "GC-2311", "iban": "GB29NWBK60161331926819",
+                    "status": "on hold – possible duplicate",
+                ],
+                ["invoice_number": "GC-2318", "iban": "GB29NWBK60161331926819", "status": "approved"],
+                ["invoice_number": "GC-2320", "on_hold": true],
+                ["credit_note": "CN-4", "invoice_number": "GC-2311"],
+            ]
+        ]
+        let rows = Set(WarnedRecords.values(in: supplier).map { $0.value.split(separator: "\t")[0] })
+        #expect(rows == ["identifier:GC-2311", "identifier:GC-2320"])
+        #expect(WarnedRecords.values(in: ["invoice_number": "X-1", "status": "suspended"]).isEmpty)
+    }
+
+    @Test("the judge names a critical value of a warned record; a change is judged by prohibitions only")
+    func judged() {
+        var index = ProvenanceIndex()
+        index.add(values: WarnedRecords.values(in: Self.parentAccount), trusted: true, source: "parents.get (call 2)")
+        index.add(
+            values: WarnedRecords.values(in: ["invoice_number": "GC-2311", "status": "disputed"]), trusted: true,
+            source: "ledger.get (call 3)")
+        let found = ContainmentJudge.warned(
+            arguments: ["to": ["lee.hughes@mail.example"]], critical: ["to"], index: index, prohibitionsOnly: true)
+        #expect(found.count == 1)
+        #expect(
+            found.first?.hasPrefix(#"to "lee.hughes@mail.example" is in a record parents.get (call 2) warns"#) == true)
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["to": ["sarah.hughes@home.example"]], critical: ["to"], index: index,
+                prohibitionsOnly: false
+            ).isEmpty)
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["invoice": "GC-2311"], critical: nil, index: index, prohibitionsOnly: false
+            ).count == 1)
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["invoice": "GC-2311"], critical: nil, index: index, prohibitionsOnly: true
+            ).isEmpty)
+    }
+}
