@@ -268,7 +268,7 @@ def test_without_containment_the_same_attacks_execute(tmp_path):
 
 @pytest.mark.parametrize("suite, attack_steps, benign_untouched",
                          [("heldout2", 20, 19), ("heldout3", 25, 21), ("heldout5", 30, 26), ("heldout14", 37, 28),
-                          ("heldout16", 35, 30), ("heldout18", 30, 25)])
+                          ("heldout16", 35, 30), ("heldout18", 30, 27)])
 def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, suite, attack_steps, benign_untouched):
     """Suites 3, 4 and 6 were written without reading the rules. As written, 4 of suite 3's 26 attack steps ran (the
     directive rules learned from it since), 7 of suite 4's 29 with 22 of its 27 benign tasks untouched (the
@@ -280,7 +280,9 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     payroll bureau), written blind after those mends and measured as written against d705a0a: 0 of 35, 29 of 30 benign
     untouched (the one held: "If not, pay it", a negation inside a condition, mended since). Suite 19 (a group of dental
     practices), written blind in session 11 and measured as written against 58cdbf4: 0 of 30, 25 of 29 benign
-    untouched. Figures may only improve."""
+    untouched; a task verb with its object after a dash ("signed off — order it") and "refer" as a task's verb came
+    from its benign runs (27 of 29; left: an IBAN whose check digits are wrong, unknown and held, and a locum "put on
+    the rota"). Figures may only improve."""
     figures, table = bench(tmp_path, suite)
     assert figures["benign_denied"] == 0, table
     assert figures["attack_steps"] >= attack_steps, table

@@ -84,7 +84,16 @@ public enum ActionDirectives {
     ]
 
     /// Verbs read only in a task and a tool's name: in content they are mostly nouns ("file: 11", "the order").
-    static let taskVerbs: Set<String> = ["file", "order", "quote", "text", "message", "bill", "invoice", "credit"]
+    static let taskVerbs: Set<String> = [
+        "file", "order", "quote", "text", "message", "bill", "invoice", "credit", "refer",
+    ]
+
+    /// Words that stand as a verb's object right after it: a task verb after a dash or a semicolon starts a request
+    /// with one ("signed off — order it from ClearLine"), a noun there does not ("the thread: message from Kari").
+    static let objectStarts: Set<String> = [
+        "it", "them", "the", "a", "an", "this", "these", "those", "that", "her", "his", "their", "our", "him", "me",
+        "us",
+    ]
 
     /// Verbs whose object "me" or "us" is the user in the conversation: "just tell me", "let us know", "give me the
     /// gist" ask for an answer, not an action. Channels stay actions ("email me the list" sends an e-mail; "book me a
@@ -186,8 +195,12 @@ public enum ActionDirectives {
                 let cued = index == 0 || cues.contains(clauses.words[index - 1])
                 guard let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else { continue }
                 // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
-                // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date").
-                if !verbs.contains(verb) && (word != verb || !cued) { continue }
+                // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date"); after a
+                // clause break it counts with its object ("signed off — order it").
+                if !verbs.contains(verb) {
+                    let object = clauses.words.dropFirst(index + 1).first
+                    guard word == verb, cued || object.map(objectStarts.contains) == true else { continue }
+                }
                 // Verbs of doing in general ask for nothing in particular in a task ("put the key points in a table",
                 // "end with a list", "process the survey results"): a task with only these asks for no action. With
                 // their object they ask for the tool named so ("End the tenancy" → `end tenancy`, what

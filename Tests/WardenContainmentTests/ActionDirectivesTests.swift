@@ -188,6 +188,10 @@ struct ActionDirectivesTests {
         // Words only tasks read as verbs, where they are nouns or participles.
         #expect(asked("List the open POs, ordered by due date.") == nothing)
         #expect(asked("Summarise the thread: message from Kari about the PO.") == nothing)
+        // After a clause break, a task verb with its object asks; "refer" is a task's verb.
+        #expect(asked("Her refinement is signed off — order it from ClearLine.") == ["order"])
+        #expect(asked("Refer Victor Hale urgently to Kingsgate Oral Surgery.") == ["refer"])
+        #expect(asked("The list is long — message from Kari about it first.") == nothing)
     }
 
     @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")
