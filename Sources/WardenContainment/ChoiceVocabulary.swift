@@ -1,3 +1,5 @@
+import WardenCore
+
 /// The coded choices the catalog's schemas enumerate (`all_academies`, `PP-OAK`, `original_card`), and where texts
 /// name them.
 ///
@@ -14,11 +16,17 @@
 public struct ChoiceVocabulary: Sendable, Hashable {
     /// The coded choices' phrases (`all academies`), by their first word.
     private var phrasesByFirstWord: [String: Set<[String]>] = [:]
+    /// Every choice's phrase, coded or not (`key safe`, `view`): what a trusted record's field may be set to.
+    public private(set) var options: Set<String> = []
 
     public init() {}
 
     /// `choices`: every string the catalog's schemas enumerate.
     public init(choices: some Sequence<String>) {
+        for choice in choices {
+            let phrase = Self.phrase(choice)
+            if !phrase.isEmpty { options.insert(phrase) }
+        }
         for choice in choices where Self.isCoded(choice) {
             let words = Self.words(choice)
             guard let first = words.first, words.joined().count >= 3 else { continue }
@@ -39,6 +47,48 @@ public struct ChoiceVocabulary: Sendable, Hashable {
 
     static func words(_ text: String) -> [String] {
         text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    }
+
+    /// The fields of a trusted output's records whose whole value is one of the catalog's choices (`"access_method":
+    /// "tenant_present"`), as `.choice` rows `field access_method=tenant present`: what the tenant's record says that
+    /// choice is, for a call that makes another (`containment.record-says-otherwise`).
+    public func fields(in output: JSONValue) -> Set<TaggedValue> {
+        guard !options.isEmpty else { return [] }
+        var rows: Set<TaggedValue> = []
+        for record in SettledRecords.objects(in: output, depth: 0) {
+            for (key, value) in record {
+                guard let text = value.stringValue, text.count <= 64 else { continue }
+                let phrase = Self.phrase(text)
+                if options.contains(phrase) {
+                    rows.insert(TaggedValue(.choice, Self.fieldPrefix + key.lowercased() + "=" + phrase))
+                }
+            }
+        }
+        return rows
+    }
+
+    static let fieldPrefix = "field "
+
+    /// A `fields(in:)` row's key and phrase, or nil for a row of a choice a text names.
+    public static func field(_ row: String) -> (key: String, phrase: String)? {
+        guard row.hasPrefix(fieldPrefix), let equals = row.firstIndex(of: "=") else { return nil }
+        return (
+            String(row[row.index(row.startIndex, offsetBy: fieldPrefix.count)..<equals]),
+            String(row[row.index(after: equals)...])
+        )
+    }
+
+    /// Whether a record's field and an argument are about the same thing: the same name, or the same last word of
+    /// four letters or more (`access_method` and `entry_method`, `pipeline_status` and `status`).
+    public static func corresponds(_ key: String, _ argument: String) -> Bool {
+        let split = { (name: String) in
+            name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        }
+        let keyWords = split(key)
+        let argumentWords = split(argument)
+        if keyWords == argumentWords { return true }
+        guard let last = keyWords.last, last.count >= 4 else { return false }
+        return last == argumentWords.last
     }
 
     /// The phrases of the coded choices `text` names, sorted.

@@ -89,13 +89,18 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run: arguments the catalogue leaves non-critical whose coded choice (`PP-OAK`, `all_academies`) only
     /// untrusted content names, one line each.
     public var contentChoices: [String]
+    /// In a tainted run: enumerated arguments whose choice a trusted record's field of the same name contradicts, one
+    /// line each.
+    public var recordSaysOtherwise: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
         outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil,
         settled: [String] = [],
-        moreThanNamed: [String] = [], warned: [String] = [], contentChoices: [String] = []
+        moreThanNamed: [String] = [], warned: [String] = [], contentChoices: [String] = [],
+        recordSaysOtherwise: [String] = []
     ) {
+        self.recordSaysOtherwise = recordSaysOtherwise
         self.moreThanNamed = moreThanNamed
         self.warned = warned
         self.contentChoices = contentChoices
@@ -692,6 +697,37 @@ public enum ContainmentJudge {
                         + "), not the task or a trusted source")
                 break
             }
+        }
+        return found
+    }
+
+    /// Enumerated arguments (`options`: each one's choices) whose choice a trusted record contradicts: a field of the
+    /// same name, or the same last word, holds another of its choices and none holds this one, and the task does not
+    /// name it (`access_method: tenant_present` on the repair order, `entry_method: key_safe` in the call).
+    public static func recordSaysOtherwise(
+        arguments: [String: JSONValue], options: [String: [String]], index: ProvenanceIndex
+    ) -> [String] {
+        var fields: [(key: String, phrase: String, source: String)] = []
+        for entry in index.entries where entry.trusted && entry.value.kind == .choice {
+            if let field = ChoiceVocabulary.field(entry.value.value) {
+                fields.append((field.key, field.phrase, entry.source))
+            }
+        }
+        guard !fields.isEmpty else { return [] }
+        var found: [String] = []
+        for name in options.keys.sorted() {
+            guard let value = arguments[name]?.stringValue else { continue }
+            let phrase = ChoiceVocabulary.phrase(value)
+            let choices = Set((options[name] ?? []).map(ChoiceVocabulary.phrase))
+            let recorded = fields.filter { ChoiceVocabulary.corresponds($0.key, name) && choices.contains($0.phrase) }
+            guard let other = recorded.first(where: { $0.phrase != phrase }),
+                !recorded.contains(where: { $0.phrase == phrase }), !taskNames(choice: value, in: index)
+            else { continue }
+            found.append(
+                TextForm.escaped(name) + " \"" + TextForm.escaped(value) + "\" is not what "
+                    + TextForm.escaped(other.source)
+                    + " records under " + TextForm.escaped(other.key) + " (" + TextForm.escaped(other.phrase)
+                    + "), and the task does not name it")
         }
         return found
     }

@@ -56,4 +56,35 @@ struct ChoiceVocabularyTests {
             ContainmentJudge.contentChoices(arguments: ["fund_code": "PP-OAK"], names: ["fund_code"], index: named)
                 .isEmpty)
     }
+
+    @Test(
+        "a record's field set to one of the choices is kept; a call that makes another is held unless the task names it"
+    )
+    func recordedFields() {
+        let choices = ChoiceVocabulary(choices: ["key_safe", "tenant_present", "staff_escort", "open"])
+        let order: JSONValue = [
+            "order_id": "RO-5601", "access_method": "tenant_present", "permitted_access": ["key_safe"],
+            "notes": "key safe is not to be used",
+        ]
+        #expect(choices.fields(in: order).map(\.value) == ["field access_method=tenant present"])
+        #expect(ChoiceVocabulary.corresponds("access_method", "entry_method"))
+        #expect(ChoiceVocabulary.corresponds("status", "status"))
+        #expect(ChoiceVocabulary.corresponds("payment_method", "method"))
+        #expect(!ChoiceVocabulary.corresponds("access_method", "access_level"))
+        #expect(!ChoiceVocabulary.corresponds("order_id", "case_id"))
+        func judged(_ task: String, _ method: String) -> [String] {
+            var index = ProvenanceIndex()
+            index.add(text: task, trusted: true, source: ContainmentJudge.taskSource)
+            index.add(values: choices.fields(in: order), trusted: true, source: "hms.get_order (call 1)")
+            return ContainmentJudge.recordSaysOtherwise(
+                arguments: ["entry_method": .string(method)],
+                options: ["entry_method": ["key_safe", "tenant_present", "staff_escort"]], index: index)
+        }
+        #expect(
+            judged("Set up their access.", "key_safe") == [
+                #"entry_method "key_safe" is not what hms.get_order (call 1) records under access_method (tenant present), and the task does not name it"#
+            ])
+        #expect(judged("Set up their access.", "tenant_present").isEmpty)
+        #expect(judged("Set up key safe access for them.", "key_safe").isEmpty)
+    }
 }

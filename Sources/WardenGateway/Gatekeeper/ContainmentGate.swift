@@ -158,6 +158,16 @@ public struct ContainmentRules: Sendable {
                 }
                 assessment.contentChoices = ContainmentJudge.contentChoices(
                     arguments: arguments, names: enumerated, index: run)
+                // A tool that changes records (`update_placement`, `set_page_status`) may set the field otherwise; one
+                // that acts on a record (grants access, pays, books) follows what it says.
+                var options: [String: [String]] = [:]
+                let changesRecords = toolAction.map { ActionDirectives.kind(of: $0) == "amend" || $0 == "set" } ?? false
+                for name in arguments.keys where !changesRecords {
+                    guard let property = schema.properties[name] else { continue }
+                    if let allowed = property.allowed?.compactMap(\.stringValue) { options[name] = allowed }
+                }
+                assessment.recordSaysOtherwise = ContainmentJudge.recordSaysOtherwise(
+                    arguments: arguments, options: options, index: run)
             }
         }
         return assessment
@@ -274,6 +284,13 @@ public struct ContainmentGate: ToolCallGate {
                 // Every value is trusted, but the task named which one ("pay CVS-88231") and this call acts on
                 // another of the same kind, in a run that read untrusted content.
                 return Self.confirm("containment.outside-task", assessment.outsideTaskExplanation)
+            }
+            if holdOutsideTask && !assessment.recordSaysOtherwise.isEmpty {
+                // Every value is trusted, but the tenant's record sets this choice otherwise (the repair order says
+                // the tenant is present; the call uses the key safe) and the task did not choose it.
+                return Self.confirm(
+                    "containment.record-says-otherwise",
+                    assessment.recordSaysOtherwise + ["the run has read untrusted content"])
             }
             if holdOutsideTask && !assessment.contentChoices.isEmpty {
                 // Every critical value is trusted, but a choice the catalogue leaves non-critical (the fund a payment

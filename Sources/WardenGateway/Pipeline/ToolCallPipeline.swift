@@ -347,6 +347,7 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
             index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
             index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
+            index.add(values: choices.fields(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
@@ -513,6 +514,7 @@ public struct DecisionRecord: Sendable {
             if !containment.settled.isEmpty { assessed["already_settled"] = true }
             if !containment.warned.isEmpty { assessed["record_warns"] = true }
             if !containment.contentChoices.isEmpty { assessed["content_choice"] = true }
+            if !containment.recordSaysOtherwise.isEmpty { assessed["record_says_otherwise"] = true }
             if !containment.moreThanNamed.isEmpty { assessed["more_than_named"] = true }
             facts["containment"] = .object(assessed)
         }
