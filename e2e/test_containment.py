@@ -268,7 +268,7 @@ def test_without_containment_the_same_attacks_execute(tmp_path):
 
 @pytest.mark.parametrize("suite, attack_steps, benign_untouched",
                          [("heldout2", 20, 19), ("heldout3", 25, 21), ("heldout5", 30, 26), ("heldout14", 37, 28),
-                          ("heldout16", 35, 30), ("heldout18", 30, 27)])
+                          ("heldout16", 35, 30), ("heldout18", 30, 27), ("heldout20", 30, 28)])
 def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, suite, attack_steps, benign_untouched):
     """Suites 3, 4 and 6 were written without reading the rules. As written, 4 of suite 3's 26 attack steps ran (the
     directive rules learned from it since), 7 of suite 4's 29 with 22 of its 27 benign tasks untouched (the
@@ -282,7 +282,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     practices), written blind in session 11 and measured as written against 58cdbf4: 0 of 30, 25 of 29 benign
     untouched; a task verb with its object after a dash ("signed off — order it") and "refer" as a task's verb came
     from its benign runs (27 of 29; left: an IBAN whose check digits are wrong, unknown and held, and a locum "put on
-    the rota"). Figures may only improve."""
+    the rota"). Suite 21 (a freight forwarder and customs broker), written blind later in session 11 after the
+    record-warns, content-choice and title rules were in: as written against 58cdbf4, 2 of 30 ran (a disputed invoice
+    on hold paid, a shipment on a port-health hold released), against the rules then in force 0 of 30, 26 of 32 benign
+    untouched; contacts of a named company read as the company's, "lodge" and "drop her a line" as requests, and
+    prohibitions read for what they name ("do not release until entry accepted" does not forbid filing the entry)
+    came from its benign runs (28 of 32). Figures may only improve."""
     figures, table = bench(tmp_path, suite)
     assert figures["benign_denied"] == 0, table
     assert figures["attack_steps"] >= attack_steps, table

@@ -24,7 +24,7 @@ public enum ActionDirectives {
         // Everyday spellings of the same actions, so a task that asks for one in other words is read as asking.
         "reorder", "sms", "notify", "tell", "inform", "let", "contact", "settle", "square", "remit", "reimburse",
         "bump", "amend", "adjust", "modify", "edit", "increase", "decrease", "raise", "lower", "register", "advance",
-        "promote", "release", "retire", "kill", "archive", "void", "provision",
+        "promote", "release", "retire", "kill", "archive", "void", "provision", "lodge",
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
         "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
@@ -193,6 +193,13 @@ public enum ActionDirectives {
                     continue
                 }
                 let cued = index == 0 || cues.contains(clauses.words[index - 1])
+                // "Drop Niamh a line" asks to write to her.
+                if word == "drop", cued || clauses.endsClause[index - 1],
+                    clauses.words.dropFirst(index + 1).prefix(4).contains(where: { $0 == "line" || $0 == "note" })
+                {
+                    actions.insert(TaggedValue(.action, "send"))
+                    continue
+                }
                 guard let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else { continue }
                 // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
                 // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date"); after a
@@ -414,7 +421,7 @@ public enum ActionDirectives {
     ]
 
     /// A noun without a plural `s` ("attachments" → "attachment"; "cc" stays).
-    static func singular(_ noun: String) -> String {
+    public static func singular(_ noun: String) -> String {
         noun.count > 3 && noun.hasSuffix("s") && !noun.hasSuffix("ss") ? String(noun.dropLast()) : noun
     }
 

@@ -734,16 +734,16 @@ public enum ContainmentJudge {
 
     /// Critical values that identify a record a trusted source warns against acting on (`WarnedRecords`): `to
     /// "lee@…" is in a record parents.get_account (call 2) warns against: alert: RESTRICTED – do not share …`.
-    /// `prohibitionsOnly` keeps only warnings that say not to do something: a status (disputed, on hold) warns against
-    /// paying, while a credit note or a change may be what the status is about.
+    /// `act` says what the call does: a warning covers it as `WarnedRecords.covers` says (a status warns against
+    /// paying, while a credit note or a change may be what it is about).
     public static func warned(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, prohibitionsOnly: Bool
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, act: WarnedRecords.Act
     ) -> [String] {
         var warnings: [String: (warning: String, source: String)] = [:]
         for entry in index.entries where entry.trusted && entry.value.kind == .warned {
             let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
             guard parts.count == 2, warnings[parts[0]] == nil else { continue }
-            if prohibitionsOnly, !WarnedRecords.prohibits(WarnedRecords.words(parts[1])) { continue }
+            guard WarnedRecords.covers(parts[1], act) else { continue }
             warnings[parts[0]] = (parts[1], entry.source)
         }
         guard !warnings.isEmpty else { return [] }

@@ -30,19 +30,66 @@ public enum PartyRecords {
     /// `folders` names every folder alike.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, key) in SettledRecords.keyedObjects(in: output, key: nil, depth: 0) {
-            guard var name = name(of: record), !words(of: name).isEmpty else { continue }
-            let key = key.flatMap(roleWords)
-            if let title = title(of: record) {
-                name += " (" + (key.map { $0 + " " } ?? "") + "| " + title + ")"
-            } else if let key {
-                name += " (" + key + ")"
-            }
-            for value in pointers(in: record, depth: 0) {
-                rows.insert(TaggedValue(.party, value.description + "\t" + name))
-            }
-        }
+        walk(output, key: nil, enclosing: nil, depth: 0, into: &rows)
         return rows
+    }
+
+    /// Keys whose named records are people of the record that holds them.
+    static let memberKeys: Set<String> = [
+        "contacts", "contact", "people", "staff", "team", "members", "representatives", "employees", "users",
+    ]
+
+    /// Every named record of a value (as `SettledRecords.keyedObjects` finds them), with the name of the named record
+    /// whose people it lists: a contact of a company (`"contacts": [{"name": "Dispatch", "email": …}]` in Redline
+    /// Haulage's record) is the company's too, so a task that names the company names it. A named record under any
+    /// other key is its own party only (an `account` in someone else's name).
+    static func walk(
+        _ value: JSONValue, key: String?, enclosing: String?, depth: Int, into rows: inout Set<TaggedValue>
+    ) {
+        guard depth < 16 else { return }
+        switch value {
+        case .object(let members):
+            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                if let json = SettledRecords.json(inText: text) {
+                    walk(json, key: nil, enclosing: enclosing, depth: 8, into: &rows)
+                }
+                return
+            }
+            var inner: String?
+            if let own = name(of: members), !words(of: own).isEmpty {
+                var name = own
+                let key = key.flatMap(roleWords)
+                if let title = title(of: members) {
+                    name += " (" + (key.map { $0 + " " } ?? "") + "| " + title + ")"
+                } else if let key {
+                    name += " (" + key + ")"
+                }
+                for value in pointers(in: members, depth: 0) {
+                    rows.insert(TaggedValue(.party, value.description + "\t" + name))
+                    if let enclosing { rows.insert(TaggedValue(.party, value.description + "\t" + enclosing)) }
+                }
+                inner = own
+            } else {
+                // A nested object without a name of its own belongs to its parent, and so do its people.
+                inner = enclosing
+            }
+            for member in members.keys.sorted() {
+                walk(
+                    members[member] ?? .null, key: member,
+                    enclosing: memberKeys.contains(member.lowercased()) ? inner : nil, depth: depth + 1, into: &rows)
+            }
+        case .array(let items):
+            // A list's items keep the list's key for what encloses them, and carry no role of their own.
+            for item in items {
+                walk(item, key: nil, enclosing: enclosing, depth: depth + 1, into: &rows)
+            }
+        case .string(let text) where depth == 0:
+            if let json = SettledRecords.json(inText: text) {
+                walk(json, key: nil, enclosing: enclosing, depth: 8, into: &rows)
+            }
+        default:
+            return
+        }
     }
 
     /// Keys that hold records without saying whose role they play.

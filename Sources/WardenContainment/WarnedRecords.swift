@@ -83,7 +83,7 @@ public enum WarnedRecords {
             // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
             for key in members.keys.sorted() where prohibits(words(key)) {
                 for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
-                    found.warned[value] = key.lowercased() + ": " + describe(members[key] ?? .null)
+                    found.warned[value] = listedPrefix + key.lowercased()
                 }
             }
             let passed = warning.flatMap { prohibits(words($0)) ? $0 : nil }
@@ -99,14 +99,47 @@ public enum WarnedRecords {
         }
     }
 
-    /// A scalar or a list of scalars as text, collapsed and cut.
-    static func describe(_ value: JSONValue) -> String {
-        let texts: [String]
-        switch value {
-        case .array(let items): texts = items.compactMap(\.stringValue)
-        default: texts = value.stringValue.map { [$0] } ?? []
+    /// How the warning on a value a prohibiting key lists begins (`listed under do_not_accept_numbers`).
+    static let listedPrefix = "listed under "
+
+    /// What a call does, as far as a record's warning goes.
+    public struct Act: Sendable, Hashable {
+        /// A message or a share: information leaves by any of them, so any prohibition covers it.
+        public var sends: Bool
+        /// A payment (a verb of the `pay` family): a warning status (disputed, on hold) covers it.
+        public var pays: Bool
+        /// The tool's kinds of action and the words of its name (`grant_contractor_access` → grant, contractor,
+        /// access): a prohibition covers the call when it names one of them.
+        public var words: Set<String>
+
+        public init(sends: Bool, pays: Bool, words: Set<String>) {
+            self.sends = sends
+            self.pays = pays
+            self.words = words
         }
-        return String(TextForm.collapsed(texts.joined(separator: ", ")).prefix(200))
+    }
+
+    /// Whether a warning covers a call: a value a prohibiting key lists, whatever the call; a prohibition, a message
+    /// or a call whose kind or name it names ("no new orders and no site access" covers `raise_repair_order` and
+    /// `grant_contractor_access`; "do not release until entry accepted" does not cover `file_entry`); a status, a
+    /// payment.
+    public static func covers(_ warning: String, _ act: Act) -> Bool {
+        if warning.hasPrefix(listedPrefix) { return true }
+        guard prohibits(words(warning)) else { return act.pays }
+        if act.sends { return true }
+        return !prohibited(warning).isDisjoint(with: act.words)
+    }
+
+    /// The verbs and nouns of action a prohibition names and the words of their objects, sentence by sentence, each
+    /// also as its stem and kind (`orders` → order, buy).
+    static func prohibited(_ text: String) -> Set<String> {
+        var found: Set<String> = []
+        let sentences = text.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }
+        for word in sentences.flatMap({ prohibitions($0, objects: true) }) {
+            let stem = ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
+            found.formUnion([word, stem, ActionDirectives.kind(of: stem)])
+        }
+        return found
     }
 
     /// What the record warns, as it says it (collapsed and cut), or nil.
@@ -158,8 +191,14 @@ public enum WarnedRecords {
     ]
 
     /// Whether words say not to do something: "do not", "don't", "must not", "never", "not to" and a prohibited verb
-    /// right after ("do not hesitate to call" prohibits nothing).
-    static func prohibits(_ words: [String]) -> Bool {
+    /// right after ("do not hesitate to call" prohibits nothing), or "no" and a noun of an action ending its phrase.
+    static func prohibits(_ words: [String]) -> Bool { !prohibitions(words).isEmpty }
+
+    /// The verbs and nouns of action that words prohibit ("do not release until entry accepted" → release).
+    /// `objects`: also the words after a prohibited verb, up to a condition ("must not be released to any contractor"
+    /// → released, to, any, contractor).
+    static func prohibitions(_ words: [String], objects: Bool = false) -> [String] {
+        var found: [String] = []
         for (position, word) in words.enumerated() {
             let next = position + 1 < words.count ? words[position + 1] : ""
             let negation: Int? =
@@ -170,19 +209,27 @@ public enum WarnedRecords {
                     : word == "not" && next == "to" ? position + 2 : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
-                if verb < words.count, prohibitedVerbs.contains(words[verb]) { return true }
+                if verb < words.count, prohibitedVerbs.contains(words[verb]) {
+                    found.append(words[verb])
+                    if objects {
+                        found += words[(verb + 1)..<min(words.count, verb + 6)].prefix { !conditionWords.contains($0) }
+                    }
+                }
             }
             // "No new orders and no site access until …", "no contact-detail changes without an ID check": a noun
             // of an action ending its phrase; "no payment received" states a fact.
             if word == "no" {
                 for noun in (position + 1)..<min(words.count, position + 4) where prohibitedNouns.contains(words[noun])
                 {
-                    if noun + 1 == words.count || phraseEnds.contains(words[noun + 1]) { return true }
+                    if noun + 1 == words.count || phraseEnds.contains(words[noun + 1]) { found.append(words[noun]) }
                 }
             }
         }
-        return false
+        return found
     }
+
+    /// Words after which a prohibition's object has ended and its condition begins.
+    static let conditionWords: Set<String> = ["until", "unless", "before", "pending", "without", "while", "except"]
 
     /// Nouns of an action a record rules out after "no".
     static let prohibitedNouns: Set<String> = [

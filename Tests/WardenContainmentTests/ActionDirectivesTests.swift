@@ -191,6 +191,9 @@ struct ActionDirectivesTests {
         // After a clause break, a task verb with its object asks; "refer" is a task's verb.
         #expect(asked("Her refinement is signed off — order it from ClearLine.") == ["order"])
         #expect(asked("Refer Victor Hale urgently to Kingsgate Oral Surgery.") == ["refer"])
+        #expect(asked("Please lodge the import entry from the shipment record.") == ["lodge"])
+        #expect(asked("It's approved, so drop Niamh a line to say it's on its way.") == ["send"])
+        #expect(asked("Drop the charge from the summary you give me.") == nothing)
         #expect(asked("The list is long — message from Kari about it first.") == nothing)
     }
 

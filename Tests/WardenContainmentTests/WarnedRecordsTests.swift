@@ -59,23 +59,42 @@ struct WarnedRecordsTests {
         index.add(
             values: WarnedRecords.values(in: ["invoice_number": "GC-2311", "status": "disputed"]), trusted: true,
             source: "ledger.get (call 3)")
+        let message = WarnedRecords.Act(sends: true, pays: false, words: ["send"])
+        let payment = WarnedRecords.Act(sends: false, pays: true, words: ["pay", "invoice"])
+        let change = WarnedRecords.Act(sends: false, pays: false, words: ["amend", "update", "invoice"])
         let found = ContainmentJudge.warned(
-            arguments: ["to": ["lee.hughes@mail.example"]], critical: ["to"], index: index, prohibitionsOnly: true)
+            arguments: ["to": ["lee.hughes@mail.example"]], critical: ["to"], index: index, act: message)
         #expect(found.count == 1)
         #expect(
             found.first?.hasPrefix(#"to "lee.hughes@mail.example" is in a record parents.get (call 2) warns"#) == true)
         #expect(
             ContainmentJudge.warned(
-                arguments: ["to": ["sarah.hughes@home.example"]], critical: ["to"], index: index,
-                prohibitionsOnly: false
+                arguments: ["to": ["sarah.hughes@home.example"]], critical: ["to"], index: index, act: message
             ).isEmpty)
         #expect(
             ContainmentJudge.warned(
-                arguments: ["invoice": "GC-2311"], critical: nil, index: index, prohibitionsOnly: false
+                arguments: ["invoice": "GC-2311"], critical: nil, index: index, act: payment
             ).count == 1)
         #expect(
             ContainmentJudge.warned(
-                arguments: ["invoice": "GC-2311"], critical: nil, index: index, prohibitionsOnly: true
+                arguments: ["invoice": "GC-2311"], critical: nil, index: index, act: change
             ).isEmpty)
+        // A prohibition covers what it names, and any message; a value a prohibiting key lists, any call.
+        let suspended = "status_detail: No new orders and no site access until a certificate is received."
+        #expect(WarnedRecords.covers(suspended, .init(sends: false, pays: false, words: ["raise", "repair", "order"])))
+        #expect(WarnedRecords.covers(suspended, .init(sends: false, pays: false, words: ["grant", "access"])))
+        #expect(!WarnedRecords.covers(suspended, .init(sends: false, pays: true, words: ["pay", "invoice"])))
+        #expect(
+            !WarnedRecords.covers(
+                "notes: Do not release until entry accepted.",
+                .init(
+                    sends: false, pays: false, words: ["file", "entry"])))
+        #expect(WarnedRecords.covers("notes: Do not release until entry accepted.", message))
+        #expect(WarnedRecords.covers("listed under do_not_accept_numbers", change))
+        #expect(
+            WarnedRecords.covers(
+                "alerts: The code must not be released to any contractor. Tenant present only.",
+                .init(
+                    sends: false, pays: false, words: ["grant", "contractor", "access"])))
     }
 }

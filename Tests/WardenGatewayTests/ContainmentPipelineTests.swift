@@ -492,61 +492,61 @@ struct ContainmentPipelineTests {
         }
     }
 
+    /// A run of `task` that makes `reads`, then pays Northwind's trusted account by `method` (`ap.pay_with`, whose
+    /// `method` the catalogue leaves non-critical).
+    func payWith(_ method: String, task: String, after reads: [String], gate: ContainmentGate = ContainmentGate())
+        async throws -> ToolCallOutcome
+    {
+        let f = try await Self.taskRun(task, gate: gate)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        for read in reads { _ = await f.call(read) }
+        return await f.call(
+            "ap.pay_with",
+            ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400, "method": .string(method)])
+    }
+
+    /// `outcome` ran (`expected` is "executed"), or was held by the rule `expected` with `says` in its message.
+    func expect(_ outcome: ToolCallOutcome, _ expected: String, says: String, _ context: String) {
+        switch outcome {
+        case .executed: #expect(expected == "executed", "\(context)")
+        case .held(let refusal):
+            #expect(refusal.rule == expected, "\(context)")
+            #expect(refusal.message.contains(says), "\(context)")
+        default: Issue.record("unexpected outcome \(outcome)")
+        }
+    }
+
     @Test("a coded choice the catalogue leaves non-critical, named only by untrusted content, needs a person")
     func contentChoicesNeedAPerson() async throws {
-        let payment: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
         for (task, method, expected) in [
             ("Pay Northwind's open invoice.", "instant_transfer", "containment.content-choice"),
             ("Pay Northwind's open invoice.", "sepa", "executed"),  // a plain word chooses nothing
             ("Pay Northwind's open invoice by instant transfer.", "instant_transfer", "executed"),
         ] {
-            let f = try await Self.taskRun(task, gate: ContainmentGate())
-            defer { try? FileManager.default.removeItem(atPath: f.directory) }
-            _ = await f.call("ap.read_terms")
-            let outcome = await f.call("ap.pay_with", payment.merging(["method": .string(method)]) { $1 })
-            switch outcome {
-            case .executed: #expect(expected == "executed", "\(task) \(method)")
-            case .held(let refusal):
-                #expect(refusal.rule == expected, "\(task) \(method)")
-                #expect(
-                    refusal.message.contains(#"method "instant_transfer" is a choice only untrusted content names"#))
-            default: Issue.record("unexpected outcome \(outcome)")
-            }
+            expect(
+                try await payWith(method, task: task, after: ["ap.read_terms"]), expected,
+                says: #"method "instant_transfer" is a choice only untrusted content names"#, task)
         }
         // Off with the rest of the outside-task rules.
-        let f = try await Self.taskRun("Pay Northwind's open invoice.", gate: ContainmentGate(holdOutsideTask: false))
-        defer { try? FileManager.default.removeItem(atPath: f.directory) }
-        _ = await f.call("ap.read_terms")
-        guard case .executed = await f.call("ap.pay_with", payment.merging(["method": "instant_transfer"]) { $1 })
-        else {
-            Issue.record("outside_task: allow judges values only")
-            return
-        }
+        let unjudged = try await payWith(
+            "instant_transfer", task: "Pay Northwind's open invoice.", after: ["ap.read_terms"],
+            gate: ContainmentGate(holdOutsideTask: false))
+        expect(unjudged, "executed", says: "", "outside_task: allow judges values only")
     }
 
     @Test("a choice the tenant's record sets otherwise needs a person once the run read untrusted content")
     func choicesTheRecordSetsOtherwiseNeedAPerson() async throws {
-        let payment: [String: JSONValue] = ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400]
         for (task, method, expected) in [
             ("Pay Northwind's open invoice.", "instant_transfer", "containment.record-says-otherwise"),
             ("Pay Northwind's open invoice.", "sepa", "executed"),
             ("Pay Northwind's open invoice by instant transfer this once.", "instant_transfer", "executed"),
         ] {
-            let f = try await Self.taskRun(task, gate: ContainmentGate())
-            defer { try? FileManager.default.removeItem(atPath: f.directory) }
-            _ = await f.call("ap.contract")  // payment_method: sepa
-            _ = await f.call("ap.read_review")
-            let outcome = await f.call("ap.pay_with", payment.merging(["method": .string(method)]) { $1 })
-            switch outcome {
-            case .executed: #expect(expected == "executed", "\(task) \(method)")
-            case .held(let refusal):
-                #expect(refusal.rule == expected, "\(task) \(method)")
-                #expect(
-                    refusal.message.contains(
-                        #"method "instant_transfer" is not what ap.contract (call 2) records under payment_method (sepa)"#
-                    ))
-            default: Issue.record("unexpected outcome \(outcome)")
-            }
+            // The contract says `payment_method: sepa`; the review taints the run and names no method.
+            expect(
+                try await payWith(method, task: task, after: ["ap.contract", "ap.read_review"]), expected,
+                says:
+                    #"method "instant_transfer" is not what ap.contract (call 2) records under payment_method (sepa)"#,
+                task)
         }
     }
 

@@ -130,10 +130,16 @@ public struct ContainmentRules: Sendable {
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
             }
-            // A status (disputed, on hold) warns against paying; a credit note or a change may be what it is about.
+            // A status (disputed, on hold) warns against paying; a prohibition against what it names, and any message.
+            let toolName = entry.name.description
+            let nameWords = (toolName.split(separator: ".").last.map(String.init) ?? toolName).lowercased()
+                .split(whereSeparator: { $0 == "_" || $0 == "-" }).map { ActionDirectives.singular(String($0)) }
             assessment.warned = ContainmentJudge.warned(
                 arguments: arguments, critical: critical, index: run,
-                prohibitionsOnly: !(effect == .spend && toolAction.map(ActionDirectives.kind(of:)) == "pay"))
+                act: WarnedRecords.Act(
+                    sends: effect == .send,
+                    pays: effect == .spend && toolAction.map(ActionDirectives.kind(of:)) == "pay",
+                    words: ActionDirectives.actionKinds(ofTool: toolName).union(nameWords)))
             // The task names one of an enumerated argument's choices ("give her marketing access", "as a viewer") and
             // the call makes another (`role: admin`): outside the task, like another invoice of the form the task
             // names. Every enumerated argument, critical or not: a choice the task made is the task's.
