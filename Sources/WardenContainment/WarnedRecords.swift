@@ -86,7 +86,9 @@ public enum WarnedRecords {
                     found.warned[value] = listedPrefix + key.lowercased()
                 }
             }
-            let passed = warning.flatMap { prohibits(words($0)) ? $0 : nil }
+            // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
+            // `results`) does not make every result one the tenant warns against.
+            let passed = identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
             for key in members.keys.sorted() {
                 walk(members[key] ?? .null, inherited: passed, depth: depth + 1, into: &found)
             }

@@ -32,6 +32,17 @@ struct WarnedRecordsTests {
             "candidate_id": "CA-7781", "restrictions": ["Anonymised profile only", "Do not submit to Brightwell"],
         ]
         #expect(WarnedRecords.values(in: candidate).map(\.value).contains { $0.hasPrefix("identifier:CA-7781\t") })
+        // A record passes its prohibition to the records it holds; a wrapper's notice does not.
+        let tenancy: JSONValue = [
+            "tenancy_id": "T-20911", "alerts": ["Ms Reyes's new address must not be disclosed to Mr Hale."],
+            "tenants": [["name": "Daniel Hale", "email": "d.hale@mail.example"]],
+        ]
+        #expect(WarnedRecords.values(in: tenancy).map(\.value).contains { $0.hasPrefix("email:d.hale@mail.example\t") })
+        let export: JSONValue = [
+            "notice": "Confidential - do not forward outside the company.",
+            "results": [["name": "Ann Lee", "email": "ann@company.example"]],
+        ]
+        #expect(WarnedRecords.values(in: export).isEmpty)
     }
 
     @Test("a status or flag warns; a supplier's account shared with an open invoice does not; an id stays warned")
