@@ -42,6 +42,20 @@ def cosigned_size(cell, witness_name):
     return int(text.splitlines()[1])
 
 
+def wal_entries(path):
+    """The complete records of a ledger write-ahead log (`WLEDGER1`, then `uint32 length || entry || leaf hash`; zeros
+    after the last record are its preallocated end)."""
+    data = path.read_bytes()
+    position, count = 8, 0
+    while position + 4 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        if length == 0 or position + 4 + length + 32 > len(data):
+            break
+        position += 4 + length + 32
+        count += 1
+    return count
+
+
 def start_witness(tmp, port, log_key):
     key = tmp / "witness.key"
     state = tmp / "witness-state"
@@ -83,9 +97,12 @@ def test_witness_cosigns_and_a_rollback_is_detected(idp, http_upstream, tmp_path
         assert out.startswith("ok: ") and "cosigned by witness.test/w1" in out, out
         snapshot = tmp_path / "ledger-snapshot"
         shutil.copytree(cell.data_dir / "ledger", snapshot)
-        # The snapshot may hold entries newer than the first cosigned checkpoint: the rollback check needs a
-        # cosigned checkpoint larger than the snapshot itself.
-        snapshot_size = int((snapshot / "checkpoint").read_text().splitlines()[1])
+        # The snapshot may hold entries newer than the first cosigned checkpoint, and its write-ahead log entries
+        # newer than its own checkpoint (background entries land between a checkpoint and the copy): the rollback
+        # check needs a cosigned checkpoint larger than every entry the snapshot holds, since the cell recovers its
+        # ledger from the log.
+        snapshot_size = max(int((snapshot / "checkpoint").read_text().splitlines()[1]),
+                            wal_entries(snapshot / "ledger.wal"))
         traffic(cell, token, n=4)
         wait_for(lambda: cosigned_size(cell, "witness.test/w1") > max(first, snapshot_size),
                  what="a cosigned checkpoint larger than the snapshot")
