@@ -119,6 +119,19 @@ public enum WarnedRecords {
             self.pays = pays
             self.words = words
         }
+
+        /// The act of a tool (`server.tool`) by its name: a `spend` tool whose verb is of the `pay` family pays; its
+        /// words are its kinds of action and the singular words of its local name.
+        public init(tool: String, sends: Bool, spends: Bool) {
+            let local = (tool.split(separator: ".").last.map(String.init) ?? tool).lowercased()
+            let nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
+                ActionDirectives.singular(String($0))
+            }
+            self.init(
+                sends: sends,
+                pays: spends && ActionDirectives.action(ofTool: tool).map(ActionDirectives.kind(of:)) == "pay",
+                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords))
+        }
     }
 
     /// Whether a warning covers a call: a value a prohibiting key lists, whatever the call; a prohibition, a message

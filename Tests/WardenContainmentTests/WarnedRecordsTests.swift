@@ -102,6 +102,12 @@ struct WarnedRecordsTests {
                     sends: false, pays: false, words: ["file", "entry"])))
         #expect(WarnedRecords.covers("notes: Do not release until entry accepted.", message))
         #expect(WarnedRecords.covers("listed under do_not_accept_numbers", change))
+        // A tool's act, from its name.
+        #expect(
+            WarnedRecords.Act(tool: "hms.grant_contractor_access", sends: false, spends: false).words.isSuperset(
+                of: ["grant", "contractor", "access"]))
+        #expect(WarnedRecords.Act(tool: "finance.pay_invoice", sends: false, spends: true).pays)
+        #expect(!WarnedRecords.Act(tool: "accounts.issue_credit_note", sends: false, spends: true).pays)
         #expect(
             WarnedRecords.covers(
                 "alerts: The code must not be released to any contractor. Tenant present only.",

@@ -131,15 +131,9 @@ public struct ContainmentRules: Sendable {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names, and any message.
-            let toolName = entry.name.description
-            let nameWords = (toolName.split(separator: ".").last.map(String.init) ?? toolName).lowercased()
-                .split(whereSeparator: { $0 == "_" || $0 == "-" }).map { ActionDirectives.singular(String($0)) }
             assessment.warned = ContainmentJudge.warned(
                 arguments: arguments, critical: critical, index: run,
-                act: WarnedRecords.Act(
-                    sends: effect == .send,
-                    pays: effect == .spend && toolAction.map(ActionDirectives.kind(of:)) == "pay",
-                    words: ActionDirectives.actionKinds(ofTool: toolName).union(nameWords)))
+                act: WarnedRecords.Act(tool: entry.name.description, sends: effect == .send, spends: effect == .spend))
             // The task names one of an enumerated argument's choices ("give her marketing access", "as a viewer") and
             // the call makes another (`role: admin`): outside the task, like another invoice of the form the task
             // names. Every enumerated argument, critical or not: a choice the task made is the task's.
