@@ -200,6 +200,15 @@ public enum ActionDirectives {
                     actions.insert(TaggedValue(.action, "send"))
                     continue
                 }
+                // "Get the engagement letter out" asks to send it ("get the figures out of the report" does not).
+                if word == "get", cued || clauses.endsClause[index - 1],
+                    let out = clauses.words.dropFirst(index + 2).prefix(6).firstIndex(of: "out"),
+                    clauses.words.dropFirst(index + 1).prefix(upTo: out).allSatisfy({ !verbs.contains($0) }),
+                    clauses.words.dropFirst(out + 1).first != "of"
+                {
+                    actions.insert(TaggedValue(.action, "send"))
+                    continue
+                }
                 guard let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else { continue }
                 // A verb only tasks read ("file", "order") counts in its own form where a request starts, not as a
                 // noun or participle after a comma ("the thread: message from Kari", "POs, ordered by date"); after a

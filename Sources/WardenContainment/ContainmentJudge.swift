@@ -92,15 +92,19 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run: enumerated arguments whose choice a trusted record's field of the same name contradicts, one
     /// line each.
     public var recordSaysOtherwise: [String]
+    /// In a tainted run: arguments of a message that carry a secret a trusted record keeps (a key safe code, an NI
+    /// number) the task does not ask for, one line each.
+    public var secretsSent: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
         outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil,
         settled: [String] = [],
         moreThanNamed: [String] = [], warned: [String] = [], contentChoices: [String] = [],
-        recordSaysOtherwise: [String] = []
+        recordSaysOtherwise: [String] = [], secretsSent: [String] = []
     ) {
         self.recordSaysOtherwise = recordSaysOtherwise
+        self.secretsSent = secretsSent
         self.moreThanNamed = moreThanNamed
         self.warned = warned
         self.contentChoices = contentChoices
@@ -283,17 +287,29 @@ public enum ContainmentJudge {
 
     /// Whether the run's task names `value` (an enumerated choice such as `view` or `phone_screen`) as a word or words
     /// in a row, and not after a negation just before it ("view only, not edit" does not name `edit`): then the task
-    /// chose it. `_` in the value reads as a space.
-    public static func taskNames(choice value: String, in index: ProvenanceIndex) -> Bool {
+    /// chose it. `_` in the value reads as a space. `loosely`: a choice of several words may also be named by its
+    /// words in order with a few between ("refund the residual to the client" names `refund_to_client`) — enough to
+    /// say which choice the task made when another is taken, never enough to back a choice.
+    public static func taskNames(choice value: String, in index: ProvenanceIndex, loosely: Bool = false) -> Bool {
         let wanted = ActionDirectives.words(value.replacingOccurrences(of: "_", with: " "))
         guard !wanted.isEmpty else { return false }
         for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
             let words = ActionDirectives.words(entry.value.value.replacingOccurrences(of: "_", with: " "))
             guard words.count >= wanted.count else { continue }
-            for start in 0...(words.count - wanted.count) where Array(words[start..<(start + wanted.count)]) == wanted {
+            for start in 0...(words.count - wanted.count) where words[start] == wanted[0] {
                 let before = words[max(0, start - 3)..<start]
                 if before.contains(where: { ActionDirectives.negations.contains($0) || $0 == "no" }) { continue }
-                return true
+                if Array(words[start..<(start + wanted.count)]) == wanted { return true }
+                guard loosely, wanted.count >= 2 else { continue }
+                // The other words in order, within a few words of the first.
+                var position = start
+                var matched = 1
+                let end = min(words.count, start + wanted.count + 4)
+                while matched < wanted.count, position + 1 < end {
+                    position += 1
+                    if words[position] == wanted[matched] { matched += 1 }
+                }
+                if matched == wanted.count { return true }
             }
         }
         return false
@@ -747,17 +763,67 @@ public enum ContainmentJudge {
             warnings[parts[0]] = (parts[1], entry.source)
         }
         guard !warnings.isEmpty else { return [] }
+        // A record marked to stay in the house leaves when the task names it ("send the board pack DOC-31 to the
+        // trustees"), not when content picks it from a listing.
+        let taskNames = taskIdentifiers(in: index)
         var found: [String] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 guard let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first else { continue }
+                if hit.warning.hasPrefix(WarnedRecords.markedPrefix),
+                    taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil
+                {
+                    continue
+                }
                 found.append(
                     TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is in a record "
                         + TextForm.escaped(hit.source) + " warns against acting on (" + TextForm.escaped(hit.warning)
                         + ")")
                 break
             }
+        }
+        return found
+    }
+
+    /// Arguments of a message that carry a value a trusted record keeps under a secret's field (`SecretFields`): `body
+    /// carries a value hms.get_property (call 3) keeps under key safe code, and the task does not ask for it`. The
+    /// task asks for one when it names the kind of value ("the key safe code", "her NI number") and, if it names
+    /// records, one of the records the value sits in; or when it writes the value itself. Every argument counts, the
+    /// body most of all. The value itself is not repeated (the hold and the ledger entry must not copy it).
+    public static func secretsSent(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
+        var secrets: [(secret: SecretFields.Secret, source: String)] = []
+        var seen: Set<SecretFields.Secret> = []
+        for entry in index.entries where entry.trusted && entry.value.kind == .secret {
+            guard let secret = SecretFields.parse(entry.value), seen.insert(secret).inserted else { continue }
+            secrets.append((secret, entry.source))
+        }
+        guard !secrets.isEmpty else { return [] }
+        var taskTokens: [String] = []
+        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
+            taskTokens += SecretFields.tokens(entry.value.value)
+        }
+        let taskWords = Set(taskTokens.map(ActionDirectives.singular))
+        let taskRecords = Set(taskIdentifiers(in: index).keys)
+        func asked(_ secret: SecretFields.Secret) -> Bool {
+            if SecretFields.occurs(secret.spelling, inTokens: taskTokens) { return true }
+            let naming = Set(secret.naming.map(ActionDirectives.singular))
+            guard !naming.isDisjoint(with: taskWords) else { return false }
+            return taskRecords.isEmpty || !secret.records.isDisjoint(with: taskRecords)
+        }
+        var found: [String] = []
+        for name in arguments.keys.sorted() {
+            guard let value = arguments[name] else { continue }
+            let tokens = strings(in: value).flatMap(SecretFields.tokens)
+            guard
+                let hit = secrets.first(where: {
+                    SecretFields.occurs($0.secret.spelling, inTokens: tokens) && !asked($0.secret)
+                })
+            else { continue }
+            found.append(
+                TextForm.escaped(name) + " carries a value " + TextForm.escaped(hit.source) + " keeps under "
+                    + hit.secret.field.joined(separator: " ")
+                    + ", and the task does not ask for it" + (taskRecords.isEmpty ? "" : " for a record it names"))
         }
         return found
     }
@@ -852,13 +918,9 @@ public enum ContainmentJudge {
         return String(value.uppercased().map { $0.isNumber ? "#" : $0 })
     }
 
-    /// Critical identifiers of a form the run's task names identifiers in, but none of those (`CVS-88120` where the
-    /// task said "pay CVS-88231"): the task chose which one; another of its kind was chosen elsewhere.
-    public static func outsideTask(
-        arguments: [String: JSONValue], index: ProvenanceIndex, toolAction: String? = nil
-    ) -> [UnnamedIdentifier] {
-        // The task's identifier rows (as written), and those in its text (lower case; the rows are not kept when a
-        // trusted tool named the value first).
+    /// The identifiers the run's task names, by their lower-case spelling, as written: its identifier rows, and those
+    /// in its text (the rows are not kept when a trusted tool named the value first).
+    static func taskIdentifiers(in index: ProvenanceIndex) -> [String: String] {
         var spelled: [String: String] = [:]
         for entry in index.entries where entry.trusted && entry.source == taskSource {
             switch entry.value.kind {
@@ -870,8 +932,16 @@ public enum ContainmentJudge {
             default: continue
             }
         }
+        return spelled
+    }
+
+    /// Critical identifiers of a form the run's task names identifiers in, but none of those (`CVS-88120` where the
+    /// task said "pay CVS-88231"): the task chose which one; another of its kind was chosen elsewhere.
+    public static func outsideTask(
+        arguments: [String: JSONValue], index: ProvenanceIndex, toolAction: String? = nil
+    ) -> [UnnamedIdentifier] {
         var named: [String: Set<String>] = [:]
-        for value in spelled.values {
+        for value in taskIdentifiers(in: index).values {
             if let shape = identifierShape(value) { named[shape, default: []].insert(value) }
         }
         // One the task says not to act on this way ("Do NOT pay FL-0598") is not one it names for this call; its form

@@ -11,7 +11,8 @@ import WardenCore
 public enum PartyRecords {
     static let nameKeys: Set<String> = [
         "name", "full_name", "legal_name", "display_name", "customer", "customer_name", "company", "company_name",
-        "vendor", "vendor_name", "supplier", "supplier_name", "employee", "traveller", "traveler", "tenant",
+        "vendor", "vendor_name", "supplier", "supplier_name", "employee", "traveller", "traveler", "tenant", "firm",
+        "firm_name", "payee", "payee_name", "organisation", "organization", "business_name",
     ]
 
     /// Kinds of values that point at a party.
@@ -159,7 +160,8 @@ public enum PartyRecords {
     /// The order in which a record's name keys are read: a person's own name before the company they work for.
     static let namePriority = [
         "name", "full_name", "legal_name", "display_name", "customer_name", "vendor_name", "supplier_name",
-        "company_name", "employee", "traveller", "traveler", "tenant", "customer", "vendor", "supplier", "company",
+        "company_name", "firm_name", "payee_name", "business_name", "employee", "traveller", "traveler", "tenant",
+        "customer", "vendor", "supplier", "company", "firm", "payee", "organisation", "organization",
     ]
 
     /// The record's name, lower case and collapsed: the first of `namePriority` it has (never the dictionary's order,

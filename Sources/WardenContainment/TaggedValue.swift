@@ -1,17 +1,18 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Eight kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// Nine kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
 /// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
 /// `action change`, `argument attachment`; see `ActionDirectives`), `executed` (a consequential call the run made:
 /// its tool and the digest of its critical values; see `ContainmentJudge.executedKey`), and `settled` (a value that
 /// identifies a record a trusted source shows as paid or refunded; see `SettledRecords`), and `party` (a value and
 /// the name of the party a trusted record says it belongs to; see `PartyRecords`), and `warned` (a value that
 /// identifies a record a trusted source warns against acting on, with the warning; see `WarnedRecords`), and `choice`
-/// (a coded choice a schema enumerates that a text names; see `ChoiceVocabulary`).
+/// (a coded choice a schema enumerates that a text names; see `ChoiceVocabulary`), and `secret` (a value a trusted
+/// record keeps under a field that names a secret, with the field and its record's identifiers; see `SecretFields`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
-        party, warned, choice
+        party, warned, choice, secret
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -33,6 +34,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .party: 13
         case .warned: 14
         case .choice: 15
+        case .secret: 16
         }
     }
 }

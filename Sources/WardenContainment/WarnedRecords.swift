@@ -30,7 +30,8 @@ public enum WarnedRecords {
         "released", "give", "given", "grant", "granted", "use", "used", "email", "mail", "emailed", "call", "refund",
         "refunded", "process", "processed", "provide", "provided", "discuss", "forward", "forwarded", "transfer",
         "approve", "approved", "issue", "issued", "book", "booked", "allow", "allowed", "admit", "admitted", "submit",
-        "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted",
+        "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted", "destroy", "destroyed",
+        "delete", "deleted", "dispose", "disposed", "erase", "erased",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -39,6 +40,55 @@ public enum WarnedRecords {
         "alert", "alerts", "warning", "warnings", "flag", "flags", "restriction", "restrictions", "caution",
         "cautions", "notice", "notices", "hold", "holds",
     ]
+
+    /// Keys that say how far a record may travel (`"classification": "internal-confidential"`).
+    static let markingKeys: Set<String> = [
+        "classification", "security_classification", "data_classification", "sensitivity", "confidentiality",
+        "protective_marking", "marking", "handling",
+    ]
+
+    /// Words of a marking that keep a record in the house: only a person lets it out.
+    static let keptInWords: Set<String> = [
+        "confidential", "internal", "restricted", "secret", "privileged", "privilege", "sensitive", "private",
+        "embargoed", "withheld",
+    ]
+
+    /// Keys of a record's title, where a marking sits in brackets ("Board minutes 2022 (withheld from inspection —
+    /// privilege claimed)", "rate card (INTERNAL).xlsx").
+    static let titleKeys: Set<String> = ["title", "filename", "file_name", "document_title", "subject"]
+
+    /// The marking in brackets of a title, if it keeps the record in the house; words outside brackets are its name
+    /// ("Internal audit plan" is a title, not a marking).
+    static func bracketedMarking(_ title: String) -> String? {
+        var depth = 0
+        var inside = ""
+        var marks: [String] = []
+        for character in title {
+            switch character {
+            case "(", "[":
+                if depth == 0 { inside = "" }
+                depth += 1
+            case ")", "]":
+                depth = max(0, depth - 1)
+                if depth == 0 { marks.append(inside) }
+            default:
+                if depth > 0 { inside.append(character) }
+            }
+        }
+        return marks.first { !keptInWords.isDisjoint(with: words($0)) }
+    }
+
+    /// How the warning of a record marked to stay in the house begins (`marked classification: Confidential – HR`).
+    static let markedPrefix = "marked "
+
+    /// Whether a key holds alerts about its record: an alert key, or one that ends in one (`litigation_hold`,
+    /// `compliance_flags`).
+    static func isAlertKey(_ key: String) -> Bool {
+        alertKeys.contains(key)
+            || key.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).last.map {
+                alertKeys.contains(String($0))
+            } ?? false
+    }
 
     /// Kinds of values that identify a record wherever its fields are called.
     static let addressing: Set<ValueKind> = [.email, .iban, .phone, .url]
@@ -122,27 +172,37 @@ public enum WarnedRecords {
 
         /// The act of a tool (`server.tool`) by its name: a `spend` tool whose verb is of the `pay` family pays; its
         /// words are its kinds of action and the singular words of its local name.
-        public init(tool: String, sends: Bool, spends: Bool) {
+        /// `choices`: the enumerated choices the call makes (`destroy_after_30_days`): what they do is done too.
+        public init(tool: String, sends: Bool, spends: Bool, choices: [String] = []) {
             let local = (tool.split(separator: ".").last.map(String.init) ?? tool).lowercased()
             let nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
                 ActionDirectives.singular(String($0))
             }
+            var choiceWords: Set<String> = []
+            for choice in choices {
+                for word in choice.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init) {
+                    let stem = ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
+                    choiceWords.formUnion([word, stem, ActionDirectives.kind(of: stem)])
+                }
+            }
             self.init(
                 sends: sends,
                 pays: spends && ActionDirectives.action(ofTool: tool).map(ActionDirectives.kind(of:)) == "pay",
-                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords))
+                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords))
         }
     }
 
-    /// Whether a warning covers a call: a value a prohibiting key lists, whatever the call; a prohibition, a message
-    /// or a call whose kind or name it names ("no new orders and no site access" covers `raise_repair_order` and
+    /// Whether a warning covers a call: a value a prohibiting key lists, whatever the call; a prohibition of telling
+    /// (share, disclose, contact, send, …), any message; a prohibition, a call whose kind or name it names ("no new orders and no site access" covers `raise_repair_order` and
     /// `grant_contractor_access`; "do not release until entry accepted" does not cover `file_entry`); a status, a
     /// payment.
     public static func covers(_ warning: String, _ act: Act) -> Bool {
         if warning.hasPrefix(listedPrefix) { return true }
+        if warning.hasPrefix(markedPrefix) { return act.sends }
         guard prohibits(words(warning)) else { return act.pays }
-        if act.sends { return true }
-        return !prohibited(warning).isDisjoint(with: act.words)
+        let named = prohibited(warning)
+        if act.sends && !named.isDisjoint(with: tellingWords) { return true }
+        return !named.isDisjoint(with: act.words)
     }
 
     /// The verbs and nouns of action a prohibition names and the words of their objects, sentence by sentence, each
@@ -151,7 +211,7 @@ public enum WarnedRecords {
         var found: Set<String> = []
         let sentences = text.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }
         for word in sentences.flatMap({ prohibitions($0, objects: true) }) {
-            let stem = ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
+            let stem = verbOfNoun[word] ?? ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
             found.formUnion([word, stem, ActionDirectives.kind(of: stem)])
         }
         return found
@@ -161,6 +221,14 @@ public enum WarnedRecords {
     static func warning(in record: [String: JSONValue]) -> String? {
         for key in record.keys.sorted() {
             let lowered = key.lowercased()
+            if markingKeys.contains(lowered), let text = record[key]?.stringValue,
+                !keptInWords.isDisjoint(with: words(text))
+            {
+                return markedPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+            }
+            if titleKeys.contains(lowered), let text = record[key]?.stringValue, let marking = bracketedMarking(text) {
+                return markedPrefix + lowered + ": (" + String(TextForm.collapsed(marking).prefix(200)) + ")"
+            }
             switch record[key] {
             case .bool(true)? where warningFlags.contains(lowered):
                 return lowered + ": true"
@@ -176,12 +244,15 @@ public enum WarnedRecords {
                 // A list of restrictions ("Do not submit to current employer …"), or of alert records about this one.
                 let texts =
                     items.compactMap(\.stringValue)
-                    + (alertKeys.contains(lowered)
+                    + (isAlertKey(lowered)
                         ? items.flatMap { $0.objectValue?.values.compactMap(\.stringValue) ?? [] } : [])
                 for text in texts where prohibits(words(text)) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }
-            case .object(let alert)? where alertKeys.contains(lowered):
+            // An alert, or a part of the record with nothing of its own that identifies it (`"conflict_check":
+            // {"instruction": "Do not send engagement letter … until clearance"}`): its prohibition is the record's.
+            case .object(let alert)?
+            where alert["active"] != .bool(false) && (isAlertKey(lowered) || identifiers(of: alert).isEmpty):
                 for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }
@@ -243,6 +314,14 @@ public enum WarnedRecords {
         return found
     }
 
+    /// Verbs and nouns of a prohibition that any message or share breaks ("do not share information", "must not be
+    /// disclosed", "no contact"); "do not pay" forbids a payment, not a holding reply.
+    static let tellingWords: Set<String> = [
+        "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "give", "given", "email",
+        "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
+        "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
+    ]
+
     /// Words after which a prohibition's object has ended and its condition begins.
     static let conditionWords: Set<String> = ["until", "unless", "before", "pending", "without", "while", "except"]
 
@@ -250,6 +329,12 @@ public enum WarnedRecords {
     static let prohibitedNouns: Set<String> = [
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
+        "destruction", "deletion", "disposal", "erasure",
+    ]
+
+    /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).
+    static let verbOfNoun: [String: String] = [
+        "destruction": "destroy", "deletion": "delete", "disposal": "dispose", "erasure": "erase",
     ]
 
     /// Words after which such a noun's phrase has ended.

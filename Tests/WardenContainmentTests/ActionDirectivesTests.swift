@@ -195,6 +195,10 @@ struct ActionDirectivesTests {
         #expect(asked("It's approved, so drop Niamh a line to say it's on its way.") == ["send"])
         #expect(asked("Drop the charge from the summary you give me.") == nothing)
         #expect(asked("The list is long — message from Kari about it first.") == nothing)
+        // "Get it out" sends it; "get the figures out of the report" reads.
+        #expect(asked("Get the Marchetti engagement letter out (HV-24-0517), Tom's rate.") == ["send"])
+        #expect(asked("get brightwater out to QC-0415 for the leaking valve") == ["send"])
+        #expect(asked("Get the totals out of the statement for me.") == nothing)
     }
 
     @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")
@@ -207,6 +211,15 @@ struct ActionDirectivesTests {
         #expect(ContainmentJudge.taskNames(choice: "phone_screen", in: index))
         #expect(!ContainmentJudge.taskNames(choice: "edit", in: index))
         #expect(!ContainmentJudge.taskNames(choice: "screen_phone", in: index))
+        // Loosely (to say which choice the task made, never to back one): the words in order, a few between.
+        var loose = ProvenanceIndex()
+        loose.add(
+            text: "Close HV-23-0901. Refund the residual to the client and close on the standard retention.",
+            trusted: true, source: ContainmentJudge.taskSource)
+        #expect(!ContainmentJudge.taskNames(choice: "refund_to_client", in: loose))
+        #expect(ContainmentJudge.taskNames(choice: "refund_to_client", in: loose, loosely: true))
+        #expect(!ContainmentJudge.taskNames(choice: "transfer_to_office", in: loose, loosely: true))
+        #expect(!ContainmentJudge.taskNames(choice: "client_refund", in: loose, loosely: true))
         var negated = ProvenanceIndex()
         negated.add(
             text: "Share the deck with Priya, view only, not edit.", trusted: true, source: ContainmentJudge.taskSource)

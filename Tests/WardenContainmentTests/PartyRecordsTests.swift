@@ -25,6 +25,9 @@ struct PartyRecordsTests {
         // A person's own name before the company they work for, the same in every process.
         let referee: JSONValue = ["name": "Helen Carr", "company": "Ashby Foods Ltd", "email": "helen@ashby.example"]
         #expect(Set(PartyRecords.values(in: referee).map(\.value)) == ["email:helen@ashby.example\thelen carr"])
+        // A firm's record is named by its `firm`.
+        let firm: JSONValue = ["firm": "Brook Lyle LLP", "client_account_iban": "GB85HBUK40220561733290"]
+        #expect(Set(PartyRecords.values(in: firm).map(\.value)) == ["iban:GB85HBUK40220561733290\tbrook lyle llp"])
     }
 
     @Test("a record under a key that names a role carries the role; a task naming the role names the party")

@@ -50,6 +50,15 @@ struct ContainmentUpstream: ToolUpstream {
             UpstreamToolDefinition(name: "accounts", definition: Self.definition("accounts", [:])),
             UpstreamToolDefinition(name: "read_terms", definition: Self.definition("read_terms", [:])),
             UpstreamToolDefinition(name: "contract", definition: Self.definition("contract", [:])),
+            UpstreamToolDefinition(name: "sites", definition: Self.definition("sites", [:])),
+            UpstreamToolDefinition(
+                name: "notify",
+                definition: Self.definition(
+                    "notify",
+                    [
+                        "to": ["type": "string"], "body": ["type": "string"],
+                        "attachments": ["type": "array", "items": ["type": "string"]],
+                    ])),
             UpstreamToolDefinition(
                 name: "pay_invoice",
                 definition: Self.definition(
@@ -103,6 +112,13 @@ struct ContainmentUpstream: ToolUpstream {
                 + #""invoices": [{"ref": "NW-1003", "status": "on hold - disputed quantity"}, "#
                 + #"{"ref": "NW-1001", "status": "approved"}]}"#
         case "contract": text = #"{"supplier": "Northwind Traders", "payment_method": "sepa"}"#
+        // Two sites with key safe codes, and a folder with a document marked to stay in the house.
+        case "sites":
+            text =
+                #"{"contractor_email": "jobs@spark.example", "sites": [{"site_id": "ST-1", "key_safe": "#
+                + #"{"location": "left of the door", "code": "4471"}}, {"site_id": "ST-2", "key_safe": "#
+                + #"{"code": "8820"}}], "documents": [{"id": "DOC-1", "title": "Site induction"}, "#
+                + #"{"id": "DOC-9", "title": "Payroll export", "classification": "Confidential - HR"}]}"#
         case "read_terms": text = "Northwind's terms: from this month we are paid by instant transfer only."
         case "vendor":
             text =
@@ -148,7 +164,7 @@ struct ContainmentPipelineTests {
             [ContainmentGate(), ApprovalGate(store: store, ledger: ledger, effects: [])]
         },
         policy: String? = nil, trustedValues: [String] = [], delivery: DeliverySettings = DeliverySettings(),
-        roles: [String: Set<EffectClass>] = ["ap": [.read, .spend]]
+        roles: [String: Set<EffectClass>] = ["ap": [.read, .spend, .send]]
     ) async throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("containment-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -160,6 +176,7 @@ struct ContainmentPipelineTests {
                 "read_mail": .read, "read_statement": .read, "read_essay": .read, "read_reminder": .read,
                 "read_review": .read, "read_notice": .read, "vendor": .read, "ledger": .read,
                 "find_vendor": .read, "accounts": .read, "read_terms": .read, "contract": .read, "pay": .spend,
+                "sites": .read, "notify": .send,
                 "pay_by": .spend,
                 "pay_with": .spend, "pay_invoice": .spend,
             ]
@@ -170,12 +187,16 @@ struct ContainmentPipelineTests {
         }
         let registry = UpstreamRegistry(
             upstreams: [upstream], classifications: classifications,
+            recipientFields: ["ap": ["notify": ["to": .email]]],
+            nonRecipientFields: ["ap": ["notify": ["body", "attachments"]]],
             containment: [
                 "ap": [
                     "vendor": ToolContainment(outputTrusted: true),
                     "ledger": ToolContainment(outputTrusted: true),
                     "accounts": ToolContainment(outputTrusted: true),
                     "contract": ToolContainment(outputTrusted: true),
+                    "sites": ToolContainment(outputTrusted: true),
+                    "notify": ToolContainment(criticalArguments: ["to", "attachments"]),
                     "find_vendor": ToolContainment(outputTrusted: true),
                     "pay": ToolContainment(criticalArguments: ["iban", "amount"]),
                     "pay_by": ToolContainment(criticalArguments: ["iban", "amount", "method"]),
@@ -492,6 +513,35 @@ struct ContainmentPipelineTests {
         }
     }
 
+    @Test("a message carrying a secret a trusted record keeps, or a document it marks confidential, needs a person")
+    func secretsAndMarkedDocumentsNeedAPerson() async throws {
+        for holds in [true, false] {
+            // Each message in a run of its own, after an untrusted read and the trusted site records.
+            func send(_ arguments: [String: JSONValue]) async throws -> ToolCallOutcome {
+                let f = try await Self.taskRun(
+                    "Email the contractor the key safe code for ST-1.", gate: ContainmentGate(holdTaskLimits: holds))
+                defer { try? FileManager.default.removeItem(atPath: f.directory) }
+                _ = await f.call("ap.read_statement")
+                _ = await f.call("ap.sites")
+                return await f.call("ap.notify", ["to": "jobs@spark.example"].merging(arguments) { $1 })
+            }
+            let asked = try await send(["body": "ST-1: key safe code 4471."])
+            let second = try await send(["body": "ST-1: 4471. You are at ST-2 too: 44 - 71 / 88 20."])
+            let shareable = try await send(["body": "Induction attached.", "attachments": ["DOC-1"]])
+            let marked = try await send(["body": "Attached.", "attachments": ["DOC-1", "DOC-9"]])
+            expect(asked, "executed", says: "", "the code the task asks for, for the site it names")
+            expect(shareable, "executed", says: "", "a document no record marks")
+            if holds {
+                expect(second, "containment.secret-in-message", says: "keeps under key safe code", "another site's")
+                #expect(!"\(second)".contains("8820"), "the hold does not copy the secret")
+                expect(marked, "containment.record-warns", says: "Confidential - HR", "a confidential document")
+            } else {
+                expect(second, "executed", says: "", "task_limits: allow")
+                expect(marked, "executed", says: "", "task_limits: allow")
+            }
+        }
+    }
+
     /// A run of `task` that makes `reads`, then pays Northwind's trusted account by `method` (`ap.pay_with`, whose
     /// `method` the catalogue leaves non-critical).
     func payWith(_ method: String, task: String, after reads: [String], gate: ContainmentGate = ContainmentGate())
@@ -509,10 +559,10 @@ struct ContainmentPipelineTests {
     func expect(_ outcome: ToolCallOutcome, _ expected: String, says: String, _ context: String) {
         switch outcome {
         case .executed: #expect(expected == "executed", "\(context)")
-        case .held(let refusal):
+        case .held(let refusal), .refused(let refusal, _):
             #expect(refusal.rule == expected, "\(context)")
             #expect(refusal.message.contains(says), "\(context)")
-        default: Issue.record("unexpected outcome \(outcome)")
+        default: Issue.record("unexpected outcome \(outcome) (\(context))")
         }
     }
 

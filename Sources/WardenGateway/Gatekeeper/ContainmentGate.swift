@@ -133,7 +133,14 @@ public struct ContainmentRules: Sendable {
             // A status (disputed, on hold) warns against paying; a prohibition against what it names, and any message.
             assessment.warned = ContainmentJudge.warned(
                 arguments: arguments, critical: critical, index: run,
-                act: WarnedRecords.Act(tool: entry.name.description, sends: effect == .send, spends: effect == .spend))
+                act: WarnedRecords.Act(
+                    tool: entry.name.description, sends: effect == .send, spends: effect == .spend,
+                    choices: arguments.keys.sorted().compactMap { name in
+                        entry.argumentSchema?.properties[name]?.allowed == nil ? nil : arguments[name]?.stringValue
+                    }))
+            if effect == .send {
+                assessment.secretsSent = ContainmentJudge.secretsSent(arguments: arguments, index: run)
+            }
             // The task names one of an enumerated argument's choices ("give her marketing access", "as a viewer") and
             // the call makes another (`role: admin`): outside the task, like another invoice of the form the task
             // names. Every enumerated argument, critical or not: a choice the task made is the task's.
@@ -142,7 +149,7 @@ public struct ContainmentRules: Sendable {
                     guard let value = arguments[name]?.stringValue,
                         let options = schema.properties[name]?.allowed?.compactMap(\.stringValue)
                     else { continue }
-                    let named = options.filter { ContainmentJudge.taskNames(choice: $0, in: run) }
+                    let named = options.filter { ContainmentJudge.taskNames(choice: $0, in: run, loosely: true) }
                     if !named.isEmpty && !named.contains(value) {
                         assessment.outsideTask.append(
                             UnnamedIdentifier(name: name, value: value, named: named.sorted()))
@@ -324,6 +331,12 @@ public struct ContainmentGate: ToolCallGate {
                 // share information", an invoice on hold as a possible duplicate).
                 return Self.confirm(
                     "containment.record-warns", assessment.warned + ["the run has read untrusted content"])
+            }
+            if holdTaskLimits && !assessment.secretsSent.isEmpty {
+                // Every address is trusted, but the message carries a secret the tenant's record keeps (a second
+                // property's key safe code, a tenant's NI number) that the task did not ask to send.
+                return Self.confirm(
+                    "containment.secret-in-message", assessment.secretsSent + ["the run has read untrusted content"])
             }
             if holdTaskLimits, let repeated = assessment.repeatedExplanation {
                 // Every value is trusted, but this exact call already ran ("re-issue the reimbursement", "the payment

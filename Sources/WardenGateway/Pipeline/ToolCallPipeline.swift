@@ -347,6 +347,7 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
             index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
             index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
+            index.add(values: SecretFields.values(in: raw), trusted: true, source: source)
             index.add(values: choices.fields(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
@@ -515,6 +516,7 @@ public struct DecisionRecord: Sendable {
             if !containment.warned.isEmpty { assessed["record_warns"] = true }
             if !containment.contentChoices.isEmpty { assessed["content_choice"] = true }
             if !containment.recordSaysOtherwise.isEmpty { assessed["record_says_otherwise"] = true }
+            if !containment.secretsSent.isEmpty { assessed["secret_in_message"] = true }
             if !containment.moreThanNamed.isEmpty { assessed["more_than_named"] = true }
             facts["containment"] = .object(assessed)
         }
