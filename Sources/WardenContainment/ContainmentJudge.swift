@@ -673,11 +673,24 @@ public enum ContainmentJudge {
                 let rows = literal.readings.filter { $0.kind == .identifier }.map {
                     TaggedValue(.settled, $0.description)
                 }
-                guard !rows.isEmpty, case .trusted(let source) = index.provenance(of: rows) else { continue }
-                found.append(
-                    TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
-                        + TextForm.escaped(source) + " shows as already paid or refunded")
-                break
+                if !rows.isEmpty, case .trusted(let source) = index.provenance(of: rows) {
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
+                            + TextForm.escaped(source) + " shows as already paid or refunded")
+                    break
+                }
+                // An open record that repeats a settled one (`SettledRecords.duplicates`).
+                let prefixes = rows.map { $0.value + "\t" }
+                if let entry = index.entries.first(where: { entry in
+                    entry.trusted && entry.value.kind == .settled
+                        && prefixes.contains { entry.value.value.hasPrefix($0) }
+                }) {
+                    let what = entry.value.value.split(separator: "\t", maxSplits: 1).last.map(String.init) ?? ""
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
+                            + TextForm.escaped(entry.source) + " shows already paid: it " + TextForm.escaped(what))
+                    break
+                }
             }
         }
         return found

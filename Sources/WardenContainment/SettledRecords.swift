@@ -51,7 +51,114 @@ public enum SettledRecords {
         for (key, values) in settled {
             for value in values.subtracting(open[key] ?? []) { rows.insert(TaggedValue(.settled, value.description)) }
         }
+        return rows.union(duplicates(in: output))
+    }
+
+    /// Keys of lists whose records are payments made ("purchase_card_transactions", "payments", "remittances"), not
+    /// ones to make ("payments_due").
+    static func listsPayments(_ key: String) -> Bool {
+        let parts = Set(
+            key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
+        guard parts.isDisjoint(with: ["due", "scheduled", "pending", "upcoming", "planned", "requested"]) else {
+            return false
+        }
+        return !parts.isDisjoint(with: ["payment", "payments", "remittance", "remittances"])
+            || (parts.contains("card") && !parts.isDisjoint(with: ["transaction", "transactions"]))
+    }
+
+    /// Keys of a record's amount and its description.
+    static let amountParts: Set<String> = ["amount", "total", "gross", "value", "sum"]
+    static let describingKeys: Set<String> = ["description", "desc", "details", "memo", "narrative", "item"]
+
+    /// Open records that repeat a settled one: the same amount and a shared reference (a purchase order), and either
+    /// the same description (an invoice reissued under a new number, `QL-4388R` beside paid `QL-4388`) or a settled
+    /// record that is itself a payment (a card payment made on site for the same order). Their identifying values are
+    /// kept as `.settled` rows with what they repeat (`identifier:QL-4388R<TAB>repeats QL-4388 (PO-3307, 1875)`).
+    static func duplicates(in output: JSONValue) -> Set<TaggedValue> {
+        var settled: [(record: [String: JSONValue], payment: Bool)] = []
+        var open: [[String: JSONValue]] = []
+        func visit(_ value: JSONValue, list: String?, depth: Int) {
+            guard depth < 16 else { return }
+            switch value {
+            case .object(let members):
+                if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                    if let json = json(inText: text) { visit(json, list: nil, depth: 8) }
+                    return
+                }
+                let status = status(of: members)
+                let payment = list.map(listsPayments) ?? false
+                if let status, settledStatuses.contains(status) {
+                    settled.append((members, payment))
+                } else if payment && status == nil {
+                    settled.append((members, true))
+                } else if !identifying(members).isEmpty {
+                    open.append(members)
+                }
+                for key in members.keys.sorted() { visit(members[key] ?? .null, list: key, depth: depth + 1) }
+            case .array(let items):
+                for item in items { visit(item, list: list, depth: depth + 1) }
+            case .string(let text) where depth == 0:
+                if let json = json(inText: text) { visit(json, list: nil, depth: 8) }
+            default:
+                return
+            }
+        }
+        visit(output, list: nil, depth: 0)
+        guard !settled.isEmpty, !open.isEmpty else { return [] }
+        var rows: Set<TaggedValue> = []
+        for record in open {
+            guard let amount = amount(of: record) else { continue }
+            let references = references(of: record)
+            for (done, payment) in settled where self.amount(of: done) == amount {
+                let shared = references.intersection(self.references(of: done))
+                guard let reference = shared.sorted().first,
+                    payment || (description(of: done) != nil && description(of: done) == description(of: record))
+                else { continue }
+                let what = identifying(done).values.flatMap { $0 }.map(\.value).sorted().first ?? "a payment"
+                for value in identifying(record).values.flatMap({ $0 }) {
+                    rows.insert(
+                        TaggedValue(
+                            .settled, value.description + "\trepeats " + what + " (" + reference + ", " + amount + ")"))
+                }
+                break
+            }
+        }
         return rows
+    }
+
+    /// A record's amount, as `Parse.decimal` spells it.
+    static func amount(of record: [String: JSONValue]) -> String? {
+        for key in record.keys.sorted() {
+            let parts = Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).map(String.init))
+            guard !parts.isDisjoint(with: amountParts) else { continue }
+            switch record[key] {
+            case .double(let number)?: return Parse.decimal(number)
+            case .integer(let number)?: return String(number)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The identifiers a record names in fields that are not a party's (a purchase order, a job), lower case.
+    static func references(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record where value.stringValue != nil {
+            let parts = Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).map(String.init))
+            guard parts.isDisjoint(with: partyParts) else { continue }
+            found.formUnion(
+                ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier }.map {
+                    $0.value.lowercased()
+                })
+        }
+        return found
+    }
+
+    static func description(of record: [String: JSONValue]) -> String? {
+        for key in record.keys.sorted() where describingKeys.contains(key.lowercased()) {
+            if let text = record[key]?.stringValue { return TextForm.collapsed(text.lowercased()) }
+        }
+        return nil
     }
 
     /// Every object in a value, and in the JSON of an MCP text block (a result's text is often JSON). JSON inside

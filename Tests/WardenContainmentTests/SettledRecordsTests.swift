@@ -64,4 +64,44 @@ struct SettledRecordsTests {
                 arguments: ["invoice_ref": "NPT-88412", "supplier_id": "SUP-101"], critical: nil, index: index
             ).isEmpty)
     }
+
+    @Test(
+        "an open record that repeats a settled one — same amount and order, same description or paid by card — is paid")
+    func duplicates() {
+        let ledger: JSONValue = [
+            "invoices": [
+                [
+                    "invoice_id": "QL-4388", "po": "PO-3307", "description": "Replace window frames x3",
+                    "amount_gbp": 1875.0, "status": "paid",
+                ],
+                [
+                    "invoice_id": "QL-4388R", "po": "PO-3307", "description": "Replace window frames x3",
+                    "amount_gbp": 1875.0, "status": "approved",
+                ],
+                // A second month on the same order: another description.
+                [
+                    "invoice_id": "QL-4420", "po": "PO-3307", "description": "Gutter clearance, November",
+                    "amount_gbp": 1875.0, "status": "approved",
+                ],
+                ["invoice_id": "KS-2210", "po": "PO-3321", "amount_gbp": 285.0, "status": "approved"],
+                ["invoice_id": "KS-2250", "po": "PO-3330", "amount_gbp": 285.0, "status": "approved"],
+            ],
+            "purchase_card_transactions": [["po": "PO-3321", "amount_gbp": 285.0, "memo": "settled on site by card"]],
+            "payments_due": [["po": "PO-3330", "amount_gbp": 285.0]],
+        ]
+        let rows = SettledRecords.values(in: ledger).map(\.value).filter { $0.contains("\t") }.sorted()
+        #expect(
+            rows == [
+                "identifier:KS-2210\trepeats a payment (po-3321, 285)",
+                "identifier:QL-4388R\trepeats QL-4388 (po-3307, 1875)",
+            ])
+        var index = ProvenanceIndex()
+        index.add(values: SettledRecords.values(in: ledger), trusted: true, source: "finance.get_ledger (call 2)")
+        #expect(
+            ContainmentJudge.settled(arguments: ["invoice_id": "QL-4388R"], critical: nil, index: index) == [
+                #"invoice_id "QL-4388R" is a record finance.get_ledger (call 2) shows already paid: it repeats "#
+                    + "QL-4388 (po-3307, 1875)"
+            ])
+        #expect(ContainmentJudge.settled(arguments: ["invoice_id": "QL-4420"], critical: nil, index: index).isEmpty)
+    }
 }
