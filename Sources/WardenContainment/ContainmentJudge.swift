@@ -95,14 +95,17 @@ public struct ContainmentAssessment: Sendable, Hashable {
     /// In a tainted run: arguments of a message that carry a secret a trusted record keeps (a key safe code, an NI
     /// number) the task does not ask for, one line each.
     public var secretsSent: [String]
+    /// In a tainted run: amounts of a payment of a trusted record that are none of the record's own, one line each.
+    public var amountsNotRecorded: [String]
 
     public init(
         tainted: Bool, arguments: [ArgumentAssessment], directed: [DirectedArgument] = [], unaskedAction: Bool = false,
         outsideTask: [UnnamedIdentifier] = [], forbidden: [String] = [], repeated: String? = nil,
         settled: [String] = [],
         moreThanNamed: [String] = [], warned: [String] = [], contentChoices: [String] = [],
-        recordSaysOtherwise: [String] = [], secretsSent: [String] = []
+        recordSaysOtherwise: [String] = [], secretsSent: [String] = [], amountsNotRecorded: [String] = []
     ) {
+        self.amountsNotRecorded = amountsNotRecorded
         self.recordSaysOtherwise = recordSaysOtherwise
         self.secretsSent = secretsSent
         self.moreThanNamed = moreThanNamed
@@ -694,6 +697,53 @@ public enum ContainmentJudge {
             }
         }
         return found
+    }
+
+    /// Amount arguments of a payment of a trusted record whose amount is none of the amounts the record states for
+    /// itself (`RecordedAmounts`), unless the task names it: `amount_gbp "3480.0" is none of the amounts
+    /// finance.get_ledger (call 2) records for QL-4502 (348)`. The amount may be trusted (a purchase order's cap); the
+    /// record being paid says otherwise.
+    public static func amountsNotRecorded(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    )
+        -> [String]
+    {
+        var recorded: [String: (amounts: Set<String>, source: String)] = [:]
+        var taskAmounts: Set<String> = []
+        for entry in index.entries where entry.trusted {
+            if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
+            guard entry.value.kind == .recordedAmount else { continue }
+            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            recorded[parts[0], default: ([], entry.source)].amounts.insert(parts[1])
+        }
+        guard !recorded.isEmpty else { return [] }
+        let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
+        var amounts: [(name: String, shown: String, value: String)] = []
+        for name in names where ValueExtractor.isAmountKey(name) {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                for reading in literal.readings where reading.kind == .amount {
+                    amounts.append((name, literal.shown, reading.value))
+                }
+            }
+        }
+        guard !amounts.isEmpty, amounts.allSatisfy({ !taskAmounts.contains($0.value) }) else { return [] }
+        for name in names where !ValueExtractor.isAmountKey(name) && RecordedAmounts.isPayable(name) {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                guard
+                    let record = literal.readings.lazy.filter({ $0.kind == .identifier }).compactMap({
+                        recorded[$0.description]
+                    }).first,
+                    amounts.allSatisfy({ !record.amounts.contains($0.value) })
+                else { continue }
+                return amounts.map {
+                    TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\" is none of the amounts "
+                        + TextForm.escaped(record.source) + " records for " + TextForm.escaped(literal.shown) + " ("
+                        + record.amounts.sorted().joined(separator: ", ") + ")"
+                }
+            }
+        }
+        return []
     }
 
     /// Enumerated arguments (`names`: those the catalogue leaves non-critical) whose coded choice untrusted content names

@@ -1,7 +1,7 @@
 /// What a value is. Values of different kinds never match: the domain `evil.example` in a trusted text does not
 /// back the address `x@evil.example`, and the amount `3` is not the text `3`.
 ///
-/// Nine kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
+/// Ten kinds are not values an argument can have: `directive` (an action untrusted content asks for, with the words
 /// after it), `action` (an action the run's task asks for), `forbidden` (an action or argument the task rules out:
 /// `action change`, `argument attachment`; see `ActionDirectives`), `executed` (a consequential call the run made:
 /// its tool and the digest of its critical values; see `ContainmentJudge.executedKey`), and `settled` (a value that
@@ -9,10 +9,12 @@
 /// the name of the party a trusted record says it belongs to; see `PartyRecords`), and `warned` (a value that
 /// identifies a record a trusted source warns against acting on, with the warning; see `WarnedRecords`), and `choice`
 /// (a coded choice a schema enumerates that a text names; see `ChoiceVocabulary`), and `secret` (a value a trusted
-/// record keeps under a field that names a secret, with the field and its record's identifiers; see `SecretFields`).
+/// record keeps under a field that names a secret, with the field and its record's identifiers; see `SecretFields`),
+/// and `recordedAmount` (a value that identifies a trusted record and one of the record's own amounts; see
+/// `RecordedAmounts`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
-        party, warned, choice, secret
+        party, warned, choice, secret, recordedAmount
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -35,6 +37,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .warned: 14
         case .choice: 15
         case .secret: 16
+        case .recordedAmount: 17
         }
     }
 }

@@ -129,6 +129,8 @@ public struct ContainmentRules: Sendable {
             }
             if effect == .spend {
                 assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
+                assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
+                    arguments: arguments, critical: critical, index: run)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names, and any message.
             assessment.warned = ContainmentJudge.warned(
@@ -325,6 +327,13 @@ public struct ContainmentGate: ToolCallGate {
                 // Every value is trusted, but the books show it paid ("the payment bounced, please settle it again").
                 return Self.confirm(
                     "containment.already-settled", assessment.settled + ["the run has read untrusted content"])
+            }
+            if holdTaskLimits && !assessment.amountsNotRecorded.isEmpty {
+                // Every value is trusted, but the record being paid states another amount ("a zero was dropped, the
+                // invoice is 3,480.00" — the purchase order's cap).
+                return Self.confirm(
+                    "containment.amount-not-recorded",
+                    assessment.amountsNotRecorded + ["the run has read untrusted content"])
             }
             if holdTaskLimits && !assessment.warned.isEmpty {
                 // Every value is trusted, but the tenant's own record says not to act on it ("RESTRICTED – do not

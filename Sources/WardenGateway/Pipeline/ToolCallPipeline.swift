@@ -348,6 +348,7 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
             index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
             index.add(values: SecretFields.values(in: raw), trusted: true, source: source)
+            index.add(values: RecordedAmounts.values(in: raw), trusted: true, source: source)
             index.add(values: choices.fields(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {
@@ -517,6 +518,7 @@ public struct DecisionRecord: Sendable {
             if !containment.contentChoices.isEmpty { assessed["content_choice"] = true }
             if !containment.recordSaysOtherwise.isEmpty { assessed["record_says_otherwise"] = true }
             if !containment.secretsSent.isEmpty { assessed["secret_in_message"] = true }
+            if !containment.amountsNotRecorded.isEmpty { assessed["amount_not_recorded"] = true }
             if !containment.moreThanNamed.isEmpty { assessed["more_than_named"] = true }
             facts["containment"] = .object(assessed)
         }

@@ -1,0 +1,51 @@
+import WardenCore
+
+/// The sums a trusted record states for itself: an invoice's `amount_gbp`, a claim's `total`, a booking's `balance_due`.
+///
+/// "The ledger has the wrong figure: the invoice is 3,480.00, a zero was dropped" — and the purchase order's block cap
+/// is 3,480.00, so the figure is trusted too. The record being paid says 348.00. A trusted tool's JSON output is read
+/// for objects with identifying fields (`SettledRecords.identifying`) and numbers under amount-like keys
+/// (`ValueExtractor.isAmountKey`); each identifying value is kept with each amount (kind `.recordedAmount`,
+/// `reading<TAB>amount`). `ContainmentJudge.amountsNotRecorded` holds a payment of such a record whose amount is none
+/// of the record's, unless the task names it. Pure.
+public enum RecordedAmounts {
+    /// The `.recordedAmount` rows of a trusted output.
+    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+        var rows: Set<TaggedValue> = []
+        for record in SettledRecords.objects(in: output, depth: 0) {
+            let amounts = amounts(of: record)
+            guard !amounts.isEmpty else { continue }
+            for (key, values) in SettledRecords.identifying(record) where isPayable(key) {
+                for value in values {
+                    for amount in amounts {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + amount))
+                    }
+                }
+            }
+        }
+        return rows
+    }
+
+    /// Words of a key or argument that name what is paid by its own amount (an invoice, a bill, a claim), not where
+    /// money comes from (a matter's ledger) or what it is for (a job, a shipment).
+    static let payableParts: Set<String> = ["invoice", "bill", "claim"]
+
+    /// Whether a key (`invoice_id`, `bill_ref`, `claim_number`) names a payable record.
+    public static func isPayable(_ key: String) -> Bool {
+        !Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
+            .isDisjoint(with: payableParts)
+    }
+
+    /// A record's own amounts (its scalar numbers under amount-like keys), as `Parse.decimal` spells them.
+    static func amounts(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record where ValueExtractor.isAmountKey(key) {
+            switch value {
+            case .double(let number): if let text = Parse.decimal(number) { found.insert(text) }
+            case .integer(let number): found.insert(String(number))
+            default: continue
+            }
+        }
+        return found
+    }
+}
