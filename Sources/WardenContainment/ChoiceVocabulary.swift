@@ -55,7 +55,7 @@ public struct ChoiceVocabulary: Sendable, Hashable {
     public func fields(in output: JSONValue) -> Set<TaggedValue> {
         guard !options.isEmpty else { return [] }
         var rows: Set<TaggedValue> = []
-        for record in SettledRecords.objects(in: output, depth: 0) {
+        for (record, _) in JSONRecords.objects(in: output) {
             for (key, value) in record {
                 guard let text = value.stringValue, text.count <= 64 else { continue }
                 let phrase = Self.phrase(text)

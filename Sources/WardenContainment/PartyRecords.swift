@@ -31,7 +31,11 @@ public enum PartyRecords {
     /// `folders` names every folder alike.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        walk(output, key: nil, enclosing: nil, depth: 0, into: &rows)
+        // The context is the name of the named record whose people the children are, if they are.
+        JSONRecords.walk(output, String?.none) { record, place, context in
+            let enclosing = place.name.map { memberKeys.contains($0.lowercased()) } == true ? context : nil
+            return visit(record, key: place.key, enclosing: enclosing, into: &rows)
+        }
         return rows
     }
 
@@ -40,57 +44,27 @@ public enum PartyRecords {
         "contacts", "contact", "people", "staff", "team", "members", "representatives", "employees", "users",
     ]
 
-    /// Every named record of a value (as `SettledRecords.keyedObjects` finds them), with the name of the named record
-    /// whose people it lists: a contact of a company (`"contacts": [{"name": "Dispatch", "email": …}]` in Redline
-    /// Haulage's record) is the company's too, so a task that names the company names it. A named record under any
-    /// other key is its own party only (an `account` in someone else's name).
-    static func walk(
-        _ value: JSONValue, key: String?, enclosing: String?, depth: Int, into rows: inout Set<TaggedValue>
-    ) {
-        guard depth < 16 else { return }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                if let json = SettledRecords.json(inText: text) {
-                    walk(json, key: nil, enclosing: enclosing, depth: 8, into: &rows)
-                }
-                return
-            }
-            var inner: String?
-            if let own = name(of: members), !words(of: own).isEmpty {
-                var name = own
-                let key = key.flatMap(roleWords)
-                if let title = title(of: members) {
-                    name += " (" + (key.map { $0 + " " } ?? "") + "| " + title + ")"
-                } else if let key {
-                    name += " (" + key + ")"
-                }
-                for value in pointers(in: members, depth: 0) {
-                    rows.insert(TaggedValue(.party, value.description + "\t" + name))
-                    if let enclosing { rows.insert(TaggedValue(.party, value.description + "\t" + enclosing)) }
-                }
-                inner = own
-            } else {
-                // A nested object without a name of its own belongs to its parent, and so do its people.
-                inner = enclosing
-            }
-            for member in members.keys.sorted() {
-                walk(
-                    members[member] ?? .null, key: member,
-                    enclosing: memberKeys.contains(member.lowercased()) ? inner : nil, depth: depth + 1, into: &rows)
-            }
-        case .array(let items):
-            // A list's items keep the list's key for what encloses them, and carry no role of their own.
-            for item in items {
-                walk(item, key: nil, enclosing: enclosing, depth: depth + 1, into: &rows)
-            }
-        case .string(let text) where depth == 0:
-            if let json = SettledRecords.json(inText: text) {
-                walk(json, key: nil, enclosing: enclosing, depth: 8, into: &rows)
-            }
-        default:
-            return
+    /// A named record's rows, with the name of the named record whose people it lists (`enclosing`): a contact of a
+    /// company (`"contacts": [{"name": "Dispatch", "email": …}]` in Redline Haulage's record) is the company's too, so a
+    /// task that names the company names it. A named record under any other key is its own party only (an `account`
+    /// in someone else's name). Returns the name its people belong to: its own, or, for a nested object without a
+    /// name of its own, its parent's.
+    static func visit(
+        _ members: [String: JSONValue], key: String?, enclosing: String?, into rows: inout Set<TaggedValue>
+    ) -> String? {
+        guard let own = name(of: members), !words(of: own).isEmpty else { return enclosing }
+        var name = own
+        let key = key.flatMap(roleWords)
+        if let title = title(of: members) {
+            name += " (" + (key.map { $0 + " " } ?? "") + "| " + title + ")"
+        } else if let key {
+            name += " (" + key + ")"
         }
+        for value in pointers(in: members, depth: 0) {
+            rows.insert(TaggedValue(.party, value.description + "\t" + name))
+            if let enclosing { rows.insert(TaggedValue(.party, value.description + "\t" + enclosing)) }
+        }
+        return own
     }
 
     /// Keys that hold records without saying whose role they play.

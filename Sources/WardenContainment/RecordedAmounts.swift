@@ -12,7 +12,7 @@ public enum RecordedAmounts {
     /// The `.recordedAmount` rows of a trusted output.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for record in SettledRecords.objects(in: output, depth: 0) {
+        for (record, _) in JSONRecords.objects(in: output) {
             let amounts = amounts(of: record)
             guard !amounts.isEmpty else { continue }
             for (key, values) in SettledRecords.identifying(record) where isPayable(key) {

@@ -104,62 +104,44 @@ public enum SecretFields {
     /// The `.secret` rows of a trusted output.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var found: Set<TaggedValue> = []
-        walk(output, holder: [], ids: [], depth: 0, into: &found)
+        // The context is the identifiers of the records around an object: a key safe has none of its own.
+        JSONRecords.walk(output, Set<String>()) { record, place, ids in
+            visit(record, holder: place.name.map(keyWords) ?? [], ids: ids, into: &found)
+        }
         return found
     }
 
-    /// Every object of a value (and of the JSON of a text block), with the words of the key that holds it and the
-    /// identifiers of the records around it: a key safe object has none of its own, its property has.
-    static func walk(
-        _ value: JSONValue, holder: [String], ids: Set<String>, depth: Int, into found: inout Set<TaggedValue>
-    ) {
-        guard depth < 16 else { return }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                if let json = SettledRecords.json(inText: text) {
-                    walk(json, holder: [], ids: ids, depth: 8, into: &found)
-                }
-                return
-            }
-            var ids = ids
-            for (key, member) in members where !isSecret(holder + keyWords(key)) {
-                ids.formUnion(
-                    WarnedRecords.readings(of: member).filter { $0.kind == .identifier }.map { $0.value.lowercased() })
-            }
-            let scope = ids.sorted().joined(separator: " ")
-            for key in members.keys.sorted() {
-                guard let member = members[key] else { continue }
-                let words = holder + keyWords(key)
-                switch member {
-                case .object:
-                    walk(member, holder: keyWords(key), ids: ids, depth: depth + 1, into: &found)
-                case .array(let items):
-                    for item in items {
-                        if case .object = item {
-                            walk(item, holder: keyWords(key), ids: ids, depth: depth + 1, into: &found)
-                        } else if isSecret(words) {
-                            keep(item, field: words, scope: scope, into: &found)
-                        }
-                    }
-                default:
-                    if isSecret(words) {
-                        keep(member, field: words, scope: scope, into: &found)
-                    } else if let text = member.stringValue, isMarked(key: words, text: text) {
-                        for figure in figures(in: text) {
-                            found.insert(
-                                TaggedValue(.secret, words.joined(separator: " ") + "\t" + figure + "\t" + scope))
-                        }
-                    }
-                }
-            }
-        case .array(let items):
-            for item in items { walk(item, holder: holder, ids: ids, depth: depth + 1, into: &found) }
-        case .string(let text) where depth == 0:
-            if let json = SettledRecords.json(inText: text) { walk(json, holder: [], ids: ids, depth: 8, into: &found) }
-        default:
-            return
+    /// A record's secrets, with the words of the key that holds it (`key_safe` → key, safe) and the identifiers of the
+    /// records around it (`ids`). Returns the identifiers its children sit among: those and its own.
+    static func visit(
+        _ members: [String: JSONValue], holder: [String], ids: Set<String>, into found: inout Set<TaggedValue>
+    ) -> Set<String> {
+        var ids = ids
+        for (key, member) in members where !isSecret(holder + keyWords(key)) {
+            ids.formUnion(
+                WarnedRecords.readings(of: member).filter { $0.kind == .identifier }.map { $0.value.lowercased() })
         }
+        let scope = ids.sorted().joined(separator: " ")
+        for key in members.keys.sorted() {
+            guard let member = members[key] else { continue }
+            let words = holder + keyWords(key)
+            switch member {
+            case .object:
+                continue
+            case .array(let items):
+                guard isSecret(words) else { continue }
+                for item in items where item.objectValue == nil { keep(item, field: words, scope: scope, into: &found) }
+            default:
+                if isSecret(words) {
+                    keep(member, field: words, scope: scope, into: &found)
+                } else if let text = member.stringValue, isMarked(key: words, text: text) {
+                    for figure in figures(in: text) {
+                        found.insert(TaggedValue(.secret, words.joined(separator: " ") + "\t" + figure + "\t" + scope))
+                    }
+                }
+            }
+        }
+        return ids
     }
 
     /// Whether a text field is kept in the house: its key says so (`privileged_notes`, `confidential_terms`), or its

@@ -37,7 +37,7 @@ public enum SettledRecords {
         // that invoice open.
         var settled: [String: Set<TaggedValue>] = [:]
         var open: [String: Set<TaggedValue>] = [:]
-        for record in objects(in: output, depth: 0) {
+        for (record, _) in JSONRecords.objects(in: output) {
             guard let status = status(of: record) else { continue }
             for (key, values) in identifying(record) {
                 if settledStatuses.contains(status) {
@@ -77,33 +77,17 @@ public enum SettledRecords {
     static func duplicates(in output: JSONValue) -> Set<TaggedValue> {
         var settled: [(record: [String: JSONValue], payment: Bool)] = []
         var open: [[String: JSONValue]] = []
-        func visit(_ value: JSONValue, list: String?, depth: Int) {
-            guard depth < 16 else { return }
-            switch value {
-            case .object(let members):
-                if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                    if let json = json(inText: text) { visit(json, list: nil, depth: 8) }
-                    return
-                }
-                let status = status(of: members)
-                let payment = list.map(listsPayments) ?? false
-                if let status, settledStatuses.contains(status) {
-                    settled.append((members, payment))
-                } else if payment && status == nil {
-                    settled.append((members, true))
-                } else if !identifying(members).isEmpty {
-                    open.append(members)
-                }
-                for key in members.keys.sorted() { visit(members[key] ?? .null, list: key, depth: depth + 1) }
-            case .array(let items):
-                for item in items { visit(item, list: list, depth: depth + 1) }
-            case .string(let text) where depth == 0:
-                if let json = json(inText: text) { visit(json, list: nil, depth: 8) }
-            default:
-                return
+        for (record, place) in JSONRecords.objects(in: output) {
+            let status = status(of: record)
+            let payment = place.name.map(listsPayments) ?? false
+            if let status, settledStatuses.contains(status) {
+                settled.append((record, payment))
+            } else if payment && status == nil {
+                settled.append((record, true))
+            } else if !identifying(record).isEmpty {
+                open.append(record)
             }
         }
-        visit(output, list: nil, depth: 0)
         guard !settled.isEmpty, !open.isEmpty else { return [] }
         var rows: Set<TaggedValue> = []
         for record in open {
@@ -159,42 +143,6 @@ public enum SettledRecords {
             if let text = record[key]?.stringValue { return TextForm.collapsed(text.lowercased()) }
         }
         return nil
-    }
-
-    /// Every object in a value, and in the JSON of an MCP text block (a result's text is often JSON). JSON inside
-    /// other string fields is not read: a record's free-text note cannot add records.
-    static func objects(in value: JSONValue, depth: Int) -> [[String: JSONValue]] {
-        keyedObjects(in: value, key: nil, depth: depth).map(\.object)
-    }
-
-    /// `objects(in:depth:)`, each with the key it is the value of: nil at the top, for a list's items (the list's key
-    /// names them all alike) and for JSON read from a text.
-    static func keyedObjects(in value: JSONValue, key: String?, depth: Int) -> [(
-        object: [String: JSONValue], key: String?
-    )] {
-        guard depth < 16 else { return [] }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                return json(inText: text).map { keyedObjects(in: $0, key: nil, depth: 8) } ?? []
-            }
-            return [(members, key)]
-                + members.keys.sorted().flatMap { keyedObjects(in: members[$0] ?? .null, key: $0, depth: depth + 1) }
-        case .array(let items):
-            return items.flatMap { keyedObjects(in: $0, key: nil, depth: depth + 1) }
-        case .string(let text) where depth == 0:
-            return json(inText: text).map { keyedObjects(in: $0, key: nil, depth: 8) } ?? []
-        default:
-            return []
-        }
-    }
-
-    /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.
-    static func json(inText text: String) -> JSONValue? {
-        guard text.utf8.count <= 1 << 20,
-            let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }), first == "{" || first == "["
-        else { return nil }
-        return try? StrictJSONParser().parse(Array(text.utf8))
     }
 
     /// The record's status, lower case, first word (`"Paid - reminder 1 sent"` → `paid`), from the most specific

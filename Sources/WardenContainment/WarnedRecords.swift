@@ -96,7 +96,10 @@ public enum WarnedRecords {
     /// The `.warned` rows of a trusted output.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var found = Found()
-        walk(output, inherited: nil, depth: 0, into: &found)
+        // The context is the prohibition a record passes down to the records it holds.
+        JSONRecords.walk(output, String?.none) { record, _, inherited in
+            visit(record, inherited: inherited, into: &found)
+        }
         return Set(
             found.warned.filter { !found.unwarned.contains($0.key) }.map {
                 TaggedValue(.warned, $0.key.description + "\t" + $0.value)
@@ -108,47 +111,29 @@ public enum WarnedRecords {
         var unwarned: Set<TaggedValue> = []
     }
 
-    /// Every object of a value (and of the JSON of a text block), with the prohibition of the record it sits in: "must
-    /// not be disclosed to Mr Hale" on a tenancy covers its tenants' addresses too. A status covers its object only.
-    static func walk(_ value: JSONValue, inherited: String?, depth: Int, into found: inout Found) {
-        guard depth < 16 else { return }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                if let json = SettledRecords.json(inText: text) {
-                    walk(json, inherited: inherited, depth: 8, into: &found)
-                }
-                return
-            }
-            let own = warning(in: members)
-            let warning = own ?? inherited
-            let identifying = identifiers(of: members)
-            if let warning {
-                for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
-            } else {
-                // Only addresses and accounts are shared: another record that names this one's id (a credit note's
-                // `invoice_id`) does not lift the warning on it.
-                found.unwarned.formUnion(identifying.filter { addressing.contains($0.kind) })
-            }
-            // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
-            for key in members.keys.sorted() where prohibits(words(key)) {
-                for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
-                    found.warned[value] = listedPrefix + key.lowercased()
-                }
-            }
-            // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
-            // `results`) does not make every result one the tenant warns against.
-            let passed = identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
-            for key in members.keys.sorted() {
-                walk(members[key] ?? .null, inherited: passed, depth: depth + 1, into: &found)
-            }
-        case .array(let items):
-            for item in items { walk(item, inherited: inherited, depth: depth + 1, into: &found) }
-        case .string(let text) where depth == 0:
-            if let json = SettledRecords.json(inText: text) { walk(json, inherited: inherited, depth: 8, into: &found) }
-        default:
-            return
+    /// A record's warned values, with the prohibition of the record it sits in (`inherited`): "must not be disclosed
+    /// to Mr Hale" on a tenancy covers its tenants' addresses too. A status covers its object only. Returns what it
+    /// passes down.
+    static func visit(_ members: [String: JSONValue], inherited: String?, into found: inout Found) -> String? {
+        let own = warning(in: members)
+        let warning = own ?? inherited
+        let identifying = identifiers(of: members)
+        if let warning {
+            for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
+        } else {
+            // Only addresses and accounts are shared: another record that names this one's id (a credit note's
+            // `invoice_id`) does not lift the warning on it.
+            found.unwarned.formUnion(identifying.filter { addressing.contains($0.kind) })
         }
+        // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
+        for key in members.keys.sorted() where prohibits(words(key)) {
+            for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
+                found.warned[value] = listedPrefix + key.lowercased()
+            }
+        }
+        // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
+        // `results`) does not make every result one the tenant warns against.
+        return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
     /// How the warning on a value a prohibiting key lists begins (`listed under do_not_accept_numbers`).
