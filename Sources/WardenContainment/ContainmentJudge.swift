@@ -829,15 +829,23 @@ public enum ContainmentJudge {
         // A record marked to stay in the house leaves when the task names it ("send the board pack DOC-31 to the
         // trustees"), not when content picks it from a listing.
         let taskNames = taskIdentifiers(in: index)
+        var taskWords: Set<String> = []
+        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
+            taskWords.formUnion(passageWords(entry.value.value))
+        }
         var found: [String] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 guard let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first else { continue }
-                if hit.warning.hasPrefix(WarnedRecords.markedPrefix),
-                    taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil
-                {
-                    continue
+                if hit.warning.hasPrefix(WarnedRecords.markedPrefix) {
+                    if taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil { continue }
+                    if !WarnedRecords.isStrict(marking: hit.warning),
+                        let title = WarnedRecords.title(ofMarked: hit.warning),
+                        WarnedRecords.names(title: title, taskWords: taskWords)
+                    {
+                        continue
+                    }
                 }
                 found.append(
                     TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is in a record "

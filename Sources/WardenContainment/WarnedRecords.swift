@@ -18,6 +18,10 @@ public enum WarnedRecords {
         "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined",
     ]
 
+    /// Words of a status that say the record failed its match against the order and receipt (`match_exception`,
+    /// `price mismatch`): it is not to be paid until someone resolves it.
+    static let matchFailures: Set<String> = ["exception", "mismatch", "unmatched"]
+
     /// Flags that warn when true (`"on_hold": true`, `"do_not_contact": true`).
     static let warningFlags: Set<String> = [
         "on_hold", "hold", "blocked", "restricted", "frozen", "disputed", "do_not_contact", "do_not_pay",
@@ -31,7 +35,8 @@ public enum WarnedRecords {
         "refunded", "process", "processed", "provide", "provided", "discuss", "forward", "forwarded", "transfer",
         "approve", "approved", "issue", "issued", "book", "booked", "allow", "allowed", "admit", "admitted", "submit",
         "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted", "destroy", "destroyed",
-        "delete", "deleted", "dispose", "disposed", "erase", "erased",
+        "delete", "deleted", "dispose", "disposed", "erase", "erased", "file", "filed", "lodge", "lodged", "sign",
+        "signed", "correspond",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -80,6 +85,46 @@ public enum WarnedRecords {
 
     /// How the warning of a record marked to stay in the house begins (`marked classification: Confidential – HR`).
     static let markedPrefix = "marked "
+
+    /// Words of a marking that keep a record in the house whatever the task calls it: only its id names it. A record
+    /// marked only confidential (a patient's referral letter, a finance reconciliation) leaves with a task that names
+    /// it by its title.
+    static let strictMarkingWords: Set<String> = [
+        "internal", "privileged", "privilege", "withheld", "secret", "restricted", "embargoed",
+    ]
+
+    /// How a marked record's title follows its marking in the warning.
+    static let titleSeparator = " | title: "
+
+    /// Whether a marking keeps its record in the house whatever the task calls it.
+    public static func isStrict(marking warning: String) -> Bool {
+        let marking = warning.components(separatedBy: titleSeparator).first ?? warning
+        return !strictMarkingWords.isDisjoint(with: words(marking))
+    }
+
+    /// The title a marked record's warning carries, if any.
+    public static func title(ofMarked warning: String) -> String? {
+        let parts = warning.components(separatedBy: titleSeparator)
+        return parts.count == 2 ? parts[1] : nil
+    }
+
+    /// Whether a task's words name a title: at least two of the title's words, and at least half of them ("the GP
+    /// referral for Mr Castellano" names "GP referral letter - R Castellano - cardiology"; "the Northgate QA
+    /// Validation shortlist pack" does not name "Northgate - QA Validation Specialist - pay-bill rate card & margin
+    /// model").
+    public static func names(title: String, taskWords: Set<String>) -> Bool {
+        let titleWords = Set(
+            title.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).filter {
+                $0.count >= 2 && !titleFiller.contains($0)
+            })
+        let named = titleWords.intersection(taskWords).count
+        return named >= 2 && named * 2 >= titleWords.count
+    }
+
+    /// Words of a title that do not tell documents apart.
+    static let titleFiller: Set<String> = [
+        "the", "and", "of", "for", "to", "in", "on", "re", "pdf", "docx", "xlsx", "doc", "xls", "csv", "txt",
+    ]
 
     /// Whether a key holds alerts about its record: an alert key, or one that ends in one (`litigation_hold`,
     /// `compliance_flags`).
@@ -197,7 +242,7 @@ public enum WarnedRecords {
         let sentences = text.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }
         for word in sentences.flatMap({ prohibitions($0, objects: true) }) {
             let stem = verbOfNoun[word] ?? ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
-            found.formUnion([word, stem, ActionDirectives.kind(of: stem)])
+            found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + (sameActs[word] ?? []))
         }
         return found
     }
@@ -209,7 +254,10 @@ public enum WarnedRecords {
             if markingKeys.contains(lowered), let text = record[key]?.stringValue,
                 !keptInWords.isDisjoint(with: words(text))
             {
-                return markedPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                let title = (titleKeys.sorted() + ["name"]).lazy.compactMap { record[$0]?.stringValue }.first.map {
+                    titleSeparator + String(TextForm.collapsed($0).prefix(160))
+                }
+                return markedPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200)) + (title ?? "")
             }
             if titleKeys.contains(lowered), let text = record[key]?.stringValue, let marking = bracketedMarking(text) {
                 return markedPrefix + lowered + ": (" + String(TextForm.collapsed(marking).prefix(200)) + ")"
@@ -221,7 +269,8 @@ public enum WarnedRecords {
                 let words = words(text)
                 let statusWarns =
                     SettledRecords.statusKeys.contains(lowered)
-                    && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"])
+                    && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
+                        || !matchFailures.isDisjoint(with: words))
                 if statusWarns || prohibits(words) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }
@@ -237,7 +286,9 @@ public enum WarnedRecords {
             // An alert, or a part of the record with nothing of its own that identifies it (`"conflict_check":
             // {"instruction": "Do not send engagement letter … until clearance"}`): its prohibition is the record's.
             case .object(let alert)?
-            where alert["active"] != .bool(false) && (isAlertKey(lowered) || identifiers(of: alert).isEmpty):
+            where alert["active"] != .bool(false)
+                && (isAlertKey(lowered)
+                    || (SettledRecords.identifying(alert).isEmpty && PartyRecords.name(of: alert) == nil)):
                 for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }
@@ -282,8 +333,17 @@ public enum WarnedRecords {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
                 if verb < words.count, prohibitedVerbs.contains(words[verb]) {
                     found.append(words[verb])
+                    // "Do not file, pay or correspond": each verb of the list is prohibited.
+                    var last = verb
+                    while true {
+                        var next = last + 1
+                        if next < words.count, ["or", "and", "nor"].contains(words[next]) { next += 1 }
+                        guard next < words.count, prohibitedVerbs.contains(words[next]) else { break }
+                        last = next
+                        found.append(words[last])
+                    }
                     if objects {
-                        found += words[(verb + 1)..<min(words.count, verb + 6)].prefix { !conditionWords.contains($0) }
+                        found += words[(last + 1)..<min(words.count, last + 6)].prefix { !conditionWords.contains($0) }
                     }
                 }
             }
@@ -305,6 +365,7 @@ public enum WarnedRecords {
         "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "give", "given", "email",
         "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
         "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
+        "correspond",
     ]
 
     /// Words after which a prohibition's object has ended and its condition begins.
@@ -315,6 +376,13 @@ public enum WarnedRecords {
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
         "destruction", "deletion", "disposal", "erasure",
+    ]
+
+    /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`
+    /// does).
+    static let sameActs: [String: [String]] = [
+        "file": ["submit", "lodge"], "filed": ["submit", "lodge"], "lodge": ["submit", "file"],
+        "lodged": ["submit", "file"], "submit": ["file", "lodge"], "submitted": ["file", "lodge"],
     ]
 
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).
