@@ -10,8 +10,9 @@ import WardenCore
 /// that says not to pay, send, share, contact, … — and the values that identify the object (its addresses, accounts
 /// and phone numbers, and the ids of its identifying fields) are kept with the warning (kind `.warned`,
 /// `reading<TAB>warning`), except addresses and accounts an object of the same output without a warning also holds
-/// (the supplier's account on its other, open invoice). A status warns against paying only; a prohibition ("do not
-/// share", "do not submit to …") against any action (`ContainmentJudge.warned`). Pure.
+/// (the supplier's account on its other, open invoice). A status warns against paying only; a prohibition against what
+/// it names ("do not share" against any message, "do not pay" against a payment); a marking ("classification:
+/// internal-confidential") against messages and shares (`covers`, `ContainmentJudge.warned`). Pure.
 public enum WarnedRecords {
     /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
     static let warningStatuses: Set<String> = [

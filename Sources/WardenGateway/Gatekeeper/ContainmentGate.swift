@@ -132,7 +132,8 @@ public struct ContainmentRules: Sendable {
                 assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run)
             }
-            // A status (disputed, on hold) warns against paying; a prohibition against what it names, and any message.
+            // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
+            // telling: any message); a marking against messages and shares.
             assessment.warned = ContainmentJudge.warned(
                 arguments: arguments, critical: critical, index: run,
                 act: WarnedRecords.Act(
