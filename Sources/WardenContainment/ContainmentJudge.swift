@@ -669,6 +669,13 @@ public enum ContainmentJudge {
     public static func settled(arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex)
         -> [String]
     {
+        // Open records that repeat a settled one (`SettledRecords.duplicates`), by reading: the first row of each.
+        var repeats: [String: (what: String, source: String)] = [:]
+        for entry in index.entries where entry.trusted && entry.value.kind == .settled {
+            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, repeats[parts[0]] == nil else { continue }
+            repeats[parts[0]] = (parts[1], entry.source)
+        }
         var found: [String] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
@@ -682,16 +689,10 @@ public enum ContainmentJudge {
                             + TextForm.escaped(source) + " shows as already paid or refunded")
                     break
                 }
-                // An open record that repeats a settled one (`SettledRecords.duplicates`).
-                let prefixes = rows.map { $0.value + "\t" }
-                if let entry = index.entries.first(where: { entry in
-                    entry.trusted && entry.value.kind == .settled
-                        && prefixes.contains { entry.value.value.hasPrefix($0) }
-                }) {
-                    let what = entry.value.value.split(separator: "\t", maxSplits: 1).last.map(String.init) ?? ""
+                if let hit = rows.lazy.compactMap({ repeats[$0.value] }).first {
                     found.append(
                         TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is a record "
-                            + TextForm.escaped(entry.source) + " shows already paid: it " + TextForm.escaped(what))
+                            + TextForm.escaped(hit.source) + " shows already paid: it " + TextForm.escaped(hit.what))
                     break
                 }
             }

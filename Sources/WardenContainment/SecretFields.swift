@@ -70,7 +70,7 @@ public enum SecretFields {
 
     /// Letters and digits, lower case, in runs: what a spelling is matched by.
     public static func tokens(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        ContainmentJudge.passageWords(text)
     }
 
     static let months = [

@@ -115,7 +115,7 @@ public enum WarnedRecords {
     /// model").
     public static func names(title: String, taskWords: Set<String>) -> Bool {
         let titleWords = Set(
-            title.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).filter {
+            ContainmentJudge.passageWords(title).filter {
                 $0.count >= 2 && !titleFiller.contains($0)
             })
         let named = titleWords.intersection(taskWords).count
