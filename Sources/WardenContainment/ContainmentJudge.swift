@@ -296,8 +296,8 @@ public enum ContainmentJudge {
     public static func taskNames(choice value: String, in index: ProvenanceIndex, loosely: Bool = false) -> Bool {
         let wanted = ActionDirectives.words(value.replacingOccurrences(of: "_", with: " "))
         guard !wanted.isEmpty else { return false }
-        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
-            let words = ActionDirectives.words(entry.value.value.replacingOccurrences(of: "_", with: " "))
+        for text in taskTexts(in: index) {
+            let words = ActionDirectives.words(text.replacingOccurrences(of: "_", with: " "))
             guard words.count >= wanted.count else { continue }
             for start in 0...(words.count - wanted.count) where words[start] == wanted[0] {
                 let before = words[max(0, start - 3)..<start]
@@ -452,8 +452,8 @@ public enum ContainmentJudge {
         // What the task itself says is backed (it quoted the passage). Trusted tools' output does not back it: a read
         // tool that echoes its query would launder the passage.
         for index in indexes {
-            for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
-                for run in runs(of: passageWords(entry.value.value), length: passageLength) { wanted[run] = nil }
+            for text in taskTexts(in: index) {
+                for run in runs(of: passageWords(text), length: passageLength) { wanted[run] = nil }
             }
         }
         var found: [String: (passage: String, start: Int, sources: Set<String>)] = [:]
@@ -562,12 +562,16 @@ public enum ContainmentJudge {
             if source == nil { source = entry.source }
         }
         guard let source else { return [] }
-        var added: [(name: String, shown: String, readings: [TaggedValue])] = []
+        var added: [(name: String, shown: String, readings: [TaggedValue], asWritten: Set<TaggedValue>)] = []
         for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value)
             where !literal.readings.isEmpty && !before.contains(literalRow(name: name, readings: literal.readings)) {
-                added.append((name, TextForm.trimmed(literal.shown), literal.readings))
+                // A one-word value also as the task's text reads it: `#ext-brume-dro` is the channel a task names
+                // in "let Brume know in #ext-brume-dro".
+                let shown = TextForm.trimmed(literal.shown)
+                let asWritten = shown.contains(where: \.isWhitespace) ? [] : ValueExtractor.values(inText: shown)
+                added.append((name, shown, literal.readings, asWritten))
             }
         }
         guard !added.isEmpty else { return [] }
@@ -586,7 +590,9 @@ public enum ContainmentJudge {
         // more than one, and which ones the trusted records say.
         // A run without a task (an external agent's: Warden does not see its prompt) has nothing to compare with.
         if several || !hasTask { return [] }
-        if added.contains(where: { !named.isDisjoint(with: $0.readings) }) { return [] }
+        if added.contains(where: { !named.isDisjoint(with: $0.readings) || !named.isDisjoint(with: $0.asWritten) }) {
+            return []
+        }
         let (owners, taskParties) = parties(in: index)
         if !taskParties.isEmpty {
             // Whose a value is, by values that point at one party (a bare number such as `0` hours is everyone's).
@@ -654,8 +660,7 @@ public enum ContainmentJudge {
                 }
             } else if parts[0] == "argument" {
                 for name in arguments.keys.sorted() where !isEmpty(arguments[name] ?? .null) {
-                    let words = name.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " })
-                    if words.contains(where: { ActionDirectives.singular(String($0)) == parts[1] }) {
+                    if JSONRecords.keyWords(name).contains(where: { ActionDirectives.singular($0) == parts[1] }) {
                         reasons.append("the task says no \(parts[1]) (\(TextForm.escaped(name)))")
                     }
                 }
@@ -747,6 +752,46 @@ public enum ContainmentJudge {
         return []
     }
 
+    /// Amount arguments of a payment that pay the whole sum of a record a trusted source shows partly paid already
+    /// (`PartPaidRecords`), unless the task names the sum: `amount "10500.0" is the whole of C-HBL2-LOC-027
+    /// (contracts.lookup (call 2)), part of which is paid already (payment_schedule: deposit on signature 3500 paid)`.
+    /// Every argument names the record, and a reference names it by any of its words ("C-HBL2-LOC-027 bal"): the
+    /// rule only adds holds.
+    public static func partPaidInFull(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
+        var rows: [String: (row: PartPaidRecords.Row, source: String)] = [:]
+        var taskAmounts: Set<String> = []
+        for entry in index.entries where entry.trusted {
+            if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
+            guard let row = PartPaidRecords.parse(entry.value), rows[row.reading] == nil else { continue }
+            rows[row.reading] = (row, entry.source)
+        }
+        guard !rows.isEmpty else { return [] }
+        var records: [(shown: String, row: PartPaidRecords.Row, source: String)] = []
+        for name in arguments.keys.sorted() {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                let words = literal.shown.split(whereSeparator: \.isWhitespace).prefix(8).map(String.init)
+                let readings =
+                    literal.readings + (words.count > 1 ? words.flatMap { ValueExtractor.readings(ofString: $0) } : [])
+                for reading in readings where reading.kind == .identifier {
+                    if let hit = rows[reading.description] { records.append((reading.value, hit.row, hit.source)) }
+                }
+            }
+        }
+        var found: [String] = []
+        for name in arguments.keys.sorted() where ValueExtractor.isAmountKey(name) {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                for reading in literal.readings where reading.kind == .amount && !taskAmounts.contains(reading.value) {
+                    guard let record = records.first(where: { $0.row.sum == reading.value }) else { continue }
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is the whole of "
+                            + TextForm.escaped(record.shown) + " (" + TextForm.escaped(record.source)
+                            + "), part of which is paid already (" + TextForm.escaped(record.row.paid) + ")")
+                }
+            }
+        }
+        return found
+    }
+
     /// Enumerated arguments (`names`: those the catalogue leaves non-critical) whose coded choice untrusted content names
     /// and neither the task nor a trusted source does (`ChoiceVocabulary`): `fund_code "PP-OAK" is a choice only
     /// untrusted content names (mail.search (call 1))`. A list's items are judged each.
@@ -754,9 +799,7 @@ public enum ContainmentJudge {
         -> [String]
     {
         var found: [String] = []
-        let task = index.entries.filter { $0.trusted && $0.source == taskSource && $0.value.kind == .text }.map {
-            $0.value.value
-        }
+        let task = taskTexts(in: index)
         for name in names.sorted() {
             let values: [String]
             switch arguments[name] {
@@ -830,17 +873,28 @@ public enum ContainmentJudge {
         // A record marked to stay in the house leaves when the task names it ("send the board pack DOC-31 to the
         // trustees"), not when content picks it from a listing.
         let taskNames = taskIdentifiers(in: index)
-        var taskWords: Set<String> = []
-        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
-            taskWords.formUnion(passageWords(entry.value.value))
+        let taskWords = Set(taskTexts(in: index).flatMap { passageWords($0) })
+        let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
+        // Where the call sends: every address, link and domain among the judged arguments. A marked record that names
+        // its approved recipients leaves for them (a cost report "Confidential – financiers" to the bond's address it
+        // lists), never for anyone else.
+        let recipients = names.flatMap { name in
+            ValueExtractor.literals(arguments[name] ?? .null).compactMap { literal in
+                literal.readings.first { [.email, .url, .domain].contains($0.kind) }
+            }
         }
         var found: [String] = []
-        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+        for name in names {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
                 guard let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first else { continue }
                 if hit.warning.hasPrefix(WarnedRecords.markedPrefix) {
                     if taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil { continue }
+                    if WarnedRecords.approves(
+                        WarnedRecords.approvedRecipients(ofMarked: hit.warning), recipients: recipients)
+                    {
+                        continue
+                    }
                     if !WarnedRecords.isStrict(marking: hit.warning),
                         let title = WarnedRecords.title(ofMarked: hit.warning),
                         WarnedRecords.names(title: title, taskWords: taskWords)
@@ -871,10 +925,7 @@ public enum ContainmentJudge {
             secrets.append((secret, entry.source))
         }
         guard !secrets.isEmpty else { return [] }
-        var taskTokens: [String] = []
-        for entry in index.entries where entry.trusted && entry.source == taskSource && entry.value.kind == .text {
-            taskTokens += SecretFields.tokens(entry.value.value)
-        }
+        let taskTokens = taskTexts(in: index).flatMap { SecretFields.tokens($0) }
         let taskWords = Set(taskTokens.map(ActionDirectives.singular))
         let taskRecords = Set(taskIdentifiers(in: index).keys)
         func asked(_ secret: SecretFields.Secret) -> Bool {
@@ -992,6 +1043,11 @@ public enum ContainmentJudge {
 
     /// The identifiers the run's task names, by their lower-case spelling, as written: its identifier rows, and those
     /// in its text (the rows are not kept when a trusted tool named the value first).
+    /// The task's own words as the run recorded them (its text entries), for the judges that read what it asks.
+    static func taskTexts(in index: ProvenanceIndex) -> [String] {
+        index.entries.filter { $0.trusted && $0.source == taskSource && $0.value.kind == .text }.map(\.value.value)
+    }
+
     static func taskIdentifiers(in index: ProvenanceIndex) -> [String: String] {
         var spelled: [String: String] = [:]
         for entry in index.entries where entry.trusted && entry.source == taskSource {

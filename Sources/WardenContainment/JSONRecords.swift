@@ -18,6 +18,29 @@ enum JSONRecords {
         var name: String? { key ?? list }
     }
 
+    /// Words of a key, lower case, however it is spelled: `key_safe`, `dateOfBirth`, `NI number`, `amount (GBP)` → key
+    /// safe, date of birth, ni number, amount gbp. Every reader splits keys here, so they read one key the same way.
+    static func keyWords(_ key: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previous: Character?
+        for character in key {
+            if character.isLetter || character.isNumber {
+                if character.isUppercase, let previous, previous.isLowercase, !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
+                current += character.lowercased()
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            previous = character
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
     /// Calls `visit` for every object, a parent before its children; what `visit` returns is the context the object's
     /// children get (a list passes its own context to its items; JSON read from a text block gets the block's).
     static func walk<Context>(

@@ -32,8 +32,7 @@ public enum RecordedAmounts {
 
     /// Whether a key (`invoice_id`, `bill_ref`, `claim_number`) names a payable record.
     public static func isPayable(_ key: String) -> Bool {
-        !Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
-            .isDisjoint(with: payableParts)
+        !Set(JSONRecords.keyWords(key)).isDisjoint(with: payableParts)
     }
 
     /// A record's own amounts (its scalar numbers under amount-like keys), as `Parse.decimal` spells them.

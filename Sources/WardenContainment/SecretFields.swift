@@ -46,27 +46,8 @@ public enum SecretFields {
         }
     }
 
-    /// Words of a key: `key_safe`, `dateOfBirth`, `NI number` → key safe, date of birth, ni number.
-    static func keyWords(_ key: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var previous: Character?
-        for character in key {
-            if character.isLetter || character.isNumber {
-                if character.isUppercase, let previous, previous.isLowercase, !current.isEmpty {
-                    words.append(current)
-                    current = ""
-                }
-                current += character.lowercased()
-            } else if !current.isEmpty {
-                words.append(current)
-                current = ""
-            }
-            previous = character
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
-    }
+    /// Words of a key (`JSONRecords.keyWords`).
+    static func keyWords(_ key: String) -> [String] { JSONRecords.keyWords(key) }
 
     /// Letters and digits, lower case, in runs: what a spelling is matched by.
     public static func tokens(_ text: String) -> [String] {

@@ -57,8 +57,7 @@ public enum SettledRecords {
     /// Keys of lists whose records are payments made ("purchase_card_transactions", "payments", "remittances"), not
     /// ones to make ("payments_due").
     static func listsPayments(_ key: String) -> Bool {
-        let parts = Set(
-            key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
+        let parts = Set(JSONRecords.keyWords(key))
         guard parts.isDisjoint(with: ["due", "scheduled", "pending", "upcoming", "planned", "requested"]) else {
             return false
         }
@@ -113,7 +112,7 @@ public enum SettledRecords {
     /// A record's amount, as `Parse.decimal` spells it.
     static func amount(of record: [String: JSONValue]) -> String? {
         for key in record.keys.sorted() {
-            let parts = Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).map(String.init))
+            let parts = Set(JSONRecords.keyWords(key))
             guard !parts.isDisjoint(with: amountParts) else { continue }
             switch record[key] {
             case .double(let number)?: return Parse.decimal(number)
@@ -128,7 +127,7 @@ public enum SettledRecords {
     static func references(of record: [String: JSONValue]) -> Set<String> {
         var found: Set<String> = []
         for (key, value) in record where value.stringValue != nil {
-            let parts = Set(key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).map(String.init))
+            let parts = Set(JSONRecords.keyWords(key))
             guard parts.isDisjoint(with: partyParts) else { continue }
             found.formUnion(
                 ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier }.map {
@@ -165,8 +164,7 @@ public enum SettledRecords {
     static func identifying(_ record: [String: JSONValue]) -> [String: Set<TaggedValue>] {
         var values: [String: Set<TaggedValue>] = [:]
         for (key, value) in record {
-            let parts = Set(
-                key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).map(String.init))
+            let parts = Set(JSONRecords.keyWords(key))
             guard !parts.isDisjoint(with: identifyingParts), parts.isDisjoint(with: partyParts) else { continue }
             switch value {
             case .string, .integer:

@@ -11,10 +11,11 @@
 /// (a coded choice a schema enumerates that a text names; see `ChoiceVocabulary`), and `secret` (a value a trusted
 /// record keeps under a field that names a secret, with the field and its record's identifiers; see `SecretFields`),
 /// and `recordedAmount` (a value that identifies a trusted record and one of the record's own amounts; see
-/// `RecordedAmounts`).
+/// `RecordedAmounts`), and `partPaid` (a value that identifies a trusted record whose whole sum is partly paid, with
+/// the sum and the paid part; see `PartPaidRecords`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
-        party, warned, choice, secret, recordedAmount
+        party, warned, choice, secret, recordedAmount, partPaid
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -38,6 +39,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .choice: 15
         case .secret: 16
         case .recordedAmount: 17
+        case .partPaid: 18
         }
     }
 }

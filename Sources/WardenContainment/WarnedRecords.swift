@@ -97,6 +97,56 @@ public enum WarnedRecords {
     /// How a marked record's title follows its marking in the warning.
     static let titleSeparator = " | title: "
 
+    /// How the recipients a marked record names as approved follow its marking and title in the warning.
+    static let approvedSeparator = " | approved recipients: "
+
+    /// Words of a key that lists who a record may go to (`approved_external_recipients`, `authorised_recipients`,
+    /// `distribution_list`): the record's own say on where its marking lets it travel.
+    static let recipientKeyWords: Set<String> = ["recipient", "recipients", "distribution", "circulation"]
+    static let approvalKeyWords: Set<String> = [
+        "approved", "authorised", "authorized", "permitted", "allowed", "cleared", "agreed", "list",
+    ]
+
+    /// Whether a key lists the recipients a record is approved for.
+    static func listsApprovedRecipients(_ key: String) -> Bool {
+        let words = Set(JSONRecords.keyWords(key))
+        return !words.isDisjoint(with: recipientKeyWords) && !words.isDisjoint(with: approvalKeyWords)
+    }
+
+    /// The addresses and domains a record lists as approved recipients (lower case), at most 32.
+    static func approvedRecipients(of record: [String: JSONValue]) -> [String] {
+        var found: Set<String> = []
+        for (key, value) in record where listsApprovedRecipients(key) {
+            let items = value.arrayValue ?? [value]
+            for item in items where item.stringValue != nil {
+                for reading in ValueExtractor.argumentValues(item).joined()
+                where [.email, .domain, .url].contains(reading.kind) {
+                    found.insert(reading.value.lowercased())
+                }
+            }
+        }
+        return Array(found.sorted().prefix(32))
+    }
+
+    /// The recipients a marked record's warning says it is approved for (lower case); empty when it names none.
+    public static func approvedRecipients(ofMarked warning: String) -> Set<String> {
+        let parts = warning.components(separatedBy: approvedSeparator)
+        guard parts.count == 2 else { return [] }
+        return Set(parts[1].components(separatedBy: ", ").filter { !$0.isEmpty })
+    }
+
+    /// Whether every recipient of a call (`recipients`: its addresses, links and domains) is one the marked record
+    /// approves: the address itself, or an address or link at a domain it lists.
+    public static func approves(_ approved: Set<String>, recipients: [TaggedValue]) -> Bool {
+        guard !approved.isEmpty, !recipients.isEmpty else { return false }
+        return recipients.allSatisfy { recipient in
+            let value = recipient.value.lowercased()
+            if approved.contains(value) { return true }
+            guard let host = ContainmentJudge.host(of: recipient) else { return false }
+            return approved.contains(host)
+        }
+    }
+
     /// Whether a marking keeps its record in the house whatever the task calls it.
     public static func isStrict(marking warning: String) -> Bool {
         let marking = warning.components(separatedBy: titleSeparator).first ?? warning
@@ -105,7 +155,7 @@ public enum WarnedRecords {
 
     /// The title a marked record's warning carries, if any.
     public static func title(ofMarked warning: String) -> String? {
-        let parts = warning.components(separatedBy: titleSeparator)
+        let parts = warning.components(separatedBy: approvedSeparator)[0].components(separatedBy: titleSeparator)
         return parts.count == 2 ? parts[1] : nil
     }
 
@@ -130,10 +180,7 @@ public enum WarnedRecords {
     /// Whether a key holds alerts about its record: an alert key, or one that ends in one (`litigation_hold`,
     /// `compliance_flags`).
     static func isAlertKey(_ key: String) -> Bool {
-        alertKeys.contains(key)
-            || key.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " }).last.map {
-                alertKeys.contains(String($0))
-            } ?? false
+        alertKeys.contains(key) || JSONRecords.keyWords(key).last.map(alertKeys.contains) ?? false
     }
 
     /// Kinds of values that identify a record wherever its fields are called.
@@ -258,7 +305,9 @@ public enum WarnedRecords {
                 let title = (titleKeys.sorted() + ["name"]).lazy.compactMap { record[$0]?.stringValue }.first.map {
                     titleSeparator + String(TextForm.collapsed($0).prefix(160))
                 }
+                let approved = approvedRecipients(of: record)
                 return markedPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200)) + (title ?? "")
+                    + (approved.isEmpty ? "" : approvedSeparator + approved.joined(separator: ", "))
             }
             if titleKeys.contains(lowered), let text = record[key]?.stringValue, let marking = bracketedMarking(text) {
                 return markedPrefix + lowered + ": (" + String(TextForm.collapsed(marking).prefix(200)) + ")"
@@ -420,7 +469,8 @@ public enum WarnedRecords {
                 values.formUnion(readings(of: value).filter { $0.kind == .identifier })
             }
         }
-        for (key, value) in record where !prohibits(words(key)) {
+        // Neither a prohibiting key's values nor the recipients a record is approved for identify it.
+        for (key, value) in record where !prohibits(words(key)) && !listsApprovedRecipients(key) {
             let items: [JSONValue]
             switch value {
             case .string: items = [value]

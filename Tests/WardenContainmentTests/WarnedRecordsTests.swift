@@ -187,6 +187,44 @@ struct WarnedRecordsTests {
         #expect(ContainmentJudge.warned(arguments: attach, critical: nil, index: index, act: message).isEmpty)
     }
 
+    @Test("a marked record leaves for the recipients it approves, and for no one else")
+    func approvedRecipients() {
+        let report: JSONValue = [
+            "document_id": "DOC-DRO-CR-2025-10", "title": "The Drowned Orchard - cost report to 31 Oct 2025",
+            "classification": "Confidential - financiers",
+            "approved_external_recipients": ["j.lindqvist@arclightbond.com", "westscreen.org.uk"],
+        ]
+        let rows = WarnedRecords.values(in: report).map(\.value)
+        // The approved addresses say where it may go; they do not identify the record.
+        #expect(
+            rows == [
+                "identifier:DOC-DRO-CR-2025-10\tmarked classification: Confidential - financiers | title: The Drowned "
+                    + "Orchard - cost report to 31 Oct 2025 | approved recipients: j.lindqvist@arclightbond.com, "
+                    + "westscreen.org.uk"
+            ])
+        #expect(
+            WarnedRecords.title(ofMarked: rows[0].components(separatedBy: "\t")[1])
+                == "The Drowned Orchard - cost report to 31 Oct 2025")
+        var index = ProvenanceIndex()
+        index.add(values: WarnedRecords.values(in: report), trusted: true, source: "docs.get_record (call 2)")
+        let message = WarnedRecords.Act(sends: true, pays: false, words: ["send"])
+        let critical: Set<String> = ["to", "cc", "attachment_id"]
+        func judged(_ to: JSONValue, cc: JSONValue = .null) -> [String] {
+            ContainmentJudge.warned(
+                arguments: ["to": to, "cc": cc, "attachment_id": "DOC-DRO-CR-2025-10"], critical: critical,
+                index: index, act: message)
+        }
+        #expect(judged("j.lindqvist@arclightbond.com").isEmpty)
+        #expect(judged("production@westscreen.org.uk").isEmpty)
+        #expect(judged("j.lindqvist@arclightbond.com", cc: ["press@arclightbond.co"]).count == 1)
+        #expect(judged("jens.lindqvist@gmail.com").count == 1)
+        // Without a recipient there is no one the record approves.
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["attachment_id": "DOC-DRO-CR-2025-10"], critical: critical, index: index, act: message
+            ).count == 1)
+    }
+
     @Test("a prohibition of paying leaves a holding reply alone; one of telling covers any message")
     func tellingAndPaying() {
         let message = WarnedRecords.Act(sends: true, pays: false, words: ["send", "email"])

@@ -128,14 +128,19 @@ public struct ContainmentRules: Sendable {
                     tool: entry.name.description, arguments: arguments, critical: critical, index: run)
             }
             if effect == .spend {
-                assessment.settled = ContainmentJudge.settled(arguments: arguments, critical: critical, index: run)
+                // Every argument of a payment: an invoice reference the catalogue leaves non-critical still says what
+                // the payment pays ("KPV-3108", cancelled, "Do not pay").
+                assessment.settled =
+                    ContainmentJudge.settled(arguments: arguments, critical: nil, index: run)
+                    + ContainmentJudge.partPaidInFull(arguments: arguments, index: run)
                 assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
-            // telling: any message); a marking against messages and shares.
+            // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a
+            // subject) are not what it sends; a payment's are what it pays.
             assessment.warned = ContainmentJudge.warned(
-                arguments: arguments, critical: critical, index: run,
+                arguments: arguments, critical: effect == .spend ? nil : critical, index: run,
                 act: WarnedRecords.Act(
                     tool: entry.name.description, sends: effect == .send, spends: effect == .spend,
                     choices: arguments.keys.sorted().compactMap { name in

@@ -349,6 +349,7 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
             index.add(values: SecretFields.values(in: raw), trusted: true, source: source)
             index.add(values: RecordedAmounts.values(in: raw), trusted: true, source: source)
+            index.add(values: PartPaidRecords.values(in: raw), trusted: true, source: source)
             index.add(values: choices.fields(in: raw), trusted: true, source: source)
         }
         if case .object(var members) = raw {

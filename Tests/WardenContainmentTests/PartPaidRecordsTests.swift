@@ -1,0 +1,63 @@
+import Testing
+import WardenCore
+
+@testable import WardenContainment
+
+/// A sum part of which is paid: paying the whole of it again needs a person.
+@Suite("Part-paid records")
+struct PartPaidRecordsTests {
+    static let agreement: JSONValue = [
+        "contract_id": "C-HBL2-LOC-027", "payee_id": "V-1411", "fee_total": 10500.0,
+        "payment_schedule": [
+            ["stage": "deposit on signature", "amount": 3500.0, "status": "paid 2025-11-04"],
+            ["stage": "balance within 7 days of strike", "amount": 7000.0, "status": "due"],
+        ],
+    ]
+    static let purchase: JSONValue = [
+        "matter_id": "HV-24-0412", "price": 412500.0, "deposit": 41250.0,
+        "deposit_status": "Paid 2024-11-08 to Brook Lyle LLP", "balance_due": 371250.0,
+    ]
+    static let unpaid: JSONValue = [
+        "contract_id": "C-HBL2-LOC-031", "fee_total": 4200.0,
+        "payment_schedule": [["stage": "on signature", "amount": 4200.0, "status": "due"]],
+    ]
+
+    @Test("a whole sum with a paid stage or a paid deposit is kept by the record's id; one with nothing paid is not")
+    func rows() {
+        #expect(
+            PartPaidRecords.values(in: Self.agreement).map(\.value) == [
+                "identifier:C-HBL2-LOC-027\t10500\tpayment_schedule: deposit on signature 3500 paid"
+            ])
+        #expect(
+            PartPaidRecords.values(in: Self.purchase).map(\.value) == [
+                "identifier:HV-24-0412\t412500\tdeposit 41250 Paid 2024-11-08 to Brook Lyle LLP"
+            ])
+        #expect(PartPaidRecords.values(in: Self.unpaid).isEmpty)
+    }
+
+    @Test("paying the whole sum of a part-paid record needs a person; the balance, or a sum the task names, does not")
+    func judged() {
+        var index = ProvenanceIndex()
+        for output in [Self.agreement, Self.purchase] {
+            index.add(values: PartPaidRecords.values(in: output), trusted: true, source: "contracts.lookup (call 2)")
+        }
+        let whole: [String: JSONValue] = [
+            "payee_id": "V-1411", "invoice_ref": "C-HBL2-LOC-027 bal", "amount": 10500.0,
+        ]
+        #expect(
+            ContainmentJudge.partPaidInFull(arguments: whole, index: index) == [
+                #"amount "10500.0" is the whole of C-HBL2-LOC-027 (contracts.lookup (call 2)), part of which is "#
+                    + "paid already (payment_schedule: deposit on signature 3500 paid)"
+            ])
+        var balance = whole
+        balance["amount"] = 7000.0
+        #expect(ContainmentJudge.partPaidInFull(arguments: balance, index: index).isEmpty)
+        // Another record's payment of the same figure is not this record's.
+        let other: [String: JSONValue] = ["invoice_ref": "KPV-3108", "amount": 10500.0]
+        #expect(ContainmentJudge.partPaidInFull(arguments: other, index: index).isEmpty)
+        let completion: [String: JSONValue] = ["matter_id": "HV-24-0412", "amount": 412500.0]
+        #expect(ContainmentJudge.partPaidInFull(arguments: completion, index: index).count == 1)
+        index.add(text: "Pay Hallow Court the full 10,500 now.", trusted: true, source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.partPaidInFull(arguments: whole, index: index).isEmpty)
+    }
+}
