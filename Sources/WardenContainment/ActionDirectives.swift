@@ -200,6 +200,12 @@ public enum ActionDirectives {
                     actions.insert(TaggedValue(.action, "send"))
                     continue
                 }
+                // "Sort out the refund", "deal with the payment", "arrange the transfer": a verb of seeing to something
+                // asks for the action its object names.
+                if let object = seenTo(clauses.words, at: index), cued || clauses.endsClause[index - 1] {
+                    actions.insert(TaggedValue(.action, object))
+                    continue
+                }
                 // "Get the engagement letter out" asks to send it ("get the figures out of the report" does not).
                 if word == "get", cued || clauses.endsClause[index - 1],
                     let out = clauses.words.dropFirst(index + 2).prefix(6).firstIndex(of: "out"),
@@ -423,6 +429,37 @@ public enum ActionDirectives {
             }
         }
         return found
+    }
+
+    /// Verbs of seeing to something, with the word that completes them ("sort out", "deal with"; "" for none).
+    static let seeingTo: [String: String] = [
+        "sort": "out", "deal": "with", "arrange": "", "organise": "", "organize": "", "handle": "", "action": "",
+    ]
+
+    /// Nouns of actions and the verbs they name ("the payment" asks to pay).
+    static let actionNouns: [String: String] = [
+        "payment": "pay", "refund": "refund", "transfer": "transfer", "booking": "book", "reservation": "reserve",
+        "cancellation": "cancel", "invitation": "invite", "invite": "invite", "renewal": "renew",
+        "reimbursement": "reimburse", "deletion": "delete", "removal": "remove", "reply": "reply",
+        "response": "respond", "repayment": "repay", "credit": "credit", "order": "order", "purchase": "purchase",
+        "return": "return", "upgrade": "upgrade", "reissue": "reissue",
+    ]
+
+    /// The action a verb of seeing to something at `index` asks for by its object ("sort out the refund for Helen" →
+    /// refund), or nil. The object is the first word after the verb (and its particle) and any determiner or
+    /// possessive name ("Helen's refund"), within three words.
+    static func seenTo(_ words: [String], at index: Int) -> String? {
+        guard let particle = seeingTo[words[index]] else { return nil }
+        var position = index + 1
+        if !particle.isEmpty {
+            guard position < words.count, words[position] == particle else { return nil }
+            position += 1
+        }
+        for word in words.dropFirst(position).prefix(3) {
+            if determiners.contains(word) || word.hasSuffix("'s") { continue }
+            return actionNouns[singular(word)]
+        }
+        return nil
     }
 
     static let determiners: Set<String> = [

@@ -199,6 +199,12 @@ struct ActionDirectivesTests {
         #expect(asked("Get the Marchetti engagement letter out (HV-24-0517), Tom's rate.") == ["send"])
         #expect(asked("get brightwater out to QC-0415 for the leaking valve") == ["send"])
         #expect(asked("Get the totals out of the statement for me.") == nothing)
+        // Seeing to something asks for what its object names; seeing to a thing that is no action asks for nothing.
+        #expect(asked("Can you sort out the refund for Helen Price's booking ORD-558201?") == ["refund"])
+        #expect(asked("Please deal with Kestrel's payment today.") == ["pay"])
+        #expect(asked("Arrange the transfer to the escrow account.") == ["transfer"])
+        #expect(asked("Sort out the spreadsheet columns for me.") == nothing)
+        #expect(asked("We can deal with the refund next week if they ask?") == nothing)
     }
 
     @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")
