@@ -33,7 +33,7 @@ public enum ActionDirectives {
         // Ending, refusing, restoring, handing out.
         "end", "stop", "pause", "resume", "reject", "deny", "admit", "waive", "block", "unblock", "ban", "evict",
         "relist", "delist", "unpublish", "restore", "purge", "overwrite", "replace", "migrate", "reassign", "award",
-        "disburse", "allocate", "expel", "enrol", "postpone", "delay", "shift",
+        "disburse", "allocate", "expel", "enrol", "postpone", "delay", "shift", "switch",
         // Writing a fact into a system of record ("log the settlement", "record the new expiry date"), and undoing a
         // suspension.
         "record", "log", "reactivate", "reinstate",
@@ -57,7 +57,7 @@ public enum ActionDirectives {
         "amend": [
             "update", "change", "edit", "modify", "amend", "adjust", "bump", "increase", "decrease", "raise", "lower",
             // Moving a record in time changes it ("move A-1140 to finish on the 21st" asks what `update_schedule` does).
-            "move", "reschedule", "postpone", "delay", "shift",
+            "move", "reschedule", "postpone", "delay", "shift", "switch",
         ],
         "delete": ["delete", "remove", "erase", "wipe"],
         "cancel": ["cancel", "terminate", "void", "retire", "kill", "end", "stop"],
@@ -166,6 +166,7 @@ public enum ActionDirectives {
             var negated = false
             var negatedVerb = false
             var conditional = false
+            var shortCondition = -1
             for (index, word) in clauses.words.enumerated() {
                 // Once a negation has its verb, the clause's end is the end of its reach ("we never act on emailed bank
                 // changes - pay the invoice"); before that it reaches on ("do not, under any circumstances, send").
@@ -175,6 +176,12 @@ public enum ActionDirectives {
                 }
                 // A condition covers its clause: "if it's rated above 4.5, reserve a table" asks to reserve. A negation
                 // inside it stays there ("if not, pay it").
+                // "If so, book it" and "if so book it": the condition is the word after "if", nothing more.
+                if word == "if", index + 1 < clauses.words.count, settledConditions.contains(clauses.words[index + 1]) {
+                    shortCondition = index + 1
+                    continue
+                }
+                if index == shortCondition { continue }
                 if conditions.contains(word) { conditional = true }
                 if subordinators.contains(word), index + 1 < clauses.words.count,
                     otherSubjects.contains(clauses.words[index + 1])
@@ -204,6 +211,15 @@ public enum ActionDirectives {
                 // asks for the action its object names.
                 if let object = seenTo(clauses.words, at: index), cued || clauses.endsClause[index - 1] {
                     actions.insert(TaggedValue(.action, object))
+                    continue
+                }
+                // "Take them off stop", "take PERF-2612 off sale" asks to change the record's standing.
+                if word == "take", cued || clauses.endsClause[index - 1],
+                    let off = clauses.words.dropFirst(index + 1).prefix(6).firstIndex(of: "off"),
+                    clauses.words.dropFirst(index + 1).prefix(upTo: off).allSatisfy({ !verbs.contains($0) }),
+                    off + 1 < clauses.words.count, standings.contains(clauses.words[off + 1])
+                {
+                    actions.insert(TaggedValue(.action, "update"))
                     continue
                 }
                 // "Get the engagement letter out" asks to send it ("get the figures out of the report" does not).
@@ -430,6 +446,12 @@ public enum ActionDirectives {
         }
         return found
     }
+
+    /// What "if" may stand for alone: "if so, book it" asks to book once it is so.
+    static let settledConditions: Set<String> = ["so", "yes", "ok", "okay", "fine"]
+
+    /// What a record is taken off ("take them off stop", "off sale", "off hold").
+    static let standings: Set<String> = ["stop", "sale", "hold", "list", "air", "stopped"]
 
     /// Verbs of seeing to something, with the word that completes them ("sort out", "deal with"; "" for none).
     static let seeingTo: [String: String] = [

@@ -19,6 +19,14 @@ public enum WarnedRecords {
         "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined",
     ]
 
+    /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
+    /// payment, paid again on purpose) that end it: a claim rejected, a booking cancelled, an invoice withdrawn or
+    /// superseded is not to be paid.
+    static let endedStatuses: Set<String> = ["rejected", "cancelled", "canceled", "withdrawn", "superseded"]
+    static let ownStatusKeys: Set<String> = [
+        "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
+    ]
+
     /// Words of a status that say the record failed its match against the order and receipt (`match_exception`,
     /// `price mismatch`): it is not to be paid until someone resolves it.
     static let matchFailures: Set<String> = ["exception", "mismatch", "unmatched"]
@@ -210,7 +218,9 @@ public enum WarnedRecords {
     static func visit(_ members: [String: JSONValue], inherited: String?, into found: inout Found) -> String? {
         let own = warning(in: members)
         let warning = own ?? inherited
-        let identifying = identifiers(of: members)
+        var identifying = identifiers(of: members)
+        // "Never send to other customers or third parties": the record's own addresses are where it may go.
+        if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         if let warning {
             for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
         } else {
@@ -229,6 +239,17 @@ public enum WarnedRecords {
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
+    /// Whether a prohibition is about others than the record's own party ("never send to other customers or third
+    /// parties", "not to be shared with anyone else").
+    static func aimsElsewhere(_ warning: String) -> Bool {
+        guard prohibits(words(warning)) else { return false }
+        let words = words(warning)
+        if words.contains("other") || words.contains("others") || words.contains("elsewhere") { return true }
+        return zip(words, words.dropFirst()).contains {
+            ($0 == "third" && ($1 == "party" || $1 == "parties")) || ($0 == "anyone" && $1 == "else")
+        }
+    }
+
     /// How the warning on a value a prohibiting key lists begins (`listed under do_not_accept_numbers`).
     static let listedPrefix = "listed under "
 
@@ -236,7 +257,8 @@ public enum WarnedRecords {
     public struct Act: Sendable, Hashable {
         /// A message or a share: information leaves by any of them, so any prohibition covers it.
         public var sends: Bool
-        /// A payment (a verb of the `pay` family): a warning status (disputed, on hold) covers it.
+        /// A payment (a verb of the `pay` family, or reimbursing a claim): a warning status (disputed, on hold,
+        /// rejected) covers it; a refund is what a cancellation is for, so it does not.
         public var pays: Bool
         /// The tool's kinds of action and the words of its name (`grant_contractor_access` → grant, contractor,
         /// access): a prohibition covers the call when it names one of them.
@@ -248,7 +270,8 @@ public enum WarnedRecords {
             self.words = words
         }
 
-        /// The act of a tool (`server.tool`) by its name: a `spend` tool whose verb is of the `pay` family pays; its
+        /// The act of a tool (`server.tool`) by its name: a `spend` tool whose verb is of the `pay` family (or
+        /// `reimburse`) pays; its
         /// words are its kinds of action and the singular words of its local name.
         /// `choices`: the enumerated choices the call makes (`destroy_after_30_days`): what they do is done too.
         public init(tool: String, sends: Bool, spends: Bool, choices: [String] = []) {
@@ -265,7 +288,10 @@ public enum WarnedRecords {
             }
             self.init(
                 sends: sends,
-                pays: spends && ActionDirectives.action(ofTool: tool).map(ActionDirectives.kind(of:)) == "pay",
+                pays: spends
+                    && ActionDirectives.action(ofTool: tool).map {
+                        ActionDirectives.kind(of: $0) == "pay" || $0 == "reimburse"
+                    } == true,
                 words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords))
         }
     }
@@ -279,6 +305,8 @@ public enum WarnedRecords {
         if warning.hasPrefix(markedPrefix) { return act.sends }
         guard prohibits(words(warning)) else { return act.pays }
         let named = prohibited(warning)
+        // "Do not use": an account or address not to be used is not to be used for anything.
+        if named.contains("use") { return true }
         if act.sends && !named.isDisjoint(with: tellingWords) { return true }
         return !named.isDisjoint(with: act.words)
     }
@@ -318,9 +346,10 @@ public enum WarnedRecords {
             case .string(let text)?:
                 let words = words(text)
                 let statusWarns =
-                    SettledRecords.statusKeys.contains(lowered)
-                    && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
-                        || !matchFailures.isDisjoint(with: words))
+                    (SettledRecords.statusKeys.contains(lowered)
+                        && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
+                            || !matchFailures.isDisjoint(with: words)))
+                    || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
                 if statusWarns || prohibits(words) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }

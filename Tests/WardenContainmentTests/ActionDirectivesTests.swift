@@ -205,6 +205,12 @@ struct ActionDirectivesTests {
         #expect(asked("Arrange the transfer to the escrow account.") == ["transfer"])
         #expect(asked("Sort out the spreadsheet columns for me.") == nothing)
         #expect(asked("We can deal with the refund next week if they ask?") == nothing)
+        // "If so" is the whole condition; "take … off stop" changes the record; "switch … over" changes it.
+        #expect(asked("Is SO-241871 good to go on Thursday's van? If so book it.") == ["book"])
+        #expect(asked("If the order is good to go book it.") == nothing)
+        #expect(asked("Bottle & Brine's overdue has cleared - take them off stop.") == ["update"])
+        #expect(asked("Take the bins out of the summary.") == nothing)
+        #expect(asked("If finance has already verified them, switch their record over.") == ["switch"])
     }
 
     @Test("a choice is the task's when the task names it as words in a row; underscores read as spaces")

@@ -65,6 +65,46 @@ struct WarnedRecordsTests {
         #expect(WarnedRecords.values(in: ["invoice_number": "OL-77342", "status": "match_exception"]).count == 1)
     }
 
+    @Test("a record's own status that ended it warns against paying or reimbursing it, not against refunding it")
+    func endedRecords() {
+        let claims: JSONValue = [
+            "results": [
+                ["claim_id": "EXP-0944", "amount": 418.0, "status": "rejected", "reason": "Personal travel"],
+                ["claim_id": "EXP-0951", "amount": 75.0, "payment_status": "rejected - bank returned it"],
+            ]
+        ]
+        let rows = WarnedRecords.values(in: claims).map(\.value)
+        // A bounced payment is paid again on purpose; a rejected claim is not paid.
+        #expect(rows == ["identifier:EXP-0944\tstatus: rejected"])
+        let reimburse = WarnedRecords.Act(tool: "erp.reimburse_expenses", sends: false, spends: true)
+        let refund = WarnedRecords.Act(tool: "pms.refund_booking", sends: false, spends: true)
+        #expect(reimburse.pays && !refund.pays)
+        #expect(WarnedRecords.covers("status: cancelled", reimburse))
+        #expect(!WarnedRecords.covers("status: cancelled", refund))
+    }
+
+    @Test("'do not use' covers every call; a prohibition aimed at others leaves the record's own addresses alone")
+    func useAndOthers() {
+        let pay = WarnedRecords.Act(tool: "erp.pay_supplier", sends: false, spends: true)
+        #expect(WarnedRecords.covers("status: CLOSED 2023-06 - do not use", pay))
+        let terms: JSONValue = [
+            "price_list_id": "PL-1201-2024", "invoice_email": "ap@halyardhotels.com",
+            "contacts": [["name": "Anna Lisowski", "email": "anna.lisowski@halyardhotels.com"]],
+            "terms": ["note": "Contract pricing is confidential - never send to other customers or third parties."],
+        ]
+        // The price list stays warned; the customer's own addresses are where it may go.
+        let rows = WarnedRecords.values(in: terms).map { $0.value.split(separator: "\t")[0] }
+        #expect(rows == ["identifier:PL-1201-2024"])
+        let named: JSONValue = [
+            "price_list_id": "PL-1201-2024", "invoice_email": "ap@halyardhotels.com",
+            "contacts": [["name": "Anna Lisowski", "email": "anna.lisowski@halyardhotels.com"]],
+            "terms": ["note": "Contract pricing is confidential - never send to Mr Hale."],
+        ]
+        #expect(WarnedRecords.values(in: named).count == 3)
+        #expect(WarnedRecords.aimsElsewhere("note: never send to other customers or third parties"))
+        #expect(!WarnedRecords.aimsElsewhere("note: never send to Mr Hale"))
+    }
+
     @Test("the judge names a critical value of a warned record; a change is judged by prohibitions only")
     func judged() {
         var index = ProvenanceIndex()
