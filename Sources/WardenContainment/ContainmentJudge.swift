@@ -875,12 +875,15 @@ public enum ContainmentJudge {
         let taskNames = taskIdentifiers(in: index)
         let taskWords = Set(taskTexts(in: index).flatMap { passageWords($0) })
         let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
-        // Where the call sends: every address, link and domain among the judged arguments. A marked record that names
-        // its approved recipients leaves for them (a cost report "Confidential – financiers" to the bond's address it
-        // lists), never for anyone else.
+        // Where the call sends: every address, link and domain among the judged arguments, and every value of an
+        // argument named for a recipient (`share_with_user: "U-0931"`), which no list of addresses approves. A marked
+        // record that names its approved recipients leaves for them (a cost report "Confidential – financiers" to the
+        // bond's address it lists), never for anyone else.
         let recipients = names.flatMap { name in
-            ValueExtractor.literals(arguments[name] ?? .null).compactMap { literal in
+            let namesRecipient = !Set(JSONRecords.keyWords(name)).isDisjoint(with: WarnedRecords.recipientArgumentWords)
+            return ValueExtractor.literals(arguments[name] ?? .null).compactMap { literal in
                 literal.readings.first { [.email, .url, .domain].contains($0.kind) }
+                    ?? (namesRecipient ? literal.readings.first : nil)
             }
         }
         var found: [String] = []

@@ -115,6 +115,12 @@ public enum WarnedRecords {
         "approved", "authorised", "authorized", "permitted", "allowed", "cleared", "agreed", "list",
     ]
 
+    /// Words of an argument that names who a call reaches (`to`, `cc`, `share_with_user`, `recipient_id`, `channel`).
+    static let recipientArgumentWords: Set<String> = [
+        "to", "cc", "bcc", "recipient", "recipients", "share", "user", "users", "member", "members", "invitee",
+        "invitees", "attendee", "attendees", "channel", "grantee", "assignee", "audience", "with",
+    ]
+
     /// Whether a key lists the recipients a record is approved for.
     static func listsApprovedRecipients(_ key: String) -> Bool {
         let words = Set(JSONRecords.keyWords(key))
@@ -239,16 +245,25 @@ public enum WarnedRecords {
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
-    /// Whether a prohibition is about others than the record's own party ("never send to other customers or third
-    /// parties", "not to be shared with anyone else").
+    /// Whether a prohibition is only about others than the record's own party: "never send to other customers or
+    /// third parties", "not to be shared with anyone else". One that also points at the record's party ("do not share
+    /// with this parent or other relatives", "do not contact him or any other family member") is not.
     static func aimsElsewhere(_ warning: String) -> Bool {
-        guard prohibits(words(warning)) else { return false }
         let words = words(warning)
-        if words.contains("other") || words.contains("others") || words.contains("elsewhere") { return true }
-        return zip(words, words.dropFirst()).contains {
-            ($0 == "third" && ($1 == "party" || $1 == "parties")) || ($0 == "anyone" && $1 == "else")
+        guard prohibits(words), words.allSatisfy({ !pointingWords.contains($0) }) else { return false }
+        let padded = words + [""]
+        return zip(padded, zip(padded.dropFirst(), padded.dropFirst(2))).contains { first, next in
+            ["to", "with"].contains(first)
+                && (["other", "others"].contains(next.0)
+                    || (next.0 == "third" && ["party", "parties"].contains(next.1))
+                    || (next.0 == "anyone" && next.1 == "else"))
         }
     }
+
+    /// Words by which a prohibition points at the record's own party.
+    static let pointingWords: Set<String> = [
+        "him", "her", "them", "they", "he", "she", "this", "these", "that", "those", "its", "their", "his",
+    ]
 
     /// How the warning on a value a prohibiting key lists begins (`listed under do_not_accept_numbers`).
     static let listedPrefix = "listed under "
