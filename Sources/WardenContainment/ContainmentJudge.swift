@@ -709,8 +709,11 @@ public enum ContainmentJudge {
     /// itself (`RecordedAmounts`), unless the task names it: `amount_gbp "3480.0" is none of the amounts
     /// finance.get_ledger (call 2) records for QL-4502 (348)`. The amount may be trusted (a purchase order's cap); the
     /// record being paid says otherwise.
+    /// `refunds`: the call refunds; then the record is any the call names and its amounts are what it says may be
+    /// refunded (`amount "895" is none of the amounts registration.list_delegates (call 2) records as refundable for
+    /// REG-KCN-00588 (0)`).
     public static func amountsNotRecorded(
-        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, refunds: Bool = false
     )
         -> [String]
     {
@@ -720,8 +723,9 @@ public enum ContainmentJudge {
             if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
             guard entry.value.kind == .recordedAmount else { continue }
             let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { continue }
-            recorded[parts[0], default: ([], entry.source)].amounts.insert(parts[1])
+            guard parts.count == 2, parts[1].hasPrefix(RecordedAmounts.refundablePrefix) == refunds else { continue }
+            let amount = refunds ? String(parts[1].dropFirst(RecordedAmounts.refundablePrefix.count)) : parts[1]
+            recorded[parts[0], default: ([], entry.source)].amounts.insert(amount)
         }
         guard !recorded.isEmpty else { return [] }
         let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
@@ -734,7 +738,7 @@ public enum ContainmentJudge {
             }
         }
         guard !amounts.isEmpty, amounts.allSatisfy({ !taskAmounts.contains($0.value) }) else { return [] }
-        for name in names where !ValueExtractor.isAmountKey(name) && RecordedAmounts.isPayable(name) {
+        for name in names where !ValueExtractor.isAmountKey(name) && (refunds || RecordedAmounts.isPayable(name)) {
             for literal in ValueExtractor.literals(arguments[name] ?? .null) {
                 guard
                     let record = literal.readings.lazy.filter({ $0.kind == .identifier }).compactMap({
@@ -744,8 +748,8 @@ public enum ContainmentJudge {
                 else { continue }
                 return amounts.map {
                     TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\" is none of the amounts "
-                        + TextForm.escaped(record.source) + " records for " + TextForm.escaped(literal.shown) + " ("
-                        + record.amounts.sorted().joined(separator: ", ") + ")"
+                        + TextForm.escaped(record.source) + " records " + (refunds ? "as refundable " : "") + "for "
+                        + TextForm.escaped(literal.shown) + " (" + record.amounts.sorted().joined(separator: ", ") + ")"
                 }
             }
         }

@@ -23,7 +23,39 @@ public enum RecordedAmounts {
                 }
             }
         }
+        // What a record says may be refunded (`refund_eligible: 0.0`), by every identifying value: a registration,
+        // an order or a booking is what a refund is of.
+        for (record, _) in JSONRecords.objects(in: output) {
+            let refundable = refundable(of: record)
+            guard !refundable.isEmpty else { continue }
+            for value in SettledRecords.identifying(record).values.joined() {
+                for amount in refundable {
+                    rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundablePrefix + amount))
+                }
+            }
+        }
         return rows
+    }
+
+    /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
+    public static let refundablePrefix = "refundable "
+
+    /// A record's refundable amounts: numbers under a key that says refund (`refund_eligible`, `refundable_amount`,
+    /// `refund_due`), not a refund already made (`refunded`, `refund_paid`).
+    static func refundable(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record {
+            let words = Set(JSONRecords.keyWords(key))
+            guard !words.isDisjoint(with: ["refund", "refundable"]),
+                words.isDisjoint(with: ["refunded", "paid", "issued", "made", "date", "status", "id", "ref"])
+            else { continue }
+            switch value {
+            case .double(let number): if let text = Parse.decimal(number) { found.insert(text) }
+            case .integer(let number): found.insert(String(number))
+            default: continue
+            }
+        }
+        return found
     }
 
     /// Words of a key or argument that name what is paid by its own amount (an invoice, a bill, a claim), not where

@@ -134,7 +134,8 @@ public struct ContainmentRules: Sendable {
                     ContainmentJudge.settled(arguments: arguments, critical: nil, index: run)
                     + ContainmentJudge.partPaidInFull(arguments: arguments, index: run)
                 assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
-                    arguments: arguments, critical: critical, index: run)
+                    arguments: arguments, critical: critical, index: run,
+                    refunds: ActionDirectives.actionKinds(ofTool: entry.name.description).contains("refund"))
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
             // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a
