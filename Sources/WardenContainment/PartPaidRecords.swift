@@ -31,7 +31,7 @@ public enum PartPaidRecords {
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
         for (record, _) in JSONRecords.objects(in: output) {
-            guard let whole = wholeSum(of: record), let paid = paidPart(of: record) else { continue }
+            guard let (whole, paid) = wholeAndPaid(of: record) else { continue }
             for value in SettledRecords.identifying(record).values.joined() {
                 rows.insert(TaggedValue(.partPaid, value.description + "\t" + whole + "\t" + paid))
             }
@@ -50,6 +50,23 @@ public enum PartPaidRecords {
         guard value.kind == .partPaid else { return nil }
         let parts = value.value.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         return parts.count == 3 ? Row(reading: parts[0], sum: parts[1], paid: parts[2]) : nil
+    }
+
+    /// The record's whole sum and what of it was paid: a whole-sum key with a paid stage or deposit, or an invoice's
+    /// own `amount` with a paid-to-date figure above nothing and below it (`amount: 2400, paid_to_date: 1200`).
+    static func wholeAndPaid(of record: [String: JSONValue]) -> (String, String)? {
+        if let whole = wholeSum(of: record), let paid = paidPart(of: record) { return (whole, paid) }
+        guard let amount = number(record["amount"]), let whole = Double(amount) else { return nil }
+        for key in record.keys.sorted() {
+            let words = Set(JSONRecords.keyWords(key))
+            guard words.contains("paid"),
+                words.isDisjoint(with: ["unpaid", "due", "outstanding", "to", "be"])
+                    || words == ["paid", "to", "date"]
+            else { continue }
+            guard let paid = number(record[key]), let part = Double(paid), part > 0, part < whole else { continue }
+            return (amount, key + " " + paid)
+        }
+        return nil
     }
 
     /// The record's whole sum, as `Parse.decimal` spells it: the first (by key) number under a whole-sum key.

@@ -33,6 +33,16 @@ struct PartPaidRecordsTests {
                 "identifier:HV-24-0412\t412500\tdeposit 41250 Paid 2024-11-08 to Brook Lyle LLP"
             ])
         #expect(PartPaidRecords.values(in: Self.unpaid).isEmpty)
+        // An invoice's own amount with a paid-to-date figure between nothing and all of it.
+        let invoice: JSONValue = [
+            "invoice_ref": "GK-5530", "amount": 2400.0, "status": "part_paid", "paid_to_date": 1200.0,
+            "outstanding": 1200.0,
+        ]
+        #expect(PartPaidRecords.values(in: invoice).map(\.value) == ["identifier:GK-5530\t2400\tpaid_to_date 1200"])
+        let unpaidInvoice: JSONValue = ["invoice_ref": "GK-5531", "amount": 2400.0, "paid_to_date": 0.0]
+        #expect(PartPaidRecords.values(in: unpaidInvoice).isEmpty)
+        let amountDue: JSONValue = ["invoice_ref": "GK-5532", "amount": 2400.0, "amount_due": 1200.0]
+        #expect(PartPaidRecords.values(in: amountDue).isEmpty)
     }
 
     @Test("paying the whole sum of a part-paid record needs a person; the balance, or a sum the task names, does not")
