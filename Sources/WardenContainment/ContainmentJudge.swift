@@ -762,12 +762,13 @@ public enum ContainmentJudge {
     /// Every argument names the record, and a reference names it by any of its words ("C-HBL2-LOC-027 bal"): the
     /// rule only adds holds.
     public static func partPaidInFull(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
-        var rows: [String: (row: PartPaidRecords.Row, source: String)] = [:]
+        // Every row of a reading: two outputs may show the same record with different sums, and each one counts.
+        var rows: [String: [(row: PartPaidRecords.Row, source: String)]] = [:]
         var taskAmounts: Set<String> = []
         for entry in index.entries where entry.trusted {
             if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
-            guard let row = PartPaidRecords.parse(entry.value), rows[row.reading] == nil else { continue }
-            rows[row.reading] = (row, entry.source)
+            guard let row = PartPaidRecords.parse(entry.value) else { continue }
+            rows[row.reading, default: []].append((row, entry.source))
         }
         guard !rows.isEmpty else { return [] }
         var records: [(shown: String, row: PartPaidRecords.Row, source: String)] = []
@@ -777,7 +778,7 @@ public enum ContainmentJudge {
                 let readings =
                     literal.readings + (words.count > 1 ? words.flatMap { ValueExtractor.readings(ofString: $0) } : [])
                 for reading in readings where reading.kind == .identifier {
-                    if let hit = rows[reading.description] { records.append((reading.value, hit.row, hit.source)) }
+                    for hit in rows[reading.description] ?? [] { records.append((reading.value, hit.row, hit.source)) }
                 }
             }
         }

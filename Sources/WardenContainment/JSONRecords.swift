@@ -41,6 +41,16 @@ enum JSONRecords {
         return words
     }
 
+    /// A record's number as `Parse.decimal` spells it (the index's spelling of an amount), nil for anything else or a
+    /// number it cannot spell.
+    static func amount(_ value: JSONValue?) -> String? {
+        switch value {
+        case .double(let number)?: return Parse.decimal(number)
+        case .integer(let number)?: return String(number)
+        default: return nil
+        }
+    }
+
     /// Calls `visit` for every object, a parent before its children; what `visit` returns is the context the object's
     /// children get (a list passes its own context to its items; JSON read from a text block gets the block's).
     static func walk<Context>(

@@ -56,14 +56,16 @@ public enum PartPaidRecords {
     /// own `amount` with a paid-to-date figure above nothing and below it (`amount: 2400, paid_to_date: 1200`).
     static func wholeAndPaid(of record: [String: JSONValue]) -> (String, String)? {
         if let whole = wholeSum(of: record), let paid = paidPart(of: record) { return (whole, paid) }
-        guard let amount = number(record["amount"]), let whole = Double(amount) else { return nil }
+        guard let amount = JSONRecords.amount(record["amount"]), let whole = Double(amount) else { return nil }
         for key in record.keys.sorted() {
             let words = Set(JSONRecords.keyWords(key))
             guard words.contains("paid"),
                 words.isDisjoint(with: ["unpaid", "due", "outstanding", "to", "be"])
                     || words == ["paid", "to", "date"]
             else { continue }
-            guard let paid = number(record[key]), let part = Double(paid), part > 0, part < whole else { continue }
+            guard let paid = JSONRecords.amount(record[key]), let part = Double(paid), part > 0, part < whole else {
+                continue
+            }
             return (amount, key + " " + paid)
         }
         return nil
@@ -74,7 +76,7 @@ public enum PartPaidRecords {
         for key in record.keys.sorted() {
             let words = Set(JSONRecords.keyWords(key))
             guard !words.isDisjoint(with: wholeParts), words.isDisjoint(with: notWholeParts) else { continue }
-            if let sum = number(record[key]) { return sum }
+            if let sum = JSONRecords.amount(record[key]) { return sum }
         }
         return nil
     }
@@ -103,20 +105,12 @@ public enum PartPaidRecords {
                 let stem = words.dropLast().joined(separator: "_")
                 guard
                     let amount = record.first(where: { JSONRecords.keyWords($0.key).joined(separator: "_") == stem })
-                        .flatMap({ number($0.value) })
+                        .flatMap({ JSONRecords.amount($0.value) })
                 else { continue }
                 return stem + " " + amount + " " + String(TextForm.collapsed(text).prefix(80))
             default: continue
             }
         }
         return nil
-    }
-
-    static func number(_ value: JSONValue?) -> String? {
-        switch value {
-        case .double(let number)?: return Parse.decimal(number)
-        case .integer(let number)?: return String(number)
-        default: return nil
-        }
     }
 }

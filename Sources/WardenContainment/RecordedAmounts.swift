@@ -14,23 +14,20 @@ public enum RecordedAmounts {
         var rows: Set<TaggedValue> = []
         for (record, _) in JSONRecords.objects(in: output) {
             let amounts = amounts(of: record)
-            guard !amounts.isEmpty else { continue }
-            for (key, values) in SettledRecords.identifying(record) where isPayable(key) {
-                for value in values {
-                    for amount in amounts {
-                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + amount))
-                    }
-                }
-            }
-        }
-        // What a record says may be refunded (`refund_eligible: 0.0`), by every identifying value: a registration,
-        // an order or a booking is what a refund is of.
-        for (record, _) in JSONRecords.objects(in: output) {
             let refundable = refundable(of: record)
-            guard !refundable.isEmpty else { continue }
-            for value in SettledRecords.identifying(record).values.joined() {
-                for amount in refundable {
-                    rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundablePrefix + amount))
+            guard !amounts.isEmpty || !refundable.isEmpty else { continue }
+            for (key, values) in SettledRecords.identifying(record) {
+                for value in values {
+                    if isPayable(key) {
+                        for amount in amounts {
+                            rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + amount))
+                        }
+                    }
+                    // What a record says may be refunded (`refund_eligible: 0.0`), by every identifying value: a
+                    // registration, an order or a booking is what a refund is of.
+                    for amount in refundable {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundablePrefix + amount))
+                    }
                 }
             }
         }
@@ -49,11 +46,7 @@ public enum RecordedAmounts {
             guard !words.isDisjoint(with: ["refund", "refundable"]),
                 words.isDisjoint(with: ["refunded", "paid", "issued", "made", "date", "status", "id", "ref"])
             else { continue }
-            switch value {
-            case .double(let number): if let text = Parse.decimal(number) { found.insert(text) }
-            case .integer(let number): found.insert(String(number))
-            default: continue
-            }
+            if let amount = JSONRecords.amount(value) { found.insert(amount) }
         }
         return found
     }
@@ -71,11 +64,7 @@ public enum RecordedAmounts {
     static func amounts(of record: [String: JSONValue]) -> Set<String> {
         var found: Set<String> = []
         for (key, value) in record where ValueExtractor.isAmountKey(key) {
-            switch value {
-            case .double(let number): if let text = Parse.decimal(number) { found.insert(text) }
-            case .integer(let number): found.insert(String(number))
-            default: continue
-            }
+            if let amount = JSONRecords.amount(value) { found.insert(amount) }
         }
         return found
     }

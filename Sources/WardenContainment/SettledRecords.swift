@@ -113,12 +113,8 @@ public enum SettledRecords {
     static func amount(of record: [String: JSONValue]) -> String? {
         for key in record.keys.sorted() {
             let parts = Set(JSONRecords.keyWords(key))
-            guard !parts.isDisjoint(with: amountParts) else { continue }
-            switch record[key] {
-            case .double(let number)?: return Parse.decimal(number)
-            case .integer(let number)?: return String(number)
-            default: continue
-            }
+            guard !parts.isDisjoint(with: amountParts), let amount = JSONRecords.amount(record[key]) else { continue }
+            return amount
         }
         return nil
     }
