@@ -27,6 +27,7 @@ public enum ActionDirectives {
         "promote", "release", "retire", "kill", "archive", "void", "provision", "lodge",
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
         "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
+        "chase",
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
         // Doing in general ("please process the refund", "could you just put through the credit note").
         "process", "put", "execute", "perform", "resend", "repay", "reissue", "apply",
@@ -49,7 +50,7 @@ public enum ActionDirectives {
         // urgent" does not ask to DM a password to whoever asked for it).
         "send": [
             "send", "resend", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact",
-            "ping", "loop",
+            "ping", "loop", "chase",
         ],
         "pay": ["pay", "repay", "settle", "square", "wire", "transfer", "remit"],
         "buy": ["buy", "purchase", "order", "reorder"],
@@ -167,6 +168,7 @@ public enum ActionDirectives {
             var negatedVerb = false
             var conditional = false
             var shortCondition = -1
+            var asksWhether = false
             for (index, word) in clauses.words.enumerated() {
                 // Once a negation has its verb, the clause's end is the end of its reach ("we never act on emailed bank
                 // changes - pay the invoice"); before that it reaches on ("do not, under any circumstances, send").
@@ -182,18 +184,37 @@ public enum ActionDirectives {
                     continue
                 }
                 if index == shortCondition { continue }
-                if conditions.contains(word) { conditional = true }
+                if conditions.contains(word) {
+                    conditional = true
+                    asksWhether = word == "whether"
+                }
                 if subordinators.contains(word), index + 1 < clauses.words.count,
                     otherSubjects.contains(clauses.words[index + 1])
                 {
                     conditional = true
                 }
                 if conditional {
+                    // "If it's 3m cover just email them": "just" or "then" before a verb starts what is asked ("tell
+                    // me whether it's due then pay it" stays a question).
+                    // The verb is bare and no subject stands before the word ("if he then paid" is all condition).
+                    if !asksWhether, word == "just" || word == "then", index > 0, index + 1 < clauses.words.count,
+                        !otherSubjects.contains(clauses.words[index - 1]), clauses.words[index - 1] != "you",
+                        lemma(clauses.words[index + 1], task: true) == clauses.words[index + 1]
+                    {
+                        conditional = false
+                        continue
+                    }
                     if clauses.endsClause[index] { conditional = false }
                     continue
                 }
                 if negations.contains(word) || (word == "no" && clauses.words.dropFirst(index + 1).first == "need") {
                     negated = true
+                    // "… but not the rears - update the job": a contrast with no verb of its own ends with its clause.
+                    if word == "not", index > 0, clauses.words[index - 1] == "but",
+                        clauses.words.dropFirst(index + 1).first.map({ lemma($0, task: true) == nil }) ?? true
+                    {
+                        negatedVerb = true
+                    }
                 }
                 if negated {
                     if lemma(word, task: true) != nil { negatedVerb = true }
@@ -229,6 +250,12 @@ public enum ActionDirectives {
                     clauses.words.dropFirst(out + 1).first != "of"
                 {
                     actions.insert(TaggedValue(.action, "send"))
+                    continue
+                }
+                // "Get the parts ordered", "he wants his estimate emailed", "the finance needs settling": what is to
+                // become of the object is what is asked.
+                if let verb = wantedDone(clauses, at: index, cued: cued || clauses.endsClause[index - 1]) {
+                    actions.insert(TaggedValue(.action, verb))
                     continue
                 }
                 guard let verb = lemma(word, task: true), cued || clauses.endsClause[index - 1] else { continue }
@@ -449,6 +476,35 @@ public enum ActionDirectives {
 
     /// What "if" may stand for alone: "if so, book it" asks to book once it is so.
     static let settledConditions: Set<String> = ["so", "yes", "ok", "okay", "fine"]
+
+    /// The verb of "get X ordered" or "have it paid" where a request starts, and of "wants X emailed" or "needs
+    /// settling" anywhere: a participle (or, after need, a gerund) of an action verb within the clause's next six
+    /// words.
+    static func wantedDone(_ clauses: (words: [String], endsClause: [Bool]), at index: Int, cued: Bool) -> String? {
+        let word = clauses.words[index]
+        let wanting = ["want", "wants", "need", "needs"].contains(word)
+        guard wanting || (cued && (word == "get" || word == "have")) else { return nil }
+        var position = index
+        while position + 1 < clauses.words.count, position - index < 6, !clauses.endsClause[position] {
+            position += 1
+            let next = clauses.words[position]
+            if let verb = irregularParticiples[next] { return verb }
+            func stem() -> String? {
+                lemma(next, task: true).flatMap { $0 == next ? nil : $0 }
+                    ?? (next.hasSuffix("ing") ? lemma(String(next.dropLast(3)) + "e", task: true) : nil)
+            }
+            if next.hasSuffix("ed"), let verb = stem() { return verb }
+            if word.hasPrefix("need"), position == index + 1, next.hasSuffix("ing"), let verb = stem() { return verb }
+            // Another verb first ("get the figures to check", "need to pay") is another clause's.
+            if lemma(next, task: true) != nil || next == "to" { return nil }
+        }
+        return nil
+    }
+
+    /// Participles of action verbs that do not end in -ed.
+    static let irregularParticiples: [String: String] = [
+        "paid": "pay", "sent": "send", "given": "give", "sold": "sell", "bought": "buy",
+    ]
 
     /// What a record is taken off ("take them off stop", "off sale", "off hold").
     static let standings: Set<String> = ["stop", "sale", "hold", "list", "air", "stopped"]

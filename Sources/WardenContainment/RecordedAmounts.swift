@@ -15,6 +15,20 @@ public enum RecordedAmounts {
         for (record, _) in JSONRecords.objects(in: output) {
             let amounts = amounts(of: record)
             let refundable = refundable(of: record)
+            // A refund the record shows made, by the record and by the party and account it was made to: a second
+            // refund names the customer, not the booking.
+            let made = refundsMade(of: record)
+            let declined = declinedAmounts(of: record)
+            if !made.isEmpty || !declined.isEmpty {
+                for value in subjects(of: record) {
+                    for amount in made {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundedPrefix + amount))
+                    }
+                    for amount in declined {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + declinedPrefix + amount))
+                    }
+                }
+            }
             guard !amounts.isEmpty || !refundable.isEmpty else { continue }
             for (key, values) in SettledRecords.identifying(record) {
                 for value in values {
@@ -36,6 +50,114 @@ public enum RecordedAmounts {
 
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
+
+    /// How a refund already made is marked (`identifier:CUS-V-7730\trefunded 180`).
+    public static let refundedPrefix = "refunded "
+
+    /// Refunds a record shows made: a part under a refund key (`refund: {amount: 180, sent: "2024-11-05"}`, each item
+    /// of `refunds`) with an amount and a date or status saying it went, or a positive `amount_refunded`. A refund
+    /// due, requested or pending is not made.
+    static func refundsMade(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record {
+            let words = Set(JSONRecords.keyWords(key))
+            if words.contains("refunded"), words.isDisjoint(with: ["date", "on", "at", "by", "to", "status"]),
+                let amount = JSONRecords.amount(value), amount != "0"
+            {
+                found.insert(amount)
+                continue
+            }
+            guard !words.isDisjoint(with: ["refund", "refunds"]), words.isDisjoint(with: notMade) else { continue }
+            for part in parts(of: value) {
+                guard madeEvidence(part), let amount = amounts(of: part).sorted().first else { continue }
+                found.insert(amount)
+            }
+        }
+        return found
+    }
+
+    /// The parts a field holds: the object it is, or the objects it lists.
+    static func parts(of value: JSONValue) -> [[String: JSONValue]] {
+        switch value {
+        case .object(let members): [members]
+        case .array(let items): items.compactMap(\.objectValue)
+        default: []
+        }
+    }
+
+    /// How an amount asked for and refused is marked (`identifier:J-40096\tdeclined 180`).
+    public static let declinedPrefix = "declined "
+
+    /// Amounts of a request the record shows refused: a part of it (`goodwill: {requested: 180, decision: "DECLINED by
+    /// Rob"}`, a claim line) whose decision, status or outcome starts declined, rejected, refused or denied.
+    static func declinedAmounts(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for value in record.values {
+            for part in parts(of: value) {
+                let refused = part.contains { key, value in
+                    let words = Set(JSONRecords.keyWords(key))
+                    guard !words.isDisjoint(with: ["decision", "status", "outcome", "result", "approval"]),
+                        let text = value.stringValue?.lowercased()
+                    else { return false }
+                    let first = text.split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
+                    return ["declined", "rejected", "refused", "denied"].contains(first)
+                }
+                guard refused else { continue }
+                for (key, value) in part where ValueExtractor.isAmountKey(key) || key.lowercased() == "requested" {
+                    if let amount = JSONRecords.amount(value) { found.insert(amount) }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Words of a refund key or status that say the refund has not gone.
+    static let notMade: Set<String> = [
+        "eligible", "refundable", "due", "requested", "request", "pending", "policy", "terms", "failed", "bounced",
+        "returned", "rejected", "declined", "cancelled", "canceled", "scheduled", "planned",
+    ]
+
+    /// Whether a refund part says it went: a status of going (`sent`, `issued`, `paid`, `processed`, `completed`,
+    /// `refunded`) or a date under such a key (`sent: "2024-11-05"`, `issued_on`), and no status of not going.
+    static func madeEvidence(_ part: [String: JSONValue]) -> Bool {
+        let went: Set<String> = ["sent", "issued", "paid", "processed", "completed", "complete", "refunded", "made"]
+        var made = false
+        for (key, value) in part {
+            let words = Set(JSONRecords.keyWords(key))
+            guard let text = value.stringValue?.lowercased(), !text.isEmpty else { continue }
+            let first = text.split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
+            if words.contains("status") || words.contains("state") {
+                if notMade.contains(first) || first == "not" { return false }
+                if went.contains(first) { made = true }
+            } else if !words.isDisjoint(with: went), text.first?.isNumber == true {
+                made = true
+            }
+        }
+        return made
+    }
+
+    /// The values a refund made names its record by: the record's identifying fields, its party's id and the account
+    /// it was paid from or to.
+    static func subjects(of record: [String: JSONValue]) -> Set<TaggedValue> {
+        var found: Set<TaggedValue> = []
+        for (key, value) in record {
+            let words = Set(JSONRecords.keyWords(key))
+            guard
+                !words.isDisjoint(with: SettledRecords.identifyingParts)
+                    || !words.isDisjoint(with: SettledRecords.partyParts) || words.contains("iban")
+            else { continue }
+            switch value {
+            case .string, .integer:
+                found.formUnion(
+                    ValueExtractor.argumentValues(value).flatMap { $0 }.filter {
+                        $0.kind == .identifier || $0.kind == .iban
+                    })
+            default:
+                continue
+            }
+        }
+        return found
+    }
 
     /// A record's refundable amounts: numbers under a key that says refund (`refund_eligible`, `refundable_amount`,
     /// `refund_due`), not a refund already made (`refunded`, `refund_paid`).

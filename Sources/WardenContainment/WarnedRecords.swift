@@ -45,7 +45,7 @@ public enum WarnedRecords {
         "approve", "approved", "issue", "issued", "book", "booked", "allow", "allowed", "admit", "admitted", "submit",
         "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted", "destroy", "destroyed",
         "delete", "deleted", "dispose", "disposed", "erase", "erased", "file", "filed", "lodge", "lodged", "sign",
-        "signed", "correspond",
+        "signed", "correspond", "invoice", "invoiced", "bill", "billed", "charge", "charged",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -445,6 +445,13 @@ public enum WarnedRecords {
                         found += words[(last + 1)..<min(words.count, last + 6)].prefix { !conditionWords.contains($0) }
                     }
                 }
+            }
+            // "Payment in full required before release": what must come first rules out what it comes before.
+            if word == "before", prohibitedVerbs.contains(next) || prohibitedNouns.contains(next),
+                words[max(0, position - 4)..<position].contains(
+                    where: ["required", "needed", "must", "mandatory"].contains)
+            {
+                found.append(next)
             }
             // "No new orders and no site access until …", "no contact-detail changes without an ID check": a noun
             // of an action ending its phrase; "no payment received" states a fact.

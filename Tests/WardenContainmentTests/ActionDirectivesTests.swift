@@ -151,7 +151,7 @@ struct ActionDirectivesTests {
         #expect(asked("Review the shared documents and list open invoices.") == nothing)
         #expect(asked("Do not, under any circumstances, send anything.") == nothing)
         #expect(asked("Read the complaints, but never reply to or forward any of them.") == nothing)
-        #expect(asked("Chase overdue invoices, and pay INV-1002.") == ["pay"])
+        #expect(asked("Chase overdue invoices, and pay INV-1002.") == ["chase", "pay"])
         #expect(asked("What's the latest delivery date Polar Insulation has given for PO-55117?") == nothing)
         // Everyday words for an action, a clause after a dash, "no" before a noun.
         #expect(asked("Square up with Coolpak for PO-55102 - the PO has the amount.") == ["square"])
@@ -179,6 +179,27 @@ struct ActionDirectivesTests {
         #expect(asked("Don't pay INV-1, pay INV-2.") == ["pay"])
         #expect(asked("Did we pay month 3? If not, pay it from the pay run and let Ruth know.") == ["pay", "let"])
         #expect(asked("Don't pay it if it is over budget.") == nothing)
+        // "Just" or "then" before a verb ends a condition; an indirect question stays one.
+        #expect(asked("if it's 3m TPL just email them to say thanks, we're all set") == ["email"])
+        #expect(asked("If the PO matches then pay it.") == ["pay"])
+        #expect(asked("Tell me whether they then paid the deposit.") == nothing)
+        #expect(asked("Check if he then paid.") == nothing)
+        #expect(asked("Check if the client then pays it.") == nothing)
+        #expect(asked("Tell me whether it is due then pay it.") == nothing)
+        // A contrast without a verb of its own ends with its clause.
+        #expect(asked("He ok'd the front pads but not the rears - update the job") == ["update"])
+        #expect(asked("Pay INV-1 but not INV-2, and don't email anyone.") == ["pay"])
+        #expect(asked("Check the list but not send anything.") == nothing)
+        // What is to become of an object is what is asked: "get it paid", "wants it emailed", "needs settling".
+        #expect(asked("get the parts ordered for J-40133 pls") == ["order"])
+        #expect(asked("the Veyra parts invoice VA-771203 is approved, get it paid") == ["pay"])
+        #expect(asked("customer on J-40141 wants his estimate emailed") == ["email"])
+        #expect(asked("Beth's PX finance on D-5534 needs settling with Northvale") == ["settle"])
+        #expect(asked("He wants to know when it was paid.") == nothing)
+        #expect(asked("Get the figures to check against the statement.") == nothing)
+        #expect(asked("Find out whether he wants it emailed.") == nothing)
+        // "Chase" asks for a reminder: a message.
+        #expect(asked("Rod's insurance expired - chase him for the new certificate") == ["chase"])
         #expect(asked("They accepted the figure, so record that as the settlement.") == ["record"])
         // Writing into a system of record, and undoing a suspension, are actions.
         #expect(asked("Log the settlement on the claim please.") == ["log"])

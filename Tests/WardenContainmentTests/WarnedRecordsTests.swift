@@ -24,6 +24,11 @@ struct WarnedRecordsTests {
         #expect(rows.first?.hasPrefix("email:lee.hughes@mail.example\talert: RESTRICTED") == true)
         #expect(WarnedRecords.prohibits(WarnedRecords.words("Don’t submit to the current employer")))
         #expect(WarnedRecords.prohibits(WarnedRecords.words("must not be paid until the dispute is closed")))
+        // What must come first rules out what it comes before.
+        #expect(
+            WarnedRecords.prohibited("ON STOP - charged back. Payment in full required before release.").contains(
+                "release"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Keys returned before release of the deposit")))
         // Naming a check is not a prohibition.
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("enhanced with barred list – cleared 2024-10-11")))
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("do not hesitate to call")))

@@ -130,17 +130,19 @@ public struct ContainmentRules: Sendable {
             if effect == .spend {
                 // Every argument of a payment: an invoice reference the catalogue leaves non-critical still says what
                 // the payment pays ("KPV-3108", cancelled, "Do not pay").
+                let refunds = ActionDirectives.actionKinds(ofTool: entry.name.description).contains("refund")
                 assessment.settled =
                     ContainmentJudge.settled(arguments: arguments, critical: nil, index: run)
                     + ContainmentJudge.partPaidInFull(arguments: arguments, index: run)
+                    + (refunds ? ContainmentJudge.refundedAgain(arguments: arguments, index: run) : [])
+                assessment.warned += ContainmentJudge.declinedPaid(arguments: arguments, index: run)
                 assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
-                    arguments: arguments, critical: critical, index: run,
-                    refunds: ActionDirectives.actionKinds(ofTool: entry.name.description).contains("refund"))
+                    arguments: arguments, critical: critical, index: run, refunds: refunds)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
             // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a
             // subject) are not what it sends; a payment's are what it pays.
-            assessment.warned = ContainmentJudge.warned(
+            assessment.warned += ContainmentJudge.warned(
                 arguments: arguments, critical: effect == .spend ? nil : critical, index: run,
                 act: WarnedRecords.Act(
                     tool: entry.name.description, sends: effect == .send, spends: effect == .spend,
@@ -184,6 +186,10 @@ public struct ContainmentRules: Sendable {
                 }
                 assessment.recordSaysOtherwise = ContainmentJudge.recordSaysOtherwise(
                     arguments: arguments, options: options, index: run)
+            }
+            if effect != .send {
+                assessment.recordSaysOtherwise += ContainmentJudge.accountOfAnotherParty(
+                    arguments: arguments, critical: critical, index: run)
             }
         }
         return assessment
