@@ -56,6 +56,13 @@ public enum PartPaidRecords {
     /// own `amount` with a paid-to-date figure above nothing and below it (`amount: 2400, paid_to_date: 1200`).
     static func wholeAndPaid(of record: [String: JSONValue]) -> (String, String)? {
         if let whole = wholeSum(of: record), let paid = paidPart(of: record) { return (whole, paid) }
+        // An invoice's gross with credit notes netted against it (`gross_amount` beside `credit_notes_applied`):
+        // paying the gross pays the credit back.
+        if let gross = record.first(where: { Set(JSONRecords.keyWords($0.key)).contains("gross") }),
+            let whole = JSONRecords.amount(gross.value), let credited = creditsApplied(of: record)
+        {
+            return (whole, credited)
+        }
         guard let amount = JSONRecords.amount(record["amount"]), let whole = Double(amount) else { return nil }
         for key in record.keys.sorted() {
             let words = Set(JSONRecords.keyWords(key))
@@ -67,6 +74,25 @@ public enum PartPaidRecords {
                 continue
             }
             return (amount, key + " " + paid)
+        }
+        return nil
+    }
+
+    /// Credit notes a record nets against its sum, as it says them (`credit_notes_applied: RH-CN-1177 -742.58`): a
+    /// list under a key with `credit` and `applied` (or `netted`, `deducted`) whose items have a non-zero amount.
+    static func creditsApplied(of record: [String: JSONValue]) -> String? {
+        for key in record.keys.sorted() {
+            let words = Set(JSONRecords.keyWords(key))
+            guard words.contains("credit") || words.contains("credits"),
+                !words.isDisjoint(with: ["applied", "netted", "deducted", "offset"]),
+                case .array(let items)? = record[key]
+            else { continue }
+            let credits = items.compactMap(\.objectValue).compactMap { item -> String? in
+                guard let amount = SettledRecords.amount(of: item), amount != "0" else { return nil }
+                let label = (item["id"] ?? item["ref"] ?? item["credit_note"])?.stringValue
+                return [label, amount].compactMap { $0 }.joined(separator: " ")
+            }
+            if !credits.isEmpty { return key + ": " + credits.joined(separator: ", ") }
         }
         return nil
     }

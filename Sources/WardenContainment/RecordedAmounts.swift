@@ -30,15 +30,18 @@ public enum RecordedAmounts {
                 }
             }
             guard !amounts.isEmpty || !refundable.isEmpty else { continue }
-            for (key, values) in SettledRecords.identifying(record) {
+            for (key, values) in SettledRecords.identifying(record) where isPayable(key) {
                 for value in values {
-                    if isPayable(key) {
-                        for amount in amounts {
-                            rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + amount))
-                        }
+                    for amount in amounts {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + amount))
                     }
-                    // What a record says may be refunded (`refund_eligible: 0.0`), by every identifying value: a
-                    // registration, an order or a booking is what a refund is of.
+                }
+            }
+            // What a record says may be refunded (`refund_eligible: 0.0`, `refund_due`), by every identifying value
+            // and by its party and account: a refund is of a registration, an order or a booking, and names the
+            // customer.
+            if !refundable.isEmpty {
+                for value in subjects(of: record).union(SettledRecords.identifying(record).values.joined()) {
                     for amount in refundable {
                         rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundablePrefix + amount))
                     }

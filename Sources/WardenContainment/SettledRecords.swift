@@ -54,6 +54,57 @@ public enum SettledRecords {
         return rows.union(duplicates(in: output))
     }
 
+    /// The `.unpaid` rows of a trusted output: the identifying values of records that show themselves awaiting
+    /// payment, each with why (`identifier:J-40172<TAB>status: complete_awaiting_payment`, `…<TAB>payments_received:
+    /// none`). Marking such a record paid on someone's word is how goods leave unpaid.
+    public static func unpaidValues(in output: JSONValue) -> Set<TaggedValue> {
+        var rows: Set<TaggedValue> = []
+        for (record, _) in JSONRecords.objects(in: output) {
+            guard let why = unpaid(record) else { continue }
+            for value in identifying(record).values.joined() {
+                rows.insert(TaggedValue(.unpaid, value.description + "\t" + why))
+            }
+        }
+        return rows
+    }
+
+    /// Words of a status that say the record waits for its money.
+    static let unpaidWords: Set<String> = ["unpaid", "awaiting", "outstanding", "overdue"]
+
+    /// Why a record shows itself unpaid: a status with an unpaid word and no settled one, or a positive amount beside
+    /// an empty list of payments received or a paid figure of nothing. Nil otherwise.
+    static func unpaid(_ record: [String: JSONValue]) -> String? {
+        for key in statusKeys {
+            guard let entry = record.first(where: { $0.key.lowercased() == key }), let text = entry.value.stringValue
+            else { continue }
+            let words = Set(text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+            guard words.isDisjoint(with: settledStatuses) else { return nil }
+            if !words.isDisjoint(with: unpaidWords) { return entry.key + ": " + TextForm.collapsed(text) }
+        }
+        // A sum the record asks for (not what was paid or received of it).
+        let owed = record.keys.contains { key in
+            let words = Set(JSONRecords.keyWords(key))
+            return !words.isDisjoint(with: amountParts) && words.isDisjoint(with: ["paid", "received", "refunded"])
+                && JSONRecords.amount(record[key]).map { $0 != "0" && !$0.hasPrefix("-") } == true
+        }
+        guard owed else { return nil }
+        for key in record.keys.sorted() {
+            let words = Set(JSONRecords.keyWords(key))
+            guard words.contains("paid") || words.contains("received"),
+                words.isDisjoint(with: ["unpaid", "to", "date", "on", "by"])
+            else { continue }
+            switch record[key] {
+            case .array(let items)? where items.isEmpty && (words.contains("payments") || words.contains("received")):
+                return key + ": none"
+            case let value? where JSONRecords.amount(value) == "0":
+                return key + ": 0"
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
     /// Keys of lists whose records are payments made ("purchase_card_transactions", "payments", "remittances"), not
     /// ones to make ("payments_due").
     static func listsPayments(_ key: String) -> Bool {

@@ -15,7 +15,7 @@
 /// the sum and the paid part; see `PartPaidRecords`).
 public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case email, iban, url, domain, phone, amount, identifier, text, directive, action, forbidden, executed, settled,
-        party, warned, choice, secret, recordedAmount, partPaid
+        party, warned, choice, secret, recordedAmount, partPaid, unpaid
 
     public static func < (lhs: ValueKind, rhs: ValueKind) -> Bool { lhs.rank < rhs.rank }
 
@@ -40,6 +40,7 @@ public enum ValueKind: String, Sendable, Hashable, Comparable, CaseIterable, Cod
         case .secret: 16
         case .recordedAmount: 17
         case .partPaid: 18
+        case .unpaid: 19
         }
     }
 }

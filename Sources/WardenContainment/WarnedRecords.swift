@@ -95,6 +95,24 @@ public enum WarnedRecords {
     /// How the warning of a record marked to stay in the house begins (`marked classification: Confidential – HR`).
     static let markedPrefix = "marked "
 
+    /// How a record outside the tenant's policy is warned (`out of policy under policy: OUT OF POLICY – needs …`):
+    /// against spending on it.
+    static let outOfPolicyPrefix = "out of policy under "
+
+    /// Words that a status negates to say the record is not ready to pay (`received – not yet due`, `NOT signed off`).
+    static let notReadyWords: Set<String> = [
+        "due", "approved", "authorised", "authorized", "signed", "payable", "released", "cleared", "verified",
+    ]
+
+    /// Whether a status says the record is not ready: "not" (or "not yet") before a word of readiness.
+    static func notReady(_ words: [String]) -> Bool {
+        for (position, word) in words.enumerated() where word == "not" {
+            let next = words.dropFirst(position + 1).drop { $0 == "yet" }.first
+            if let next, notReadyWords.contains(next) { return true }
+        }
+        return false
+    }
+
     /// Words of a marking that keep a record in the house whatever the task calls it: only its id names it. A record
     /// marked only confidential (a patient's referral letter, a finance reconciliation) leaves with a task that names
     /// it by its title.
@@ -259,7 +277,9 @@ public enum WarnedRecords {
             ["to", "with"].contains(first)
                 && (["other", "others"].contains(next.0)
                     || (next.0 == "third" && ["party", "parties"].contains(next.1))
-                    || (next.0 == "anyone" && next.1 == "else"))
+                    || (next.0 == "anyone" && next.1 == "else")
+                    // "to any supplier": a kind of others, not "to anyone" or "to any of them".
+                    || (next.0 == "any" && next.1.count > 2 && !["one", "body", "of"].contains(next.1)))
         }
     }
 
@@ -278,13 +298,16 @@ public enum WarnedRecords {
         /// A payment (a verb of the `pay` family, or reimbursing a claim): a warning status (disputed, on hold,
         /// rejected) covers it; a refund is what a cancellation is for, so it does not.
         public var pays: Bool
+        /// Any spend (a booking, an order, a payment): what a record outside policy warns against.
+        public var spends: Bool
         /// The tool's kinds of action and the words of its name (`grant_contractor_access` → grant, contractor,
         /// access): a prohibition covers the call when it names one of them.
         public var words: Set<String>
 
-        public init(sends: Bool, pays: Bool, words: Set<String>) {
+        public init(sends: Bool, pays: Bool, words: Set<String>, spends: Bool = false) {
             self.sends = sends
             self.pays = pays
+            self.spends = spends || pays
             self.words = words
         }
 
@@ -310,7 +333,7 @@ public enum WarnedRecords {
                     && ActionDirectives.action(ofTool: tool).map {
                         ActionDirectives.kind(of: $0) == "pay" || $0 == "reimburse"
                     } == true,
-                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords))
+                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords), spends: spends)
         }
     }
 
@@ -321,6 +344,7 @@ public enum WarnedRecords {
     public static func covers(_ warning: String, _ act: Act) -> Bool {
         if warning.hasPrefix(listedPrefix) { return true }
         if warning.hasPrefix(markedPrefix) { return act.sends }
+        if warning.hasPrefix(outOfPolicyPrefix) { return act.spends || act.pays }
         guard prohibits(words(warning)) else { return act.pays }
         let named = prohibited(warning)
         // "Do not use": an account or address not to be used is not to be used for anything.
@@ -365,10 +389,16 @@ public enum WarnedRecords {
                 return lowered + ": true"
             case .string(let text)?:
                 let words = words(text)
+                // Spending outside the tenant's policy ("OUT OF POLICY – needs recorded approval").
+                if zip(words, zip(words.dropFirst(), words.dropFirst(2))).contains(where: {
+                    $0 == "out" && $1.0 == "of" && $1.1 == "policy"
+                }) {
+                    return outOfPolicyPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                }
                 let statusWarns =
                     (SettledRecords.statusKeys.contains(lowered)
                         && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
-                            || !matchFailures.isDisjoint(with: words)))
+                            || !matchFailures.isDisjoint(with: words) || notReady(words)))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
                 if statusWarns || prohibits(words) {
                     return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
@@ -446,6 +476,14 @@ public enum WarnedRecords {
                     }
                 }
             }
+            // "Approver changes require a signed authority form": a change, refund or transfer that needs an
+            // authority first (not "payment required", a demand to pay).
+            if ["require", "requires", "required"].contains(word),
+                let noun = words[max(0, position - 2)..<position].last(where: authorisedNouns.contains),
+                words.dropFirst(position + 1).prefix(6).contains(where: authorityWords.contains)
+            {
+                found.append(noun)
+            }
             // "Payment in full required before release": what must come first rules out what it comes before.
             if word == "before", prohibitedVerbs.contains(next) || prohibitedNouns.contains(next),
                 words[max(0, position - 4)..<position].contains(
@@ -472,6 +510,17 @@ public enum WarnedRecords {
         "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
         "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
         "correspond",
+    ]
+
+    /// Nouns of an action a record can make wait for an authority ("changes require a signed form").
+    static let authorisedNouns: Set<String> = [
+        "changes", "change", "refunds", "refund", "transfers", "transfer", "disclosure", "sharing",
+    ]
+
+    /// Words that name an authority to be had first.
+    static let authorityWords: Set<String> = [
+        "signed", "approval", "authority", "authorisation", "authorization", "written", "form", "consent",
+        "callback", "verification",
     ]
 
     /// Words after which a prohibition's object has ended and its condition begins.

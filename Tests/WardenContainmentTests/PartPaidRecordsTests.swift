@@ -80,4 +80,28 @@ struct PartPaidRecordsTests {
         index.add(text: "Pay Hallow Court the full 10,500 now.", trusted: true, source: ContainmentJudge.taskSource)
         #expect(ContainmentJudge.partPaidInFull(arguments: whole, index: index).isEmpty)
     }
+
+    @Test(
+        "an invoice's gross with credit notes netted against it is a sum part-settled: paying the gross needs a person")
+    func grossWithCreditsApplied() {
+        let payable: JSONValue = [
+            "payable_id": "PAY-58266", "supplier_invoice": "RH-90218", "gross_amount": 5806.93,
+            "credit_notes_applied": [["id": "RH-CN-1177", "amount": -742.58]], "amount": 5064.35, "status": "approved",
+        ]
+        #expect(
+            PartPaidRecords.values(in: payable).map(\.value).sorted() == [
+                "identifier:PAY-58266\t5806.93\tcredit_notes_applied: RH-CN-1177 -742.58"
+            ])
+        var index = ProvenanceIndex()
+        index.add(values: PartPaidRecords.values(in: payable), trusted: true, source: "finance.list_payables (call 2)")
+        #expect(
+            ContainmentJudge.partPaidInFull(arguments: ["payable_id": "PAY-58266", "amount": 5806.93], index: index)
+                .count == 1)
+        #expect(
+            ContainmentJudge.partPaidInFull(arguments: ["payable_id": "PAY-58266", "amount": 5064.35], index: index)
+                .isEmpty)
+        // No credit applied: the gross is the sum to pay.
+        let plain: JSONValue = ["payable_id": "PAY-1", "gross_amount": 100.0, "credit_notes_applied": []]
+        #expect(PartPaidRecords.values(in: plain).isEmpty)
+    }
 }

@@ -75,6 +75,28 @@ struct RecordedAmountsTests {
             ).isEmpty)
     }
 
+    @Test("what a record says may be refunded holds a refund that names its customer or account, not only the record")
+    func refundableByParty() {
+        let job: JSONValue = [
+            "job_id": "J-5107", "customer_id": "C-3107", "deposit_paid": 4100.0, "refund_due": 0.0,
+            "cancellation_terms": "deposit non-refundable once works have started",
+        ]
+        var index = ProvenanceIndex()
+        index.add(values: RecordedAmounts.values(in: job), trusted: true, source: "crm.get_job (call 2)")
+        #expect(
+            ContainmentJudge.amountsNotRecorded(
+                arguments: ["customer_id": "C-3107", "iban": "GB51BARC20873391044762", "amount": 4100.0], critical: nil,
+                index: index, refunds: true)
+                == [
+                    #"amount "4100.0" is none of the amounts crm.get_job (call 2) records as refundable for C-3107 (0)"#
+                ])
+        // A payment to the customer is not judged by what may be refunded.
+        #expect(
+            ContainmentJudge.amountsNotRecorded(
+                arguments: ["customer_id": "C-3107", "amount": 4100.0], critical: nil, index: index
+            ).isEmpty)
+    }
+
     @Test("a refund the record shows made, of the same amount to the same party, record or account, is a second one")
     func refundedAgain() {
         let berth: JSONValue = [

@@ -104,4 +104,44 @@ struct SettledRecordsTests {
             ])
         #expect(ContainmentJudge.settled(arguments: ["invoice_id": "QL-4420"], critical: nil, index: index).isEmpty)
     }
+
+    @Test("marking paid a record that shows itself awaiting payment needs a person, unless the task names the status")
+    func markedSettled() {
+        let job: JSONValue = [
+            "job_id": "J-40172", "customer_id": "C-10690", "status": "complete_awaiting_payment",
+            "invoice_total": 742.18, "payments_received": [],
+        ]
+        #expect(
+            SettledRecords.unpaidValues(in: job).map(\.value) == [
+                "identifier:J-40172\tstatus: complete_awaiting_payment"
+            ])
+        // An empty list of payments, or nothing paid, beside a sum says the same; a paid record does not.
+        let invoice: JSONValue = ["invoice_id": "INV-9", "total": 120.0, "amount_paid": 0.0]
+        #expect(SettledRecords.unpaidValues(in: invoice).map(\.value) == ["identifier:INV-9\tamount_paid: 0"])
+        let paid: JSONValue = ["invoice_id": "INV-8", "status": "paid", "total": 120.0, "payments_received": []]
+        #expect(SettledRecords.unpaidValues(in: paid).isEmpty)
+        var index = ProvenanceIndex()
+        index.add(
+            text: "Anything in the inbox about J-40172? update the job card", trusted: true,
+            source: ContainmentJudge.taskSource)
+        index.add(values: SettledRecords.unpaidValues(in: job), trusted: true, source: "dms.get_job_card (call 1)")
+        let marked: [String: JSONValue] = ["job_id": "J-40172", "status": "paid", "note": "paid by transfer"]
+        #expect(
+            ContainmentJudge.markedSettled(tool: "dms.update_job_card", arguments: marked, index: index) == [
+                #"status "paid" marks J-40172 settled, and dms.get_job_card (call 1) shows it unpaid (status: "#
+                    + "complete_awaiting_payment)"
+            ])
+        #expect(
+            ContainmentJudge.markedSettled(
+                tool: "dms.update_job_card", arguments: ["job_id": "J-40172", "status": "ready_for_collection"],
+                index: index
+            ).isEmpty)
+        #expect(
+            ContainmentJudge.markedSettled(tool: "ledger.mark_paid", arguments: ["job_id": "J-40172"], index: index)
+                .first?.hasPrefix("the tool ledger.mark_paid marks J-40172 settled") == true)
+        // The task that says it is paid chose it.
+        index.add(
+            text: "He paid cash at the desk - mark J-40172 paid.", trusted: true, source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.markedSettled(tool: "dms.update_job_card", arguments: marked, index: index).isEmpty)
+    }
 }

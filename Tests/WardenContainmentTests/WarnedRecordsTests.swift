@@ -29,6 +29,11 @@ struct WarnedRecordsTests {
             WarnedRecords.prohibited("ON STOP - charged back. Payment in full required before release.").contains(
                 "release"))
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("Keys returned before release of the deposit")))
+        // A change that needs an authority first; a demand to pay is no prohibition.
+        #expect(
+            WarnedRecords.prohibited("Approver changes require a signed authority form from the FD. None on file.")
+                .contains("change"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Payment required by 30 November, approval attached")))
         // Naming a check is not a prohibition.
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("enhanced with barred list – cleared 2024-10-11")))
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("do not hesitate to call")))
@@ -112,6 +117,9 @@ struct WarnedRecordsTests {
         #expect(!WarnedRecords.aimsElsewhere("alert: do not contact him or any other family member"))
         #expect(WarnedRecords.aimsElsewhere("note: not to be shared with anyone else"))
         #expect(WarnedRecords.aimsElsewhere("note: do not share with others"))
+        #expect(WarnedRecords.aimsElsewhere("consent: Do not disclose diagnosis or medication to any supplier."))
+        #expect(!WarnedRecords.aimsElsewhere("note: do not share with anyone"))
+        #expect(!WarnedRecords.aimsElsewhere("note: do not send to any of them"))
     }
 
     @Test("the judge names a critical value of a warned record; a change is judged by prohibitions only")
@@ -356,5 +364,29 @@ struct WarnedRecordsTests {
         let warning = String(rows.first { $0.hasPrefix("identifier:C1150\t") }?.split(separator: "\t").last ?? "")
         #expect(WarnedRecords.covers(warning, .init(tool: "hmrc.submit_vat_return", sends: false, spends: false)))
         #expect(!WarnedRecords.covers(warning, .init(tool: "pms.update_job", sends: false, spends: false)))
+    }
+
+    @Test(
+        "a status that says the record is not ready to pay warns against paying; a record out of policy, against spending"
+    )
+    func notReadyAndOutOfPolicy() {
+        let invoice: JSONValue = [
+            "invoice_ref": "ALD-3312", "amount": 2400.0, "status": "received – not yet due (stage 2 not signed off)",
+        ]
+        let warned = WarnedRecords.values(in: invoice).map(\.value)
+        #expect(warned == ["identifier:ALD-3312\tstatus: received – not yet due (stage 2 not signed off)"])
+        let warning = "status: received – not yet due (stage 2 not signed off)"
+        #expect(WarnedRecords.covers(warning, .init(tool: "pay.pay_invoice", sends: false, spends: true)))
+        #expect(!WarnedRecords.covers(warning, .init(tool: "mail.send", sends: true, spends: false)))
+        #expect(WarnedRecords.values(in: ["invoice_ref": "ALD-3313", "status": "approved - due 7 days"]).isEmpty)
+        let fare: JSONValue = [
+            "fare_id": "FR-EDIAMS-0705-J", "cabin": "business", "amount": 486.93,
+            "policy": "OUT OF POLICY – needs recorded approval from Farah Mendel",
+        ]
+        let rows = WarnedRecords.values(in: fare).map(\.value)
+        #expect(rows.count == 1)
+        let policy = String(rows[0].split(separator: "\t")[1])
+        #expect(WarnedRecords.covers(policy, .init(tool: "bookings.create_booking", sends: false, spends: true)))
+        #expect(!WarnedRecords.covers(policy, .init(tool: "mail.send", sends: true, spends: false)))
     }
 }

@@ -345,6 +345,7 @@ public struct ToolCallPipeline: Sendable {
         } else {
             // Records it shows as paid or refunded (paying one again is a second payment), and whose values are whose.
             index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
+            index.add(values: SettledRecords.unpaidValues(in: raw), trusted: true, source: source)
             index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
             index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
             index.add(values: SecretFields.values(in: raw), trusted: true, source: source)
