@@ -27,7 +27,7 @@ public enum ActionDirectives {
         "promote", "release", "retire", "kill", "archive", "void", "provision", "lodge",
         "onboard", "offboard", "deactivate", "activate", "suspend", "reroute", "loop", "hand", "sync", "import",
         "attach", "rebook", "reschedule", "restock", "credit", "invoice", "bill", "answer", "respond", "countersign",
-        "chase",
+        "chase", "recharge", "ask",
         "upgrade", "downgrade", "reopen", "resolve", "rollback", "subscribe", "unsubscribe", "enroll", "ping",
         // Doing in general ("please process the refund", "could you just put through the credit note").
         "process", "put", "execute", "perform", "resend", "repay", "reissue", "apply",
@@ -50,7 +50,7 @@ public enum ActionDirectives {
         // urgent" does not ask to DM a password to whoever asked for it).
         "send": [
             "send", "resend", "email", "mail", "sms", "text", "message", "notify", "tell", "inform", "let", "contact",
-            "ping", "loop", "chase",
+            "ping", "loop", "chase", "ask",
         ],
         "pay": ["pay", "repay", "settle", "square", "wire", "transfer", "remit"],
         "buy": ["buy", "purchase", "order", "reorder"],
@@ -100,11 +100,25 @@ public enum ActionDirectives {
     /// gist" ask for an answer, not an action. Channels stay actions ("email me the list" sends an e-mail; "book me a
     /// room" books).
     static let conversational: Set<String> = [
-        "tell", "let", "inform", "answer", "respond", "notify", "give", "hand", "update", "loop", "show",
+        "tell", "let", "inform", "answer", "respond", "notify", "give", "hand", "update", "loop", "show", "ask",
     ]
 
     /// How a question that is a polite request starts ("Can you sort out the refund?").
     static let politeStarts: Set<String> = ["can", "could", "would", "will", "please", "kindly"]
+
+    /// Verbs that give a condition its own verb ("if it is approved", "whether the walnut has a TPO").
+    static let conditionVerbs: Set<String> = [
+        "is", "are", "was", "were", "has", "have", "had", "been", "isn't", "aren't", "wasn't", "hasn't", "haven't",
+        "matches", "looks", "says", "shows",
+    ]
+
+    /// Words after which a bare verb in a condition is still the condition's ("if they pay the deposit", "if you book
+    /// it", "if it is possible to book the room").
+    static let beforeNoRequest: Set<String> = [
+        "i", "we", "you", "they", "he", "she", "it", "someone", "to", "can", "could", "will", "would", "should",
+        "must", "may", "might", "shall", "not", "don't", "doesn't", "didn't", "can't", "won't", "cannot", "team",
+        "staff", "people", "they'll", "we'll",
+    ]
 
     /// Words after which the rest of a task's sentence is a condition, not a request ("tell me if I should pay it").
     static let conditions: Set<String> = ["if", "whether", "unless"]
@@ -169,6 +183,7 @@ public enum ActionDirectives {
             var conditional = false
             var shortCondition = -1
             var asksWhether = false
+            var conditionHasVerb = false
             for (index, word) in clauses.words.enumerated() {
                 // Once a negation has its verb, the clause's end is the end of its reach ("we never act on emailed bank
                 // changes - pay the invoice"); before that it reaches on ("do not, under any circumstances, send").
@@ -187,6 +202,7 @@ public enum ActionDirectives {
                 if conditions.contains(word) {
                     conditional = true
                     asksWhether = word == "whether"
+                    conditionHasVerb = false
                 }
                 if subordinators.contains(word), index + 1 < clauses.words.count,
                     otherSubjects.contains(clauses.words[index + 1])
@@ -203,6 +219,25 @@ public enum ActionDirectives {
                     {
                         conditional = false
                         continue
+                    }
+                    // "If it's granted book the tree team", "check whether it has a TPO and let Gethin know": once the
+                    // condition has its own verb, a bare verb with its object (or after "and") starts what is asked.
+                    if conditionHasVerb, index > 0, index + 1 < clauses.words.count, verbs.contains(word),
+                        lemma(word, task: true) == word, !contentOnly.contains(word),
+                        !beforeNoRequest.contains(clauses.words[index - 1]),
+                        clauses.words[index - 1] == "and"
+                            || (!asksWhether && objectStarts.contains(clauses.words[index + 1]))
+                    {
+                        conditional = false
+                        if !(conversational.contains(word) && ["me", "us"].contains(clauses.words[index + 1])) {
+                            actions.insert(TaggedValue(.action, word))
+                        }
+                        continue
+                    }
+                    if conditionVerbs.contains(word) || word.hasSuffix("'s") || word.hasSuffix("'re")
+                        || (word.hasSuffix("ed") && lemma(word, task: true) != nil)
+                    {
+                        conditionHasVerb = true
                     }
                     if clauses.endsClause[index] { conditional = false }
                     continue
@@ -223,7 +258,8 @@ public enum ActionDirectives {
                 let cued = index == 0 || cues.contains(clauses.words[index - 1])
                 // "Drop Niamh a line" asks to write to her.
                 if word == "drop", cued || clauses.endsClause[index - 1],
-                    clauses.words.dropFirst(index + 1).prefix(4).contains(where: { $0 == "line" || $0 == "note" })
+                    clauses.words.dropFirst(index + 1).prefix(4).contains(
+                        where: ["line", "note", "email", "message"].contains)
                 {
                     actions.insert(TaggedValue(.action, "send"))
                     continue
@@ -250,6 +286,29 @@ public enum ActionDirectives {
                     clauses.words.dropFirst(out + 1).first != "of"
                 {
                     actions.insert(TaggedValue(.action, "send"))
+                    continue
+                }
+                // "Get the details to Lukas" sends them ("get the figures to check" does not).
+                if word == "get", cued || clauses.endsClause[index - 1],
+                    let to = clauses.words.dropFirst(index + 2).prefix(6).firstIndex(of: "to"),
+                    clauses.words.dropFirst(index + 1).prefix(upTo: to).allSatisfy({ lemma($0, task: true) == nil }),
+                    let after = clauses.words.dropFirst(to + 1).first, lemma(after, task: true) == nil,
+                    objectStarts.contains(after) || determiners.contains(after)
+                        || clauses.words.dropFirst(to + 2).first.map(deliveryEnds.contains) ?? true
+                {
+                    actions.insert(TaggedValue(.action, "send"))
+                    continue
+                }
+                // "Put the engineers on the OOH list", "put the correction through", "stick it in the crew channel":
+                // placing something is an action ("put the key points in a table" places nothing anywhere).
+                if word == "put" || word == "stick", cued || clauses.endsClause[index - 1],
+                    let place = clauses.words.dropFirst(index + 1).prefix(7).firstIndex(where: {
+                        (word == "put" ? ["on", "onto", "through"] : ["in", "on", "into"]).contains($0)
+                    }),
+                    clauses.words.dropFirst(index + 1).prefix(upTo: place).allSatisfy({ lemma($0, task: true) == nil }),
+                    word == "put" || clauses.words.dropFirst(index + 1).first != "to"
+                {
+                    actions.insert(TaggedValue(.action, word == "put" ? "put" : "post"))
                     continue
                 }
                 // "Get the parts ordered", "he wants his estimate emailed", "the finance needs settling": what is to
@@ -514,8 +573,21 @@ public enum ActionDirectives {
         "sort": "out", "deal": "with", "arrange": "", "organise": "", "organize": "", "handle": "", "action": "",
     ]
 
+    /// Words after "get it to Lukas" that end where it goes ("by Friday", "today"): the recipient was one word.
+    static let deliveryEnds: Set<String> = [
+        "by", "today", "tomorrow", "asap", "please", "pls", "now", "before", "first", "and", "so", "for", "tonight",
+    ]
+
+    /// Words that end the object of "do" ("do the recharges for Corunna").
+    static let doPhraseEnds: Set<String> = [
+        "for", "to", "with", "on", "in", "at", "by", "from", "of", "and", "as", "if", "so", "please", "pls", "now",
+        "today",
+        "too",
+    ]
+
     /// Nouns of actions and the verbs they name ("the payment" asks to pay).
     static let actionNouns: [String: String] = [
+        "recharge": "recharge", "invoice": "invoice",
         "payment": "pay", "refund": "refund", "transfer": "transfer", "booking": "book", "reservation": "reserve",
         "cancellation": "cancel", "invitation": "invite", "invite": "invite", "renewal": "renew",
         "reimbursement": "reimburse", "deletion": "delete", "removal": "remove", "reply": "reply",
@@ -527,6 +599,12 @@ public enum ActionDirectives {
     /// refund), or nil. The object is the first word after the verb (and its particle) and any determiner or
     /// possessive name ("Helen's refund"), within three words.
     static func seenTo(_ words: [String], at index: Int) -> String? {
+        // "Do the March recharges for Corunna House", "do Wendmoor's Nov invoice": the head noun before a preposition.
+        if words[index] == "do" {
+            let phrase = words.dropFirst(index + 1).prefix { !doPhraseEnds.contains($0) }.prefix(6)
+            guard phrase.count >= 1, phrase.count < 6, let head = phrase.last, phrase.first != "not" else { return nil }
+            return actionNouns[singular(head)]
+        }
         guard let particle = seeingTo[words[index]] else { return nil }
         var position = index + 1
         if !particle.isEmpty {

@@ -724,14 +724,26 @@ public enum ContainmentJudge {
             guard entry.value.kind == .recordedAmount else { continue }
             let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].hasPrefix(RecordedAmounts.refundedPrefix),
-                !parts[1].hasPrefix(RecordedAmounts.declinedPrefix),
+                !parts[1].hasPrefix(RecordedAmounts.declinedPrefix), !parts[1].hasPrefix(RecordedAmounts.linePrefix),
                 parts[1].hasPrefix(RecordedAmounts.refundablePrefix) == refunds
             else { continue }
             let amount = refunds ? String(parts[1].dropFirst(RecordedAmounts.refundablePrefix.count)) : parts[1]
             recorded[parts[0], default: ([], entry.source)].amounts.insert(amount)
         }
         guard !recorded.isEmpty else { return [] }
-        let names = (critical.map(Array.init) ?? Array(arguments.keys)).sorted()
+        return amountsNoneOf(
+            recorded, arguments: arguments, names: (critical.map(Array.init) ?? Array(arguments.keys)).sorted(),
+            taskAmounts: taskAmounts, naming: { refunds || RecordedAmounts.isPayable($0) },
+            saying: refunds ? "records as refundable for" : "records for")
+    }
+
+    /// Amount arguments none of which is among the amounts `recorded` keeps for the record a `naming` argument
+    /// identifies (the first such record), unless the task names one: `amount "895.0" is none of the amounts
+    /// SOURCE SAYING REG-1 (0)`.
+    static func amountsNoneOf(
+        _ recorded: [String: (amounts: Set<String>, source: String)], arguments: [String: JSONValue], names: [String],
+        taskAmounts: Set<String>, naming: (String) -> Bool, saying: String
+    ) -> [String] {
         var amounts: [(name: String, shown: String, value: String)] = []
         for name in names where ValueExtractor.isAmountKey(name) {
             for literal in ValueExtractor.literals(arguments[name] ?? .null) {
@@ -741,7 +753,7 @@ public enum ContainmentJudge {
             }
         }
         guard !amounts.isEmpty, amounts.allSatisfy({ !taskAmounts.contains($0.value) }) else { return [] }
-        for name in names where !ValueExtractor.isAmountKey(name) && (refunds || RecordedAmounts.isPayable(name)) {
+        for name in names where !ValueExtractor.isAmountKey(name) && naming(name) {
             for literal in ValueExtractor.literals(arguments[name] ?? .null) {
                 guard
                     let record = literal.readings.lazy.filter({ $0.kind == .identifier }).compactMap({
@@ -751,8 +763,8 @@ public enum ContainmentJudge {
                 else { continue }
                 return amounts.map {
                     TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\" is none of the amounts "
-                        + TextForm.escaped(record.source) + " records " + (refunds ? "as refundable " : "") + "for "
-                        + TextForm.escaped(literal.shown) + " (" + record.amounts.sorted().joined(separator: ", ") + ")"
+                        + TextForm.escaped(record.source) + " " + saying + " " + TextForm.escaped(literal.shown) + " ("
+                        + record.amounts.sorted().joined(separator: ", ") + ")"
                 }
             }
         }
@@ -779,6 +791,28 @@ public enum ContainmentJudge {
         return amountsRecorded(as: RecordedAmounts.declinedPrefix, arguments: arguments, index: index).filter {
             !taskAmounts.contains($0.amount)
         }.map { $0.argument + " is what " + $0.subject + " asked for and " + $0.source + " shows declined" }
+    }
+
+    /// A charge to a party (a recharge, an invoice, a bill) of an amount that none of the party's lines of a trusted
+    /// apportionment states (`RecordedAmounts.linePrefix`), unless the task names the amount: `amount "6840.0" is none
+    /// of the amounts contracts.get_contract (call 2) apportions to T-101 (2599.2)`. "Recharge the whole invoice to
+    /// Brightwater rather than apportioning."
+    public static func chargedOtherThanApportioned(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
+        var lines: [String: (amounts: Set<String>, source: String)] = [:]
+        var taskAmounts: Set<String> = []
+        for entry in index.entries where entry.trusted {
+            if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
+            guard entry.value.kind == .recordedAmount else { continue }
+            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[1].hasPrefix(RecordedAmounts.linePrefix) else { continue }
+            lines[parts[0], default: ([], entry.source)].amounts.insert(
+                String(parts[1].dropFirst(RecordedAmounts.linePrefix.count)))
+        }
+        guard !lines.isEmpty else { return [] }
+        return amountsNoneOf(
+            lines, arguments: arguments, names: arguments.keys.sorted(), taskAmounts: taskAmounts,
+            naming: { _ in true },
+            saying: "apportions to")
     }
 
     /// The call's amounts that `.recordedAmount` rows marked `prefix` record for a record, party or account another

@@ -12,7 +12,15 @@ public enum RecordedAmounts {
     /// The `.recordedAmount` rows of a trusted output.
     public static func values(in output: JSONValue) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, _) in JSONRecords.objects(in: output) {
+        for (record, place) in JSONRecords.objects(in: output) {
+            // A party's line of an apportioned charge (`recharge_schedule.lines: [{tenant_id: T-101, amount: 2599.2}]`).
+            if let list = place.list, !Set(JSONRecords.keyWords(list)).isDisjoint(with: lineParts) {
+                for amount in amounts(of: record) {
+                    for value in partyIds(of: record) {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + linePrefix + amount))
+                    }
+                }
+            }
             let amounts = amounts(of: record)
             let refundable = refundable(of: record)
             // A refund the record shows made, by the record and by the party and account it was made to: a second
@@ -53,6 +61,27 @@ public enum RecordedAmounts {
 
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
+
+    /// How a party's line of an apportioned charge is marked (`identifier:T-101\tline 2599.2`).
+    public static let linePrefix = "line "
+
+    /// Words of a list whose items are each party's part of a charge.
+    static let lineParts: Set<String> = [
+        "line", "lines", "split", "splits", "apportionment", "apportionments", "shares", "allocation", "allocations",
+    ]
+
+    /// The identifiers of a record's party fields (`tenant_id`, `customer_ref`).
+    static func partyIds(of record: [String: JSONValue]) -> Set<TaggedValue> {
+        var found: Set<TaggedValue> = []
+        for (key, value) in record where !Set(JSONRecords.keyWords(key)).isDisjoint(with: SettledRecords.partyParts) {
+            switch value {
+            case .string, .integer:
+                found.formUnion(ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier })
+            default: continue
+            }
+        }
+        return found
+    }
 
     /// How a refund already made is marked (`identifier:CUS-V-7730\trefunded 180`).
     public static let refundedPrefix = "refunded "

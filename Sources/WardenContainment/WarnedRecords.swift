@@ -530,7 +530,7 @@ public enum WarnedRecords {
     static let prohibitedNouns: Set<String> = [
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
-        "destruction", "deletion", "disposal", "erasure",
+        "destruction", "deletion", "disposal", "erasure", "pos", "po",
     ]
 
     /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`
@@ -542,7 +542,8 @@ public enum WarnedRecords {
 
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).
     static let verbOfNoun: [String: String] = [
-        "destruction": "destroy", "deletion": "delete", "disposal": "dispose", "erasure": "erase",
+        "destruction": "destroy", "deletion": "delete", "disposal": "dispose", "erasure": "erase", "pos": "order",
+        "po": "order",
     ]
 
     /// Words after which such a noun's phrase has ended.

@@ -186,6 +186,27 @@ struct ActionDirectivesTests {
         #expect(asked("Check if he then paid.") == nothing)
         #expect(asked("Check if the client then pays it.") == nothing)
         #expect(asked("Tell me whether it is due then pay it.") == nothing)
+        // A condition that has its own verb ends at a bare verb with its object, or at "and" and a verb.
+        #expect(asked("If it's granted book the tree team for the 18th.") == ["book"])
+        #expect(
+            asked("if they're cleared for access give them a front door code for the morning") == ["give"])
+        #expect(asked("Check whether the walnut has a TPO and let Gethin know.") == ["let"])
+        #expect(asked("Tell me if they pay the deposit.") == nothing)
+        #expect(asked("Tell me if it is possible to book the room.") == nothing)
+        #expect(asked("Check if the payments team approve the transfer.") == nothing)
+        // Placing, asking, doing an action named by its noun, getting something to someone.
+        #expect(asked("put the Ardent engineers on the Quilter St OOH list for Saturday") == ["put"])
+        #expect(asked("Mia was 3 hrs short - put the correction through, £37.50.") == ["put"])
+        #expect(!asked("Put the key points in a table.").contains("put"))
+        #expect(asked("Crew A need the Penrose gate code - stick it in the crew channel.") == ["post"])
+        #expect(asked("Ask Pennyfold for allergen sheets for the new stuff.") == ["ask"])
+        #expect(asked("Ask me if you are unsure.") == nothing)
+        #expect(asked("do the march recharges for corunna house") == ["recharge"])
+        #expect(asked("Do the summary of the refunds for me.") == nothing)
+        #expect(asked("recharge Oakfield their share of the lift repair") == ["recharge"])
+        #expect(asked("Brockwell's delivery note is in - get the details to Lukas.") == ["send"])
+        #expect(asked("Get the figures to check against the ledger.") == nothing)
+        #expect(asked("What's the deadline? drop Martin an email with it") == ["send"])
         // A contrast without a verb of its own ends with its clause.
         #expect(asked("He ok'd the front pads but not the rears - update the job") == ["update"])
         #expect(asked("Pay INV-1 but not INV-2, and don't email anyone.") == ["pay"])
@@ -228,7 +249,7 @@ struct ActionDirectivesTests {
         #expect(asked("We can deal with the refund next week if they ask?") == nothing)
         // "If so" is the whole condition; "take … off stop" changes the record; "switch … over" changes it.
         #expect(asked("Is SO-241871 good to go on Thursday's van? If so book it.") == ["book"])
-        #expect(asked("If the order is good to go book it.") == nothing)
+        #expect(asked("If the order is good to go book it.") == ["book"])
         #expect(asked("Bottle & Brine's overdue has cleared - take them off stop.") == ["update"])
         #expect(asked("Take the bins out of the summary.") == nothing)
         #expect(asked("If finance has already verified them, switch their record over.") == ["switch"])

@@ -75,6 +75,37 @@ struct RecordedAmountsTests {
             ).isEmpty)
     }
 
+    @Test("a charge to a party of another amount than its line of a trusted apportionment needs a person")
+    func apportioned() {
+        let contract: JSONValue = [
+            "contract_id": "CON-CRN-01",
+            "recharge_schedule": [
+                [
+                    "job": "Lift car door repair (PI-30419) GBP 6,840.00",
+                    "lines": [["tenant_id": "T-101", "amount": 2599.2], ["tenant_id": "T-102", "amount": 4240.8]],
+                ]
+            ],
+        ]
+        var index = ProvenanceIndex()
+        index.add(
+            values: RecordedAmounts.values(in: contract), trusted: true, source: "contracts.get_contract (call 2)")
+        func judged(_ tenant: String, _ amount: Double) -> [String] {
+            ContainmentJudge.chargedOtherThanApportioned(
+                arguments: ["tenant_id": .string(tenant), "amount": .double(amount)], index: index)
+        }
+        #expect(
+            judged("T-101", 6840) == [
+                #"amount "6840.0" is none of the amounts contracts.get_contract (call 2) apportions to T-101 (2599.2)"#
+            ])
+        #expect(judged("T-101", 2599.2).isEmpty)
+        // A party without a line, and the lines as amounts of payable records: nothing.
+        #expect(judged("T-109", 6840).isEmpty)
+        #expect(
+            ContainmentJudge.amountsNotRecorded(
+                arguments: ["tenant_id": "T-101", "amount": 6840.0], critical: nil, index: index
+            ).isEmpty)
+    }
+
     @Test("what a record says may be refunded holds a refund that names its customer or account, not only the record")
     func refundableByParty() {
         let job: JSONValue = [

@@ -34,6 +34,9 @@ struct WarnedRecordsTests {
             WarnedRecords.prohibited("Approver changes require a signed authority form from the FD. None on file.")
                 .contains("change"))
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("Payment required by 30 November, approval attached")))
+        #expect(
+            WarnedRecords.prohibited("No new POs or site attendance until valid certificates received").contains(
+                "order"))
         // Naming a check is not a prohibition.
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("enhanced with barred list – cleared 2024-10-11")))
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("do not hesitate to call")))

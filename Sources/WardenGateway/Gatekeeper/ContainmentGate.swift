@@ -128,6 +128,13 @@ public struct ContainmentRules: Sendable {
                     tool: entry.name.description, arguments: arguments, critical: critical, index: run)
             }
             let refunds = ActionDirectives.actionKinds(ofTool: entry.name.description).contains("refund")
+            if !ActionDirectives.actionKinds(ofTool: entry.name.description).isDisjoint(with: [
+                "bill", "invoice", "charge", "recharge",
+            ]) {
+                // A charge to a party of another amount than its line of an apportionment.
+                assessment.amountsNotRecorded += ContainmentJudge.chargedOtherThanApportioned(
+                    arguments: arguments, index: run)
+            }
             let nameWords = Set(
                 (entry.name.description.split(separator: ".").last ?? "").lowercased().split(separator: "_").map(
                     String.init))
@@ -136,7 +143,7 @@ public struct ContainmentRules: Sendable {
             {
                 // A credit note or a refund booked as a change is a refund all the same (not a credit limit).
                 assessment.settled = ContainmentJudge.refundedAgain(arguments: arguments, index: run)
-                assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
+                assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: true)
             }
             if effect == .spend {
@@ -147,7 +154,7 @@ public struct ContainmentRules: Sendable {
                     + ContainmentJudge.partPaidInFull(arguments: arguments, index: run)
                     + (refunds ? ContainmentJudge.refundedAgain(arguments: arguments, index: run) : [])
                 assessment.warned += ContainmentJudge.declinedPaid(arguments: arguments, index: run)
-                assessment.amountsNotRecorded = ContainmentJudge.amountsNotRecorded(
+                assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: refunds)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
