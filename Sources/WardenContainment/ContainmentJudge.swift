@@ -721,14 +721,10 @@ public enum ContainmentJudge {
         var taskAmounts: Set<String> = []
         for entry in index.entries where entry.trusted {
             if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
-            guard entry.value.kind == .recordedAmount else { continue }
-            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[1].hasPrefix(RecordedAmounts.refundedPrefix),
-                !parts[1].hasPrefix(RecordedAmounts.declinedPrefix), !parts[1].hasPrefix(RecordedAmounts.linePrefix),
-                parts[1].hasPrefix(RecordedAmounts.refundablePrefix) == refunds
+            guard let row = RecordedAmounts.parse(entry.value),
+                row.mark == (refunds ? RecordedAmounts.refundablePrefix : "")
             else { continue }
-            let amount = refunds ? String(parts[1].dropFirst(RecordedAmounts.refundablePrefix.count)) : parts[1]
-            recorded[parts[0], default: ([], entry.source)].amounts.insert(amount)
+            recorded[row.reading, default: ([], entry.source)].amounts.insert(row.amount)
         }
         guard !recorded.isEmpty else { return [] }
         return amountsNoneOf(
@@ -802,11 +798,8 @@ public enum ContainmentJudge {
         var taskAmounts: Set<String> = []
         for entry in index.entries where entry.trusted {
             if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
-            guard entry.value.kind == .recordedAmount else { continue }
-            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[1].hasPrefix(RecordedAmounts.linePrefix) else { continue }
-            lines[parts[0], default: ([], entry.source)].amounts.insert(
-                String(parts[1].dropFirst(RecordedAmounts.linePrefix.count)))
+            guard let row = RecordedAmounts.parse(entry.value), row.mark == RecordedAmounts.linePrefix else { continue }
+            lines[row.reading, default: ([], entry.source)].amounts.insert(row.amount)
         }
         guard !lines.isEmpty else { return [] }
         return amountsNoneOf(
@@ -821,10 +814,9 @@ public enum ContainmentJudge {
         argument: String, amount: String, subject: String, source: String
     )] {
         var rows: [String: [(amount: String, source: String)]] = [:]
-        for entry in index.entries where entry.trusted && entry.value.kind == .recordedAmount {
-            let parts = entry.value.value.split(separator: "\t", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[1].hasPrefix(prefix) else { continue }
-            rows[parts[0], default: []].append((String(parts[1].dropFirst(prefix.count)), entry.source))
+        for entry in index.entries where entry.trusted {
+            guard let row = RecordedAmounts.parse(entry.value), row.mark == prefix else { continue }
+            rows[row.reading, default: []].append((row.amount, entry.source))
         }
         guard !rows.isEmpty else { return [] }
         var subjects: [(shown: String, amount: String, source: String)] = []

@@ -59,6 +59,19 @@ public enum RecordedAmounts {
         return rows
     }
 
+    /// A `.recordedAmount` row read back: the record's reading, the mark before its amount (`refundablePrefix`,
+    /// `refundedPrefix`, `declinedPrefix`, `linePrefix`; "" for an amount the record asks to be paid) and the amount.
+    public static func parse(_ value: TaggedValue) -> (reading: String, mark: String, amount: String)? {
+        guard value.kind == .recordedAmount else { return nil }
+        let parts = value.value.split(separator: "\t", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let mark = marks.first(where: parts[1].hasPrefix) ?? ""
+        return (parts[0], mark, String(parts[1].dropFirst(mark.count)))
+    }
+
+    /// Every mark a row's amount can carry.
+    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix]
+
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
 
