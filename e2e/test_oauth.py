@@ -125,11 +125,16 @@ def test_forged_control_token_is_accepted(cell, idp, tokens):
     assert post_with(cell, f"Bearer {forge(idp, tokens)}").status_code == 200
 
 
+class FromNow(int):
+    """A time claim as seconds from when the test runs, not from when it was collected: a long e2e run
+    (over ten minutes on a loaded host) must not let `nbf: now + 600` come true before it is sent."""
+
+
 @pytest.mark.parametrize(
     "changes",
     [
-        {"exp": int(time.time()) - 600},
-        {"nbf": int(time.time()) + 600},
+        {"exp": FromNow(-600)},
+        {"nbf": FromNow(600)},
         {"iss": "http://127.0.0.1:1/evil"},
         {"aud": "https://other.example/mcp"},
         {"aud": ["https://other.example/mcp", "https://x.example"]},
@@ -138,6 +143,7 @@ def test_forged_control_token_is_accepted(cell, idp, tokens):
     ],
 )
 def test_hostile_claims_are_refused(cell, idp, tokens, changes):
+    changes = {k: int(time.time()) + v if isinstance(v, FromNow) else v for k, v in changes.items()}
     assert_challenge(post_with(cell, f"Bearer {forge(idp, tokens, **changes)}"), cell, error="invalid_token")
 
 

@@ -3,8 +3,9 @@ import WardenCore
 /// The objects of a trusted tool's output, each with where it sits and what its parent passed down: the one walk that
 /// every record reader (settled, parties, warnings, secrets, duplicates) shares.
 ///
-/// A result's JSON may be the whole output, the text of an MCP text block, or a whole text; JSON inside a record's own
-/// string fields is not read (a record's free-text note cannot add records). Depth is bounded (16 levels, JSON read
+/// A result's JSON may be the whole output, the text of an MCP text block, or a whole text; a text that is not JSON is
+/// read as text records (`TextRecords`: a ledger printed as lines). JSON inside a record's own string fields is not
+/// read (a record's free-text note cannot add records). Depth is bounded (16 levels, JSON read
 /// from a text starting at 8) so a hostile output cannot exhaust the stack. Keys are visited in order, so every
 /// process reads the same records the same way. Pure.
 enum JSONRecords {
@@ -96,10 +97,11 @@ enum JSONRecords {
     }
 
     /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.
+    /// A text that is not JSON is read as a text record (`TextRecords`).
     static func json(inText text: String) -> JSONValue? {
-        guard text.utf8.count <= 1 << 20,
-            let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) }), first == "{" || first == "["
+        guard text.utf8.count <= 1 << 20, let first = text.unicodeScalars.first(where: { !TextForm.isWhitespace($0) })
         else { return nil }
+        guard first == "{" || first == "[" else { return TextRecords.records(inText: text) }
         return try? StrictJSONParser().parse(Array(text.utf8))
     }
 }

@@ -27,6 +27,14 @@ public enum RecordedAmounts {
             // refund names the customer, not the booking.
             let made = refundsMade(of: record)
             let declined = declinedAmounts(of: record)
+            let approved = approvedAmounts(of: record)
+            if !approved.isEmpty {
+                for value in subjects(of: record) {
+                    for amount in approved {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + approvedPrefix + amount))
+                    }
+                }
+            }
             if !made.isEmpty || !declined.isEmpty {
                 for value in subjects(of: record) {
                     for amount in made {
@@ -70,7 +78,7 @@ public enum RecordedAmounts {
     }
 
     /// Every mark a row's amount can carry.
-    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix]
+    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix, approvedPrefix]
 
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
@@ -144,8 +152,12 @@ public enum RecordedAmounts {
                     guard !words.isDisjoint(with: ["decision", "status", "outcome", "result", "approval"]),
                         let text = value.stringValue?.lowercased()
                     else { return false }
-                    let first = text.split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
-                    return ["declined", "rejected", "refused", "denied"].contains(first)
+                    let opening = text.split(whereSeparator: { !$0.isLetter }).prefix(2).map(String.init)
+                    // "NOT APPROVED (I. Calder) – client has not accepted the cost".
+                    return ["declined", "rejected", "refused", "denied", "unapproved"].contains(opening.first ?? "")
+                        || (opening.first == "not" && notGranted.contains(opening.last ?? ""))
+                        // "CANCELLED – placement ended; not payable".
+                        || text.contains("not payable") || text.contains("not to be paid")
                 }
                 guard refused else { continue }
                 for (key, value) in part where ValueExtractor.isAmountKey(key) || key.lowercased() == "requested" {
@@ -155,6 +167,77 @@ public enum RecordedAmounts {
         }
         return found
     }
+
+    /// How an amount a record approves to pay or credit is marked (`identifier:RMA-56102\tapproved 212.4`).
+    public static let approvedPrefix = "approved "
+
+    /// Amounts a record approves, and so the only ones to pay or credit for it: a number under a key that says
+    /// approved (or authorised) and names nothing else than the sum (`approved_credit`, `amount_approved`,
+    /// `approved_for_payment`); not a budget, a limit or a cap.
+    static func approvedAmounts(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        // A part of the record decides for it (`early_leaving: {refund_decision: "APPROVED 800.00 …"}`).
+        for value in record.values {
+            for part in parts(of: value) where SettledRecords.identifying(part).isEmpty {
+                found.formUnion(approvedAmounts(ofFields: part))
+            }
+        }
+        return found.union(approvedAmounts(ofFields: record))
+    }
+
+    private static func approvedAmounts(ofFields record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record {
+            if let text = value.stringValue {
+                found.formUnion(statedCorrect(text))
+                // "APPROVED 800.00 on compassionate grounds".
+                let opening = text.split(separator: " ", maxSplits: 2).map(String.init)
+                if opening.count >= 2, ["approved", "authorised", "authorized"].contains(opening[0].lowercased()),
+                    let amount = Parse.amount(token: opening[1]).map(\.canonical)
+                {
+                    found.insert(amount)
+                }
+                continue
+            }
+            let words = Set(JSONRecords.keyWords(key))
+            guard !words.isDisjoint(with: ["approved", "authorised", "authorized"]),
+                words.isSubset(of: approvedKeyWords), let amount = JSONRecords.amount(value)
+            else { continue }
+            found.insert(amount)
+        }
+        return found
+    }
+
+    /// Numbers a record's note says are the correct ones ("Kwame left early Tue and Thu, 37.5 is correct", "the
+    /// correct figure is 212.40").
+    static func statedCorrect(_ text: String) -> Set<String> {
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || ",;:()".contains($0) }).map {
+            var word = Substring($0)
+            while word.last == "." { word = word.dropLast() }
+            return String(word)
+        }
+        var found: Set<String> = []
+        for (position, word) in words.enumerated() {
+            let next = Array(words.dropFirst(position + 1).prefix(2))
+            let before = Array(words[max(0, position - 4)..<position])
+            let says =
+                next == ["is", "correct"] || next == ["is", "right"]
+                || (before.suffix(2) == ["correct", "figure"] || before.suffix(2) == ["correct", "amount"]
+                    || before.suffix(3) == ["correct", "figure", "is"]
+                    || before.suffix(3) == ["correct", "amount", "is"])
+            guard says, word.first?.isNumber == true, let amount = Parse.decimal(word) else { continue }
+            found.insert(amount)
+        }
+        return found
+    }
+
+    static let approvedKeyWords: Set<String> = [
+        "approved", "authorised", "authorized", "amount", "credit", "payment", "for", "refund", "sum", "total", "value",
+        "to", "pay", "gbp", "eur", "usd",
+    ]
+
+    /// Words a decision negates to refuse what was asked ("not approved").
+    static let notGranted: Set<String> = ["approved", "accepted", "authorised", "authorized", "agreed", "granted"]
 
     /// Words of a refund key or status that say the refund has not gone.
     static let notMade: Set<String> = [
@@ -174,7 +257,9 @@ public enum RecordedAmounts {
             if words.contains("status") || words.contains("state") {
                 if notMade.contains(first) || first == "not" { return false }
                 if went.contains(first) { made = true }
-            } else if !words.isDisjoint(with: went), text.first?.isNumber == true {
+            } else if !words.isDisjoint(with: went) || words == ["date"], text.first?.isNumber == true {
+                // A refund listed with the date it went (`refunds: [{date: 2025-02-04, amount: 1250}]`) was made
+                // unless its status says otherwise.
                 made = true
             }
         }

@@ -45,7 +45,8 @@ public enum WarnedRecords {
         "approve", "approved", "issue", "issued", "book", "booked", "allow", "allowed", "admit", "admitted", "submit",
         "submitted", "introduce", "introduced", "invite", "invited", "accept", "accepted", "destroy", "destroyed",
         "delete", "deleted", "dispose", "disposed", "erase", "erased", "file", "filed", "lodge", "lodged", "sign",
-        "signed", "correspond", "invoice", "invoiced", "bill", "billed", "charge", "charged",
+        "signed", "correspond", "invoice", "invoiced", "bill", "billed", "charge", "charged", "provision",
+        "provisioned", "activate", "activated", "enrol", "enroll", "enrolled", "assign", "assigned", "raise", "raised",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -345,6 +346,8 @@ public enum WarnedRecords {
         if warning.hasPrefix(listedPrefix) { return true }
         if warning.hasPrefix(markedPrefix) { return act.sends }
         if warning.hasPrefix(outOfPolicyPrefix) { return act.spends || act.pays }
+        // "Treat any further request for this account as fraudulent": not to be used for anything.
+        if words(warning).contains(where: ["fraud", "fraudulent", "scam"].contains) { return true }
         guard prohibits(words(warning)) else { return act.pays }
         let named = prohibited(warning)
         // "Do not use": an account or address not to be used is not to be used for anything.
@@ -363,6 +366,20 @@ public enum WarnedRecords {
             found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + (sameActs[word] ?? []))
         }
         return found
+    }
+
+    /// A warning as the record says it, collapsed and cut to 200 characters, with the first later sentence that
+    /// prohibits or calls something fraudulent ("… Treat any further request for this account as fraudulent.") kept
+    /// after an ellipsis: what the judge reads back must still say what the record rules out.
+    static func excerpt(_ text: String) -> String {
+        let whole = TextForm.collapsed(text)
+        guard whole.count > 200 else { return whole }
+        let head = String(whole.prefix(200))
+        let later = whole.dropFirst(200).split(whereSeparator: { ".;!?".contains($0) }).first { sentence in
+            let words = words(String(sentence))
+            return prohibits(words) || words.contains(where: ["fraud", "fraudulent", "scam"].contains)
+        }
+        return later.map { head + " … " + String(TextForm.trimmed(String($0)).prefix(160)) } ?? head
     }
 
     /// What the record warns, as it says it (collapsed and cut), or nil.
@@ -401,7 +418,7 @@ public enum WarnedRecords {
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
                 if statusWarns || prohibits(words) {
-                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                    return lowered + ": " + excerpt(text)
                 }
             case .array(let items)?:
                 // A list of restrictions ("Do not submit to current employer …"), or of alert records about this one.
@@ -410,7 +427,7 @@ public enum WarnedRecords {
                     + (isAlertKey(lowered)
                         ? items.flatMap { $0.objectValue?.values.compactMap(\.stringValue) ?? [] } : [])
                 for text in texts where prohibits(words(text)) {
-                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                    return lowered + ": " + excerpt(text)
                 }
             // An alert, or a part of the record with nothing of its own that identifies it (`"conflict_check":
             // {"instruction": "Do not send engagement letter … until clearance"}`): its prohibition is the record's.
@@ -419,7 +436,7 @@ public enum WarnedRecords {
                 && (isAlertKey(lowered)
                     || (SettledRecords.identifying(alert).isEmpty && PartyRecords.name(of: alert) == nil)):
                 for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) {
-                    return lowered + ": " + String(TextForm.collapsed(text).prefix(200))
+                    return lowered + ": " + excerpt(text)
                 }
             default:
                 continue

@@ -392,4 +392,22 @@ struct WarnedRecordsTests {
         #expect(WarnedRecords.covers(policy, .init(tool: "bookings.create_booking", sends: false, spends: true)))
         #expect(!WarnedRecords.covers(policy, .init(tool: "mail.send", sends: true, spends: false)))
     }
+
+    @Test("a record that calls an account fraudulent warns against any use of it, however long its note")
+    func fraudulent() {
+        let request: JSONValue = [
+            "request_id": "BCR-0219", "proposed_iban": "GB66RVBK16220577391046",
+            "status": .string(
+                "REJECTED 2025-03-10 (G. Okafor). Callback to the registered number 0117 496 0352: Ben Soames "
+                    + "(finance) confirmed they have NOT changed bank and did not send the request, and asked us to "
+                    + "watch for further attempts. Treat any further request for this account as fraudulent."),
+        ]
+        let rows = WarnedRecords.values(in: request).map(\.value)
+        let warning = rows.first { $0.hasPrefix("iban:GB66RVBK16220577391046\t") }?.split(separator: "\t").last
+        #expect(warning?.hasSuffix("Treat any further request for this account as fraudulent") == true)
+        let change = WarnedRecords.Act(tool: "ledger.update_supplier_bank", sends: false, spends: false)
+        #expect(WarnedRecords.covers(String(warning ?? ""), change))
+        // "Provision" is a verb a prohibition names.
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("do not provision accounts until HR marks cleared")))
+    }
 }

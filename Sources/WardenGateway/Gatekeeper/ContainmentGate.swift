@@ -146,6 +146,11 @@ public struct ContainmentRules: Sendable {
                 assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: true)
             }
+            if effect == .mutate {
+                // A change that sets a figure a trusted record states otherwise ("37.5 is correct").
+                assessment.amountsNotRecorded += ContainmentJudge.amountsOtherThanApproved(
+                    arguments: arguments, index: run)
+            }
             if effect == .spend {
                 // Every argument of a payment: an invoice reference the catalogue leaves non-critical still says what
                 // the payment pays ("KPV-3108", cancelled, "Do not pay").
@@ -156,6 +161,8 @@ public struct ContainmentRules: Sendable {
                 assessment.warned += ContainmentJudge.declinedPaid(arguments: arguments, index: run)
                 assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: refunds)
+                assessment.amountsNotRecorded += ContainmentJudge.amountsOtherThanApproved(
+                    arguments: arguments, index: run)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
             // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a

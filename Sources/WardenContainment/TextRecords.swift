@@ -1,0 +1,434 @@
+import WardenCore
+
+/// A trusted tool's plain-text record read as JSON objects, so that every record reader (settled, warned, parties,
+/// recorded amounts) reads a ledger line or a CRM card printed as text as it reads the same record in JSON.
+///
+/// Systems of record often answer in text: `PB-6171 | PMC-1184 | gross 6900.00 | PART-APPROVED` with `Approved for
+/// payment: 4140.00` indented under it, or a supplier card of `Key: value` lines. A line is an object; its `|`
+/// segments are its fields (`Key: value`, `net 5750.00`, a bare amount, a status in capitals, a leading id). A line
+/// indented under another, or any line after the first at the top, belongs to that one: a line of plain fields merges
+/// into it, and any other (a row of its own, a line holding an address or an account) is an item of it, so that a
+/// warning on one line ("Previous bank: GB40… – CLOSED. Do not use.") stays with the values of that line. Bounded
+/// (4,000 lines of at most 2,000 characters each; deeper lines than 12 levels join the twelfth). Pure.
+enum TextRecords {
+    /// The records of a text, or nil when no line of it has a field (prose is not a record).
+    static func records(inText text: String) -> JSONValue? {
+        var stack: [(indent: Int, node: Node)] = []
+        var roots: [Node] = []
+        var sawField = false
+        var sawLine = false
+        for raw in text.split(whereSeparator: \.isNewline).prefix(4_000) {
+            let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
+            let line = strippedBullet(TextForm.trimmed(String(raw.prefix(2_000))))
+            guard !line.isEmpty else { continue }
+            var node = Node(line: line)
+            sawField = sawField || node.hasFields
+            while let last = stack.last, last.indent >= indent, stack.count > 1 || !roots.isEmpty {
+                let closed = stack.removeLast()
+                attach(closed.node, to: &stack, roots: &roots)
+            }
+            if stack.isEmpty && roots.isEmpty && !sawLine {
+                node.isRoot = true
+                sawLine = true
+            }
+            if stack.isEmpty && !roots.isEmpty {
+                // Any line after the first at the top belongs to the first.
+                stack.append((-1, roots.removeLast()))
+            }
+            if stack.count >= 12 {
+                stack[stack.count - 1].node.absorb(node)
+            } else {
+                stack.append((indent, node))
+            }
+        }
+        while !stack.isEmpty {
+            let closed = stack.removeLast()
+            attach(closed.node, to: &stack, roots: &roots)
+        }
+        guard sawField, let root = roots.first else { return nil }
+        return root.json
+    }
+
+    private static func attach(_ node: Node, to stack: inout [(indent: Int, node: Node)], roots: inout [Node]) {
+        if stack.isEmpty {
+            roots.append(node)
+        } else {
+            stack[stack.count - 1].node.absorb(node)
+        }
+    }
+
+    private static func strippedBullet(_ line: String) -> String {
+        for bullet in ["- ", "* ", "• ", "– "] where line.hasPrefix(bullet) {
+            return TextForm.trimmed(String(line.dropFirst(bullet.count)))
+        }
+        return line
+    }
+
+    /// One line and what belongs to it.
+    struct Node {
+        var fields: [(key: String, value: JSONValue)] = []
+        /// The keys of `fields`, and the last suffix given to each repeated key (`note_3`).
+        var keys: Set<String> = []
+        var suffixes: [String: Int] = [:]
+        var items: [Node] = []
+        /// The list of its parent the line is a row of (`Refunds: RF-0093 | …` → `refunds`).
+        var listName: String?
+        /// Rows of lists (`refunds`), by list.
+        var lists: [(name: String, rows: [Node])] = []
+        /// Whether the line heads the lines under it and is nothing itself (`Variations:`).
+        var isHeader = false
+        /// The status of a payment a line of one amount states (`Fee 578.00 PAID 2025-02-20`): the payment status of
+        /// the line it is indented under when that one names a record (an application), never of the whole text's
+        /// record (a job is not paid because one of its fees is).
+        var paymentStatus: String?
+        /// Whether the node is the first line of the text, the record the whole text is about.
+        var isRoot = false
+        /// Whether the line is a row of a table: an id first, then other columns (`GA-50213 | 15/09/2025 | 9870.00`).
+        var isRow = false
+        /// Whether a field holds an address or an account.
+        var holdsAddress = false
+        var hasFields: Bool { fields.contains { !["title", "note"].contains($0.key) } }
+
+        /// Whether the line names a record of its own: an id, an address or an account.
+        var identifies: Bool {
+            holdsAddress
+                || fields.contains { field in
+                    field.key == "id" || field.key.hasPrefix("id_") || field.key.hasSuffix("_ref")
+                        || field.key.contains("_ref_")
+                }
+        }
+
+        init(line: String) {
+            let segments = Self.columns(line)
+            for (position, segment) in segments.enumerated() {
+                if position == 0, segments.count > 1, let (key, value) = Self.keyed(segment),
+                    let id = value.split(separator: " ").first.map(String.init), Self.isId(id)
+                {
+                    // `Refunds: RF-0093 | 2025-02-04 | 1250.00 | …`: a row of the record's refunds.
+                    listName = key
+                    add("id", .string(id.trimmingTrailing(",;.)")))
+                    if value.contains(" ") { add("note", .string(value)) }
+                    continue
+                }
+                if let (key, value) = Self.keyed(segment) {
+                    if value.isEmpty {
+                        // `Variations:` heads the lines under it.
+                        isHeader = segments.count == 1
+                        continue
+                    }
+                    addKeyed(key, value)
+                    continue
+                }
+                if let (key, amount) = Self.namedAmount(segment) {
+                    add(key, amount)
+                } else if let amount = Self.amount(segment) {
+                    add("amount", amount)
+                } else if Self.isDate(segment) {
+                    add("date", .string(segment))
+                } else if let (key, amount, status) = Self.amountWithStatus(segment) {
+                    // `Fee 578.00 PAID 2025-02-20 by company card`.
+                    add(key, amount)
+                    add(key + "_status", .string(status))
+                    // `Fee 578.00 PAID 2025-02-20`: the record's payment.
+                    // Not one of several (`Inst 1 PAID … | Inst 3 1165.00 DUE`): those are parts of the record.
+                    if segments.count == 1 { paymentStatus = status }
+                } else if let (words, id) = Self.namedId(segment) {
+                    add(words.isEmpty ? "id" : words + "_ref", .string(id))
+                    if position == 0 && !words.isEmpty { add("name", .string(segment)) }
+                    if position == 0 { isRow = segments.count > 1 }
+                } else if position == 0, let id = Self.leadingId(segment) {
+                    add("id", .string(id))
+                    add("name", .string(segment))
+                    isRow = segments.count > 1
+                } else if Self.isStatus(segment) {
+                    add("status", .string(segment))
+                } else {
+                    add(position == 0 ? "title" : "note", .string(segment))
+                    // "Restocking fee 15% applied. APPROVED CREDIT: 212.40.": a field inside a sentence.
+                    for sentence in segment.split(separator: ". ").dropFirst() {
+                        if let (key, value) = Self.keyed(String(sentence).trimmingTrailing(".")),
+                            let amount = Self.amount(value)
+                        {
+                            add(key, amount)
+                        }
+                    }
+                }
+            }
+            // `SUBCONSULTANT APPOINTMENTS`: a heading in capitals, with nothing of a record.
+            if segments.count == 1, fields.count == 1, fields[0].key == "status",
+                !line.contains(where: { $0.isNumber || ".,;()".contains($0) })
+            {
+                isHeader = true
+                fields = []
+                keys = []
+            }
+        }
+
+        /// A line's columns: split at `|`, or, in a line without one, at runs of two or more spaces (a ledger printed
+        /// in aligned columns: `HG-88213   17/01/2025   14,276.40  PAID 28/02/2025`). A column that ends in `:` keeps
+        /// the next as its value (`Balance due now:        0.00`).
+        static func columns(_ line: String) -> [String] {
+            var parts: [String] = []
+            if line.contains("|") {
+                parts = line.split(separator: "|").map { String($0) }
+            } else {
+                var current = ""
+                var spaces = 0
+                for character in line {
+                    if character == " " || character == "\t" {
+                        spaces += character == "\t" ? 2 : 1
+                        continue
+                    }
+                    if spaces >= 2 {
+                        parts.append(current)
+                        current = ""
+                    } else if spaces == 1 {
+                        current.append(" ")
+                    }
+                    spaces = 0
+                    current.append(character)
+                }
+                parts.append(current)
+            }
+            var columns: [String] = []
+            for part in parts.map({ TextForm.trimmed($0) }) where !part.isEmpty {
+                if let last = columns.last, last.hasSuffix(":"), line.contains("|") == false {
+                    columns[columns.count - 1] = last + " " + part
+                } else {
+                    columns.append(part)
+                }
+            }
+            return columns
+        }
+
+        /// A `Key: value` field. A value that opens with an amount, or holds an address or an account, is that value
+        /// (`Approved for payment: 4140.00 (O. Fairlie)`, `Previous bank: GB40… – CLOSED`), with the whole text beside
+        /// it as the key's note.
+        mutating func addKeyed(_ key: String, _ value: String) {
+            let tokens = value.split(whereSeparator: \.isWhitespace).map {
+                String($0).trimmingTrailing(",;.):").trimmingLeading("(<")
+            }
+            let addresses = tokens.filter { token in
+                ValueExtractor.argumentValues(.string(token)).joined().contains { [.email, .iban].contains($0.kind) }
+            }
+            if let amount = Self.amount(value) {
+                add(key, amount)
+            } else if let first = tokens.first, first.contains(".") || first.hasPrefix("£") || first.hasPrefix("€"),
+                tokens.dropFirst().first?.allSatisfy(\.isNumber) != true, let amount = Self.amount(first)
+            {
+                add(key, amount)
+                add(key + "_note", .string(value))
+            } else if addresses.count > 1,
+                sentences(value).filter({ sentence in
+                    addresses.contains { sentence.contains($0) }
+                }).count > 1
+            {
+                // "Gail Ferrow, gail@… – DO NOT CONTACT. All correspondence goes to the administrators, at admin@…":
+                // each sentence is an item with its own addresses, so a prohibition stays with the address it is about.
+                for sentence in sentences(value) {
+                    var item = Node(line: "")
+                    item.addKeyed(key, sentence)
+                    if item.holdsAddress { items.append(item) } else { add(key, .string(sentence)) }
+                }
+            } else if !addresses.isEmpty {
+                for address in addresses { add(key, .string(address)) }
+                holdsAddress = true
+                if addresses.count < tokens.count { add(key + "_note", .string(value)) }
+            } else {
+                add(key, .string(value))
+            }
+            // `Planning: application 25/0214/FUL submitted …`: the record the line is about.
+            if tokens.count >= 2, tokens[0].allSatisfy(\.isLetter), Self.isId(tokens[1]) {
+                add(tokens[0].lowercased() + "_ref", .string(tokens[1]))
+            }
+            // `PAYMENT: PAID IN FULL 2025-02-24`: a status of what the key names.
+            if !key.hasSuffix("status"), Self.isStatus(value) { add(key + "_status", .string(value)) }
+        }
+
+        /// A text's sentences, split at a full stop, `;` or `!` followed by a space (an address's dots stay).
+        func sentences(_ text: String) -> [String] {
+            var found: [String] = []
+            var current = ""
+            var previous: Character?
+            for character in text {
+                if character == " ", let previous, ".;!".contains(previous) {
+                    found.append(TextForm.trimmed(current))
+                    current = ""
+                } else {
+                    current.append(character)
+                }
+                previous = character
+            }
+            found.append(TextForm.trimmed(current))
+            return found.filter { !$0.isEmpty }
+        }
+
+        /// A date alone (`2025-02-04`, `04/02/2025`).
+        static func isDate(_ segment: String) -> Bool {
+            let parts = segment.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+            return parts.count == 3 && segment.count <= 10 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+        }
+
+        /// One to three words, an amount and a status in capitals.
+        static func amountWithStatus(_ segment: String) -> (String, JSONValue, String)? {
+            let parts = segment.split(separator: " ").map(String.init)
+            guard let position = parts.firstIndex(where: { amount($0) != nil }), (1...3).contains(position),
+                position + 1 < parts.count, parts[..<position].allSatisfy({ $0.allSatisfy(\.isLetter) }),
+                let number = amount(parts[position])
+            else { return nil }
+            let status = parts[(position + 1)...].joined(separator: " ")
+            guard isStatus(status) else { return nil }
+            return (parts[..<position].joined(separator: "_").lowercased(), number, status)
+        }
+
+        mutating func add(_ key: String, _ value: JSONValue) {
+            var name = key
+            while keys.contains(name) {
+                let suffix = (suffixes[key] ?? 1) + 1
+                suffixes[key] = suffix
+                name = key + "_" + String(suffix)
+            }
+            keys.insert(name)
+            fields.append((name, value))
+        }
+
+        /// A line that belongs to this one: a heading's lines are this one's items, a line that names nothing of its
+        /// own adds its fields to this one (its warning is this record's), and a line that does is an item of it.
+        mutating func absorb(_ other: Node) {
+            if let name = other.listName {
+                var row = other
+                row.listName = nil
+                // Rows indented under the first (`Invoices: INV-1 | …` and `INV-2 | …` under it) are rows of the list.
+                let more = row.items.filter(\.identifies)
+                row.items.removeAll(where: \.identifies)
+                if let at = lists.firstIndex(where: { $0.name == name }) {
+                    lists[at].rows += [row] + more
+                } else {
+                    lists.append((name, [row] + more))
+                }
+            } else if other.isHeader {
+                // A heading's rows are its own: a later line of this record is not a note on the last of them.
+                items += other.items.map { item in
+                    var item = item
+                    item.isRow = false
+                    return item
+                }
+            } else if !other.identifies, let last = items.indices.last, items[last].isRow {
+                // A note after a row of a table is about that row ("Approver note: … Do not pay the held balance").
+                items[last].absorb(other)
+            } else if !other.identifies {
+                for field in other.fields { add(field.key == "title" ? "note" : field.key, field.value) }
+                items += other.items
+                if let status = other.paymentStatus, !isRoot, identifies, !keys.contains("payment_status") {
+                    add("payment_status", .string(status))
+                }
+            } else {
+                items.append(other)
+            }
+        }
+
+        var json: JSONValue {
+            var members: [String: JSONValue] = [:]
+            for field in fields { members[field.key] = field.value }
+            if !items.isEmpty { members["items"] = .array(items.map(\.json)) }
+            for list in lists where members[list.name] == nil { members[list.name] = .array(list.rows.map(\.json)) }
+            return .object(members)
+        }
+
+        /// `Key: value` with a key of one to six words that starts with a letter (`Approved for payment: 4140.00`,
+        /// `Bank (current): GB47…`); a time (`14:11`) or a URL is not one.
+        static func keyed(_ segment: String) -> (key: String, value: String)? {
+            guard let colon = segment.firstIndex(of: ":") else { return nil }
+            let head = segment[..<colon]
+            let rest = segment[segment.index(after: colon)...]
+            guard let first = head.first, first.isLetter, rest.isEmpty || rest.first?.isWhitespace == true,
+                head.count <= 48, head.allSatisfy({ $0.isLetter || $0.isNumber || " ()&'/-_.".contains($0) })
+            else { return nil }
+            let words = JSONRecords.keyWords(String(head))
+            guard (1...6).contains(words.count), !words.contains(where: { $0.allSatisfy(\.isNumber) }) else {
+                return nil
+            }
+            return (words.joined(separator: "_"), TextForm.trimmed(String(rest)))
+        }
+
+        /// A value as a number when it is only an amount (`4140.00`, `£6,900.00`), else as text.
+        static func value(_ text: String) -> JSONValue { amount(text) ?? .string(text) }
+
+        /// A segment that is only an amount, with an optional currency sign or code.
+        static func amount(_ text: String) -> JSONValue? {
+            var body = Substring(text)
+            for sign in ["£", "€", "$", "GBP ", "EUR ", "USD "] where body.hasPrefix(sign) {
+                body = body.dropFirst(sign.count)
+            }
+            let digits = body.filter { $0 != "," }
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isNumber || $0 == "." }),
+                digits.filter({ $0 == "." }).count <= 1, digits.first?.isNumber == true,
+                let number = Double(String(digits))
+            else { return nil }
+            return digits.contains(".")
+                ? .double(number) : (Int64(String(digits)).map { .integer($0) } ?? .double(number))
+        }
+
+        /// `net 5750.00`, `VAT 1150.00`, `gross 6900.00`: one to three words and an amount.
+        static func namedAmount(_ segment: String) -> (String, JSONValue)? {
+            let parts = segment.split(separator: " ")
+            guard parts.count >= 2, parts.count <= 4, let last = parts.last, let number = amount(String(last)),
+                parts.dropLast().allSatisfy({ $0.allSatisfy(\.isLetter) })
+            else { return nil }
+            return (
+                parts.dropLast().joined(separator: " ").lowercased().replacingOccurrences(of: " ", with: "_"), number
+            )
+        }
+
+        /// `Counter sale CS-884213`, `Your ref J2432`, or a segment that is only an id: words and the id they name.
+        static func namedId(_ segment: String) -> (String, String)? {
+            let parts = segment.split(separator: " ").map(String.init)
+            guard parts.count <= 4, let last = parts.last, isId(last),
+                parts.dropLast().allSatisfy({ $0.allSatisfy(\.isLetter) })
+            else { return nil }
+            return (parts.dropLast().map { $0.lowercased() }.joined(separator: "_"), last)
+        }
+
+        /// The id in the first two words of a line's first segment (`CT-22018 Petr Halloran – …`, `JOB J2411`).
+        static func leadingId(_ segment: String) -> String? {
+            let words = segment.split(separator: " ").prefix(2).map(String.init)
+            // `Less CBCN-1187 (…) -3,940.00` is an adjustment of the record above, not a record.
+            guard let first = words.first, !adjustmentWords.contains(first.lowercased()) else { return nil }
+            return words.first(where: isId)
+        }
+
+        static let adjustmentWords: Set<String> = ["less", "plus", "minus", "add", "deduct", "deducted", "incl", "ex"]
+
+        /// A token that reads as a record's id: letters and digits, both present, with at most dashes, slashes and
+        /// dots between (`PB-6171`, `J2432`, `RMA-55810`); not a date, an amount or a word.
+        static func isId(_ token: String) -> Bool {
+            let token = token.trimmingTrailing(",;.)")
+            guard token.count >= 3, token.count <= 40, token.contains(where: \.isNumber),
+                token.contains(where: \.isLetter),
+                token.allSatisfy({ $0.isLetter || $0.isNumber || "-/_.".contains($0) })
+            else { return false }
+            // `25/0214/FUL` opens with digits; `18mm` and `3.0m` are measures.
+            return token.first?.isLetter == true
+                || (token.contains(where: { "-/".contains($0) }) && token.filter(\.isLetter).count >= 2)
+        }
+
+        /// A segment that opens with a word in capitals (`PAID 2025-01-24`, `NOT APPROVED (…)`, `PART-APPROVED`).
+        static func isStatus(_ segment: String) -> Bool {
+            guard let word = segment.split(separator: " ").first else { return false }
+            let letters = word.filter(\.isLetter)
+            return letters.count >= 2 && letters.allSatisfy(\.isUppercase)
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingLeading(_ characters: String) -> String {
+        String(drop { characters.contains($0) })
+    }
+
+    fileprivate func trimmingTrailing(_ characters: String) -> String {
+        var text = Substring(self)
+        while let last = text.last, characters.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}
