@@ -11,6 +11,11 @@ struct ExporterEndToEndTests {
         serviceName: "warden", serviceVersion: "9.9.9", serviceInstanceID: "tenant-a/replica-0",
         attributes: [("warden.tenant", "tenant-a")])
 
+    /// How long a test lets the exporter finish its retries before shutdown cancels them. Shutdown returns as soon as
+    /// the worker is done, so this only bounds a stuck test; 30 s was cut short on a host so loaded that `swift test`
+    /// took four times its usual time (a retry cancelled mid-way, counted failed).
+    static let shutdownWait: Duration = .seconds(120)
+
     static func exporter(
         _ endpoint: String, batch: Int = 512, attempts: Int = 5, timeout: Duration = .seconds(10),
         headers: [(name: String, value: String)] = []
@@ -48,7 +53,7 @@ struct ExporterEndToEndTests {
         server.addEvent("grant.consumed")
         server.setStatus(.error(message: "denied: untrusted recipient alice@example.com"))
         server.end()
-        await exporter.shutdown(deadline: .now + .seconds(30))
+        await exporter.shutdown(deadline: .now + Self.shutdownWait)
 
         let received = try receiver.spans()
         #expect(received.count == 2)
@@ -97,7 +102,7 @@ struct ExporterEndToEndTests {
             var span = tracer.startSpan("call \(index)")
             span.end()
         }
-        await exporter.shutdown(deadline: .now + .seconds(30))
+        await exporter.shutdown(deadline: .now + Self.shutdownWait)
         #expect(try receiver.requests().map { $0["status"] as? Int } == [503, 503, 200])
         #expect(try receiver.spans().count == 3)
         let counters = exporter.counters
@@ -118,7 +123,7 @@ struct ExporterEndToEndTests {
             var span = tracer.startSpan("call \(index)")
             span.end()  // synchronous: returns without waiting on the network
         }
-        await exporter.shutdown(deadline: .now + .seconds(30))
+        await exporter.shutdown(deadline: .now + Self.shutdownWait)
         let counters = exporter.counters
         #expect(counters.failedSpans == 5)
         #expect(counters.failedBatches == 1)
@@ -137,7 +142,7 @@ struct ExporterEndToEndTests {
         let tracer = Tracer(sink: exporter, sanitizer: { $0 })
         var span = tracer.startSpan("call")
         span.end()
-        await exporter.shutdown(deadline: .now + .seconds(30))
+        await exporter.shutdown(deadline: .now + Self.shutdownWait)
         #expect(exporter.counters.failedSpans == 1)
         #expect(exporter.counters.retries == 0)
     }
@@ -153,7 +158,7 @@ struct ExporterEndToEndTests {
             span.end()
         }
         #expect(exporter.counters.queuedSpans == 5)
-        await exporter.shutdown(deadline: .now + .seconds(30))
+        await exporter.shutdown(deadline: .now + Self.shutdownWait)
         let names = try receiver.spans().compactMap { ($0["span"] as? [String: Any])?["name"] as? String }
         #expect(Set(names) == Set((0..<5).map { "call \($0)" }))
         let sizes = try receiver.requests().compactMap { $0["spans"] as? Int }
