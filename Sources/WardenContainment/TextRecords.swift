@@ -16,25 +16,19 @@ enum TextRecords {
         var stack: [(indent: Int, node: Node)] = []
         var roots: [Node] = []
         var sawField = false
-        var sawLine = false
         for raw in text.split(whereSeparator: \.isNewline).prefix(4_000) {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             let line = strippedBullet(TextForm.trimmed(String(raw.prefix(2_000))))
             guard !line.isEmpty else { continue }
             var node = Node(line: line)
             sawField = sawField || node.hasFields
-            while let last = stack.last, last.indent >= indent, stack.count > 1 || !roots.isEmpty {
+            while let last = stack.last, last.indent >= indent, stack.count > 1 {
                 let closed = stack.removeLast()
                 attach(closed.node, to: &stack, roots: &roots)
             }
-            if stack.isEmpty && roots.isEmpty && !sawLine {
-                node.isRoot = true
-                sawLine = true
-            }
-            if stack.isEmpty && !roots.isEmpty {
-                // Any line after the first at the top belongs to the first.
-                stack.append((-1, roots.removeLast()))
-            }
+            // The first line is the record the whole text is about; it stays at the bottom of the stack, so any later
+            // line at the top belongs to it.
+            if stack.isEmpty { node.isRoot = true }
             if stack.count >= 12 {
                 stack[stack.count - 1].node.absorb(node)
             } else {
