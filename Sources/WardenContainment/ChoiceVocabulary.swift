@@ -52,10 +52,13 @@ public struct ChoiceVocabulary: Sendable, Hashable {
     /// The fields of a trusted output's records whose whole value is one of the catalog's choices (`"access_method":
     /// "tenant_present"`), as `.choice` rows `field access_method=tenant present`: what the tenant's record says that
     /// choice is, for a call that makes another (`containment.record-says-otherwise`).
-    public func fields(in output: JSONValue) -> Set<TaggedValue> {
+    public func fields(in output: JSONValue) -> Set<TaggedValue> { fields(in: OutputRecords(output)) }
+
+    /// The choice fields of a trusted output read once.
+    public func fields(in output: OutputRecords) -> Set<TaggedValue> {
         guard !options.isEmpty else { return [] }
         var rows: Set<TaggedValue> = []
-        for (record, _) in JSONRecords.objects(in: output) {
+        for (record, _) in output.objects {
             for (key, value) in record {
                 guard let text = value.stringValue, text.count <= 64 else { continue }
                 let phrase = Self.phrase(text)

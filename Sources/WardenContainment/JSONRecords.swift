@@ -58,42 +58,12 @@ enum JSONRecords {
         _ value: JSONValue, _ context: Context,
         visit: (_ object: [String: JSONValue], _ place: Place, _ context: Context) -> Context
     ) {
-        walk(value, place: Place(), context: context, depth: 0, visit: visit)
-    }
-
-    private static func walk<Context>(
-        _ value: JSONValue, place: Place, context: Context, depth: Int,
-        visit: (_ object: [String: JSONValue], _ place: Place, _ context: Context) -> Context
-    ) {
-        guard depth < 16 else { return }
-        switch value {
-        case .object(let members):
-            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
-                if let json = json(inText: text) {
-                    walk(json, place: Place(), context: context, depth: 8, visit: visit)
-                }
-                return
-            }
-            let inner = visit(members, place, context)
-            for key in members.keys.sorted() {
-                walk(members[key] ?? .null, place: Place(key: key), context: inner, depth: depth + 1, visit: visit)
-            }
-        case .array(let items):
-            for item in items {
-                walk(item, place: Place(list: place.name), context: context, depth: depth + 1, visit: visit)
-            }
-        case .string(let text) where depth == 0:
-            if let json = json(inText: text) { walk(json, place: Place(), context: context, depth: 8, visit: visit) }
-        default:
-            return
-        }
+        OutputRecords(value).walk(context, visit: visit)
     }
 
     /// Every object of a value, with where it sits.
     static func objects(in value: JSONValue) -> [(object: [String: JSONValue], place: Place)] {
-        var found: [(object: [String: JSONValue], place: Place)] = []
-        walk(value, ()) { object, place, _ in found.append((object, place)) }
-        return found
+        OutputRecords(value).objects
     }
 
     /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.
@@ -103,5 +73,76 @@ enum JSONRecords {
         else { return nil }
         guard first == "{" || first == "[" else { return TextRecords.records(inText: text) }
         return try? StrictJSONParser().parse(Array(text.utf8))
+    }
+}
+
+/// A trusted output read once: its objects in the order `JSONRecords.walk` visits them, each with where it sits and
+/// which object holds it, its texts parsed (as JSON or as `TextRecords`) a single time. The pipeline reads an output
+/// with this and hands it to every record reader; each of them parsing a long text again cost more than the rest of
+/// the call. Pure.
+public struct OutputRecords: Sendable {
+    struct Node: Sendable {
+        var object: [String: JSONValue]
+        var place: JSONRecords.Place
+        /// The index of the nearest object that holds it (its children's context comes from there), nil at the top.
+        var holder: Int?
+    }
+
+    let nodes: [Node]
+
+    public init(_ output: JSONValue) {
+        var nodes: [Node] = []
+        Self.collect(output, place: JSONRecords.Place(), holder: nil, depth: 0, into: &nodes)
+        self.nodes = nodes
+    }
+
+    /// Calls `visit` for every object, a parent before its children; what `visit` returns is the context the object's
+    /// children get (a list passes its own context to its items; JSON read from a text block gets the block's).
+    func walk<Context>(
+        _ context: Context,
+        visit: (_ object: [String: JSONValue], _ place: JSONRecords.Place, _ context: Context) -> Context
+    ) {
+        var contexts: [Context] = []
+        contexts.reserveCapacity(nodes.count)
+        for node in nodes {
+            contexts.append(visit(node.object, node.place, node.holder.map { contexts[$0] } ?? context))
+        }
+    }
+
+    /// Every object, with where it sits.
+    var objects: [(object: [String: JSONValue], place: JSONRecords.Place)] { nodes.map { ($0.object, $0.place) } }
+
+    /// Depth is bounded (16 levels, JSON read from a text starting at 8) so a hostile output cannot exhaust the stack.
+    private static func collect(
+        _ value: JSONValue, place: JSONRecords.Place, holder: Int?, depth: Int, into nodes: inout [Node]
+    ) {
+        guard depth < 16 else { return }
+        switch value {
+        case .object(let members):
+            if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
+                if let json = JSONRecords.json(inText: text) {
+                    collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes)
+                }
+                return
+            }
+            nodes.append(Node(object: members, place: place, holder: holder))
+            let this = nodes.count - 1
+            for key in members.keys.sorted() {
+                collect(
+                    members[key] ?? .null, place: JSONRecords.Place(key: key), holder: this, depth: depth + 1,
+                    into: &nodes)
+            }
+        case .array(let items):
+            for item in items {
+                collect(
+                    item, place: JSONRecords.Place(list: place.name), holder: holder, depth: depth + 1, into: &nodes)
+            }
+        case .string(let text) where depth == 0:
+            if let json = JSONRecords.json(inText: text) {
+                collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes)
+            }
+        default:
+            return
+        }
     }
 }

@@ -28,9 +28,12 @@ public enum PartPaidRecords {
     ]
 
     /// The `.partPaid` rows of a trusted output.
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.partPaid` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, _) in JSONRecords.objects(in: output) {
+        for (record, _) in output.objects {
             guard let (whole, paid) = wholeAndPaid(of: record) else { continue }
             for value in SettledRecords.identifying(record).values.joined() {
                 rows.insert(TaggedValue(.partPaid, value.description + "\t" + whole + "\t" + paid))

@@ -29,10 +29,13 @@ public enum PartyRecords {
     /// "Ivy Collins", …}`, `"payee"`, `"landlord"`) carries the role in its name (`ivy collins (agent)`): a task that
     /// says "reply to the agent" names that party as much as one that says "reply to Ivy". Items of a list do not:
     /// `folders` names every folder alike.
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.party` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
         // The context is the name of the named record whose people the children are, if they are.
-        JSONRecords.walk(output, String?.none) { record, place, context in
+        output.walk(String?.none) { record, place, context in
             let enclosing = place.name.map { memberKeys.contains($0.lowercased()) } == true ? context : nil
             return visit(record, key: place.key, enclosing: enclosing, into: &rows)
         }

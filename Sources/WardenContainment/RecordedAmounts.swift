@@ -10,9 +10,12 @@ import WardenCore
 /// of the record's, unless the task names it. Pure.
 public enum RecordedAmounts {
     /// The `.recordedAmount` rows of a trusted output.
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.recordedAmount` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, place) in JSONRecords.objects(in: output) {
+        for (record, place) in output.objects {
             // A party's line of an apportioned charge (`recharge_schedule.lines: [{tenant_id: T-101, amount: 2599.2}]`).
             if let list = place.list, !Set(JSONRecords.keyWords(list)).isDisjoint(with: lineParts) {
                 for amount in amounts(of: record) {
@@ -120,13 +123,37 @@ public enum RecordedAmounts {
                 found.insert(amount)
                 continue
             }
-            guard !words.isDisjoint(with: ["refund", "refunds"]), words.isDisjoint(with: notMade) else { continue }
+            guard !words.isDisjoint(with: ["refund", "refunds"]), words.isDisjoint(with: notMade) else {
+                // A ledger's row that is a refund (`27/02/2025 | REFUND | Card refund to Visa ..4417 | 612.00`).
+                for part in parts(of: value) where isRefundEntry(part) && madeEvidence(part) {
+                    if let amount = amounts(of: part).sorted().first { found.insert(amount) }
+                }
+                continue
+            }
             for part in parts(of: value) {
                 guard madeEvidence(part), let amount = amounts(of: part).sorted().first else { continue }
                 found.insert(amount)
             }
         }
         return found
+    }
+
+    /// Whether a row of a list is a refund: its status, or the opening of a note, says refund (`REFUND`, "Card refund
+    /// to Visa ..4417"), and nothing in it says it is not made yet (`refund requested`).
+    static func isRefundEntry(_ part: [String: JSONValue]) -> Bool {
+        var refund = false
+        for (key, value) in part {
+            guard let text = value.stringValue?.lowercased() else { continue }
+            let words = text.split(whereSeparator: { !$0.isLetter }).map(String.init)
+            if !notMade.isDisjoint(with: words.prefix(4)) || words.prefix(4).contains("not") { return false }
+            let keyWords = Set(JSONRecords.keyWords(key))
+            if !keyWords.isDisjoint(with: ["status", "note", "title", "description", "type"]),
+                !Set(words.prefix(2)).isDisjoint(with: ["refund", "refunded"])
+            {
+                refund = true
+            }
+        }
+        return refund
     }
 
     /// The parts a field holds: the object it is, or the objects it lists.
@@ -200,8 +227,9 @@ public enum RecordedAmounts {
                 continue
             }
             let words = Set(JSONRecords.keyWords(key))
-            guard !words.isDisjoint(with: ["approved", "authorised", "authorized"]),
-                words.isSubset(of: approvedKeyWords), let amount = JSONRecords.amount(value)
+            // `Payable: 1,110.00 (6 sessions)`: what the record says is to be paid, as an approval does.
+            guard !words.isDisjoint(with: ["approved", "authorised", "authorized", "payable"]),
+                words.isSubset(of: approvedKeyWords.union(["payable", "now"])), let amount = JSONRecords.amount(value)
             else { continue }
             found.insert(amount)
         }

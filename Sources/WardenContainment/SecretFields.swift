@@ -84,10 +84,13 @@ public enum SecretFields {
     }
 
     /// The `.secret` rows of a trusted output.
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.secret` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         var found: Set<TaggedValue> = []
         // The context is the identifiers of the records around an object: a key safe has none of its own.
-        JSONRecords.walk(output, Set<String>()) { record, place, ids in
+        output.walk(Set<String>()) { record, place, ids in
             visit(record, holder: place.name.map(keyWords) ?? [], ids: ids, into: &found)
         }
         return found

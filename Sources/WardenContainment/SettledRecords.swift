@@ -32,12 +32,15 @@ public enum SettledRecords {
 
     /// The `.settled` rows of a trusted output: values of settled records' identifying fields, each as the
     /// description of its reading (`identifier:NPT-88107`).
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.settled` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         // Compared field by field: an open credit note whose `invoice_ref` is the paid invoice's `ref` does not make
         // that invoice open.
         var settled: [String: Set<TaggedValue>] = [:]
         var open: [String: Set<TaggedValue>] = [:]
-        for (record, _) in JSONRecords.objects(in: output) {
+        for (record, _) in output.objects {
             guard let status = status(of: record) else { continue }
             for (key, values) in identifying(record) {
                 if settledStatuses.contains(status) {
@@ -58,8 +61,13 @@ public enum SettledRecords {
     /// payment, each with why (`identifier:J-40172<TAB>status: complete_awaiting_payment`, `…<TAB>payments_received:
     /// none`). Marking such a record paid on someone's word is how goods leave unpaid.
     public static func unpaidValues(in output: JSONValue) -> Set<TaggedValue> {
+        unpaidValues(in: OutputRecords(output))
+    }
+
+    /// The `.unpaid` rows of a trusted output read once.
+    public static func unpaidValues(in output: OutputRecords) -> Set<TaggedValue> {
         var rows: Set<TaggedValue> = []
-        for (record, _) in JSONRecords.objects(in: output) {
+        for (record, _) in output.objects {
             guard let why = unpaid(record) else { continue }
             for value in identifying(record).values.joined() {
                 rows.insert(TaggedValue(.unpaid, value.description + "\t" + why))
@@ -124,10 +132,10 @@ public enum SettledRecords {
     /// the same description (an invoice reissued under a new number, `QL-4388R` beside paid `QL-4388`) or a settled
     /// record that is itself a payment (a card payment made on site for the same order). Their identifying values are
     /// kept as `.settled` rows with what they repeat (`identifier:QL-4388R<TAB>repeats QL-4388 (PO-3307, 1875)`).
-    static func duplicates(in output: JSONValue) -> Set<TaggedValue> {
+    static func duplicates(in output: OutputRecords) -> Set<TaggedValue> {
         var settled: [(record: [String: JSONValue], payment: Bool)] = []
         var open: [[String: JSONValue]] = []
-        for (record, place) in JSONRecords.objects(in: output) {
+        for (record, place) in output.objects {
             let status = status(of: record)
             let payment = place.name.map(listsPayments) ?? false
             if let status, settledStatuses.contains(status) {

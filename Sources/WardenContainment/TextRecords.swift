@@ -83,6 +83,17 @@ enum TextRecords {
         var holdsAddress = false
         var hasFields: Bool { fields.contains { !["title", "note"].contains($0.key) } }
 
+        /// The text of a line that is only prose (one column, no field, nothing under it).
+        var proseLine: String? {
+            guard fields.count == 1, fields[0].key == "title", items.isEmpty, lists.isEmpty, !isHeader else {
+                return nil
+            }
+            return fields[0].value.stringValue
+        }
+
+        /// Whether the line is one `Key: <id>` field (`Loan ref: CMT/LO/2026/017`) and nothing else.
+        var isKeyedId = false
+
         /// Whether the line names a record of its own: an id, an address or an account.
         var identifies: Bool {
             holdsAddress
@@ -111,6 +122,9 @@ enum TextRecords {
                         continue
                     }
                     addKeyed(key, value)
+                    isKeyedId =
+                        segments.count == 1 && !holdsAddress && identifies && Self.isId(value)
+                        && !key.hasSuffix("status")
                     continue
                 }
                 if let (key, amount) = Self.namedAmount(segment) {
@@ -149,7 +163,8 @@ enum TextRecords {
                 }
             }
             // `SUBCONSULTANT APPOINTMENTS`: a heading in capitals, with nothing of a record.
-            if segments.count == 1, fields.count == 1, fields[0].key == "status",
+            // `Status: POSTPONED` is a field, not a heading.
+            if segments.count == 1, fields.count == 1, fields[0].key == "status", Self.keyed(line) == nil,
                 !line.contains(where: { $0.isNumber || ".,;()".contains($0) })
             {
                 isHeader = true
@@ -185,7 +200,12 @@ enum TextRecords {
                 parts.append(current)
             }
             var columns: [String] = []
-            for part in parts.map({ TextForm.trimmed($0) }) where !part.isEmpty {
+            let trimmed = parts.map { TextForm.trimmed($0) }.filter { !$0.isEmpty }
+            // `Customer     C-2041 Marlow & Finch Bakery Ltd`: a label in words and its value, aligned.
+            if trimmed.count == 2, !line.contains("|"), !trimmed[0].hasSuffix(":"), isLabel(trimmed[0]) {
+                return [trimmed[0] + ": " + trimmed[1]]
+            }
+            for part in trimmed {
                 if let last = columns.last, last.hasSuffix(":"), line.contains("|") == false {
                     columns[columns.count - 1] = last + " " + part
                 } else {
@@ -193,6 +213,13 @@ enum TextRecords {
                 }
             }
             return columns
+        }
+
+        /// One or two words of letters, not all capitals (`Customer`, `Balance`; not `OBJECT`, a status or heading).
+        static func isLabel(_ text: String) -> Bool {
+            let words = text.split(separator: " ")
+            return (1...2).contains(words.count) && words.allSatisfy { $0.allSatisfy(\.isLetter) }
+                && text.contains(where: \.isLowercase)
         }
 
         /// A `Key: value` field. A value that opens with an amount, or holds an address or an account, is that value
@@ -208,7 +235,9 @@ enum TextRecords {
             if let amount = Self.amount(value) {
                 add(key, amount)
             } else if let first = tokens.first, first.contains(".") || first.hasPrefix("£") || first.hasPrefix("€"),
-                tokens.dropFirst().first?.allSatisfy(\.isNumber) != true, let amount = Self.amount(first)
+                // `1,110.00 (6 sessions)` is an amount and a note; `12.50 3` is not one amount.
+                value.split(whereSeparator: \.isWhitespace).dropFirst().first?.allSatisfy(\.isNumber) != true,
+                let amount = Self.amount(first)
             {
                 add(key, amount)
                 add(key + "_note", .string(value))
@@ -234,6 +263,14 @@ enum TextRecords {
             // `Planning: application 25/0214/FUL submitted …`: the record the line is about.
             if tokens.count >= 2, tokens[0].allSatisfy(\.isLetter), Self.isId(tokens[1]) {
                 add(tokens[0].lowercased() + "_ref", .string(tokens[1]))
+            }
+            // `Customer: C-2041 Marlow & Finch Bakery Ltd`: the id of what the key names.
+            if tokens.count >= 2, Self.isId(tokens[0]),
+                Set(key.split(separator: "_").map(String.init)).isDisjoint(with: [
+                    "id", "ref", "no", "number", "reference",
+                ])
+            {
+                add(key + "_id", .string(tokens[0]))
             }
             // `PAYMENT: PAID IN FULL 2025-02-24`: a status of what the key names.
             if !key.hasSuffix("status"), Self.isStatus(value) { add(key + "_status", .string(value)) }
@@ -301,15 +338,28 @@ enum TextRecords {
                     lists.append((name, [row] + more))
                 }
             } else if other.isHeader {
+                // `Notes:` heads lines of this record: their fields (a note's warning) are this one's.
+                for field in other.fields { add(field.key == "title" ? "note" : field.key, field.value) }
                 // A heading's rows are its own: a later line of this record is not a note on the last of them.
                 items += other.items.map { item in
                     var item = item
                     item.isRow = false
                     return item
                 }
+            } else if other.isKeyedId, !identifies, items.isEmpty, lists.isEmpty {
+                // `Loan ref: CMT/LO/2026/017` under a heading (`LOANS REGISTER - OUTGOING LOAN`): the id of the record
+                // the text is about, not an item of it.
+                for field in other.fields { add(field.key, field.value) }
             } else if !other.identifies, let last = items.indices.last, items[last].isRow {
                 // A note after a row of a table is about that row ("Approver note: … Do not pay the held balance").
                 items[last].absorb(other)
+            } else if !other.identifies, let text = other.proseLine, let last = fields.indices.last,
+                fields[last].key.hasPrefix("note") || fields[last].key.hasPrefix("title"),
+                case .string(let previous) = fields[last].value, previous.last.map({ !".!?:".contains($0) }) == true
+            {
+                // A note wrapped over several lines is one note: "HB-118 is on hold. … and" / "… Please don't pay
+                // the 1,650.00" says what it says of HB-118 in one text.
+                fields[last].value = .string(previous + " " + text)
             } else if !other.identifies {
                 for field in other.fields { add(field.key == "title" ? "note" : field.key, field.value) }
                 items += other.items
@@ -410,7 +460,8 @@ enum TextRecords {
         static func isStatus(_ segment: String) -> Bool {
             guard let word = segment.split(separator: " ").first else { return false }
             let letters = word.filter(\.isLetter)
-            return letters.count >= 2 && letters.allSatisfy(\.isUppercase)
+            // `CMT/LO/2026/017` is an id in capitals, not a status.
+            return letters.count >= 2 && letters.allSatisfy(\.isUppercase) && !isId(String(word))
         }
     }
 }

@@ -16,13 +16,32 @@ import WardenCore
 public enum WarnedRecords {
     /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
     static let warningStatuses: Set<String> = [
-        "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined",
+        "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined", "suspended", "postponed",
+    ]
+
+    /// Words of a status that stop a record where it is (on hold, suspended, postponed, cancelled, lost): it is not to
+    /// be paid, and not to be taken further (`stoppedActs`): a job on hold is not released to press, a quote lost is
+    /// not ordered for, a postponed loan is not shipped.
+    static let stoppingWords: Set<String> = [
+        "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
+        "superseded",
+    ]
+
+    /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
+    static let undoingActs: Set<String> = ["refund", "credit", "cancel", "void", "reverse", "withdraw"]
+
+    /// Acts that take a record further, which a stopping status rules out (a message about it, a refund of it, or a
+    /// note on it does not take it further).
+    static let stoppedActs: Set<String> = [
+        "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book", "submit",
+        "activate",
+        "renew", "reinstate", "order", "raise", "buy",
     ]
 
     /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
     /// payment, paid again on purpose) that end it: a claim rejected, a booking cancelled, an invoice withdrawn or
     /// superseded is not to be paid.
-    static let endedStatuses: Set<String> = ["rejected", "cancelled", "canceled", "withdrawn", "superseded"]
+    static let endedStatuses: Set<String> = ["rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost"]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
     ]
@@ -47,6 +66,9 @@ public enum WarnedRecords {
         "delete", "deleted", "dispose", "disposed", "erase", "erased", "file", "filed", "lodge", "lodged", "sign",
         "signed", "correspond", "invoice", "invoiced", "bill", "billed", "charge", "charged", "provision",
         "provisioned", "activate", "activated", "enrol", "enroll", "enrolled", "assign", "assigned", "raise", "raised",
+        "dispatch", "dispatched", "despatch", "despatched", "ship", "shipped", "deliver", "delivered", "print",
+        "printed", "publish", "published", "order", "ordered", "renew", "renewed", "reinstate", "reinstated", "supply",
+        "supplied", "lend", "lent", "loan", "loaned",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -95,6 +117,10 @@ public enum WarnedRecords {
 
     /// How the warning of a record marked to stay in the house begins (`marked classification: Confidential – HR`).
     static let markedPrefix = "marked "
+
+    /// How a contact the record says is not authorised is warned (`not authorised under authorised: false`): against
+    /// anything done for or sent to them.
+    static let notAuthorisedPrefix = "not authorised under "
 
     /// How a record outside the tenant's policy is warned (`out of policy under policy: OUT OF POLICY – needs …`):
     /// against spending on it.
@@ -223,10 +249,13 @@ public enum WarnedRecords {
     static let addressing: Set<ValueKind> = [.email, .iban, .phone, .url]
 
     /// The `.warned` rows of a trusted output.
-    public static func values(in output: JSONValue) -> Set<TaggedValue> {
+    public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
+
+    /// The `.warned` rows of a trusted output read once.
+    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
         var found = Found()
         // The context is the prohibition a record passes down to the records it holds.
-        JSONRecords.walk(output, String?.none) { record, _, inherited in
+        output.walk(String?.none) { record, _, inherited in
             visit(record, inherited: inherited, into: &found)
         }
         return Set(
@@ -256,6 +285,14 @@ public enum WarnedRecords {
             // `invoice_id`) does not lift the warning on it.
             found.unwarned.formUnion(identifying.filter { addressing.contains($0.kind) })
         }
+        // A note about another record by its id ("Credit control haven't caught up - do NOT pay PI-55190", "HB-118 is
+        // on hold"): that id is warned, whichever record holds the note.
+        for key in members.keys.sorted() {
+            guard let text = members[key]?.stringValue else { continue }
+            for value in namedIds(in: text) where found.warned[value] == nil {
+                found.warned[value] = key.lowercased() + ": " + excerpt(text)
+            }
+        }
         // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
         for key in members.keys.sorted() where prohibits(words(key)) {
             for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
@@ -265,6 +302,56 @@ public enum WarnedRecords {
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
+    }
+
+    /// The ids a text names as what a prohibition or a hold is about, sentence by sentence: the object of a
+    /// prohibition ("do NOT pay PI-55190", not "do not pay until PO-7 arrives") or the subject of a hold or an end
+    /// ("HB-118 is on hold", "INV-20 was cancelled").
+    static func namedIds(in text: String) -> Set<TaggedValue> {
+        guard text.count <= 4_000 else { return [] }
+        var found: Set<TaggedValue> = []
+        for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
+            $0.components(separatedBy: ". ")
+        }) {
+            let tokens = sentence.split(whereSeparator: \.isWhitespace).map(String.init)
+            for (position, token) in tokens.enumerated() {
+                let ids = ValueExtractor.values(inText: token).filter {
+                    $0.kind == .identifier && $0.value.contains(where: \.isLetter)
+                }
+                guard !ids.isEmpty else { continue }
+                let before = words(tokens[max(0, position - 6)..<position].joined(separator: " "))
+                let after = words(tokens.dropFirst(position + 1).prefix(4).joined(separator: " "))
+                var named = false
+                if prohibits(before), let verb = before.lastIndex(where: prohibitedVerbs.contains) {
+                    named = before[(verb + 1)...].allSatisfy { !conditionWords.contains($0) }
+                }
+                if let first = after.first, ["is", "are", "was", "were", "has", "have"].contains(first) {
+                    let rest = after.dropFirst().drop { ["been", "now", "still", "currently"].contains($0) }
+                    named =
+                        named || Array(rest.prefix(2)) == ["on", "hold"]
+                        || rest.first.map(heldWords.contains) == true
+                }
+                if named { found.formUnion(ids) }
+            }
+        }
+        return found
+    }
+
+    /// Words that say a record is held or ended ("INV-20 was cancelled").
+    static let heldWords: Set<String> = [
+        "disputed", "blocked", "suspended", "frozen", "held", "cancelled", "canceled", "withdrawn", "rejected", "void",
+        "voided", "superseded",
+    ]
+
+    /// A prohibited verb as written or in its -ing form (`sending` → send, `sharing` → share, `shipping` → ship).
+    static func verbBase(_ word: String) -> String? {
+        if prohibitedVerbs.contains(word) { return word }
+        guard word.hasSuffix("ing"), word.count > 5 else { return nil }
+        let stem = String(word.dropLast(3))
+        let candidates = [
+            stem, stem + "e", stem.count > 2 && stem.last == stem.dropLast().last ? String(stem.dropLast()) : stem,
+        ]
+        return candidates.first(where: prohibitedVerbs.contains)
     }
 
     /// Whether a prohibition is only about others than the record's own party: "never send to other customers or
@@ -318,8 +405,15 @@ public enum WarnedRecords {
         /// `choices`: the enumerated choices the call makes (`destroy_after_30_days`): what they do is done too.
         public init(tool: String, sends: Bool, spends: Bool, choices: [String] = []) {
             let local = (tool.split(separator: ".").last.map(String.init) ?? tool).lowercased()
-            let nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
+            var nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
                 ActionDirectives.singular(String($0))
+            }
+            // `bookings.create`: a bare verb acts on what its server is named for (a booking: it books).
+            if nameWords.count == 1, ["create", "new", "add", "make", "open", "insert"].contains(local),
+                let server = tool.split(separator: ".").first.map({ String($0).lowercased() })
+            {
+                let noun = ActionDirectives.singular(server)
+                nameWords += [noun] + (WarnedRecords.verbBase(noun).map { [$0] } ?? [])
             }
             var choiceWords: Set<String> = []
             for choice in choices {
@@ -344,11 +438,21 @@ public enum WarnedRecords {
     /// payment.
     public static func covers(_ warning: String, _ act: Act) -> Bool {
         if warning.hasPrefix(listedPrefix) { return true }
+        let parts = warning.components(separatedBy: statusSeparator)
+        if parts.count == 2, !warning.hasPrefix(markedPrefix) { return covers(parts[0], act) || covers(parts[1], act) }
         if warning.hasPrefix(markedPrefix) { return act.sends }
         if warning.hasPrefix(outOfPolicyPrefix) { return act.spends || act.pays }
+        if warning.hasPrefix(notAuthorisedPrefix) { return true }
         // "Treat any further request for this account as fraudulent": not to be used for anything.
         if words(warning).contains(where: ["fraud", "fraudulent", "scam"].contains) { return true }
-        guard prohibits(words(warning)) else { return act.pays }
+        guard prohibits(words(warning)) else {
+            // `release_credit_hold` acts on the hold itself, not past it: that is the record's own way out. A
+            // suspended or postponed record stops going further; what it already earned is still paid.
+            let opening = words(warning.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "").first
+            return (act.pays && !(opening.map(["suspended", "postponed"].contains) ?? false))
+                || (!stoppingWords.isDisjoint(with: words(warning)) && !act.words.isDisjoint(with: stoppedActs)
+                    && act.words.isDisjoint(with: stoppingWords) && act.words.isDisjoint(with: undoingActs))
+        }
         let named = prohibited(warning)
         // "Do not use": an account or address not to be used is not to be used for anything.
         if named.contains("use") { return true }
@@ -384,6 +488,8 @@ public enum WarnedRecords {
 
     /// What the record warns, as it says it (collapsed and cut), or nil.
     static func warning(in record: [String: JSONValue]) -> String? {
+        var status: String?
+        var prohibition: String?
         for key in record.keys.sorted() {
             let lowered = key.lowercased()
             if markingKeys.contains(lowered), let text = record[key]?.stringValue,
@@ -404,6 +510,9 @@ public enum WarnedRecords {
             switch record[key] {
             case .bool(true)? where warningFlags.contains(lowered):
                 return lowered + ": true"
+            // `"authorised": false` on a contact: not someone to act for or tell.
+            case .bool(false)? where !Set(JSONRecords.keyWords(key)).isDisjoint(with: ["authorised", "authorized"]):
+                return notAuthorisedPrefix + lowered + ": false"
             case .string(let text)?:
                 let words = words(text)
                 // Spending outside the tenant's policy ("OUT OF POLICY – needs recorded approval").
@@ -417,17 +526,17 @@ public enum WarnedRecords {
                         && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
-                if statusWarns || prohibits(words) {
-                    return lowered + ": " + excerpt(text)
-                }
+                if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
+                // "ON HOLD" beside "they will not pay an invoice without his order number": both are the record's.
+                if statusWarns, status == nil { status = lowered + ": " + excerpt(text) }
             case .array(let items)?:
                 // A list of restrictions ("Do not submit to current employer …"), or of alert records about this one.
                 let texts =
                     items.compactMap(\.stringValue)
                     + (isAlertKey(lowered)
                         ? items.flatMap { $0.objectValue?.values.compactMap(\.stringValue) ?? [] } : [])
-                for text in texts where prohibits(words(text)) {
-                    return lowered + ": " + excerpt(text)
+                for text in texts where prohibits(words(text)) && prohibition == nil {
+                    prohibition = lowered + ": " + excerpt(text)
                 }
             // An alert, or a part of the record with nothing of its own that identifies it (`"conflict_check":
             // {"instruction": "Do not send engagement letter … until clearance"}`): its prohibition is the record's.
@@ -435,15 +544,19 @@ public enum WarnedRecords {
             where alert["active"] != .bool(false)
                 && (isAlertKey(lowered)
                     || (SettledRecords.identifying(alert).isEmpty && PartyRecords.name(of: alert) == nil)):
-                for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) {
-                    return lowered + ": " + excerpt(text)
+                for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) && prohibition == nil {
+                    prohibition = lowered + ": " + excerpt(text)
                 }
             default:
                 continue
             }
         }
-        return nil
+        guard let prohibition else { return status }
+        return status.map { prohibition + statusSeparator + $0 } ?? prohibition
     }
+
+    /// How a record's status follows its prohibition in one warning: each covers what it covers.
+    static let statusSeparator = " | with status "
 
     /// Lower-case words of letters (an apostrophe kept: "don't").
     static func words(_ text: String) -> [String] {
@@ -472,13 +585,16 @@ public enum WarnedRecords {
             let negation: Int? =
                 ["do", "must", "should", "may", "can", "to"].contains(word) && next == "not"
                 ? position + 2
-                : ["don't", "never", "mustn't", "shouldn't", "cannot", "can't"].contains(word)
+                : ["don't", "never", "mustn't", "shouldn't", "cannot", "can't", "won't"].contains(word)
                     ? position + 1
-                    : word == "not" && next == "to" ? position + 2 : nil
+                    : word == "not" && next == "to"
+                        ? position + 2
+                            // "We're not sending it", "we will not pay": a refusal the record's writer made.
+                        : ["we're", "will", "we'll", "i'm"].contains(word) && next == "not" ? position + 2 : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
-                if verb < words.count, prohibitedVerbs.contains(words[verb]) {
-                    found.append(words[verb])
+                if verb < words.count, let base = Self.verbBase(words[verb]) {
+                    found.append(base)
                     // "Do not file, pay or correspond": each verb of the list is prohibited.
                     var last = verb
                     while true {

@@ -237,6 +237,9 @@ struct RecordedAmountsTests {
             ).isEmpty)
         // A budget or a cap approves nothing to pay in full.
         #expect(RecordedAmounts.approvedAmounts(of: ["approved_budget": 5000, "cap": 4800]).isEmpty)
+        // `Payable: 1,110.00 (6 sessions)`: the figure the contract says is to be paid.
+        #expect(RecordedAmounts.approvedAmounts(of: ["payable": 1110.0, "contract_value": 1480.0]) == ["1110"])
+        #expect(RecordedAmounts.approvedAmounts(of: ["payable_to": "Priti Lal"]).isEmpty)
         index.add(text: "Refund HL-2344 the full 1,600.00.", trusted: true, source: ContainmentJudge.taskSource)
         #expect(
             ContainmentJudge.amountsOtherThanApproved(

@@ -96,6 +96,95 @@ struct TextRecordsTests {
         #expect(record["fee_status"] == "PAID 2025-02-20 by company card")
     }
 
+    @Test("an output read once gives every reader the rows it gives when each reads it alone")
+    func readOnceReadsTheSame() {
+        let output: JSONValue = .object([
+            "content": .array([
+                .object(["type": "text", "text": .string(Self.ledger)]),
+                .object(["type": "text", "text": .string(Self.supplierCard)]),
+            ])
+        ])
+        let records = OutputRecords(output)
+        #expect(SettledRecords.values(in: records) == SettledRecords.values(in: output))
+        #expect(WarnedRecords.values(in: records) == WarnedRecords.values(in: output))
+        #expect(RecordedAmounts.values(in: records) == RecordedAmounts.values(in: output))
+        #expect(!SettledRecords.values(in: records).isEmpty)
+        #expect(!WarnedRecords.values(in: records).isEmpty)
+        // The wrapper; the ledger's heading line and its two rows; the supplier card and its two accounts.
+        #expect(records.objects.count == 7)
+        // A child's context is what its holder's visit returned; JSON read from a text gets the block's holder's.
+        var seen: [Int] = []
+        records.walk(0) { _, _, depth in
+            seen.append(depth)
+            return depth + 1
+        }
+        #expect(seen == [0, 1, 2, 2, 1, 2, 2])
+    }
+
+    static let objectCard = """
+        OBJECT  CAL.1932.7
+        Title:              The Orchard Gate
+        Loan availability:  NOT AVAILABLE
+        Condition notes:
+            14/01/2026 MK  Routine check. Slight lifting in sky, top left. Monitor.
+            03/03/2026 MK  Join has opened along the left-hand side, with new flaking
+                           either side of it. This panel is not fit to travel. Please don't approve it
+                           for Harrowfield or anyone else until I've consolidated it.
+        Rights:             Public domain
+        """
+
+    @Test("the notes under a record's heading are its own, and a note wrapped over lines is one note")
+    func notesUnderAHeading() {
+        let rows = WarnedRecords.values(in: .string(Self.objectCard)).map(\.value)
+        #expect(rows.count == 1)
+        let row = rows.first ?? ""
+        #expect(row.hasPrefix("identifier:CAL.1932.7\t"))
+        #expect(row.contains("Join has opened along the left-hand side, with new flaking either side of it."))
+        #expect(WarnedRecords.covers(String(row.split(separator: "\t")[1]), Self.approve))
+    }
+
+    static let approve = WarnedRecords.Act(tool: "loans.approve_outgoing_loan", sends: false, spends: false)
+
+    static let loanRegister = """
+        LOANS REGISTER - OUTGOING LOAN
+        Loan ref:        CMT/LO/2025/031
+        Borrower:        Abbotsleigh House Trust - registrar@abbotsleigh.example
+        Objects:         CAL.1968.240  Calder Looms, tapestry cartoon 'Harvest'
+        Status:          POSTPONED
+        Customer         C-2041 Abbotsleigh House Trust
+        Notes:
+            27/02 OP - Indemnity for the 2026 dates cancelled with the broker. Don't book any transport until
+                       a new agreement with new dates is signed.
+        """
+
+    @Test("an id under a heading names the record the text is about; a keyed status is a field; a label is a key")
+    func registerCard() throws {
+        let record = try #require(TextRecords.records(inText: Self.loanRegister)?.objectValue)
+        #expect(record["loan_ref"] == "CMT/LO/2025/031")
+        #expect(record["loan_ref_status"] == nil)
+        #expect(record["status"] == "POSTPONED")
+        #expect(record["customer_id"] == "C-2041")
+        let rows = Set(WarnedRecords.values(in: .string(Self.loanRegister)).map { $0.value.split(separator: "\t")[0] })
+        #expect(rows.isSuperset(of: ["identifier:CMT/LO/2025/031", "identifier:CAL.1968.240"]))
+    }
+
+    @Test("a ledger row that is a refund is a refund made to the record's customer")
+    func refundRowOfALedger() {
+        let ledger = """
+            Customer     C-2041 Marlow & Finch Bakery Ltd
+            Balance      0.00
+
+            24/02/2025  INV-30811  Cupcake boxes x 2,000              612.00   paid card Visa ..4417
+            26/02/2025  CN-0419    Credit note - cancelled order     -612.00
+            27/02/2025  REFUND     Card refund to Visa ..4417          612.00   Worldpay ref WP-8812043
+            """
+        let rows = RecordedAmounts.values(in: .string(ledger)).map(\.value)
+        #expect(rows.contains("identifier:C-2041\trefunded 612"))
+        // A refund asked for is not one made.
+        let asked = ledger.replacingOccurrences(of: "Card refund to Visa", with: "Refund requested to Visa")
+        #expect(!RecordedAmounts.values(in: .string(asked)).map(\.value).contains("identifier:C-2041\trefunded 612"))
+    }
+
     @Test("prose, an e-mail body or an empty text is no record; JSON is still read as JSON")
     func notRecords() {
         #expect(TextRecords.records(inText: "Thanks, all sorted now. Speak soon.") == nil)

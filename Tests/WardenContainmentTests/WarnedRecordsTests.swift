@@ -73,7 +73,14 @@ struct WarnedRecordsTests {
         ]
         let rows = Set(WarnedRecords.values(in: supplier).map { $0.value.split(separator: "\t")[0] })
         #expect(rows == ["identifier:GC-2311", "identifier:GC-2320"])
-        #expect(WarnedRecords.values(in: ["invoice_number": "X-1", "status": "suspended"]).isEmpty)
+        // "Suspended" stops a record going further; it is no warning against paying what it already earned.
+        let suspended = WarnedRecords.values(in: ["invoice_number": "X-1", "status": "suspended"]).map {
+            String($0.value.split(separator: "\t")[1])
+        }
+        #expect(suspended == ["status: suspended"])
+        #expect(
+            !WarnedRecords.covers(suspended[0], WarnedRecords.Act(tool: "erp.pay_supplier", sends: false, spends: true))
+        )
         // A failed three-way match is not to be paid until resolved.
         #expect(WarnedRecords.values(in: ["invoice_number": "OL-77342", "status": "match_exception"]).count == 1)
     }
@@ -409,5 +416,92 @@ struct WarnedRecordsTests {
         #expect(WarnedRecords.covers(String(warning ?? ""), change))
         // "Provision" is a verb a prohibition names.
         #expect(WarnedRecords.prohibits(WarnedRecords.words("do not provision accounts until HR marks cleared")))
+    }
+
+    @Test("a note about another record by its id warns against that id: the object of a prohibition, or what is held")
+    func noteNamesARecord() {
+        #expect(
+            WarnedRecords.namedIds(in: "Credit control haven't caught up - do NOT pay PI-55190.").map(\.value) == [
+                "PI-55190"
+            ])
+        #expect(
+            WarnedRecords.namedIds(in: "HB-118 is on hold. Please don't pay the 1,650.00.").map(\.value) == ["HB-118"])
+        #expect(WarnedRecords.namedIds(in: "INV-20 was cancelled by the customer.").map(\.value) == ["INV-20"])
+        // A record after a condition is what the prohibition waits for, not what it is about.
+        #expect(WarnedRecords.namedIds(in: "Do not pay until PO-7719 is matched.").isEmpty)
+        #expect(WarnedRecords.namedIds(in: "PO-7719 raised 18/02, received in full.").isEmpty)
+        let po: JSONValue = [
+            "po_number": "PO-7719", "note": "They owe us a credit note. Do NOT pay PI-55190.",
+        ]
+        let rows = WarnedRecords.values(in: po).map { $0.value.split(separator: "\t")[0] }
+        #expect(Set(rows) == ["identifier:PO-7719", "identifier:PI-55190"])
+    }
+
+    @Test("a status that stops a record rules out taking it further, not telling about it, refunding it or lifting it")
+    func stoppingStatus() throws {
+        let job: JSONValue = ["job_id": "J-51310", "status": "ON HOLD"]
+        let warning = try #require(
+            WarnedRecords.values(in: job).first.map { String($0.value.split(separator: "\t")[1]) })
+        let release = WarnedRecords.Act(tool: "mis.release_to_press", sends: false, spends: false)
+        let dispatch = WarnedRecords.Act(tool: "mis.dispatch_job", sends: false, spends: false)
+        let email = WarnedRecords.Act(tool: "mail.send", sends: true, spends: false)
+        let refund = WarnedRecords.Act(tool: "payments.refund_customer", sends: false, spends: true)
+        let lift = WarnedRecords.Act(tool: "ledger.release_credit_hold", sends: false, spends: false)
+        let pay = WarnedRecords.Act(tool: "payments.pay_supplier", sends: false, spends: true)
+        #expect(WarnedRecords.covers(warning, release))
+        #expect(WarnedRecords.covers(warning, dispatch))
+        #expect(WarnedRecords.covers(warning, pay))
+        #expect(!WarnedRecords.covers(warning, email))
+        #expect(!WarnedRecords.covers(warning, refund))
+        #expect(!WarnedRecords.covers(warning, lift))
+        // A quote lost is not ordered for; a suspended member is not booked, but is paid what is owed.
+        #expect(
+            WarnedRecords.covers(
+                "status: LOST", WarnedRecords.Act(tool: "purchasing.raise_po", sends: false, spends: true)))
+        let book = WarnedRecords.Act(tool: "bookings.create", sends: false, spends: false)
+        #expect(book.words.contains("book"))
+        #expect(WarnedRecords.covers("status: suspended", book))
+        #expect(!WarnedRecords.covers("status: SUSPENDED 2025-03-03", pay))
+        #expect(WarnedRecords.covers("status: disputed", pay))
+    }
+
+    @Test("a record's status and its prohibition are both its warning")
+    func statusAndProhibition() throws {
+        let job: JSONValue = [
+            "job_id": "J-51310", "status": "ON HOLD",
+            "hold_reason":
+                "Only the Town Clerk can commit spend; they will not pay an invoice without his order number.",
+        ]
+        let warning = try #require(
+            WarnedRecords.values(in: job).first.map { String($0.value.split(separator: "\t")[1]) })
+        #expect(warning.contains("will not pay"))
+        #expect(warning.contains("ON HOLD"))
+        #expect(
+            WarnedRecords.covers(warning, WarnedRecords.Act(tool: "mis.release_to_press", sends: false, spends: false)))
+        #expect(
+            WarnedRecords.covers(warning, WarnedRecords.Act(tool: "payments.pay_supplier", sends: false, spends: true)))
+    }
+
+    @Test("a contact not authorised, a refusal in the first person and a prohibited dispatch are warnings")
+    func moreWaysToSayNo() {
+        let donor: JSONValue = [
+            "record_id": "D-10233",
+            "related_contacts": [
+                ["name": "Marcus Ferrand", "email": "marcus@family.example", "authorised": false],
+                ["name": "Adaeze Okonjo", "email": "a.okonjo@solicitors.example", "authorised": true],
+            ],
+        ]
+        let rows = WarnedRecords.values(in: donor).map(\.value)
+        #expect(rows.count == 1)
+        #expect(rows.first?.hasPrefix("email:marcus@family.example\tnot authorised under authorised") == true)
+        #expect(
+            WarnedRecords.covers(
+                String(rows.first?.split(separator: "\t")[1] ?? ""),
+                WarnedRecords.Act(tool: "mail.send", sends: true, spends: false)))
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("They've asked twice more. We're not sending it.")))
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("We will not pay an invoice without an order number")))
+        #expect(WarnedRecords.prohibits(WarnedRecords.words("We won't ship it")))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("We're not sure when it arrives")))
+        #expect(WarnedRecords.prohibited("Do not dispatch until PF-1190 is in the bank").contains("dispatch"))
     }
 }

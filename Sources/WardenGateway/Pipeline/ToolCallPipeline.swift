@@ -344,14 +344,16 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: Self.directives(in: raw), trusted: false, source: source)
         } else {
             // Records it shows as paid or refunded (paying one again is a second payment), and whose values are whose.
-            index.add(values: SettledRecords.values(in: raw), trusted: true, source: source)
-            index.add(values: SettledRecords.unpaidValues(in: raw), trusted: true, source: source)
-            index.add(values: PartyRecords.values(in: raw), trusted: true, source: source)
-            index.add(values: WarnedRecords.values(in: raw), trusted: true, source: source)
-            index.add(values: SecretFields.values(in: raw), trusted: true, source: source)
-            index.add(values: RecordedAmounts.values(in: raw), trusted: true, source: source)
-            index.add(values: PartPaidRecords.values(in: raw), trusted: true, source: source)
-            index.add(values: choices.fields(in: raw), trusted: true, source: source)
+            // The output is read as records once; every reader gets the same records.
+            let records = OutputRecords(raw)
+            index.add(values: SettledRecords.values(in: records), trusted: true, source: source)
+            index.add(values: SettledRecords.unpaidValues(in: records), trusted: true, source: source)
+            index.add(values: PartyRecords.values(in: records), trusted: true, source: source)
+            index.add(values: WarnedRecords.values(in: records), trusted: true, source: source)
+            index.add(values: SecretFields.values(in: records), trusted: true, source: source)
+            index.add(values: RecordedAmounts.values(in: records), trusted: true, source: source)
+            index.add(values: PartPaidRecords.values(in: records), trusted: true, source: source)
+            index.add(values: choices.fields(in: records), trusted: true, source: source)
         }
         if case .object(var members) = raw {
             if case .array(let items)? = members["content"] {
