@@ -83,6 +83,9 @@ enum TextRecords {
         var holdsAddress = false
         var hasFields: Bool { fields.contains { !["title", "note"].contains($0.key) } }
 
+        /// The longest note lines are joined into (in UTF-8 bytes).
+        static let longestNote = 4_000
+
         /// The text of a line that is only prose (one column, no field, nothing under it).
         var proseLine: String? {
             guard fields.count == 1, fields[0].key == "title", items.isEmpty, lists.isEmpty, !isHeader else {
@@ -355,7 +358,9 @@ enum TextRecords {
                 items[last].absorb(other)
             } else if !other.identifies, let text = other.proseLine, let last = fields.indices.last,
                 fields[last].key.hasPrefix("note") || fields[last].key.hasPrefix("title"),
-                case .string(let previous) = fields[last].value, previous.last.map({ !".!?:".contains($0) }) == true
+                case .string(let previous) = fields[last].value, previous.last.map({ !".!?:".contains($0) }) == true,
+                // Bounded, so that joining stays linear in the text: a longer note goes on as the next one.
+                previous.utf8.count + text.utf8.count < Self.longestNote
             {
                 // A note wrapped over several lines is one note: "HB-118 is on hold. … and" / "… Please don't pay
                 // the 1,650.00" says what it says of HB-118 in one text.

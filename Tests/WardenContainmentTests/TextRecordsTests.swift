@@ -192,6 +192,19 @@ struct TextRecordsTests {
         #expect(JSONRecords.json(inText: "{\"status\": \"paid\"}") == ["status": "paid"])
     }
 
+    @Test("a note wrapped over thousands of lines is joined up to a bound, then goes on as the next note")
+    func wrappedNotesAreBounded() throws {
+        let text =
+            "REF-1 | Status: open\n  "
+            + Array(repeating: String(repeating: "word ", count: 40), count: 3_000)
+            .joined(separator: "\n  ")
+        let record = try #require(TextRecords.records(inText: text)?.objectValue)
+        let notes = record.values.compactMap(\.stringValue).filter { $0.hasPrefix("word") }
+        #expect(notes.count > 1)
+        #expect(notes.allSatisfy { $0.utf8.count < TextRecords.Node.longestNote })
+        #expect(notes.map(\.utf8.count).reduce(0, +) >= 3_000 * 199)
+    }
+
     @Test("a hostile text is bounded: deep indentation and long lines do not exhaust anything")
     func bounded() {
         let deep = (0..<1_000).map { String(repeating: " ", count: $0) + "K\($0): v" }.joined(separator: "\n")
