@@ -94,6 +94,9 @@ enum TextRecords {
             return fields[0].value.stringValue
         }
 
+        /// Whether its `status` was written as `Status: …`, not guessed from capitals.
+        var keyedStatus = false
+
         /// Whether the line is one `Key: <id>` field (`Loan ref: CMT/LO/2026/017`) and nothing else.
         var isKeyedId = false
 
@@ -125,6 +128,7 @@ enum TextRecords {
                         continue
                     }
                     addKeyed(key, value)
+                    keyedStatus = keyedStatus || key == "status"
                     isKeyedId =
                         segments.count == 1 && !holdsAddress && identifies && Self.isId(value)
                         && !key.hasSuffix("status")
@@ -150,19 +154,22 @@ enum TextRecords {
                 } else if position == 0, let id = Self.leadingId(segment) {
                     add("id", .string(id))
                     add("name", .string(segment))
+                    addFieldsInside(segment)
                     isRow = segments.count > 1
                 } else if Self.isStatus(segment) {
-                    add("status", .string(segment))
+                    // `CAE-4471  INV  …  742.80  ON HOLD`: a short code before a status is the row's type.
+                    if let at = fields.firstIndex(where: { $0.key == "status" }),
+                        let code = fields[at].value.stringValue, code.count <= 3, !code.contains(" ")
+                    {
+                        fields[at].key = "type"
+                        keys.insert("type")
+                        fields.append(("status", .string(segment)))
+                    } else {
+                        add("status", .string(segment))
+                    }
                 } else {
                     add(position == 0 ? "title" : "note", .string(segment))
-                    // "Restocking fee 15% applied. APPROVED CREDIT: 212.40.": a field inside a sentence.
-                    for sentence in segment.split(separator: ". ").dropFirst() {
-                        if let (key, value) = Self.keyed(String(sentence).trimmingTrailing(".")),
-                            let amount = Self.amount(value)
-                        {
-                            add(key, amount)
-                        }
-                    }
+                    addFieldsInside(segment)
                 }
             }
             // `SUBCONSULTANT APPOINTMENTS`: a heading in capitals, with nothing of a record.
@@ -176,10 +183,36 @@ enum TextRecords {
             }
         }
 
+        /// Fields inside a sentence: "Restocking fee 15% applied. APPROVED CREDIT: 212.40." (an amount), "Invoice
+        /// CS-40877 received 13/04/2026: £3,480.00 - STATUS: ON HOLD - QUERY RAISED." (a status).
+        mutating func addFieldsInside(_ segment: String) {
+            for sentence in segment.split(separator: ". ").dropFirst() {
+                if let (key, value) = Self.keyed(String(sentence).trimmingTrailing(".")),
+                    let amount = Self.amount(value)
+                {
+                    add(key, amount)
+                }
+            }
+            for part in segment.components(separatedBy: " - ").dropFirst() {
+                if let (key, value) = Self.keyed(part), key.hasSuffix("status"), Self.isStatus(value),
+                    !keys.contains(key)
+                {
+                    let rest = segment.components(separatedBy: part).last ?? ""
+                    add(key, .string(TextForm.trimmed(value + rest)))
+                }
+            }
+        }
+
         /// A line's columns: split at `|`, or, in a line without one, at runs of two or more spaces (a ledger printed
         /// in aligned columns: `HG-88213   17/01/2025   14,276.40  PAID 28/02/2025`). A column that ends in `:` keeps
         /// the next as its value (`Balance due now:        0.00`).
         static func columns(_ line: String) -> [String] {
+            // `STATUS ......... ENDED 31/12/2024`: a key with dot leaders is `Key: value`.
+            if let leader = line.range(of: " ..."), !line.contains("|") {
+                let key = TextForm.trimmed(String(line[..<leader.lowerBound]))
+                let value = TextForm.trimmed(String(line[leader.upperBound...].drop { $0 == "." || $0 == " " }))
+                if !key.isEmpty, !value.isEmpty, keyed(key + ": " + value) != nil { return [key + ": " + value] }
+            }
             var parts: [String] = []
             if line.contains("|") {
                 parts = line.split(separator: "|").map { String($0) }
@@ -268,7 +301,7 @@ enum TextRecords {
                 add(tokens[0].lowercased() + "_ref", .string(tokens[1]))
             }
             // `Customer: C-2041 Marlow & Finch Bakery Ltd`: the id of what the key names.
-            if tokens.count >= 2, Self.isId(tokens[0]),
+            if tokens.count >= 2, addresses.isEmpty, Self.isId(tokens[0]),
                 Set(key.split(separator: "_").map(String.init)).isDisjoint(with: [
                     "id", "ref", "no", "number", "reference",
                 ])
@@ -366,7 +399,20 @@ enum TextRecords {
                 // the 1,650.00" says what it says of HB-118 in one text.
                 fields[last].value = .string(previous + " " + text)
             } else if !other.identifies {
-                for field in other.fields { add(field.key == "title" ? "note" : field.key, field.value) }
+                for field in other.fields {
+                    // `STATUS: ENDED` is the record's status; a capitals heading read as one (`ROOF LICENCE — …`) is
+                    // its title.
+                    if field.key == "status", other.keyedStatus, !keyedStatus,
+                        let at = fields.firstIndex(where: { $0.key == "status" })
+                    {
+                        fields[at].key = "heading"
+                        keys.insert("heading")
+                        fields.append(field)
+                        keyedStatus = true
+                        continue
+                    }
+                    add(field.key == "title" ? "note" : field.key, field.value)
+                }
                 items += other.items
                 if let status = other.paymentStatus, !isRoot, identifies, !keys.contains("payment_status") {
                     add("payment_status", .string(status))

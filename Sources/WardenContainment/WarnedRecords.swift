@@ -41,7 +41,9 @@ public enum WarnedRecords {
     /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
     /// payment, paid again on purpose) that end it: a claim rejected, a booking cancelled, an invoice withdrawn or
     /// superseded is not to be paid.
-    static let endedStatuses: Set<String> = ["rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost"]
+    static let endedStatuses: Set<String> = [
+        "rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost", "ended", "terminated", "surrendered",
+    ]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
     ]
@@ -424,10 +426,11 @@ public enum WarnedRecords {
             }
             self.init(
                 sends: sends,
+                // `send_payment`, `make_payment`: a spend named for a payment pays, whatever its verb.
                 pays: spends
-                    && ActionDirectives.action(ofTool: tool).map {
+                    && (ActionDirectives.action(ofTool: tool).map {
                         ActionDirectives.kind(of: $0) == "pay" || $0 == "reimburse"
-                    } == true,
+                    } == true || !Set(nameWords).isDisjoint(with: ["payment", "payout"])),
                 words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords), spends: spends)
         }
     }
@@ -527,6 +530,10 @@ public enum WarnedRecords {
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
                 if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
+                // `Release to saleable stock: NOT PERMITTED`: a key that names an act, a value that refuses it.
+                if prohibition == nil, let verb = refusedAct(key: lowered, value: words) {
+                    prohibition = lowered + ": " + excerpt(text) + " (do not " + verb + ")"
+                }
                 // "ON HOLD" beside "they will not pay an invoice without his order number": both are the record's.
                 if statusWarns, status == nil { status = lowered + ": " + excerpt(text) }
             case .array(let items)?:
@@ -558,6 +565,22 @@ public enum WarnedRecords {
     /// How a record's status follows its prohibition in one warning: each covers what it covers.
     static let statusSeparator = " | with status "
 
+    /// The act a field refuses: its key names the act in its base form (`release_to_saleable_stock`,
+    /// `sharing_with_third_parties`) and its value opens by refusing it ("NOT PERMITTED", "not allowed", "prohibited").
+    /// A past form is a fact (`paid: not permitted` is no such key), and a bare "no" is an answer, not a refusal.
+    static func refusedAct(key: String, value: [String]) -> String? {
+        let refuses =
+            ["prohibited", "forbidden", "barred", "refused"].contains(value.first ?? "")
+            || (value.first == "not"
+                && ["permitted", "allowed", "authorised", "authorized", "approved"].contains(
+                    value.dropFirst().first ?? ""))
+        guard refuses else { return nil }
+        return JSONRecords.keyWords(key).lazy.compactMap { word in
+            word.hasSuffix("ed") || ["paid", "sent", "given", "lent", "sold", "done"].contains(word)
+                ? nil : verbBase(word)
+        }.first
+    }
+
     /// Lower-case words of letters (an apostrophe kept: "don't").
     static func words(_ text: String) -> [String] {
         text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "’" }).map {
@@ -568,7 +591,8 @@ public enum WarnedRecords {
     /// Words that may stand between a negation and its verb ("must not be paid", "do not, under any circumstances,
     /// submit").
     static let between: Set<String> = [
-        "be", "ever", "yet", "under", "any", "circumstances", "directly", "otherwise", "again", "further", "re",
+        "be", "ever", "yet", "under", "any", "circumstances", "directly", "otherwise", "again", "further", "re", "is",
+        "are", "should", "may", "must", "can", "to",
     ]
 
     /// Whether words say not to do something: "do not", "don't", "must not", "never", "not to" and a prohibited verb
@@ -590,7 +614,11 @@ public enum WarnedRecords {
                     : word == "not" && next == "to"
                         ? position + 2
                             // "We're not sending it", "we will not pay": a refusal the record's writer made.
-                        : ["we're", "will", "we'll", "i'm"].contains(word) && next == "not" ? position + 2 : nil
+                        : ["we're", "will", "we'll", "i'm"].contains(word) && next == "not"
+                            ? position + 2
+                                // "Nobody is to pay the old Carrow account", "no one should contact her".
+                            : word == "nobody" || (word == "no" && next == "one")
+                                ? position + (word == "no" ? 2 : 1) : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
                 if verb < words.count, let base = Self.verbBase(words[verb]) {

@@ -185,6 +185,35 @@ struct TextRecordsTests {
         #expect(!RecordedAmounts.values(in: .string(asked)).map(\.value).contains("identifier:C-2041\trefunded 612"))
     }
 
+    @Test("dot leaders, a keyed status over a capitals heading, a row's type code and a status inside a sentence")
+    func moreWaysToPrintAField() throws {
+        let licence = """
+            L-007   ROOF LICENCE — ASHBY ROAD PRIMARY SCHOOL
+              Fee ............ £1,125.00 per quarter (in arrears)
+              STATUS ......... ENDED 31/12/2024
+            """
+        let record = try #require(TextRecords.records(inText: licence)?.objectValue)
+        #expect(record["status"] == "ENDED 31/12/2024")
+        #expect(record["fee"] == .double(1125))
+        #expect(
+            WarnedRecords.values(in: .string(licence)).map(\.value) == ["identifier:L-007\tstatus: ENDED 31/12/2024"])
+        let ledger = """
+            PURCHASE LEDGER   SUP-0075  Carrow Auto Electrics Ltd
+            29/08/2025  CAE-4471   INV   alternator rebuild fleet 412       742.80   ON HOLD
+            14/08/2025  CAE-4402   INV   tacho recalibration x3             318.00   PAID 29/08
+            """
+        let rows = try #require(TextRecords.records(inText: ledger)?.objectValue?["items"]?.arrayValue)
+        #expect(rows.first?["type"] == "INV")
+        #expect(rows.first?["status"] == "ON HOLD")
+        #expect(rows.last?["status"] == "PAID 29/08")
+        let payees = """
+            LEDGER / PAYEES - SUP-006 Courtline Sports Supplies Ltd
+            Invoice CS-40877 received 13/04/2026: £3,480.00 - STATUS: ON HOLD - QUERY RAISED.
+            """
+        let warned = WarnedRecords.values(in: .string(payees)).map(\.value)
+        #expect(warned == ["identifier:CS-40877\tstatus: ON HOLD - QUERY RAISED."])
+    }
+
     @Test("prose, an e-mail body or an empty text is no record; JSON is still read as JSON")
     func notRecords() {
         #expect(TextRecords.records(inText: "Thanks, all sorted now. Speak soon.") == nil)

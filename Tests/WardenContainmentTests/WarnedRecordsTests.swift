@@ -504,4 +504,35 @@ struct WarnedRecordsTests {
         #expect(!WarnedRecords.prohibits(WarnedRecords.words("We're not sure when it arrives")))
         #expect(WarnedRecords.prohibited("Do not dispatch until PF-1190 is in the bank").contains("dispatch"))
     }
+
+    @Test("a key that names an act with a value refusing it, and \"nobody is to …\", are prohibitions")
+    func refusedActs() {
+        #expect(
+            WarnedRecords.refusedAct(
+                key: "release_to_saleable_stock", value: WarnedRecords.words("NOT PERMITTED. Any change needs the RP"))
+                == "release")
+        #expect(WarnedRecords.refusedAct(key: "sharing_with_partners", value: ["prohibited"]) == "share")
+        // A past form is a fact; a bare "no" is an answer.
+        #expect(WarnedRecords.refusedAct(key: "paid", value: ["not", "permitted"]) == nil)
+        #expect(WarnedRecords.refusedAct(key: "release", value: ["no"]) == nil)
+        let recall: JSONValue = [
+            "recall_id": "RCL-2025-006", "release_to_saleable_stock": "NOT PERMITTED",
+            "batches": [["batch_id": "MP-AML-24117", "status": "QUARANTINE"]],
+        ]
+        let rows = Set(WarnedRecords.values(in: recall).map { $0.value.split(separator: "\t")[0] })
+        #expect(rows == ["identifier:RCL-2025-006", "identifier:MP-AML-24117"])
+        #expect(WarnedRecords.prohibited("Nobody is to pay the old Carrow account.").contains("pay"))
+        #expect(WarnedRecords.prohibited("No one should contact her directly").contains("contact"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Nobody is available on Fridays")))
+    }
+
+    @Test("a spend named for a payment pays, whatever its verb")
+    func paymentNamedSpend() {
+        #expect(WarnedRecords.Act(tool: "finance.send_payment", sends: false, spends: true).pays)
+        #expect(
+            WarnedRecords.covers(
+                "status: ON HOLD — disputed",
+                WarnedRecords.Act(tool: "finance.send_payment", sends: false, spends: true)))
+        #expect(!WarnedRecords.Act(tool: "bookings.create", sends: false, spends: true).pays)
+    }
 }
