@@ -116,6 +116,11 @@ struct RunningWitness {
         try WitnessEndpoint(url: url, verifier: verifier ?? cosigner.verifier)
     }
 
+    /// How long the in-process witness has to answer in these tests (`send` waits as long). It answers at once on a
+    /// quiet host; `swift test` runs CPU-bound suites beside it, and on a loaded host the product's 10 s ran out
+    /// (deadline exceeded, read timeout) in a clean-clone CI. Tests of timeouts pass their own.
+    static let answerWithin: Duration = .seconds(60)
+
     /// Sends a raw request and returns status, content type and body.
     func send(
         _ path: String, method: String = "POST", body: Data? = nil
@@ -123,7 +128,7 @@ struct RunningWitness {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .init(rawValue: method)
         if let body { request.body = .bytes(body) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (
             Int(response.status.code), response.headers.first(name: "Content-Type"),
@@ -225,7 +230,7 @@ final class WitnessedLedger: Sendable {
     /// they cosigned in `records` (the cell directory by default).
     func submitter(
         for source: LedgerWriter, records: TemporaryDirectory? = nil, witnesses: [WitnessEndpoint]? = nil,
-        timeout: Duration = WitnessSubmitter.defaultTimeout, onOutcome: @escaping WitnessSubmitter.Observer = { _ in }
+        timeout: Duration = RunningWitness.answerWithin, onOutcome: @escaping WitnessSubmitter.Observer = { _ in }
     ) throws -> WitnessSubmitter {
         let submitter = try WitnessSubmitter(
             source: source, witnesses: try witnesses ?? [witness.endpoint()],
