@@ -199,6 +199,8 @@ enum TextRecords {
                 {
                     let rest = segment.components(separatedBy: part).last ?? ""
                     add(key, .string(TextForm.trimmed(value + rest)))
+                    // The first status is the line's (and one such search per line keeps the reading linear).
+                    break
                 }
             }
         }
