@@ -1,7 +1,7 @@
 import WardenCore
 
-/// The objects of a trusted tool's output, each with where it sits and what its parent passed down: the one walk that
-/// every record reader (settled, parties, warnings, secrets, duplicates) shares.
+/// What every record reader shares: where an object sits, how a key splits into words, a number as the index spells
+/// it, and how a text is parsed; `OutputRecords` below walks an output once for all of them.
 ///
 /// A result's JSON may be the whole output, the text of an MCP text block, or a whole text; a text that is not JSON is
 /// read as text records (`TextRecords`: a ledger printed as lines). JSON inside a record's own string fields is not
@@ -52,20 +52,6 @@ enum JSONRecords {
         }
     }
 
-    /// Calls `visit` for every object, a parent before its children; what `visit` returns is the context the object's
-    /// children get (a list passes its own context to its items; JSON read from a text block gets the block's).
-    static func walk<Context>(
-        _ value: JSONValue, _ context: Context,
-        visit: (_ object: [String: JSONValue], _ place: Place, _ context: Context) -> Context
-    ) {
-        OutputRecords(value).walk(context, visit: visit)
-    }
-
-    /// Every object of a value, with where it sits.
-    static func objects(in value: JSONValue) -> [(object: [String: JSONValue], place: Place)] {
-        OutputRecords(value).objects
-    }
-
     /// A tool's text that is a JSON object or array (up to 1 MiB), parsed.
     /// A text that is not JSON is read as a text record (`TextRecords`).
     static func json(inText text: String) -> JSONValue? {
@@ -76,7 +62,7 @@ enum JSONRecords {
     }
 }
 
-/// A trusted output read once: its objects in the order `JSONRecords.walk` visits them, each with where it sits and
+/// A trusted output read once: its objects in walk order (a parent before its children), each with where it sits and
 /// which object holds it, its texts parsed (as JSON or as `TextRecords`) a single time. The pipeline reads an output
 /// with this and hands it to every record reader; each of them parsing a long text again cost more than the rest of
 /// the call. Pure.

@@ -229,7 +229,7 @@ public enum RecordedAmounts {
             let words = Set(JSONRecords.keyWords(key))
             // `Payable: 1,110.00 (6 sessions)`: what the record says is to be paid, as an approval does.
             guard !words.isDisjoint(with: ["approved", "authorised", "authorized", "payable"]),
-                words.isSubset(of: approvedKeyWords.union(["payable", "now"])), let amount = JSONRecords.amount(value)
+                words.isSubset(of: payableKeyWords), let amount = JSONRecords.amount(value)
             else { continue }
             found.insert(amount)
         }
@@ -258,6 +258,9 @@ public enum RecordedAmounts {
         }
         return found
     }
+
+    /// Words of a key that states the figure to pay (`approved_for_payment`, `payable`, `payable_now`).
+    static let payableKeyWords = approvedKeyWords.union(["payable", "now"])
 
     static let approvedKeyWords: Set<String> = [
         "approved", "authorised", "authorized", "amount", "credit", "payment", "for", "refund", "sum", "total", "value",
