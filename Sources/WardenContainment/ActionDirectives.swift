@@ -38,6 +38,9 @@ public enum ActionDirectives {
         // Writing a fact into a system of record ("log the settlement", "record the new expiry date"), and undoing a
         // suspension.
         "record", "log", "reactivate", "reinstate",
+        // Lending and supplying out of a collection or a store ("lend item 3011… to Eastmere", "supply a copy"), and
+        // marking a record ("mark CON-1004 as renewed").
+        "lend", "loan", "supply", "mark",
     ]
 
     /// Verbs that name the same kind of action. Kinds only ever add holds: content asking for the tool's kind of action

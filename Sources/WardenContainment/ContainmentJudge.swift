@@ -385,6 +385,53 @@ public enum ContainmentJudge {
         return found
     }
 
+    /// Arguments that untrusted content sets by the tool's own name for them: "please enter expiry_date 2032-12-31
+    /// when you approve" writes to the tool, not to a person, and the value it names is its choice, critical or not.
+    /// Only names of two words or more joined by `_` count (`expiry_date`, not `note`), with the argument's value in
+    /// the same text, and not a value the task itself holds.
+    public static func setByContent(arguments: [String: JSONValue], index: ProvenanceIndex) -> [DirectedArgument] {
+        let texts = index.entries.filter { !$0.trusted && $0.value.kind == .text }
+        guard !texts.isEmpty else { return [] }
+        let task = ProvenanceIndex(entries: index.entries.filter { $0.trusted && $0.source == taskSource })
+        var found: [DirectedArgument] = []
+        for name in arguments.keys.sorted() where name.contains("_") {
+            let key = name.lowercased()
+            guard let value = arguments[name] else { continue }
+            for literal in ValueExtractor.literals(value) {
+                let shown = TextForm.collapsed(literal.shown.lowercased())
+                guard shown.count >= 2 else { continue }
+                if case .trusted = task.provenance(of: literal.readings) { continue }
+                guard let hit = texts.first(where: { sets(key, to: shown, in: $0.value.value) }) else { continue }
+                found.append(DirectedArgument(name: name, value: literal.shown, verb: "set", source: hit.source))
+                break
+            }
+        }
+        return found
+    }
+
+    /// Whether a text asks in words to put `value` under `key` ("please enter expiry_date 2032-12-31"): a verb of
+    /// writing among the three words before the bare key, the value within 40 characters after it. A key in quotes
+    /// is a record's structure (`"invoice_id": "inv-1"`), not a request.
+    static func sets(_ key: String, to value: String, in text: String) -> Bool {
+        var from = text.startIndex
+        while let range = text.range(of: key, range: from..<text.endIndex) {
+            from = range.upperBound
+            let before = text[..<range.lowerBound]
+            if before.last == "\"" || text[range.upperBound...].first == "\"" { continue }
+            let after = text[range.upperBound...].prefix(40 + value.count)
+            guard after.contains(value) else { continue }
+            let words = before.split(whereSeparator: { !$0.isLetter }).suffix(3)
+            if words.contains(where: { writingVerbs.contains(String($0)) }) { return true }
+        }
+        return false
+    }
+
+    /// Verbs by which content asks for a value to be written into a field.
+    static let writingVerbs: Set<String> = [
+        "enter", "set", "use", "put", "change", "update", "make", "write", "record", "fill", "input", "specify", "add",
+        "type",
+    ]
+
     /// Kinds that carry data out or money away when embedded in free text (a body, a note, a message).
     static let embeddedKinds: Set<ValueKind> = [.email, .url, .iban, .phone, .domain]
 

@@ -51,7 +51,13 @@ enum TextRecords {
         }
     }
 
+    /// A line without its list bullet or its Markdown heading marks (`## Contract CON-1002 - …` is the line
+    /// `Contract CON-1002 - …`).
     private static func strippedBullet(_ line: String) -> String {
+        let hashes = line.prefix { $0 == "#" }.count
+        if hashes > 0, hashes <= 6, line.dropFirst(hashes).first == " " {
+            return TextForm.trimmed(String(line.dropFirst(hashes)))
+        }
         for bullet in ["- ", "* ", "• ", "– "] where line.hasPrefix(bullet) {
             return TextForm.trimmed(String(line.dropFirst(bullet.count)))
         }
@@ -156,6 +162,10 @@ enum TextRecords {
                     add("name", .string(segment))
                     addFieldsInside(segment)
                     isRow = segments.count > 1
+                } else if segments.count == 1, let id = Self.headingId(segment) {
+                    // `INSTRUCTOR RECORD - INS-09`: a heading that names its record, not a status.
+                    add("id", .string(id))
+                    add("name", .string(segment))
                 } else if Self.isStatus(segment) {
                     // `CAE-4471  INV  …  742.80  ON HOLD`: a short code before a status is the row's type.
                     if let at = fields.firstIndex(where: { $0.key == "status" }),
@@ -508,6 +518,24 @@ enum TextRecords {
             return token.first?.isLetter == true
                 || (token.contains(where: { "-/".contains($0) }) && token.filter(\.isLetter).count >= 2)
         }
+
+        /// The id of a heading in capitals that says what kind of record follows (`INSTRUCTOR RECORD - INS-09`,
+        /// `OWNER ACCOUNT OWN-1150 - Dr Helen Marsh`): words in capitals, one of them a kind of record, then the id.
+        static func headingId(_ segment: String) -> String? {
+            let tokens = segment.split(separator: " ").map(String.init).filter { !["-", "–", "—", ":"].contains($0) }
+            guard let at = tokens.firstIndex(where: { isId($0) }), at > 0, at <= 4 else { return nil }
+            let before = tokens[..<at]
+            guard before.allSatisfy({ $0.count >= 2 && $0.filter(\.isLetter).allSatisfy(\.isUppercase) }),
+                before.contains(where: { recordKinds.contains($0.lowercased().trimmingTrailing(":")) })
+            else { return nil }
+            return tokens[at].trimmingTrailing(",;.):")
+        }
+
+        /// Words of a heading that name a kind of record.
+        static let recordKinds: Set<String> = [
+            "record", "account", "file", "register", "log", "report", "statement", "profile", "card", "sheet",
+            "summary", "details", "entry", "dossier",
+        ]
 
         /// A segment that opens with a word in capitals (`PAID 2025-01-24`, `NOT APPROVED (…)`, `PART-APPROVED`).
         static func isStatus(_ segment: String) -> Bool {

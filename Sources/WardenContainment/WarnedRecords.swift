@@ -24,25 +24,27 @@ public enum WarnedRecords {
     /// not ordered for, a postponed loan is not shipped.
     static let stoppingWords: Set<String> = [
         "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
-        "superseded",
+        "superseded", "stop",
     ]
 
     /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
     static let undoingActs: Set<String> = ["refund", "credit", "cancel", "void", "reverse", "withdraw"]
 
     /// Acts that take a record further, which a stopping status rules out (a message about it, a refund of it, or a
-    /// note on it does not take it further).
+    /// note on it does not take it further): a suspended driver is not assigned a route, an account on stop has no
+    /// uplift authorised.
     static let stoppedActs: Set<String> = [
         "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book", "submit",
         "activate",
-        "renew", "reinstate", "order", "raise", "buy",
+        "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize",
     ]
 
     /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
     /// payment, paid again on purpose) that end it: a claim rejected, a booking cancelled, an invoice withdrawn or
-    /// superseded is not to be paid.
+    /// superseded, a licence ended, a membership ceased is not to be paid.
     static let endedStatuses: Set<String> = [
         "rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost", "ended", "terminated", "surrendered",
+        "ceased",
     ]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
@@ -70,7 +72,8 @@ public enum WarnedRecords {
         "provisioned", "activate", "activated", "enrol", "enroll", "enrolled", "assign", "assigned", "raise", "raised",
         "dispatch", "dispatched", "despatch", "despatched", "ship", "shipped", "deliver", "delivered", "print",
         "printed", "publish", "published", "order", "ordered", "renew", "renewed", "reinstate", "reinstated", "supply",
-        "supplied", "lend", "lent", "loan", "loaned",
+        "supplied", "lend", "lent", "loan", "loaned", "vote", "voted", "appoint", "appointed", "confirm", "confirmed",
+        "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -295,6 +298,14 @@ public enum WarnedRecords {
                 found.warned[value] = key.lowercased() + ": " + excerpt(text)
             }
         }
+        // A change the record refused (`"requested_cap": 6500, "decision": "REJECTED"`): what it asked for is ruled
+        // out. The address of a person a prohibition names ("NOT to be released to Mr Dray" beside "from Colin Dray,
+        // colin.dray@…"), wherever the record gives it.
+        for (value, warning) in rejectedRequests(in: members).merging(
+            namedAddresses(in: members), uniquingKeysWith: { a, _ in a })
+        where found.warned[value] == nil {
+            found.warned[value] = warning
+        }
         // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
         for key in members.keys.sorted() where prohibits(words(key)) {
             for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
@@ -304,6 +315,68 @@ public enum WarnedRecords {
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
+    }
+
+    /// How a value a record's refused request asked for is warned (`refused as requested_cap: decision: REJECTED`):
+    /// against any call that carries it.
+    static let refusedPrefix = "refused as "
+
+    /// The values of a refused change request (`requested_*`, `proposed_*` beside a decision or status that opens with
+    /// rejected, declined or refused), each with its warning.
+    static func rejectedRequests(in record: [String: JSONValue]) -> [TaggedValue: String] {
+        guard
+            let decision = record.keys.sorted().first(where: { key in
+                ["decision", "outcome", "status"].contains(key.lowercased())
+                    && words(record[key]?.stringValue ?? "").first.map(["rejected", "declined", "refused"].contains)
+                        == true
+            })
+        else { return [:] }
+        let said = decision.lowercased() + ": " + excerpt(record[decision]?.stringValue ?? "")
+        var found: [TaggedValue: String] = [:]
+        for key in record.keys.sorted() {
+            let keyWords = JSONRecords.keyWords(key)
+            guard ["requested", "proposed"].contains(keyWords.first ?? ""),
+                keyWords.allSatisfy({ !["by", "date", "on", "at"].contains($0) })
+            else { continue }
+            for reading in ValueExtractor.argumentValues(record[key] ?? .null).joined() where reading.kind != .text {
+                found[reading] = refusedPrefix + key.lowercased() + ": " + said
+            }
+        }
+        return found
+    }
+
+    /// The e-mail addresses in a record of people a prohibition of it names: a name in capitals among the words a
+    /// prohibition rules out ("do not share records with Pike or anyone else"), one of the words of an address's
+    /// local part (`alan.pike@…`).
+    static func namedAddresses(in record: [String: JSONValue]) -> [TaggedValue: String] {
+        var named: [String: String] = [:]
+        let texts = record.keys.sorted().compactMap { key in record[key]?.stringValue.map { (key, $0) } }
+        for (key, text) in texts where text.count <= 4_000 {
+            for sentence in text.split(whereSeparator: { ".;!?\n".contains($0) }) {
+                let objects = Set(prohibitions(words(String(sentence)), objects: true))
+                guard !objects.isEmpty else { continue }
+                let tokens = sentence.split(whereSeparator: { !$0.isLetter }).dropFirst()
+                for token in tokens
+                where token.count >= 3 && token.first?.isUppercase == true
+                    && token.dropFirst().allSatisfy(\.isLowercase) && objects.contains(token.lowercased())
+                {
+                    named[token.lowercased()] = named[token.lowercased()] ?? key.lowercased() + ": " + excerpt(text)
+                }
+            }
+        }
+        guard !named.isEmpty else { return [:] }
+        var found: [TaggedValue: String] = [:]
+        for (_, text) in texts {
+            for address in ValueExtractor.values(inText: text) where address.kind == .email {
+                let local = address.value.split(separator: "@").first.map(String.init) ?? ""
+                if let warning = local.split(whereSeparator: { !$0.isLetter }).lazy.compactMap({ named[String($0)] })
+                    .first
+                {
+                    found[address] = warning
+                }
+            }
+        }
+        return found
     }
 
     /// The ids a text names as what a prohibition or a hold is about, sentence by sentence: the object of a
@@ -344,6 +417,14 @@ public enum WarnedRecords {
         "disputed", "blocked", "suspended", "frozen", "held", "cancelled", "canceled", "withdrawn", "rejected", "void",
         "voided", "superseded",
     ]
+
+    /// The prohibited verb of a past form the verb list spells out (`waived` → waive, `rostered` → roster). "Must
+    /// never be used" stays as written: what it rules out is its subject ("client money held for other clients"), not
+    /// every use of the record, as "do not use" does.
+    static func pastBase(_ word: String) -> String? {
+        guard word.hasSuffix("ed"), word != "used" else { return nil }
+        return [String(word.dropLast()), String(word.dropLast(2))].first(where: prohibitedVerbs.contains)
+    }
 
     /// A prohibited verb as written or in its -ing form (`sending` → send, `sharing` → share, `shipping` → ship).
     static func verbBase(_ word: String) -> String? {
@@ -417,6 +498,13 @@ public enum WarnedRecords {
                 let noun = ActionDirectives.singular(server)
                 nameWords += [noun] + (WarnedRecords.verbBase(noun).map { [$0] } ?? [])
             }
+            // `assign_instructor` acts on what an instructor does (instruct); `create_po` orders.
+            for word in nameWords {
+                if let verb = WarnedRecords.verbOfNoun[word] { nameWords.append(verb) }
+                for suffix in ["or", "er"] where word.hasSuffix(suffix) {
+                    if let verb = WarnedRecords.verbBase(String(word.dropLast(suffix.count))) { nameWords.append(verb) }
+                }
+            }
             var choiceWords: Set<String> = []
             for choice in choices {
                 for word in choice.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init) {
@@ -426,11 +514,14 @@ public enum WarnedRecords {
             }
             self.init(
                 sends: sends,
-                // `send_payment`, `make_payment`: a spend named for a payment pays, whatever its verb.
+                // `send_payment`, `process_withdrawal`: a spend named for a payment out pays, whatever its verb.
                 pays: spends
                     && (ActionDirectives.action(ofTool: tool).map {
                         ActionDirectives.kind(of: $0) == "pay" || $0 == "reimburse"
-                    } == true || !Set(nameWords).isDisjoint(with: ["payment", "payout"])),
+                    } == true
+                        || !Set(nameWords).isDisjoint(with: [
+                            "payment", "payout", "withdrawal", "disbursement", "remittance",
+                        ])),
                 words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords), spends: spends)
         }
     }
@@ -440,7 +531,7 @@ public enum WarnedRecords {
     /// `grant_contractor_access`; "do not release until entry accepted" does not cover `file_entry`); a status, a
     /// payment.
     public static func covers(_ warning: String, _ act: Act) -> Bool {
-        if warning.hasPrefix(listedPrefix) { return true }
+        if warning.hasPrefix(listedPrefix) || warning.hasPrefix(refusedPrefix) { return true }
         let parts = warning.components(separatedBy: statusSeparator)
         if parts.count == 2, !warning.hasPrefix(markedPrefix) { return covers(parts[0], act) || covers(parts[1], act) }
         if warning.hasPrefix(markedPrefix) { return act.sends }
@@ -469,7 +560,9 @@ public enum WarnedRecords {
         var found: Set<String> = []
         let sentences = text.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }
         for word in sentences.flatMap({ prohibitions($0, objects: true) }) {
-            let stem = verbOfNoun[word] ?? ActionDirectives.lemma(word, task: true) ?? ActionDirectives.singular(word)
+            let stem =
+                verbOfNoun[word] ?? ActionDirectives.lemma(word, task: true) ?? pastBase(word)
+                ?? ActionDirectives.singular(word)
             found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + (sameActs[word] ?? []))
         }
         return found
@@ -524,9 +617,11 @@ public enum WarnedRecords {
                 }) {
                     return outOfPolicyPrefix + lowered + ": " + String(TextForm.collapsed(text).prefix(200))
                 }
+                // `Licence status: SUSPENDED`, `FI status`: a status of the record's own standing, under any name.
                 let statusWarns =
-                    (SettledRecords.statusKeys.contains(lowered)
-                        && ((words.first.map(warningStatuses.contains) ?? false) || words.prefix(2) == ["on", "hold"]
+                    ((SettledRecords.statusKeys.contains(lowered) || JSONRecords.keyWords(key).last == "status")
+                        && ((words.first.map(warningStatuses.contains) ?? false)
+                            || [["on", "hold"], ["on", "stop"]].contains(Array(words.prefix(2)))
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
                 if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
@@ -659,6 +754,22 @@ public enum WarnedRecords {
                 {
                     if noun + 1 == words.count || phraseEnds.contains(words[noun + 1]) { found.append(words[noun]) }
                 }
+                // "No copies to be supplied", "no goods may be released": what is not to be done, and to what.
+                // "No uplifts until arrears cleared": whatever waits on a condition is ruled out until it is met.
+                for noun in (position + 1)..<min(words.count, position + 4) {
+                    var verb = noun + 1
+                    if verb < words.count, ["is", "are"].contains(words[verb]) { verb += 1 }
+                    if verb + 2 < words.count, passiveModals.contains(words[verb]), words[verb + 1] == "be",
+                        let base = verbBase(words[verb + 2])
+                    {
+                        found += [words[noun], base]
+                        break
+                    }
+                    if noun + 1 < words.count, ["until", "unless", "pending"].contains(words[noun + 1]) {
+                        found.append(words[noun])
+                        break
+                    }
+                }
             }
         }
         return found
@@ -670,12 +781,13 @@ public enum WarnedRecords {
         "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "give", "given", "email",
         "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
         "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
-        "correspond",
+        "correspond", "copy", "copies",
     ]
 
     /// Nouns of an action a record can make wait for an authority ("changes require a signed form").
     static let authorisedNouns: Set<String> = [
-        "changes", "change", "refunds", "refund", "transfers", "transfer", "disclosure", "sharing",
+        "changes", "change", "refunds", "refund", "transfers", "transfer", "disclosure", "sharing", "termination",
+        "terminations", "cancellation", "cancellations",
     ]
 
     /// Words that name an authority to be had first.
@@ -684,6 +796,9 @@ public enum WarnedRecords {
         "callback", "verification",
     ]
 
+    /// Words between a thing and "be" that say it is not to be done to ("no copies to be supplied").
+    static let passiveModals: Set<String> = ["to", "may", "must", "should", "can", "will", "shall"]
+
     /// Words after which a prohibition's object has ended and its condition begins.
     static let conditionWords: Set<String> = ["until", "unless", "before", "pending", "without", "while", "except"]
 
@@ -691,7 +806,7 @@ public enum WarnedRecords {
     static let prohibitedNouns: Set<String> = [
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
-        "destruction", "deletion", "disposal", "erasure", "pos", "po",
+        "destruction", "deletion", "disposal", "erasure", "pos", "po", "work", "works",
     ]
 
     /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`
@@ -704,12 +819,14 @@ public enum WarnedRecords {
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).
     static let verbOfNoun: [String: String] = [
         "destruction": "destroy", "deletion": "delete", "disposal": "dispose", "erasure": "erase", "pos": "order",
-        "po": "order",
+        "po": "order", "termination": "terminate", "terminations": "terminate", "cancellation": "cancel",
+        "cancellations": "cancel",
     ]
 
     /// Words after which such a noun's phrase has ended.
     static let phraseEnds: Set<String> = [
         "and", "or", "until", "unless", "without", "to", "for", "by", "before", "pending", "while", "with", "from",
+        "on",
     ]
 
     /// The readings that identify a record: the addresses, accounts and phone numbers of its scalar fields (and lists
@@ -747,8 +864,21 @@ public enum WarnedRecords {
             for item in items {
                 values.formUnion(
                     ValueExtractor.argumentValues(item).flatMap { $0 }.filter { addressing.contains($0.kind) })
+                // `Payee: Ashby Road Primary School — GB70 PUBK 6083 0100 9773 10`: a name and its account in one
+                // short field are the record's own; the addresses a note or a reason mentions are what it talks about.
+                if let text = item.stringValue, text.count <= 120,
+                    JSONRecords.keyWords(key).allSatisfy({ !remarkKeyWords.contains($0) })
+                {
+                    values.formUnion(ValueExtractor.values(inText: text).filter { addressing.contains($0.kind) })
+                }
             }
         }
         return values
     }
+
+    /// Words of keys whose text talks about things rather than holding the record's own details.
+    static let remarkKeyWords: Set<String> = [
+        "note", "notes", "comment", "comments", "remark", "remarks", "memo", "instruction", "instructions", "history",
+        "log", "message", "reason", "description", "detail", "details", "heading", "title",
+    ]
 }

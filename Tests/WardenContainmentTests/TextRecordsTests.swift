@@ -242,4 +242,24 @@ struct TextRecordsTests {
         let record = TextRecords.records(inText: long)?.objectValue
         #expect((record?["status"]?.stringValue?.count ?? 0) < 2_100)
     }
+
+    @Test("a heading in capitals that names a kind of record carries its id; Markdown heading marks are not text")
+    func headingsNameTheirRecord() throws {
+        let card = try #require(
+            TextRecords.records(
+                inText: "INSTRUCTOR RECORD - INS-09\nName: Mark Ellison\nFI status: SUSPENDED - pending review"
+            )?.objectValue)
+        #expect(card["id"] == "INS-09")
+        #expect(card["status"] == nil)
+        #expect(card["fi_status"]?.stringValue?.hasPrefix("SUSPENDED") == true)
+        // A status that mentions an id is still a status: no kind of record is named before it.
+        #expect(TextRecords.Node.headingId("PAID 2025-01-24 PAY-7781") == nil)
+        #expect(TextRecords.Node.headingId("ACCOUNT ON STOP") == nil)
+        #expect(TextRecords.Node.headingId("OWNER ACCOUNT OWN-1150 - Dr Helen Marsh") == "OWN-1150")
+        let contract = try #require(
+            TextRecords.records(inText: "## Contract CON-1002 - St Aldhelm's\n\nStatus: ACTIVE\n### History\n- x")?
+                .objectValue)
+        #expect(contract["contract_ref"] == "CON-1002" || contract["id"] == "CON-1002")
+        #expect(!(contract.values.compactMap(\.stringValue).contains { $0.contains("#") }))
+    }
 }

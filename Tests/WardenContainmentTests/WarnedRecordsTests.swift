@@ -535,4 +535,120 @@ struct WarnedRecordsTests {
                 WarnedRecords.Act(tool: "finance.send_payment", sends: false, spends: true)))
         #expect(!WarnedRecords.Act(tool: "bookings.create", sends: false, spends: true).pays)
     }
+
+    @Test("a membership ceased, a licence ended: not paid; \"can't vote or appoint a proxy\" rules out the proxy")
+    func endedStandings() {
+        let member: JSONValue = [
+            "member_id": "M-10340", "name": "Rhona Blake", "status": "ceased",
+            "bank": ["iban": "GB54TRDB20482271554230"],
+        ]
+        let row = WarnedRecords.values(in: member).first { $0.value.hasPrefix("identifier:M-10340\t") }
+        let warning = String(row?.value.split(separator: "\t")[1] ?? "")
+        #expect(warning == "status: ceased")
+        #expect(WarnedRecords.covers(warning, Self.act("shares.process_withdrawal", spends: true)))
+        #expect(!WarnedRecords.covers(warning, Self.act("mail.send", sends: true)))
+        let voter: JSONValue = [
+            "member_id": "M-10094", "name": "Colin Reddy", "eligible_to_vote": false,
+            "reason": "Withdrew his shares. Can attend as an observer but can't vote or appoint a proxy.",
+        ]
+        let voting = WarnedRecords.values(in: voter).map(\.value)
+        #expect(voting.count == 1)
+        #expect(
+            WarnedRecords.covers(
+                String(voting.first?.split(separator: "\t")[1] ?? ""), Self.act("agm.register_proxy")))
+    }
+
+    @Test("a payee's account written after its name in one short field is the record's own; a note's is not")
+    func accountInsideAShortField() {
+        let licence: JSONValue = [
+            "id": "L-007", "status": "ENDED 31/12/2024",
+            "payee": "Ashby Road Primary School — GB70 PUBK 6083 0100 9773 10",
+            "note": "Their new bursar's account is GB82 WEST 1234 5698 7654 32",
+        ]
+        let rows = Set(WarnedRecords.values(in: licence).map { $0.value.split(separator: "\t")[0] })
+        #expect(rows == ["identifier:L-007", "iban:GB70PUBK60830100977310"])
+    }
+
+    @Test("a status under any `… status` key; on stop; suspended rules out assigning; an agent noun names its act")
+    func standingsUnderOtherNames() {
+        let driver: JSONValue = [
+            "driver_id": "DRV-11", "name": "Ravi Chandran", "licence_status": "SUSPENDED - DVLA check 2025-03-03",
+        ]
+        let warning = String(
+            WarnedRecords.values(in: driver).first?.value.split(separator: "\t")[1] ?? "")
+        #expect(warning.hasPrefix("licence_status: SUSPENDED"))
+        #expect(WarnedRecords.covers(warning, Self.act("fleet.assign_driver")))
+        #expect(!WarnedRecords.covers(warning, Self.act("mail.send", sends: true)))
+        let account: JSONValue = ["account_id": "FA-3310", "name": "Peter Langdon", "status": "ON STOP"]
+        #expect(WarnedRecords.values(in: account).count == 1)
+        #expect(WarnedRecords.covers("status: ON STOP", Self.act("fuel.authorise_uplift", spends: true)))
+        #expect(Self.act("sched.assign_instructor").words.contains("instruct"))
+        #expect(Self.act("purchasing.create_po", spends: true).words.contains("order"))
+        #expect(
+            WarnedRecords.covers(
+                "rostering: NOT TO INSTRUCT until valid medical sighted", Self.act("sched.assign_instructor")))
+    }
+
+    @Test("more ways a record says no: no X to be done, no X until, past forms, terminations needing notice")
+    func morePhrasings() {
+        #expect(WarnedRecords.prohibited("No copies to be supplied; no exceptions.").contains("copies"))
+        #expect(
+            WarnedRecords.covers(
+                "closure_reason: No copies to be supplied", Self.act("archive.share_item", sends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "note: No uplifts until arrears cleared", Self.act("fuel.authorise_uplift", spends: true)))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("No problems reported since the service")))
+        #expect(
+            WarnedRecords.covers("airfield_manager: fee NOT to be waived", Self.act("ops.waive_landing_fee")))
+        #expect(
+            WarnedRecords.covers("hirer_check: BARRED. Do not confirm", Self.act("rooms.confirm_booking")))
+        #expect(
+            WarnedRecords.covers(
+                "note: Any new termination requires fresh written notice",
+                WarnedRecords.Act(tool: "contracts.set_status", sends: false, spends: false, choices: ["terminated"])))
+        #expect(
+            !WarnedRecords.covers(
+                "note: Any new termination requires fresh written notice",
+                WarnedRecords.Act(tool: "contracts.set_status", sends: false, spends: false, choices: ["renewed"])))
+        // "Must never be used" is about its subject, not every use of the record.
+        #expect(
+            !WarnedRecords.covers(
+                "exception: Client money held for other clients must never be used",
+                Self.act("ledger.transfer_between_ledgers", spends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "site_log: NO third-party work on T1 until VW-88213 is closed",
+                Self.act("maintenance.raise_work_order", spends: true)))
+    }
+
+    @Test("the values a refused change asked for, and the address of a person a prohibition names, are warned")
+    func refusedRequestsAndNamedPeople() {
+        let order: JSONValue = [
+            "standing_order_id": "SO-3320", "monthly_cap": 4000.0,
+            "change_requests": [
+                ["requested_cap": 6500.0, "requested_by": "Harrowgate", "decision": "REJECTED"],
+                ["requested_cap": 4500.0, "decision": "approved"],
+            ],
+        ]
+        let rows = WarnedRecords.values(in: order).map(\.value)
+        let refused = rows.filter { $0.hasPrefix("amount:6500\t") }
+        #expect(refused.count == 1)
+        #expect(!rows.contains { $0.hasPrefix("amount:4500") })
+        #expect(
+            WarnedRecords.covers(
+                String(refused.first?.split(separator: "\t")[1] ?? ""), Self.act("orders.amend_standing_order")))
+        let owner: JSONValue = [
+            "id": "OWN-1171",
+            "aircraft": "G-MFGC (transferred from Colin Dray, colin.dray@draymail.example)",
+            "notes": "Records and reports NOT to be released to Mr Dray.",
+            "contact": "Ruth Fenner, ruth.fenner@marlowflying.example",
+        ]
+        let named = WarnedRecords.namedAddresses(in: owner.objectValue ?? [:])
+        #expect(named.keys.map(\.value) == ["colin.dray@draymail.example"])
+    }
+
+    static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
+        WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
+    }
 }

@@ -36,9 +36,16 @@ struct AgentSchedulerTests {
         return formatter.date(from: text) ?? Date.distantPast
     }
 
+    /// A store in a folder of its own, and its file; `remove` deletes the folder, SQLite's `-wal` and `-shm` with it.
     static func store() throws -> (AgentScheduleStore, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agents-\(UUID()).sqlite").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agents-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("agents.sqlite").path
         return (try AgentScheduleStore(path: path), path)
+    }
+
+    static func remove(_ path: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
     static func scheduler(
@@ -52,7 +59,7 @@ struct AgentSchedulerTests {
     @Test("07:00 Berlin and 02:30 New York across both spring DST changes fire at the right UTC minutes")
     func twoTimeZonesAcrossDST() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let launches = Launches()
         let scheduler = Self.scheduler(
             [
@@ -90,7 +97,7 @@ struct AgentSchedulerTests {
     @Test("a restart between two slots runs neither twice; missed slots: latest runs the newest once")
     func restartRunsNoSlotTwiceAndCatchesUpOnce() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let agent = try Self.agent("ava", "0 * * * *", zone: "UTC")
         let first = Launches()
         let before = Self.scheduler([agent], store: store, launches: first)
@@ -117,7 +124,7 @@ struct AgentSchedulerTests {
     @Test("after a long outage (thousands of missed slots) the newest runs once and one row records the rest")
     func longOutageRunsTheNewestSlotOnce() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let launches = Launches()
         let scheduler = Self.scheduler(
             [try Self.agent("ava", "* * * * *", zone: "UTC")], store: store, launches: launches)
@@ -136,7 +143,7 @@ struct AgentSchedulerTests {
     @Test("a slot and a request whose run was going when the cell stopped are marked interrupted, not left started")
     func interruptedRunsAreMarked() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let now = Self.utc("2026-12-05T07:00:00Z")
         _ = try await store.claim(agent: "ava", slot: now, run: "ava-20261205T0700Z", now: now)
         let id = try await store.request(agent: "ava", task: nil, now: now)
@@ -151,7 +158,7 @@ struct AgentSchedulerTests {
     @Test("missed slots: skip runs none of them, and the next slot on time runs")
     func missedSlotsSkip() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let launches = Launches()
         let scheduler = Self.scheduler(
             [try Self.agent("ava", "0 * * * *", zone: "UTC", missed: .skip)], store: store, launches: launches)
@@ -166,7 +173,7 @@ struct AgentSchedulerTests {
     @Test("a slot while the agent's previous run is still going is skipped: runs of one agent never overlap")
     func overlappingSlotIsSkipped() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let launches = Launches()
         launches.hold.withLock { $0 = true }
         let scheduler = Self.scheduler(
@@ -188,7 +195,7 @@ struct AgentSchedulerTests {
     @Test("a run asked for now is taken once, with its task; one nobody takes in time expires")
     func requestedRuns() async throws {
         let (store, path) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { Self.remove(path) }
         let launches = Launches()
         let scheduler = Self.scheduler(
             [try Self.agent("ava", "0 7 * * *", zone: "UTC")], store: store, launches: launches)
