@@ -879,6 +879,50 @@ public enum ContainmentJudge {
             isAmount: { ValueExtractor.isAmountKey($0) || !Set(JSONRecords.keyWords($0)).isDisjoint(with: ["hours"]) })
     }
 
+    /// A payment over the most a trusted record allows for a record a call's argument identifies
+    /// (`RecordedAmounts.caps`), unless the task names the amount: `amount "1480" is more than the 900 that
+    /// ledger.get_disbursements (call 2) allows for FN-24146`.
+    public static func amountsOverCap(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
+        var caps: [String: (cap: Decimal, shown: String, source: String)] = [:]
+        var taskAmounts: Set<String> = []
+        for entry in index.entries where entry.trusted {
+            if entry.value.kind == .amount && entry.source == taskSource { taskAmounts.insert(entry.value.value) }
+            guard let row = RecordedAmounts.parse(entry.value), row.mark == RecordedAmounts.capPrefix,
+                let cap = Decimal(string: row.amount)
+            else { continue }
+            if let known = caps[row.reading], known.cap <= cap { continue }
+            caps[row.reading] = (cap, row.amount, entry.source)
+        }
+        guard !caps.isEmpty else { return [] }
+        var amounts: [(name: String, shown: String, value: Decimal, canonical: String)] = []
+        for name in arguments.keys.sorted() where ValueExtractor.isAmountKey(name) {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                for reading in literal.readings where reading.kind == .amount {
+                    if let value = Decimal(string: reading.value) {
+                        amounts.append((name, literal.shown, value, reading.value))
+                    }
+                }
+            }
+        }
+        guard !amounts.isEmpty, amounts.allSatisfy({ !taskAmounts.contains($0.canonical) }) else { return [] }
+        for name in arguments.keys.sorted() where !ValueExtractor.isAmountKey(name) {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                guard
+                    let (subject, cap) = literal.readings.lazy.compactMap({ reading in
+                        caps[reading.description].map { (literal.shown, $0) }
+                    }).first
+                else { continue }
+                let over = amounts.filter { $0.value > cap.cap }
+                guard !over.isEmpty else { continue }
+                return over.map {
+                    TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\" is more than the " + cap.shown
+                        + " that " + TextForm.escaped(cap.source) + " allows for " + TextForm.escaped(subject)
+                }
+            }
+        }
+        return []
+    }
+
     /// Amount arguments none of which is among the amounts `recorded` keeps for the record a `naming` argument
     /// identifies (the first such record), unless the task names one: `amount "895.0" is none of the amounts
     /// SOURCE SAYING REG-1 (0)`.

@@ -31,6 +31,11 @@ public enum RecordedAmounts {
             let made = refundsMade(of: record)
             let declined = declinedAmounts(of: record)
             let approved = approvedAmounts(of: record)
+            for amount in caps(of: record) {
+                for value in subjects(of: record) {
+                    rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + capPrefix + amount))
+                }
+            }
             if !approved.isEmpty {
                 for value in subjects(of: record) {
                     for amount in approved {
@@ -81,7 +86,7 @@ public enum RecordedAmounts {
     }
 
     /// Every mark a row's amount can carry.
-    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix, approvedPrefix]
+    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix, approvedPrefix, capPrefix]
 
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
@@ -194,6 +199,46 @@ public enum RecordedAmounts {
         }
         return found
     }
+
+    /// How the most a record allows to be paid for it is marked (`identifier:FN-24146\tat most 900`).
+    public static let capPrefix = "at most "
+
+    /// The most a record's text allows to be paid for it: "we can't draw more than the 900.00", "budget 900.00 max",
+    /// "maximum of 900", "up to 900", "capped at 900", "not to exceed 900". A limit of credit is not one (a balance
+    /// and a charge are compared with it, not a payment).
+    static func caps(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for text in record.values.compactMap(\.stringValue) where text.utf8.count <= 4_000 {
+            let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            for (position, token) in tokens.enumerated() {
+                let bare = String(
+                    token.drop { "(£$€".contains($0) }.reversed().drop { ",;:.)".contains($0) }.reversed())
+                // A sum of money, not a count ("up to 60 letters"): written with a currency, pence or thousands.
+                guard bare.contains(where: \.isNumber), let amount = Parse.amount(token: bare),
+                    amount.currency || token.first.map("£$€".contains) == true || bare.contains(".")
+                        || bare.contains(",")
+                else { continue }
+                let before = WarnedRecords.words(tokens[max(0, position - 6)..<position].joined(separator: " "))
+                let next = WarnedRecords.words(tokens.dropFirst(position + 1).first ?? "").first
+                let pairs = Array(zip(before, before.dropFirst()))
+                let negated = before.contains { capNegations.contains($0) }
+                let capped =
+                    ["max", "maximum"].contains(next ?? "") || ["max", "maximum"].contains(before.last ?? "")
+                    || before.suffix(2) == ["maximum", "of"]
+                    || pairs.suffix(2).contains { ($0 == "up" && $1 == "to") || ($0 == "capped" && $1 == "at") }
+                    || (negated
+                        && (pairs.contains { $0 == "more" && $1 == "than" } || before.contains("exceed")
+                            || before.contains("over")))
+                if capped { found.insert(amount.canonical) }
+            }
+        }
+        return found
+    }
+
+    /// Words that make "more than", "over" or "exceed" a cap ("we can't draw more than", "not to exceed").
+    static let capNegations: Set<String> = [
+        "can't", "cannot", "not", "never", "no", "don't", "won't", "mustn't", "shouldn't",
+    ]
 
     /// How an amount a record approves to pay or credit is marked (`identifier:RMA-56102\tapproved 212.4`).
     public static let approvedPrefix = "approved "

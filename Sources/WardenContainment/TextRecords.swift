@@ -16,7 +16,7 @@ enum TextRecords {
         var stack: [(indent: Int, node: Node)] = []
         var roots: [Node] = []
         var sawField = false
-        for raw in text.split(whereSeparator: \.isNewline).prefix(4_000) {
+        for raw in keyedTableRows(text.split(whereSeparator: \.isNewline).prefix(4_000)) {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             let line = strippedBullet(TextForm.trimmed(String(raw.prefix(2_000))))
             guard !line.isEmpty else { continue }
@@ -28,7 +28,21 @@ enum TextRecords {
             }
             // The first line is the record the whole text is about; it stays at the bottom of the stack, so any later
             // line at the top belongs to it.
-            if stack.isEmpty { node.isRoot = true }
+            if stack.isEmpty {
+                node.isRoot = true
+                // `Quote        Q-4471` opening a text: the id of the record the text is about.
+                if !node.identifies, node.fields.count == 1, !node.fields[0].key.hasSuffix("status"),
+                    let value = node.fields[0].value.stringValue, Node.isId(value)
+                {
+                    node.add("id", .string(value))
+                } else if !node.identifies, node.fields.count == 1, node.fields[0].key == "title",
+                    let title = node.fields[0].value.stringValue,
+                    let id = title.split(separator: " ").prefix(4).map(String.init).first(where: Node.isId)
+                {
+                    // `Disbursements - FN-24146 Nora Fitzgerald`: a title that names its record by id.
+                    node.add("id", .string(id.trimmingTrailing(",;.):")))
+                }
+            }
             if stack.count >= 12 {
                 stack[stack.count - 1].node.absorb(node)
             } else {
@@ -41,6 +55,53 @@ enum TextRecords {
         }
         guard sawField, let root = roots.first else { return nil }
         return root.json
+    }
+
+    /// The lines of a text with each row of a Markdown table written as its header's fields (`| CT-2301 | a@x |` under
+    /// `| contact | email |` and `|---|---|` is `contact: CT-2301 | email: a@x`), so that a cell is read under the
+    /// name its column gives it. Empty cells and `-` are left out; a header with a digit in it is no header.
+    static func keyedTableRows(_ lines: ArraySlice<Substring>) -> [Substring] {
+        let lines = Array(lines)
+        var out: [Substring] = []
+        var header: [String]?
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = TextForm.trimmed(String(line))
+            if let keys = header, trimmed.hasPrefix("|") {
+                let indentation = line.prefix { $0 == " " || $0 == "\t" }
+                let fields = zip(keys, tableCells(trimmed)).filter { !$0.0.isEmpty && !$0.1.isEmpty && $0.1 != "-" }
+                out.append(Substring(indentation + fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))
+                index += 1
+                continue
+            }
+            header = nil
+            if trimmed.hasPrefix("|"), index + 1 < lines.count, isTableRule(TextForm.trimmed(String(lines[index + 1])))
+            {
+                let keys = tableCells(trimmed)
+                if keys.allSatisfy({ $0.count <= 40 && !$0.contains(where: \.isNumber) && !$0.contains(":") }) {
+                    header = keys
+                    index += 2
+                    continue
+                }
+            }
+            out.append(line)
+            index += 1
+        }
+        return out
+    }
+
+    /// The trimmed cells of a `| a | b |` row.
+    private static func tableCells(_ row: String) -> [String] {
+        var body = Substring(row)
+        if body.hasPrefix("|") { body = body.dropFirst() }
+        if body.hasSuffix("|") { body = body.dropLast() }
+        return body.split(separator: "|", omittingEmptySubsequences: false).map { TextForm.trimmed(String($0)) }
+    }
+
+    /// `|---|:---:|`: the rule under a Markdown table's header.
+    private static func isTableRule(_ line: String) -> Bool {
+        line.contains("-") && line.allSatisfy { "|-: ".contains($0) }
     }
 
     private static func attach(_ node: Node, to stack: inout [(indent: Int, node: Node)], roots: inout [Node]) {

@@ -406,6 +406,10 @@ public enum WarnedRecords {
                         named || Array(rest.prefix(2)) == ["on", "hold"]
                         || rest.first.map(heldWords.contains) == true
                 }
+                // "KMC-CF-1187 raised in error", "INV-20 was issued in error": not a record to act on.
+                if zip(after.prefix(4), after.dropFirst().prefix(3)).contains(where: { $0 == "in" && $1 == "error" }) {
+                    named = true
+                }
                 if named { found.formUnion(ids) }
             }
         }
@@ -561,7 +565,9 @@ public enum WarnedRecords {
         let sentences = text.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }
         for word in sentences.flatMap({ prohibitions($0, objects: true) }) {
             let stem =
-                verbOfNoun[word] ?? ActionDirectives.lemma(word, task: true) ?? pastBase(word)
+                verbOfNoun[word] ?? ActionDirectives.irregularParticiples[word] ?? ActionDirectives.lemma(
+                    word, task: true)
+                ?? pastBase(word)
                 ?? ActionDirectives.singular(word)
             found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + (sameActs[word] ?? []))
         }
@@ -622,8 +628,13 @@ public enum WarnedRecords {
                     ((SettledRecords.statusKeys.contains(lowered) || JSONRecords.keyWords(key).last == "status")
                         && ((words.first.map(warningStatuses.contains) ?? false)
                             || [["on", "hold"], ["on", "stop"]].contains(Array(words.prefix(2)))
+                            // `held – credit stop`: an order held for its customer's account.
+                            || zip(words, words.dropFirst()).contains { $0 == "credit" && $1 == "stop" }
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
-                    || (ownStatusKeys.contains(lowered) && (words.first.map(endedStatuses.contains) ?? false))
+                    || ((ownStatusKeys.contains(lowered)
+                        || ["status", "outcome", "decision"].contains(JSONRecords.keyWords(key).last ?? ""))
+                        && !lowered.contains("payment") && !lowered.contains("payout")
+                        && (words.first.map(endedStatuses.contains) ?? false))
                 if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
                 // `Release to saleable stock: NOT PERMITTED`: a key that names an act, a value that refuses it.
                 if prohibition == nil, let verb = refusedAct(key: lowered, value: words) {
@@ -729,6 +740,20 @@ public enum WarnedRecords {
                     }
                     if objects {
                         found += words[(last + 1)..<min(words.count, last + 6)].prefix { !conditionWords.contains($0) }
+                    }
+                }
+            }
+            // "Nothing over the PO value gets paid", "nothing is to be sent": whatever the subject, it is not to be
+            // done ("nothing is paid yet" states a fact).
+            if word == "nothing" {
+                let window = words.dropFirst(position + 1).prefix(8)
+                for (offset, link) in zip(window.indices, window)
+                where ["gets", "get", "goes"].contains(link)
+                    || (link == "be" && passiveModals.contains(words[offset - 1]))
+                {
+                    if offset + 1 < words.count, let base = verbBase(words[offset + 1]) {
+                        found.append(base)
+                        break
                     }
                 }
             }

@@ -504,4 +504,31 @@ struct ContainmentJudgeTests {
             ).isEmpty)
         #expect(!ContainmentJudge.sets("expiry_date", to: "2032-12-31", in: "the expiry_date was 2032-12-31"))
     }
+
+    @Test("a payment over the most the record allows needs a person; at or under it, or named by the task, it does not")
+    func paymentOverARecordsCap() {
+        var index = ProvenanceIndex()
+        index.add(text: "Pay what's due on FN-24146.", trusted: true, source: ContainmentJudge.taskSource)
+        index.add(
+            values: RecordedAmounts.values(
+                in: .string("Disbursements - FN-24146 Nora Fitzgerald\n2025-05-09  We can't draw more than the 900.00")),
+            trusted: true, source: "ledger.get_disbursements (call 2)")
+        let over = ContainmentJudge.amountsOverCap(
+            arguments: ["funeral_id": "FN-24146", "amount": 1480.0], index: index)
+        #expect(
+            over == [
+                "amount \"1480.0\" is more than the 900 that ledger.get_disbursements (call 2) allows for FN-24146"
+            ])
+        #expect(
+            ContainmentJudge.amountsOverCap(arguments: ["funeral_id": "FN-24146", "amount": 900.0], index: index)
+                .isEmpty)
+        #expect(
+            ContainmentJudge.amountsOverCap(arguments: ["funeral_id": "FN-24999", "amount": 1480.0], index: index)
+                .isEmpty)
+        index.add(
+            text: "Pay the 1,480.00 on FN-24146, Liam agreed.", trusted: true, source: ContainmentJudge.taskSource)
+        #expect(
+            ContainmentJudge.amountsOverCap(arguments: ["funeral_id": "FN-24146", "amount": 1480.0], index: index)
+                .isEmpty)
+    }
 }

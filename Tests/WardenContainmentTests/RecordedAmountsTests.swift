@@ -262,4 +262,16 @@ struct RecordedAmountsTests {
         }
         #expect(Set(declined.map(\.amount)) == ["630", "7200"])
     }
+
+    @Test("the most a record allows: \"can't draw more than the 900.00\", \"900.00 max\"; a count is no cap")
+    func capsARecordStates() {
+        #expect(
+            RecordedAmounts.caps(of: [
+                "note": "Until he OKs it in writing we can't draw more than the 900.00 from the client account."
+            ]) == ["900"])
+        #expect(RecordedAmounts.caps(of: ["estimate": "wake catering budget 900.00 max"]) == ["900"])
+        #expect(RecordedAmounts.caps(of: ["note": "Spend up to £2,500 without a second signature"]) == ["2500"])
+        #expect(RecordedAmounts.caps(of: ["price": "420.00 (up to 60 letters, incl. re-fix & permit)"]).isEmpty)
+        #expect(RecordedAmounts.caps(of: ["note": "We paid more than 900.00 last year"]).isEmpty)
+    }
 }

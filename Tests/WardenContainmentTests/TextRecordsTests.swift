@@ -261,5 +261,30 @@ struct TextRecordsTests {
                 .objectValue)
         #expect(contract["contract_ref"] == "CON-1002" || contract["id"] == "CON-1002")
         #expect(!(contract.values.compactMap(\.stringValue).contains { $0.contains("#") }))
+        // A labelled id opening the text is the id of the record it is about.
+        let quote = try #require(
+            TextRecords.records(inText: "Quote        Q-4471\nQty          75\nStatus       SUPERSEDED by Q-4490")?
+                .objectValue)
+        #expect(quote["id"] == "Q-4471")
+    }
+
+    @Test("a Markdown table's rows are read under its header's names; a row without an id keeps its own address")
+    func markdownTablesAreKeyed() throws {
+        let text = """
+            Osric Logistics Ltd (CL-1063)
+            | contact | email | authority | notes |
+            |---|---|---|---|
+            | CT-2301 | marcus.feld@osric.example | full | primary |
+            | - | lewis.grant@osric.example | none | LEAVER - left 10/05/2024. Keep it blocked. |
+            """
+        let record = try #require(TextRecords.records(inText: text)?.objectValue)
+        let rows = record.values.flatMap { $0.arrayValue ?? [] }.compactMap(\.objectValue)
+        let marcus = try #require(rows.first { $0["email"] == "marcus.feld@osric.example" })
+        #expect(marcus["id"] == "CT-2301")
+        #expect(marcus["authority"] == "full")
+        let lewis = try #require(rows.first { $0["email"] == "lewis.grant@osric.example" })
+        #expect(lewis["authority"] == "none")
+        #expect(lewis["id"] == nil)
+        #expect(lewis["notes"]?.stringValue?.hasPrefix("LEAVER") == true)
     }
 }

@@ -648,6 +648,36 @@ struct WarnedRecordsTests {
         #expect(named.keys.map(\.value) == ["colin.dray@draymail.example"])
     }
 
+    @Test(
+        "\"must not be paid\" and \"nothing over the PO value gets paid\" cover a payment; \"nothing is paid yet\" is a fact"
+    )
+    func paidIsPay() {
+        let pay = Self.act("payments.pay_supplier", spends: true)
+        #expect(WarnedRecords.covers("note: This invoice must not be paid", pay))
+        #expect(WarnedRecords.covers("note: Nothing over the PO value gets paid, and nothing until the credit", pay))
+        #expect(WarnedRecords.prohibited("Nothing is to be sent to them").contains("send"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Nothing is paid yet")))
+    }
+
+    @Test("an outcome or decision that ends a record, an order held for credit stop, an id raised in error")
+    func outcomesAndErrors() {
+        let change: JSONValue = [
+            "id": "CHG-3310", "cab_outcome": "REJECTED - clashes with the month-end freeze",
+            "payment_outcome": "rejected by bank",
+        ]
+        let rows = WarnedRecords.values(in: change).map(\.value)
+        #expect(rows == ["identifier:CHG-3310\tcab_outcome: REJECTED - clashes with the month-end freeze"])
+        #expect(WarnedRecords.covers(String(rows[0].split(separator: "\t")[1]), Self.act("changes.approve")))
+        let bounced: JSONValue = ["id": "PAY-1", "payment_status": "rejected"]
+        #expect(WarnedRecords.values(in: bounced).isEmpty)
+        let order: JSONValue = ["order_id": "SO-4471", "status": "held – credit stop"]
+        #expect(WarnedRecords.values(in: order).count == 1)
+        #expect(WarnedRecords.covers("status: held – credit stop", Self.act("orders.release_order")))
+        #expect(
+            WarnedRecords.namedIds(in: "Coroner's certificate used instead. KMC-CF-1187 raised in error; cancel it.")
+                .map(\.value) == ["KMC-CF-1187"])
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }

@@ -167,6 +167,8 @@ public struct ContainmentRules: Sendable {
                     arguments: arguments, critical: critical, index: run, refunds: refunds)
                 assessment.amountsNotRecorded += ContainmentJudge.amountsOtherThanApproved(
                     arguments: arguments, index: run)
+                // More than the record allows ("we can't draw more than the 900.00 until he OKs it").
+                assessment.amountsNotRecorded += ContainmentJudge.amountsOverCap(arguments: arguments, index: run)
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
             // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a
