@@ -503,11 +503,11 @@ public enum WarnedRecords {
                 nameWords += [noun] + (WarnedRecords.verbBase(noun).map { [$0] } ?? [])
             }
             // `assign_instructor` acts on what an instructor does (instruct); `create_po` orders.
-            for word in nameWords {
-                if let verb = WarnedRecords.verbOfNoun[word] { nameWords.append(verb) }
-                for suffix in ["or", "er"] where word.hasSuffix(suffix) {
-                    if let verb = WarnedRecords.verbBase(String(word.dropLast(suffix.count))) { nameWords.append(verb) }
-                }
+            nameWords += nameWords.compactMap { word in
+                WarnedRecords.verbOfNoun[word]
+                    ?? ["or", "er"].lazy.filter(word.hasSuffix).compactMap {
+                        WarnedRecords.verbBase(String(word.dropLast($0.count)))
+                    }.first
             }
             var choiceWords: Set<String> = []
             for choice in choices {
