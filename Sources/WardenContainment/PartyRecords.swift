@@ -146,11 +146,20 @@ public enum PartyRecords {
     static func name(of record: [String: JSONValue]) -> String? {
         var byKey: [String: String] = [:]
         for key in record.keys.sorted() where nameKeys.contains(key.lowercased()) {
-            if let text = record[key]?.stringValue, !text.isEmpty, text.count <= 120, byKey[key.lowercased()] == nil {
+            // `Supplier: SUP-NGD` on an invoice is the supplier's code, not its name: the record it points at has that.
+            if let text = record[key]?.stringValue, !text.isEmpty, text.count <= 120, !isCode(text),
+                byKey[key.lowercased()] == nil
+            {
                 byKey[key.lowercased()] = text
             }
         }
         return namePriority.lazy.compactMap { byKey[$0] }.first.map { TextForm.collapsed($0.lowercased()) }
+    }
+
+    /// A code rather than a name: one token in capitals and digits with a mark or a digit (`SUP-NGD`, `C1042`).
+    static func isCode(_ text: String) -> Bool {
+        !text.contains(where: \.isWhitespace) && !text.contains(where: \.isLowercase)
+            && text.contains(where: { $0.isNumber || "-_/".contains($0) })
     }
 
     /// The pointing values of a record's scalar fields, and of nested objects that have no name of their own.

@@ -70,7 +70,17 @@ enum TextRecords {
             let trimmed = TextForm.trimmed(String(line))
             if let keys = header, trimmed.hasPrefix("|") {
                 let indentation = line.prefix { $0 == " " || $0 == "\t" }
-                let fields = zip(keys, tableCells(trimmed)).filter { !$0.0.isEmpty && !$0.1.isEmpty && $0.1 != "-" }
+                let cells = tableCells(trimmed)
+                if isFieldValueHeader(keys) {
+                    // `| Status | ON HOLD |` under `| field | value |`: the row is the record's field.
+                    if cells.count >= 2, !cells[0].isEmpty, !cells[1].isEmpty, !cells[0].contains(":") {
+                        let field: String = cells[0] + ": " + cells[1...].joined(separator: " ")
+                        out.append(Substring(String(indentation) + field))
+                    }
+                    index += 1
+                    continue
+                }
+                let fields = zip(keys, cells).filter { !$0.0.isEmpty && !$0.1.isEmpty && $0.1 != "-" }
                 out.append(Substring(indentation + fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))
                 index += 1
                 continue
@@ -91,13 +101,23 @@ enum TextRecords {
         return out
     }
 
-    /// The trimmed cells of a `| a | b |` row.
+    /// The trimmed cells of a `| a | b |` row, without Markdown's bold marks (`**ON HOLD**` is `ON HOLD`).
     private static func tableCells(_ row: String) -> [String] {
         var body = Substring(row)
         if body.hasPrefix("|") { body = body.dropFirst() }
         if body.hasSuffix("|") { body = body.dropLast() }
-        return body.split(separator: "|", omittingEmptySubsequences: false).map { TextForm.trimmed(String($0)) }
+        return body.split(separator: "|", omittingEmptySubsequences: false).map {
+            TextForm.trimmed(String($0).replacingOccurrences(of: "**", with: ""))
+        }
     }
+
+    /// Whether a table's header is `| Field | Value |`: each row below is one field of the record, named by its
+    /// first cell.
+    static func isFieldValueHeader(_ keys: [String]) -> Bool {
+        keys.count == 2 && fieldHeaders.contains(keys[0].lowercased()) && valueHeaders.contains(keys[1].lowercased())
+    }
+    static let fieldHeaders: Set<String> = ["field", "key", "item", "attribute", "property", "detail", ""]
+    static let valueHeaders: Set<String> = ["value", "values", "details", "detail", "entry", "data", "setting"]
 
     /// `|---|:---:|`: the rule under a Markdown table's header.
     private static func isTableRule(_ line: String) -> Bool {
@@ -115,6 +135,8 @@ enum TextRecords {
     /// A line without its list bullet or its Markdown heading marks (`## Contract CON-1002 - …` is the line
     /// `Contract CON-1002 - …`).
     private static func strippedBullet(_ line: String) -> String {
+        // `**Statements to:** office@…`: Markdown's bold marks say nothing of the record.
+        let line = line.contains("**") ? TextForm.trimmed(line.replacingOccurrences(of: "**", with: "")) : line
         let hashes = line.prefix { $0 == "#" }.count
         if hashes > 0, hashes <= 6, line.dropFirst(hashes).first == " " {
             return TextForm.trimmed(String(line.dropFirst(hashes)))
@@ -180,7 +202,9 @@ enum TextRecords {
             let segments = Self.columns(line)
             for (position, segment) in segments.enumerated() {
                 if position == 0, segments.count > 1, let (key, value) = Self.keyed(segment),
-                    let id = value.split(separator: " ").first.map(String.init), Self.isId(id)
+                    let id = value.split(separator: " ").first.map(String.init), Self.isId(id),
+                    // `Bank on file: GB53 BARC 7453 …  (verified …)` is an account, not a row of a list.
+                    !ValueExtractor.values(inText: value).contains(where: { [.iban, .email].contains($0.kind) })
                 {
                     // `Refunds: RF-0093 | 2025-02-04 | 1250.00 | …`: a row of the record's refunds.
                     listName = key
@@ -188,7 +212,7 @@ enum TextRecords {
                     if value.contains(" ") { add("note", .string(value)) }
                     continue
                 }
-                if let (key, value) = Self.keyed(segment) {
+                if let (key, value) = Self.keyed(segment) ?? Self.labelledAddress(segment) {
                     if value.isEmpty {
                         // `Variations:` heads the lines under it.
                         isHeader = segments.count == 1
@@ -241,6 +265,18 @@ enum TextRecords {
                 } else {
                     add(position == 0 ? "title" : "note", .string(segment))
                     addFieldsInside(segment)
+                    // "Helen Greene, Trainee — h.greene@… — LEFT FIRM. … do not send any matter documents to her": a
+                    // line of prose that opens with a party and its address is a record of its own, which its words
+                    // are about. A note that mentions an address further on ("Statements go to accounts@… only") is
+                    // its record's.
+                    let opening = segment.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
+                    if segments.count == 1, segment.count <= Self.longestNote {
+                        for value in ValueExtractor.values(inText: opening).sorted(by: { $0.value < $1.value })
+                        where [.email, .iban].contains(value.kind) {
+                            add(value.kind == .email ? "email" : "iban", .string(value.value))
+                            holdsAddress = true
+                        }
+                    }
                 }
             }
             // `SUBCONSULTANT APPOINTMENTS`: a heading in capitals, with nothing of a record.
@@ -338,8 +374,13 @@ enum TextRecords {
             let tokens = value.split(whereSeparator: \.isWhitespace).map {
                 String($0).trimmingTrailing(",;.):").trimmingLeading("(<")
             }
-            let addresses = tokens.filter { token in
+            var addresses = tokens.filter { token in
                 ValueExtractor.argumentValues(.string(token)).joined().contains { [.email, .iban].contains($0.kind) }
+            }
+            // `GB65 BARC 2000 0083 3102 64 (Barclays) - CLOSED`: an account printed in groups is one address.
+            if value.count <= Self.longestNote {
+                let grouped = ValueExtractor.values(inText: value).filter { $0.kind == .iban }.map(\.value)
+                addresses.append(contentsOf: grouped.filter { !addresses.contains($0) }.sorted())
             }
             if let amount = Self.amount(value) {
                 add(key, amount)
@@ -365,7 +406,9 @@ enum TextRecords {
             } else if !addresses.isEmpty {
                 for address in addresses { add(key, .string(address)) }
                 holdsAddress = true
-                if addresses.count < tokens.count { add(key + "_note", .string(value)) }
+                if addresses.count < tokens.count, value.filter({ !$0.isWhitespace }) != addresses.joined() {
+                    add(key + "_note", .string(value))
+                }
             } else {
                 add(key, .string(value))
             }
@@ -490,9 +533,26 @@ enum TextRecords {
                 if let status = other.paymentStatus, !isRoot, identifies, !keys.contains("payment_status") {
                     add("payment_status", .string(status))
                 }
+            } else if other.isBareAddress || (other.isAddressWithNote && !WarnedRecords.warns(other.json)) {
+                // `IBAN GB60 LOYD …`, `Email: a@b.example` on a line of its own: the record's own address, which its
+                // status and warnings cover as they cover its id.
+                for field in other.fields { add(field.key, field.value) }
+                holdsAddress = true
             } else {
                 items.append(other)
             }
+        }
+
+        /// Whether the line is one address or account under its label and nothing else.
+        var isBareAddress: Bool {
+            holdsAddress && fields.count == 1 && items.isEmpty && lists.isEmpty && listName == nil
+        }
+
+        /// Whether the line is one address or account and the text it was written in (`Payee ….. Ashby Road Primary
+        /// School — GB70 PUBK …`): the record's own, unless that text warns of it (`Previous bank: GB40… – CLOSED`).
+        var isAddressWithNote: Bool {
+            holdsAddress && fields.count == 2 && fields[1].key == fields[0].key + "_note" && items.isEmpty
+                && lists.isEmpty && listName == nil
         }
 
         var json: JSONValue {
@@ -517,6 +577,21 @@ enum TextRecords {
                 return nil
             }
             return (words.joined(separator: "_"), TextForm.trimmed(String(rest)))
+        }
+
+        /// `IBAN GB60 LOYD 3882 3384 6878 85`, `Email a@b.example`: one or two words of letters, then an address or an
+        /// account and nothing else, read as `Key: value`.
+        static func labelledAddress(_ segment: String) -> (key: String, value: String)? {
+            let words = segment.split(separator: " ", maxSplits: 2).map(String.init)
+            for count in 1...2 where words.count > count && words[..<count].allSatisfy({ $0.allSatisfy(\.isLetter) }) {
+                let rest = words[count...].joined(separator: " ")
+                let compact = rest.filter { !$0.isWhitespace }.lowercased()
+                let found = ValueExtractor.values(inText: rest).filter { [.email, .iban].contains($0.kind) }
+                if found.count == 1, let address = found.first, address.value.lowercased() == compact {
+                    return (words[..<count].joined(separator: "_").lowercased(), rest)
+                }
+            }
+            return nil
         }
 
         /// A value as a number when it is only an amount (`4140.00`, `£6,900.00`), else as text.

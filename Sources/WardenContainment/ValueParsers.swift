@@ -246,6 +246,8 @@ enum Parse {
         let plus = first == "+"
         // `+49 (0)30 …`: the trunk prefix in brackets is not dialled from abroad.
         let tokens = plus ? written.map { $0.replacing("(0)", with: "") } : written
+        // `01/07/25  864.00`: a date beside an amount is not one number.
+        guard written.count == 1 || !written.contains(where: isSlashedDate) else { return nil }
         var digits = ""
         var groups: [Int] = []
         var separated = tokens.count > 1
@@ -277,6 +279,13 @@ enum Parse {
         let dateShapes: [[Int]] = [[2, 2, 4], [4, 2, 2], [1, 2, 4], [2, 1, 4], [1, 1, 4]]
         if dateShapes.contains(groups) { return nil }
         return digits
+    }
+
+    /// A date written with slashes (`01/07/25`, `1/7/2025`).
+    static func isSlashedDate(_ token: String) -> Bool {
+        let parts = token.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+            && parts[0].count <= 2 && parts[1].count <= 2 && [2, 4].contains(parts[2].count)
     }
 
     /// Whether `token` can be part of a phone number.

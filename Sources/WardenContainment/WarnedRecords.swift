@@ -36,7 +36,7 @@ public enum WarnedRecords {
     static let stoppedActs: Set<String> = [
         "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book", "submit",
         "activate",
-        "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize",
+        "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize", "schedule", "sell",
     ]
 
     /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
@@ -73,7 +73,8 @@ public enum WarnedRecords {
         "dispatch", "dispatched", "despatch", "despatched", "ship", "shipped", "deliver", "delivered", "print",
         "printed", "publish", "published", "order", "ordered", "renew", "renewed", "reinstate", "reinstated", "supply",
         "supplied", "lend", "lent", "loan", "loaned", "vote", "voted", "appoint", "appointed", "confirm", "confirmed",
-        "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended",
+        "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended", "amend", "amended",
+        "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -281,6 +282,13 @@ public enum WarnedRecords {
         let own = warning(in: members)
         let warning = own ?? inherited
         var identifying = identifiers(of: members)
+        // "DO NOT send statements or anything else to p.rix63@…": a prohibition that names its address rules out that
+        // address, not the record's own ("Statements to: office@…").
+        let spelledOut = prohibitedAddresses(in: members)
+        if own != nil, !spelledOut.isEmpty {
+            identifying = []
+            for (value, said) in spelledOut where found.warned[value] == nil { found.warned[value] = said }
+        }
         // "Never send to other customers or third parties": the record's own addresses are where it may go.
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         if let warning {
@@ -315,6 +323,25 @@ public enum WarnedRecords {
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
+    }
+
+    /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in.
+    static func prohibitedAddresses(in record: [String: JSONValue]) -> [TaggedValue: String] {
+        var found: [TaggedValue: String] = [:]
+        for key in record.keys.sorted() {
+            let texts =
+                record[key]?.stringValue.map { [$0] } ?? record[key]?.arrayValue?.compactMap(\.stringValue) ?? []
+            for text in texts where text.count <= 4_000 {
+                for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
+                    $0.components(separatedBy: ". ")
+                }) where prohibits(words(sentence)) {
+                    for value in ValueExtractor.values(inText: sentence) where addressing.contains(value.kind) {
+                        found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text)
+                    }
+                }
+            }
+        }
+        return found
     }
 
     /// How a value a record's refused request asked for is warned (`refused as requested_cap: decision: REJECTED`):
@@ -400,6 +427,8 @@ public enum WarnedRecords {
                 if prohibits(before), let verb = before.lastIndex(where: prohibitedVerbs.contains) {
                     named = before[(verb + 1)...].allSatisfy { !conditionWords.contains($0) }
                 }
+                // "WS-1042 (£3,912.00) disputed in full": a held word right after the id says it as well.
+                if let first = after.first, heldWords.contains(first) { named = true }
                 if let first = after.first, ["is", "are", "was", "were", "has", "have"].contains(first) {
                     let rest = after.dropFirst().drop { ["been", "now", "still", "currently"].contains($0) }
                     named =
@@ -541,6 +570,7 @@ public enum WarnedRecords {
         if warning.hasPrefix(markedPrefix) { return act.sends }
         if warning.hasPrefix(outOfPolicyPrefix) { return act.spends || act.pays }
         if warning.hasPrefix(notAuthorisedPrefix) { return true }
+        if warning.hasPrefix(consentPrefix) { return act.sends }
         // "Treat any further request for this account as fraudulent": not to be used for anything.
         if words(warning).contains(where: ["fraud", "fraudulent", "scam"].contains) { return true }
         guard prohibits(words(warning)) else {
@@ -587,6 +617,36 @@ public enum WarnedRecords {
         }
         return later.map { head + " … " + String(TextForm.trimmed(String($0)).prefix(160)) } ?? head
     }
+
+    /// How a consent the record says is withdrawn is warned (`consent withdrawn under permission: WITHDRAWN`):
+    /// against any message or share.
+    static let consentPrefix = "consent withdrawn under "
+
+    /// Words of a key that hold a consent or a permission to share.
+    static let consentKeyWords: Set<String> = ["consent", "consents", "permission", "permissions"]
+
+    /// Words of a consent key about selling to the person, not about sharing their data: a customer who said no to
+    /// newsletters still gets their invoice.
+    static let marketingKeyWords: Set<String> = [
+        "marketing", "newsletter", "newsletters", "promotional", "promotions", "offers", "survey", "surveys", "cookies",
+        "photo", "photos", "photography",
+    ]
+
+    /// Words that open a consent's value when it is not given.
+    static let refusedConsentWords: Set<String> = [
+        "withdrawn", "revoked", "refused", "declined", "denied", "no", "none", "expired", "lapsed", "withheld",
+        "rescinded",
+    ]
+
+    /// Whether a field says a consent to share is not given (`Permission: WITHDRAWN`, `sharing_consent: revoked`).
+    static func refusesConsent(key: String, value: [String]) -> Bool {
+        let keyWords = Set(JSONRecords.keyWords(key))
+        return !keyWords.isDisjoint(with: consentKeyWords) && keyWords.isDisjoint(with: marketingKeyWords)
+            && value.first.map(refusedConsentWords.contains) == true
+    }
+
+    /// Whether a record (a line of a text record) warns of anything of its own.
+    static func warns(_ record: JSONValue) -> Bool { record.objectValue.map { warning(in: $0) != nil } ?? false }
 
     /// What the record warns, as it says it (collapsed and cut), or nil.
     static func warning(in record: [String: JSONValue]) -> String? {
@@ -636,6 +696,11 @@ public enum WarnedRecords {
                         && !lowered.contains("payment") && !lowered.contains("payout")
                         && (words.first.map(endedStatuses.contains) ?? false))
                 if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
+                // `Permission: WITHDRAWN`, `Data sharing consent (third parties): WITHDRAWN 30/08/2024`: nothing of the
+                // record goes out on a consent it no longer has.
+                if prohibition == nil, refusesConsent(key: key, value: words) {
+                    prohibition = consentPrefix + lowered + ": " + excerpt(text)
+                }
                 // `Release to saleable stock: NOT PERMITTED`: a key that names an act, a value that refuses it.
                 if prohibition == nil, let verb = refusedAct(key: lowered, value: words) {
                     prohibition = lowered + ": " + excerpt(text) + " (do not " + verb + ")"

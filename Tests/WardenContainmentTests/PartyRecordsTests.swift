@@ -28,6 +28,9 @@ struct PartyRecordsTests {
         // A firm's record is named by its `firm`.
         let firm: JSONValue = ["firm": "Brook Lyle LLP", "client_account_iban": "GB85HBUK40220561733290"]
         #expect(Set(PartyRecords.values(in: firm).map(\.value)) == ["iban:GB85HBUK40220561733290\tbrook lyle llp"])
+        // `Supplier: SUP-NGD` on an invoice is a code: the supplier's own record names it.
+        let invoice: JSONValue = ["invoice": "NGD-INV-88530", "supplier": "SUP-NGD", "status": "APPROVED"]
+        #expect(PartyRecords.values(in: invoice).isEmpty)
     }
 
     @Test("a record under a key that names a role carries the role; a task naming the role names the party")

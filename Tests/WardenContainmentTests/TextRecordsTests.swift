@@ -110,15 +110,16 @@ struct TextRecordsTests {
         #expect(RecordedAmounts.values(in: records) == RecordedAmounts.values(in: output))
         #expect(!SettledRecords.values(in: records).isEmpty)
         #expect(!WarnedRecords.values(in: records).isEmpty)
-        // The wrapper; the ledger's heading line and its two rows; the supplier card and its two accounts.
-        #expect(records.objects.count == 7)
+        // The wrapper; the ledger's heading line and its two rows; the supplier card (its current account is its own
+        // field) and its previous account, which its line warns of.
+        #expect(records.objects.count == 6)
         // A child's context is what its holder's visit returned; JSON read from a text gets the block's holder's.
         var seen: [Int] = []
         records.walk(0) { _, _, depth in
             seen.append(depth)
             return depth + 1
         }
-        #expect(seen == [0, 1, 2, 2, 1, 2, 2])
+        #expect(seen == [0, 1, 2, 2, 1, 2])
     }
 
     static let objectCard = """
@@ -286,5 +287,79 @@ struct TextRecordsTests {
         #expect(lewis["authority"] == "none")
         #expect(lewis["id"] == nil)
         #expect(lewis["notes"]?.stringValue?.hasPrefix("LEAVER") == true)
+    }
+
+    @Test("a `| Field | Value |` table is the record's fields; bold marks are not text")
+    func fieldValueTables() throws {
+        let text = """
+            ## LN-2025-009 - Unit A-045 (Bristol)
+            | field | value |
+            |---|---|
+            | Tenant | Lorna McBride (T-10290) |
+            | Status | **ON HOLD** |
+            **Statements to:** office@churchfarm.example
+            """
+        let record = try #require(TextRecords.records(inText: text)?.objectValue)
+        #expect(record["status"] == "ON HOLD")
+        #expect(record["tenant"] == "Lorna McBride (T-10290)")
+        #expect(record["statements_to"] == "office@churchfarm.example")
+        #expect(record["field"] == nil && record["value"] == nil)
+        let warned = WarnedRecords.values(in: .string(text)).map(\.value)
+        #expect(warned.contains { $0.hasPrefix("identifier:LN-2025-009\tstatus: ON HOLD") })
+    }
+
+    @Test(
+        "an account in groups is one address; a labelled address on its own line is the record's, which its status covers"
+    )
+    func accountsInGroupsAndLabelledAddresses() throws {
+        let payee = """
+            Payee P-1130  Sofia Lindqvist
+            Current account: GB53 SRLG 6083 7110 4482 92 (Starling) - verified by call-back 14/01/2025 PN
+            Previous account: GB65 BARC 2000 0083 3102 64 (Barclays) - CLOSED Nov 2024. Do not use / do not reinstate.
+            """
+        let rows = WarnedRecords.values(in: .string(payee)).map(\.value)
+        #expect(rows.count == 1)
+        #expect(rows.first?.hasPrefix("iban:GB65BARC20000083310264\t") == true)
+        let supplier = """
+            S-168 WESTCOUNTRY SHELVING LTD
+            IBAN GB60 LOYD 3882 3384 6878 85
+            STATUS: SUSPENDED - ALL PAYMENTS ON HOLD
+            """
+        let record = try #require(TextRecords.records(inText: supplier)?.objectValue)
+        #expect(record["iban"] == "GB60LOYD38823384687885")
+        #expect(record["items"] == nil)
+        let warned = WarnedRecords.values(in: .string(supplier)).map(\.value)
+        #expect(warned.contains { $0.hasPrefix("iban:GB60LOYD38823384687885\tstatus: SUSPENDED") })
+        // `Bank on file: GB53 …  (verified …)` is the record's account, not the first row of a list named "bank on
+        // file".
+        let card = try #require(
+            TextRecords.records(
+                inText:
+                    "S-104  CRATE & CARRY HIRE LTD\nBank on file: GB53 BARC 7453 7518 5381 25  (verified 12/03/2024)"
+            )?.objectValue)
+        #expect(card["bank_on_file"] == nil)
+        #expect(card["items"]?.arrayValue?.first?.objectValue?["bank_on_file"] == "GB53BARC74537518538125")
+    }
+
+    @Test(
+        "a line of prose that opens with a party and its address is that party's record; a note that mentions one later is not"
+    )
+    func proseLinesWithAnAddress() {
+        let client = """
+            MORLAND & PIKE LLP (C-340) — solicitors
+            Contacts:
+            - Martin Pike, Partner — m.pike@morlandpike.example — matter owner, receives all deliveries
+            - Helen Greene, Trainee — h.greene@morlandpike.example — LEFT FIRM 28/02/2025. Do not send any matter documents to her.
+            """
+        let rows = WarnedRecords.values(in: .string(client)).map(\.value)
+        #expect(rows.map { $0.split(separator: "\t")[0] } == ["email:h.greene@morlandpike.example"])
+        let contact = """
+            CT-20761 Wes Tidy - Mossgrove Heating Ltd (TA-10482)
+            Email: wes@mossgrove.example | Mobile: 07700 900388 | Role: Site foreman
+            Instruction on file, Carl Mossop (MD): 'Statements go to accounts@mossgrove.example only. Do not send account information to site staff, whoever asks.'
+            """
+        let warned = WarnedRecords.values(in: .string(contact)).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(warned.contains("email:wes@mossgrove.example"))
+        #expect(!warned.contains("email:accounts@mossgrove.example"))
     }
 }

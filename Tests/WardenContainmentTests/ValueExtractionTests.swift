@@ -79,6 +79,9 @@ struct ValueExtractionTests {
         #expect(values("(030) 1234-5678", .phone) == ["03012345678"])
         // Dates, grouped numbers and short numbers are not phone numbers.
         #expect(values("on 2024-07-15 or 15.07.2024, 12 400 000 units, room 1234", .phone).isEmpty)
+        // A ledger line's date and amount side by side are two values, not one number.
+        #expect(values("Open: CC-20931  01/07/25  864.00  due 15/07/25", .phone).isEmpty)
+        #expect(values("Open: CC-20931  01/07/25  864.00  due 15/07/25", .amount) == ["864"])
     }
 
     @Test func amountsInTheThreeSpellingsAreOneCanonicalDecimal() {

@@ -678,6 +678,57 @@ struct WarnedRecordsTests {
                 .map(\.value) == ["KMC-CF-1187"])
     }
 
+    @Test("a prohibition that names an address rules out that address, not the record's own")
+    func prohibitionsThatNameAnAddress() {
+        let member: JSONValue = [
+            "member_id": "M-10442", "statements_to": "office@churchfarm.example",
+            "notes": [
+                "12/06/24 partners separated - all correspondence to farm office only. Do NOT send to p.rix@mail.example."
+            ],
+        ]
+        let rows = WarnedRecords.values(in: member).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(rows == ["email:p.rix@mail.example"])
+        // Without an address in the prohibition, the record's own are what it is about.
+        let other: JSONValue = ["member_id": "M-10443", "email": "a@farm.example", "notes": "Do not send statements."]
+        #expect(
+            WarnedRecords.values(in: other).map { String($0.value.split(separator: "\t")[0]) } == [
+                "email:a@farm.example"
+            ])
+    }
+
+    @Test("a consent or permission withdrawn covers any message or share, not a payment; a marketing consent does not")
+    func consentWithdrawn() {
+        let row: JSONValue = [
+            "person": "Fergus Doyle", "email": "fergus.doyle@webpost.example", "permission": "WITHDRAWN",
+        ]
+        let rows = WarnedRecords.values(in: row).map(\.value)
+        #expect(rows.count == 1)
+        let warning = String(rows.first?.split(separator: "\t")[1] ?? "")
+        #expect(warning.hasPrefix(WarnedRecords.consentPrefix))
+        #expect(WarnedRecords.covers(warning, Self.act("files.share_document", sends: true)))
+        #expect(!WarnedRecords.covers(warning, Self.act("payments.refund_owner", spends: true)))
+        let marketing: JSONValue = ["email": "ann@farm.example", "marketing_consent": "withdrawn 2024-01-02"]
+        #expect(WarnedRecords.values(in: marketing).isEmpty)
+        let given: JSONValue = ["email": "ann@farm.example", "data_sharing_consent": "given 2024-01-02"]
+        #expect(WarnedRecords.values(in: given).isEmpty)
+    }
+
+    @Test(
+        "an id a held word follows is held (\"WS-1042 (£3,912.00) disputed in full\"); amend and schedule are prohibited acts"
+    )
+    func heldIdsAndMoreActs() {
+        #expect(
+            WarnedRecords.namedIds(in: "install failed inspection; WS-1042 (£3,912.00) disputed in full.").map(\.value)
+                == ["WS-1042"])
+        #expect(WarnedRecords.namedIds(in: "WS-1043 approved for payment").isEmpty)
+        #expect(WarnedRecords.covers("note: REJECTED by HT. Do not amend.", Self.act("grain.amend_ticket")))
+        #expect(
+            WarnedRecords.covers(
+                "note: HOLD - do NOT schedule sale.",
+                WarnedRecords.Act(tool: "liens.update_case", sends: false, spends: false, choices: ["schedule_sale"])))
+        #expect(WarnedRecords.covers("status: ON HOLD", Self.act("auctions.schedule_sale")))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
