@@ -24,7 +24,7 @@ public enum WarnedRecords {
     /// not ordered for, a postponed loan is not shipped.
     static let stoppingWords: Set<String> = [
         "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
-        "superseded", "stop",
+        "superseded", "stop", "failed",
     ]
 
     /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
@@ -74,7 +74,8 @@ public enum WarnedRecords {
         "printed", "publish", "published", "order", "ordered", "renew", "renewed", "reinstate", "reinstated", "supply",
         "supplied", "lend", "lent", "loan", "loaned", "vote", "voted", "appoint", "appointed", "confirm", "confirmed",
         "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended", "amend", "amended",
-        "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold",
+        "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
+        "move", "moved",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -611,11 +612,23 @@ public enum WarnedRecords {
         let whole = TextForm.collapsed(text)
         guard whole.count > 200 else { return whole }
         let head = String(whole.prefix(200))
-        let later = whole.dropFirst(200).split(whereSeparator: { ".;!?".contains($0) }).first { sentence in
+        // A sentence the cut runs through counts as later: "… Deadline remains 2025-07-21. DO NOT | MOVE".
+        let cut = whole.index(whole.startIndex, offsetBy: 200)
+        let later = whole.split(whereSeparator: { ".;!?".contains($0) }).first { sentence in
+            guard sentence.endIndex > cut else { return false }
             let words = words(String(sentence))
             return prohibits(words) || words.contains(where: ["fraud", "fraudulent", "scam"].contains)
         }
-        return later.map { head + " … " + String(TextForm.trimmed(String($0)).prefix(160)) } ?? head
+        guard let later else { return head }
+        // A long sentence the cut runs through is read back from just before the cut, where its prohibition is.
+        var start = later.startIndex
+        if start < cut {
+            start = max(start, whole.index(cut, offsetBy: -40))
+            while start > later.startIndex, start < later.endIndex, !whole[whole.index(before: start)].isWhitespace {
+                start = whole.index(after: start)
+            }
+        }
+        return head + " … " + String(TextForm.trimmed(String(whole[start..<later.endIndex])).prefix(160))
     }
 
     /// How a consent the record says is withdrawn is warned (`consent withdrawn under permission: WITHDRAWN`):
@@ -643,6 +656,12 @@ public enum WarnedRecords {
         let keyWords = Set(JSONRecords.keyWords(key))
         return !keyWords.isDisjoint(with: consentKeyWords) && keyWords.isDisjoint(with: marketingKeyWords)
             && value.first.map(refusedConsentWords.contains) == true
+    }
+
+    /// Whether a field is a check the record failed (`signatory_check: FAILED …`, `id_verification: failed`).
+    static func failedCheck(key: String, value: [String]) -> Bool {
+        ["check", "checks", "verification", "screening", "vetting"].contains(JSONRecords.keyWords(key).last ?? "")
+            && ["failed", "fail", "refused"].contains(value.first ?? "")
     }
 
     /// Whether a record (a line of a text record) warns of anything of its own.
@@ -696,6 +715,8 @@ public enum WarnedRecords {
                         && !lowered.contains("payment") && !lowered.contains("payout")
                         && (words.first.map(endedStatuses.contains) ?? false))
                 if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
+                // `signatory_check: FAILED - not an authorised signatory`: a check the record failed stops it.
+                if status == nil, failedCheck(key: key, value: words) { status = lowered + ": " + excerpt(text) }
                 // `Permission: WITHDRAWN`, `Data sharing consent (third parties): WITHDRAWN 30/08/2024`: nothing of the
                 // record goes out on a consent it no longer has.
                 if prohibition == nil, refusesConsent(key: key, value: words) {
@@ -724,6 +745,11 @@ public enum WarnedRecords {
                     || (SettledRecords.identifying(alert).isEmpty && PartyRecords.name(of: alert) == nil)):
                 for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) && prohibition == nil {
                     prohibition = lowered + ": " + excerpt(text)
+                }
+                for (inner, value) in alert.sorted(by: { $0.key < $1.key }) where status == nil {
+                    if let text = value.stringValue, failedCheck(key: inner, value: words(text)) {
+                        status = lowered + "." + inner.lowercased() + ": " + excerpt(text)
+                    }
                 }
             default:
                 continue
@@ -792,7 +818,10 @@ public enum WarnedRecords {
                                 ? position + (word == "no" ? 2 : 1) : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
-                if verb < words.count, let base = Self.verbBase(words[verb]) {
+                if verb < words.count, let base = Self.verbBase(words[verb]),
+                    // "Don't move to the weekend" rules out where to, not whether: any other date is a move it allows.
+                    !(base == "move" && verb + 1 < words.count && words[verb + 1] == "to")
+                {
                     found.append(base)
                     // "Do not file, pay or correspond": each verb of the list is prohibited.
                     var last = verb

@@ -727,6 +727,37 @@ struct WarnedRecordsTests {
                 "note: HOLD - do NOT schedule sale.",
                 WarnedRecords.Act(tool: "liens.update_case", sends: false, spends: false, choices: ["schedule_sale"])))
         #expect(WarnedRecords.covers("status: ON HOLD", Self.act("auctions.schedule_sale")))
+        #expect(WarnedRecords.covers("note: client priority case – DO NOT ABANDON.", Self.act("docket.abandon_matter")))
+        // "DO NOT MOVE" rules out any change of the date; "Don't move to the weekend" only where to.
+        #expect(WarnedRecords.covers("note: DO NOT MOVE – last resort only.", Self.act("docket.update_matter")))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Don't move to the weekend, farm not staffed.")))
+    }
+
+    @Test("a warning cut at its length keeps the prohibition the cut runs through")
+    func excerptsKeepACutProhibition() {
+        // The cut at 200 characters falls inside "DO NOT MOVE".
+        let note = String(repeating: "word ", count: 39) + "DO NOT MOVE – further processing only as last resort."
+        let excerpt = WarnedRecords.excerpt(note)
+        #expect(excerpt.contains(" … ") && excerpt.hasSuffix(" DO NOT MOVE – further processing only as last resort"))
+        #expect(WarnedRecords.covers("note: " + excerpt, Self.act("docket.update_matter")))
+    }
+
+    @Test("a check the record failed stops it going further; a check passed does not")
+    func failedChecks() {
+        let order: JSONValue = [
+            "order_id": "ORD-558611", "status": "HELD",
+            "requisition": ["signed_by": "K. Moyle", "signatory_check": "FAILED - not an authorised signatory"],
+        ]
+        let rows = WarnedRecords.values(in: order).map(\.value)
+        #expect(rows == ["identifier:ORD-558611\trequisition.signatory_check: FAILED - not an authorised signatory"])
+        #expect(
+            WarnedRecords.covers(
+                "requisition.signatory_check: FAILED - not an authorised signatory",
+                Self.act("orders.release_for_dispatch")))
+        let passed: JSONValue = [
+            "order_id": "ORD-558612", "requisition": ["signatory_check": "PASSED"],
+        ]
+        #expect(WarnedRecords.values(in: passed).isEmpty)
     }
 
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
