@@ -285,11 +285,13 @@ public enum WarnedRecords {
         var identifying = identifiers(of: members)
         // "DO NOT send statements or anything else to p.rix63@…": a prohibition that names its address rules out that
         // address, not the record's own ("Statements to: office@…").
-        let spelledOut = prohibitedAddresses(in: members)
-        if own != nil, !spelledOut.isEmpty {
+        // Only when every prohibition of the record names its address, and no status or flag warns too: "do not pay
+        // until …" beside it still covers the record's own values.
+        let (spelledOut, unaddressed) = prohibitedAddresses(in: members)
+        if let own, !spelledOut.isEmpty, !unaddressed, prohibits(words(own)), !own.contains(statusSeparator) {
             identifying = []
-            for (value, said) in spelledOut where found.warned[value] == nil { found.warned[value] = said }
         }
+        for (value, said) in spelledOut where found.warned[value] == nil { found.warned[value] = said }
         // "Never send to other customers or third parties": the record's own addresses are where it may go.
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         if let warning {
@@ -326,9 +328,13 @@ public enum WarnedRecords {
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
-    /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in.
-    static func prohibitedAddresses(in record: [String: JSONValue]) -> [TaggedValue: String] {
+    /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in,
+    /// and whether some prohibiting sentence names none (`unaddressed`).
+    static func prohibitedAddresses(in record: [String: JSONValue]) -> (
+        found: [TaggedValue: String], unaddressed: Bool
+    ) {
         var found: [TaggedValue: String] = [:]
+        var unaddressed = false
         for key in record.keys.sorted() {
             let texts =
                 record[key]?.stringValue.map { [$0] } ?? record[key]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -336,13 +342,13 @@ public enum WarnedRecords {
                 for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
                     $0.components(separatedBy: ". ")
                 }) where prohibits(words(sentence)) {
-                    for value in ValueExtractor.values(inText: sentence) where addressing.contains(value.kind) {
-                        found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text)
-                    }
+                    let named = ValueExtractor.values(inText: sentence).filter { addressing.contains($0.kind) }
+                    unaddressed = unaddressed || named.isEmpty
+                    for value in named { found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text) }
                 }
             }
         }
-        return found
+        return (found, unaddressed)
     }
 
     /// How a value a record's refused request asked for is warned (`refused as requested_cap: decision: REJECTED`):

@@ -688,6 +688,19 @@ struct WarnedRecordsTests {
         ]
         let rows = WarnedRecords.values(in: member).map { String($0.value.split(separator: "\t")[0]) }
         #expect(rows == ["email:p.rix@mail.example"])
+        // Another prohibition of the record without an address, or a status, still covers the record's own values.
+        let invoice: JSONValue = [
+            "invoice_id": "INV-4410", "remit_to": "ar@supplier.example",
+            "notes": "Do not send remittances to old-ar@supplier.example. Do not pay until the credit note arrives.",
+        ]
+        #expect(WarnedRecords.values(in: invoice).count == 3)
+        let held: JSONValue = [
+            "invoice_id": "INV-4411", "status": "ON HOLD",
+            "notes": "Do not send remittances to old-ar@supplier.example.",
+        ]
+        #expect(
+            WarnedRecords.values(in: held).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "identifier:INV-4411"))
         // Without an address in the prohibition, the record's own are what it is about.
         let other: JSONValue = ["member_id": "M-10443", "email": "a@farm.example", "notes": "Do not send statements."]
         #expect(
