@@ -172,8 +172,10 @@ def test_demo_runs_the_whole_story(tmp_path):
         "[ava] demo.pay_invoice -> refused (rule approval.denied)",
         "[ava] demo.send_email -> held for a person (rule containment.untrusted-argument)",
         "[ava] demo.send_email -> refused (rule approval.denied)",
-        # The run read an email that addresses the AI: even the payment with trusted values waits for the person.
-        "[ava] demo.pay_invoice -> held for a person (rule containment.instructed-run)",
+        # Every value is trusted, but the invoice list shows INV-1002 disputed (the clerk marked it in section 1),
+        # and the run read an email that addresses the AI: the payment waits for the person, under the record's
+        # rule (the first of the two to find it).
+        "[ava] demo.pay_invoice -> held for a person (rule containment.record-warns)",
         "[ava] demo.pay_invoice -> ok",
     ]:
         assert line in ava, (line, ava)
