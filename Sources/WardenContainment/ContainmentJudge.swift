@@ -1396,10 +1396,19 @@ public enum ContainmentJudge {
             }
         }
         guard !accounts.isEmpty, !subjects.isEmpty else { return [] }
-        func same(_ one: String, _ other: String) -> Bool {
+        // A party named by a code (`sup-ngd`) is the party whose record holds that code.
+        var byCode: [String: Set<String>] = [:]
+        for (reading, parties) in owners where reading.hasPrefix("identifier:") {
+            byCode[String(reading.dropFirst("identifier:".count)).lowercased(), default: []].formUnion(parties)
+        }
+        func alike(_ one: String, _ other: String) -> Bool {
             let a = PartyRecords.words(of: one)
             let b = PartyRecords.words(of: other)
             return !a.isEmpty && !b.isEmpty && (a.isSubset(of: b) || b.isSubset(of: a))
+        }
+        func same(_ one: String, _ other: String) -> Bool {
+            alike(one, other) || byCode[one]?.contains(where: { alike($0, other) }) == true
+                || byCode[other]?.contains(where: { alike($0, one) }) == true
         }
         // The task's text, read again: a value a trusted output named first keeps that output as its source.
         let taskValues = Set(taskTexts(in: index).flatMap { ValueExtractor.values(inText: $0) })

@@ -63,7 +63,14 @@ public enum PartyRecords {
         } else if let key {
             name += " (" + key + ")"
         }
-        for value in pointers(in: members, depth: 0) {
+        // `Supplier: SUP-NGD` beside `Name: Northgate Distribution Ltd`: the code is this party's too, so an invoice
+        // that names its supplier only by the code names this party (`ContainmentJudge.accountOfAnotherParty`).
+        var codes: Set<TaggedValue> = []
+        for key in members.keys where nameKeys.contains(key.lowercased()) {
+            guard let text = members[key]?.stringValue, isCode(text), text.lowercased() != own else { continue }
+            codes.formUnion(ValueExtractor.argumentValues(.string(text)).joined().filter { $0.kind == .identifier })
+        }
+        for value in pointers(in: members, depth: 0).union(codes) {
             rows.insert(TaggedValue(.party, value.description + "\t" + name))
             if let enclosing { rows.insert(TaggedValue(.party, value.description + "\t" + enclosing)) }
         }
@@ -146,10 +153,7 @@ public enum PartyRecords {
     static func name(of record: [String: JSONValue]) -> String? {
         var byKey: [String: String] = [:]
         for key in record.keys.sorted() where nameKeys.contains(key.lowercased()) {
-            // `Supplier: SUP-NGD` on an invoice is the supplier's code, not its name: the record it points at has that.
-            if let text = record[key]?.stringValue, !text.isEmpty, text.count <= 120, !isCode(text),
-                byKey[key.lowercased()] == nil
-            {
+            if let text = record[key]?.stringValue, !text.isEmpty, text.count <= 120, byKey[key.lowercased()] == nil {
                 byKey[key.lowercased()] = text
             }
         }

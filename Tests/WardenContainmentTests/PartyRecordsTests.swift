@@ -28,9 +28,10 @@ struct PartyRecordsTests {
         // A firm's record is named by its `firm`.
         let firm: JSONValue = ["firm": "Brook Lyle LLP", "client_account_iban": "GB85HBUK40220561733290"]
         #expect(Set(PartyRecords.values(in: firm).map(\.value)) == ["iban:GB85HBUK40220561733290\tbrook lyle llp"])
-        // `Supplier: SUP-NGD` on an invoice is a code: the supplier's own record names it.
-        let invoice: JSONValue = ["invoice": "NGD-INV-88530", "supplier": "SUP-NGD", "status": "APPROVED"]
-        #expect(PartyRecords.values(in: invoice).isEmpty)
+        // `Supplier: SUP-NGD` beside the supplier's name is that party's code too.
+        let supplier: JSONValue = ["supplier": "SUP-NGD", "name": "Northgate Distribution Ltd"]
+        #expect(
+            Set(PartyRecords.values(in: supplier).map(\.value)) == ["identifier:SUP-NGD\tnorthgate distribution ltd"])
     }
 
     @Test("a record under a key that names a role carries the role; a task naming the role names the party")
@@ -201,6 +202,29 @@ struct PartyRecordsTests {
             ContainmentJudge.accountOfAnotherParty(
                 arguments: ["employee_id": "E-2240", "iban": "GB55BARC20443066719052"], critical: nil, index: index
             ).isEmpty)
+    }
+
+    @Test("an invoice that names its supplier by code and the supplier's account are one party's; another code is not")
+    func partiesNamedByCode() {
+        let invoices: JSONValue = [
+            ["invoice": "NGD-INV-88530", "supplier": "SUP-NGD"], ["invoice": "LMN-INV-100", "supplier": "SUP-LMN"],
+        ]
+        let supplier: JSONValue = [
+            "supplier": "SUP-NGD", "name": "Northgate Distribution Ltd", "iban": "GB29NWBK60161331926819",
+        ]
+        var index = ProvenanceIndex()
+        index.add(text: "Pay NGD-INV-88530 if approved.", trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: PartyRecords.values(in: invoices), trusted: true, source: "finance.get_invoice (call 1)")
+        index.add(values: PartyRecords.values(in: supplier), trusted: true, source: "finance.get_supplier (call 2)")
+        #expect(
+            ContainmentJudge.accountOfAnotherParty(
+                arguments: ["reference": "NGD-INV-88530", "iban": "GB29NWBK60161331926819"], critical: nil,
+                index: index
+            ).isEmpty)
+        #expect(
+            ContainmentJudge.accountOfAnotherParty(
+                arguments: ["reference": "LMN-INV-100", "iban": "GB29NWBK60161331926819"], critical: nil, index: index
+            ).count == 1)
     }
 
     @Test("no party in the task, or content that does not name the other party: nothing is scoped")
