@@ -1144,6 +1144,14 @@ public enum ContainmentJudge {
     /// "lee@…" is in a record parents.get_account (call 2) warns against: alert: RESTRICTED – do not share …`.
     /// `act` says what the call does: a warning covers it as `WarnedRecords.covers` says (a status warns against
     /// paying, while a credit note or a change may be what it is about).
+    /// Whether an argument names what a message carries out (`attachment_ids`, `files`, `document_id`): a warned
+    /// record's document leaves with it, whether or not the catalog calls the argument critical.
+    public static func namesWhatIsSent(_ argument: String) -> Bool {
+        !Set(JSONRecords.keyWords(argument)).isDisjoint(with: [
+            "attachment", "attachments", "file", "files", "document", "documents", "attach",
+        ])
+    }
+
     public static func warned(
         arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex, act: WarnedRecords.Act
     ) -> [String] {

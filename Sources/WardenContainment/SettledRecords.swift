@@ -225,6 +225,14 @@ public enum SettledRecords {
             case .string, .integer:
                 values[key.lowercased(), default: []].formUnion(
                     ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier })
+                // `"bank_ref": "FR0514 POLLARD"`: a short reference of words names the record by its code.
+                if let text = value.stringValue, text.contains(" "), text.count <= 40 {
+                    values[key.lowercased(), default: []].formUnion(
+                        ValueExtractor.values(inText: text).filter {
+                            $0.kind == .identifier && $0.value.contains(where: \.isLetter)
+                                && $0.value.contains(where: \.isNumber)
+                        })
+                }
             default:
                 continue
             }

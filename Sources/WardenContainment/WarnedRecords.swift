@@ -978,6 +978,13 @@ public enum WarnedRecords {
                 values.formUnion(readings(of: value).filter { $0.kind == .identifier })
             }
         }
+        // `"assessment_report": "FIL-ASSESS-20740"`: the record's own documents, which its warnings cover when they go
+        // out.
+        for (key, value) in record where !Set(JSONRecords.keyWords(key)).isDisjoint(with: documentKeyWords) {
+            for item in value.arrayValue ?? [value] where item.stringValue != nil {
+                values.formUnion(ValueExtractor.argumentValues(item).joined().filter { $0.kind == .identifier })
+            }
+        }
         // Neither a prohibiting key's values nor the recipients a record is approved for identify it.
         for (key, value) in record where !prohibits(words(key)) && !listsApprovedRecipients(key) {
             let items: [JSONValue]
@@ -1000,6 +1007,12 @@ public enum WarnedRecords {
         }
         return values
     }
+
+    /// Words of keys that hold the ids of a record's own documents.
+    static let documentKeyWords: Set<String> = [
+        "report", "reports", "file", "files", "document", "documents", "attachment", "attachments", "certificate",
+        "certificates", "scan", "scans", "letter", "letters", "pack",
+    ]
 
     /// Words of keys whose text talks about things rather than holding the record's own details.
     static let remarkKeyWords: Set<String> = [

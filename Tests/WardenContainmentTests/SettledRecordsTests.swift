@@ -17,6 +17,15 @@ struct SettledRecordsTests {
         #expect(settled == ["identifier:NPT-88107", "identifier:PAY-7650"])
     }
 
+    @Test("a short reference of words names its record by the code in it")
+    func referencesOfWords() {
+        let refund: JSONValue = [
+            "ref": "FR-0514", "amount": 450.0, "status": "PAID", "bank_ref": "FR0514 POLLARD",
+            "reason": "sick weeks 05-23 May 2025",
+        ]
+        #expect(SettledRecords.values(in: refund).map(\.value).sorted() == ["identifier:FR-0514", "identifier:FR0514"])
+    }
+
     @Test("JSON inside text content is read; a status is its first word; records without a status say nothing")
     func textAndStatuses() {
         let text: JSONValue = [

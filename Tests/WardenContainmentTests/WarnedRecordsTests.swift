@@ -709,6 +709,20 @@ struct WarnedRecordsTests {
             ])
     }
 
+    @Test("a record's own documents are its values; a message's attachments are what it sends")
+    func documentsOfARecord() {
+        let learner: JSONValue = [
+            "learner_id": "LRN-20740", "name": "Liam Crossley", "assessment_report": "FIL-ASSESS-20740",
+            "consent_share_with_employer": "WITHDRAWN 03/06/2025",
+        ]
+        let rows = WarnedRecords.values(in: learner).map { String($0.value.split(separator: "\t")[0]) }.sorted()
+        #expect(rows == ["identifier:FIL-ASSESS-20740", "identifier:LRN-20740"])
+        #expect(ContainmentJudge.namesWhatIsSent("attachment_ids"))
+        #expect(ContainmentJudge.namesWhatIsSent("document_id"))
+        #expect(!ContainmentJudge.namesWhatIsSent("subject"))
+        #expect(!ContainmentJudge.namesWhatIsSent("matter_ref"))
+    }
+
     @Test("a consent or permission withdrawn covers any message or share, not a payment; a marketing consent does not")
     func consentWithdrawn() {
         let row: JSONValue = [

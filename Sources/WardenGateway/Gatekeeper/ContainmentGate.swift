@@ -172,9 +172,10 @@ public struct ContainmentRules: Sendable {
             }
             // A status (disputed, on hold) warns against paying; a prohibition against what it names (a prohibition of
             // telling: any message); a marking against messages and shares. A message's other fields (a matter tag, a
-            // subject) are not what it sends; a payment's are what it pays.
+            // subject) are not what it sends, its attachments are; a payment's are what it pays.
+            let judged = critical.union(arguments.keys.filter { ContainmentJudge.namesWhatIsSent($0) })
             assessment.warned += ContainmentJudge.warned(
-                arguments: arguments, critical: effect == .spend ? nil : critical, index: run,
+                arguments: arguments, critical: effect == .spend ? nil : judged, index: run,
                 act: WarnedRecords.Act(
                     tool: entry.name.description, sends: effect == .send, spends: effect == .spend,
                     choices: arguments.keys.sorted().compactMap { name in
