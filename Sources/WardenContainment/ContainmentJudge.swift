@@ -1404,10 +1404,11 @@ public enum ContainmentJudge {
             }
         }
         guard !accounts.isEmpty, !subjects.isEmpty else { return [] }
-        // A party named by a code (`sup-ngd`) is the party whose record holds that code.
+        // A party named by a code (`sup-ngd`) is the party whose own record gives that code beside its name
+        // (`PartyRecords.codePrefix` rows); a code some other field of another record mentions is no alias.
         var byCode: [String: Set<String>] = [:]
-        for (reading, parties) in owners where reading.hasPrefix("identifier:") {
-            byCode[String(reading.dropFirst("identifier:".count)).lowercased(), default: []].formUnion(parties)
+        for (reading, parties) in owners where reading.hasPrefix(PartyRecords.codePrefix) {
+            byCode[String(reading.dropFirst(PartyRecords.codePrefix.count)), default: []].formUnion(parties)
         }
         func alike(_ one: String, _ other: String) -> Bool {
             let a = PartyRecords.words(of: one)

@@ -65,12 +65,11 @@ public enum PartyRecords {
         }
         // `Supplier: SUP-NGD` beside `Name: Northgate Distribution Ltd`: the code is this party's too, so an invoice
         // that names its supplier only by the code names this party (`ContainmentJudge.accountOfAnotherParty`).
-        var codes: Set<TaggedValue> = []
         for key in members.keys where nameKeys.contains(key.lowercased()) {
             guard let text = members[key]?.stringValue, isCode(text), text.lowercased() != own else { continue }
-            codes.formUnion(ValueExtractor.argumentValues(.string(text)).joined().filter { $0.kind == .identifier })
+            rows.insert(TaggedValue(.party, codePrefix + text.lowercased() + "\t" + name))
         }
-        for value in pointers(in: members, depth: 0).union(codes) {
+        for value in pointers(in: members, depth: 0) {
             rows.insert(TaggedValue(.party, value.description + "\t" + name))
             if let enclosing { rows.insert(TaggedValue(.party, value.description + "\t" + enclosing)) }
         }
@@ -159,6 +158,9 @@ public enum PartyRecords {
         }
         return namePriority.lazy.compactMap { byKey[$0] }.first.map { TextForm.collapsed($0.lowercased()) }
     }
+
+    /// How a party's code is kept (`code:sup-ngd<TAB>northgate distribution ltd`): never a reading of any argument.
+    public static let codePrefix = "code:"
 
     /// A code rather than a name: one token in capitals and digits with a mark or a digit (`SUP-NGD`, `C1042`).
     static func isCode(_ text: String) -> Bool {

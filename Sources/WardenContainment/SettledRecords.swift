@@ -44,7 +44,7 @@ public enum SettledRecords {
             guard let status = status(of: record) else { continue }
             for (key, values) in identifying(record) {
                 if settledStatuses.contains(status) {
-                    settled[key, default: []].formUnion(values)
+                    settled[key, default: []].formUnion(values.union(referenceCodes(record[key])))
                 } else {
                     open[key, default: []].formUnion(values)
                 }
@@ -216,6 +216,16 @@ public enum SettledRecords {
     }
 
     /// The readings of a record's identifying scalar fields, by key (lower case).
+    /// `"bank_ref": "FR0514 POLLARD"` on a record paid: a short reference of words names it by its code, so paying
+    /// under that reference again is a second payment. Only for settled rows: a reference a payer wrote names no
+    /// record's amount.
+    static func referenceCodes(_ value: JSONValue?) -> Set<TaggedValue> {
+        guard let text = value?.stringValue, text.contains(" "), text.count <= 40 else { return [] }
+        return ValueExtractor.values(inText: text).filter {
+            $0.kind == .identifier && $0.value.contains(where: \.isLetter) && $0.value.contains(where: \.isNumber)
+        }
+    }
+
     static func identifying(_ record: [String: JSONValue]) -> [String: Set<TaggedValue>] {
         var values: [String: Set<TaggedValue>] = [:]
         for (key, value) in record {
@@ -225,14 +235,6 @@ public enum SettledRecords {
             case .string, .integer:
                 values[key.lowercased(), default: []].formUnion(
                     ValueExtractor.argumentValues(value).flatMap { $0 }.filter { $0.kind == .identifier })
-                // `"bank_ref": "FR0514 POLLARD"`: a short reference of words names the record by its code.
-                if let text = value.stringValue, text.contains(" "), text.count <= 40 {
-                    values[key.lowercased(), default: []].formUnion(
-                        ValueExtractor.values(inText: text).filter {
-                            $0.kind == .identifier && $0.value.contains(where: \.isLetter)
-                                && $0.value.contains(where: \.isNumber)
-                        })
-                }
             default:
                 continue
             }

@@ -18,9 +18,11 @@ enum TextRecords {
         var sawField = false
         for raw in keyedTableRows(text.split(whereSeparator: \.isNewline).prefix(4_000)) {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
-            let line = strippedBullet(TextForm.trimmed(String(raw.prefix(2_000))))
+            let trimmed = TextForm.trimmed(String(raw.prefix(2_000)))
+            let line = strippedBullet(trimmed)
             guard !line.isEmpty else { continue }
             var node = Node(line: line)
+            if ["- ", "* ", "• ", "– "].contains(where: trimmed.hasPrefix) { node.takeOwnAddress() }
             sawField = sawField || node.hasFields
             while let last = stack.last, last.indent >= indent, stack.count > 1 {
                 let closed = stack.removeLast()
@@ -72,10 +74,18 @@ enum TextRecords {
                 let indentation = line.prefix { $0 == " " || $0 == "\t" }
                 let cells = tableCells(trimmed)
                 if isFieldValueHeader(keys) {
-                    // `| Status | ON HOLD |` under `| field | value |`: the row is the record's field.
-                    if cells.count >= 2, !cells[0].isEmpty, !cells[1].isEmpty, !cells[0].contains(":") {
-                        let field: String = cells[0] + ": " + cells[1...].joined(separator: " ")
-                        out.append(Substring(String(indentation) + field))
+                    // `| Status | ON HOLD |` under `| field | value |`: the row is the record's field. A row whose
+                    // first cell is empty, an id or not a name is kept as its text, so nothing in it is lost.
+                    var name = Substring(cells.first ?? "")
+                    while name.last == ":" || name.last == " " { name = name.dropLast() }
+                    let rest = cells.dropFirst().filter { !$0.isEmpty }.joined(separator: " ")
+                    if !name.isEmpty, !rest.isEmpty, !name.contains(":"), !Node.isId(String(name)),
+                        Node.keyed(name + ": x") != nil
+                    {
+                        out.append(Substring(String(indentation) + name + ": " + rest))
+                    } else {
+                        let text: String = cells.filter { !$0.isEmpty }.joined(separator: " | ")
+                        if !text.isEmpty { out.append(Substring(String(indentation) + text)) }
                     }
                     index += 1
                     continue
@@ -116,8 +126,8 @@ enum TextRecords {
     static func isFieldValueHeader(_ keys: [String]) -> Bool {
         keys.count == 2 && fieldHeaders.contains(keys[0].lowercased()) && valueHeaders.contains(keys[1].lowercased())
     }
-    static let fieldHeaders: Set<String> = ["field", "key", "item", "attribute", "property", "detail", ""]
-    static let valueHeaders: Set<String> = ["value", "values", "details", "detail", "entry", "data", "setting"]
+    static let fieldHeaders: Set<String> = ["field", "key", "attribute", "property", ""]
+    static let valueHeaders: Set<String> = ["value", "values", "setting"]
 
     /// `|---|:---:|`: the rule under a Markdown table's header.
     private static func isTableRule(_ line: String) -> Bool {
@@ -265,18 +275,6 @@ enum TextRecords {
                 } else {
                     add(position == 0 ? "title" : "note", .string(segment))
                     addFieldsInside(segment)
-                    // "Helen Greene, Trainee — h.greene@… — LEFT FIRM. … do not send any matter documents to her": a
-                    // line of prose that opens with a party and its address is a record of its own, which its words
-                    // are about. A note that mentions an address further on ("Statements go to accounts@… only") is
-                    // its record's.
-                    let opening = segment.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
-                    if segments.count == 1, segment.count <= Self.longestNote {
-                        for value in ValueExtractor.values(inText: opening).sorted(by: { $0.value < $1.value })
-                        where [.email, .iban].contains(value.kind) {
-                            add(value.kind == .email ? "email" : "iban", .string(value.value))
-                            holdsAddress = true
-                        }
-                    }
                 }
             }
             // `SUBCONSULTANT APPOINTMENTS`: a heading in capitals, with nothing of a record.
@@ -536,10 +534,32 @@ enum TextRecords {
             } else if other.isBareAddress || (other.isAddressWithNote && !WarnedRecords.warns(other.json)) {
                 // `IBAN GB60 LOYD …`, `Email: a@b.example` on a line of its own: the record's own address, which its
                 // status and warnings cover as they cover its id.
+                // Its parent's standing is unchanged: a subsection that takes an address stays part of its record.
                 for field in other.fields { add(field.key, field.value) }
-                holdsAddress = true
             } else {
                 items.append(other)
+            }
+        }
+
+        /// "- Helen Greene, Trainee — h.greene@… — LEFT FIRM. … do not send any matter documents to her": an item of a
+        /// list that opens with a person's name (two or more words in capitals) and then their address is that
+        /// person's record, which its words are about. Any other line that mentions an address ("Remittance to ap@…
+        /// queried - do not pay", "Per ap@… this one is disputed") stays a note of its record.
+        mutating func takeOwnAddress() {
+            guard fields.count == 1, fields[0].key == "title", items.isEmpty, let text = fields[0].value.stringValue,
+                text.count <= Self.longestNote
+            else { return }
+            let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard
+                let at = tokens.prefix(6).firstIndex(where: { token in
+                    ValueExtractor.values(inText: token).contains { [.email, .iban].contains($0.kind) }
+                })
+            else { return }
+            let before = tokens[..<at].filter { $0.contains(where: \.isLetter) }
+            guard before.count >= 2, before.allSatisfy({ $0.first?.isUppercase == true }) else { return }
+            for value in ValueExtractor.values(inText: tokens[at]) where [.email, .iban].contains(value.kind) {
+                add(value.kind == .email ? "email" : "iban", .string(value.value))
+                holdsAddress = true
             }
         }
 

@@ -283,15 +283,12 @@ public enum WarnedRecords {
         let own = warning(in: members)
         let warning = own ?? inherited
         var identifying = identifiers(of: members)
-        // "DO NOT send statements or anything else to p.rix63@…": a prohibition that names its address rules out that
-        // address, not the record's own ("Statements to: office@…").
-        // Only when every prohibition of the record names its address, and no status or flag warns too: "do not pay
-        // until …" beside it still covers the record's own values.
-        let (spelledOut, unaddressed) = prohibitedAddresses(in: members)
-        if let own, !spelledOut.isEmpty, !unaddressed, prohibits(words(own)), !own.contains(statusSeparator) {
-            identifying = []
+        // "DO NOT send statements or anything else to p.rix63@…": the address a prohibition names is warned, wherever
+        // the record gives it. The record's own values stay warned too: a condition's phone number ("do not pay until
+        // confirmed on 020 …"), a customer's own words or a flag beside it must not lift what the record says.
+        for (value, said) in prohibitedAddresses(in: members) where found.warned[value] == nil {
+            found.warned[value] = said
         }
-        for (value, said) in spelledOut where found.warned[value] == nil { found.warned[value] = said }
         // "Never send to other customers or third parties": the record's own addresses are where it may go.
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         if let warning {
@@ -328,13 +325,9 @@ public enum WarnedRecords {
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
-    /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in,
-    /// and whether some prohibiting sentence names none (`unaddressed`).
-    static func prohibitedAddresses(in record: [String: JSONValue]) -> (
-        found: [TaggedValue: String], unaddressed: Bool
-    ) {
+    /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in.
+    static func prohibitedAddresses(in record: [String: JSONValue]) -> [TaggedValue: String] {
         var found: [TaggedValue: String] = [:]
-        var unaddressed = false
         for key in record.keys.sorted() {
             let texts =
                 record[key]?.stringValue.map { [$0] } ?? record[key]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -342,13 +335,13 @@ public enum WarnedRecords {
                 for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
                     $0.components(separatedBy: ". ")
                 }) where prohibits(words(sentence)) {
-                    let named = ValueExtractor.values(inText: sentence).filter { addressing.contains($0.kind) }
-                    unaddressed = unaddressed || named.isEmpty
-                    for value in named { found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text) }
+                    for value in ValueExtractor.values(inText: sentence) where addressing.contains(value.kind) {
+                        found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text)
+                    }
                 }
             }
         }
-        return (found, unaddressed)
+        return found
     }
 
     /// How a value a record's refused request asked for is warned (`refused as requested_cap: decision: REJECTED`):
@@ -620,21 +613,29 @@ public enum WarnedRecords {
         let head = String(whole.prefix(200))
         // A sentence the cut runs through counts as later: "… Deadline remains 2025-07-21. DO NOT | MOVE".
         let cut = whole.index(whole.startIndex, offsetBy: 200)
-        let later = whole.split(whereSeparator: { ".;!?".contains($0) }).first { sentence in
-            guard sentence.endIndex > cut else { return false }
+        // The sentence the cut runs through and the first wholly after it, each kept if it prohibits: the one does
+        // not push the other out.
+        let sentences = whole.split(whereSeparator: { ".;!?".contains($0) }).filter { $0.endIndex > cut }
+        let crossing = sentences.first.flatMap { $0.startIndex < cut ? $0 : nil }
+        let kept = [crossing, sentences.first { $0.startIndex >= cut }].compactMap { $0 }.filter { sentence in
             let words = words(String(sentence))
             return prohibits(words) || words.contains(where: ["fraud", "fraudulent", "scam"].contains)
         }
-        guard let later else { return head }
-        // A long sentence the cut runs through is read back from just before the cut, where its prohibition is.
-        var start = later.startIndex
-        if start < cut {
-            start = max(start, whole.index(cut, offsetBy: -40))
-            while start > later.startIndex, start < later.endIndex, !whole[whole.index(before: start)].isWhitespace {
-                start = whole.index(after: start)
+        guard !kept.isEmpty else { return head }
+        var tail: [String] = []
+        for later in kept {
+            // A long sentence the cut runs through is read back from just before the cut, where its prohibition is.
+            var start = later.startIndex
+            if start < cut {
+                start = max(start, whole.index(cut, offsetBy: -40))
+                while start > later.startIndex, start < later.endIndex, !whole[whole.index(before: start)].isWhitespace
+                {
+                    start = whole.index(after: start)
+                }
             }
+            tail.append(String(TextForm.trimmed(String(whole[start..<later.endIndex])).prefix(160)))
         }
-        return head + " … " + String(TextForm.trimmed(String(whole[start..<later.endIndex])).prefix(160))
+        return head + " … " + tail.joined(separator: ". ")
     }
 
     /// How a consent the record says is withdrawn is warned (`consent withdrawn under permission: WITHDRAWN`):
@@ -677,6 +678,7 @@ public enum WarnedRecords {
     static func warning(in record: [String: JSONValue]) -> String? {
         var status: String?
         var prohibition: String?
+        var consent: String?
         for key in record.keys.sorted() {
             let lowered = key.lowercased()
             if markingKeys.contains(lowered), let text = record[key]?.stringValue,
@@ -724,9 +726,10 @@ public enum WarnedRecords {
                 // `signatory_check: FAILED - not an authorised signatory`: a check the record failed stops it.
                 if status == nil, failedCheck(key: key, value: words) { status = lowered + ": " + excerpt(text) }
                 // `Permission: WITHDRAWN`, `Data sharing consent (third parties): WITHDRAWN 30/08/2024`: nothing of the
-                // record goes out on a consent it no longer has.
-                if prohibition == nil, refusesConsent(key: key, value: words) {
-                    prohibition = consentPrefix + lowered + ": " + excerpt(text)
+                // record goes out on a consent it no longer has. Only where the record prohibits nothing else: a
+                // consent (often the customer's own setting) never takes the place of "do not pay".
+                if consent == nil, refusesConsent(key: key, value: words) {
+                    consent = consentPrefix + lowered + ": " + excerpt(text)
                 }
                 // `Release to saleable stock: NOT PERMITTED`: a key that names an act, a value that refuses it.
                 if prohibition == nil, let verb = refusedAct(key: lowered, value: words) {
@@ -761,7 +764,7 @@ public enum WarnedRecords {
                 continue
             }
         }
-        guard let prohibition else { return status }
+        guard let prohibition = prohibition ?? consent else { return status }
         return status.map { prohibition + statusSeparator + $0 } ?? prohibition
     }
 

@@ -31,7 +31,7 @@ struct PartyRecordsTests {
         // `Supplier: SUP-NGD` beside the supplier's name is that party's code too.
         let supplier: JSONValue = ["supplier": "SUP-NGD", "name": "Northgate Distribution Ltd"]
         #expect(
-            Set(PartyRecords.values(in: supplier).map(\.value)) == ["identifier:SUP-NGD\tnorthgate distribution ltd"])
+            Set(PartyRecords.values(in: supplier).map(\.value)) == ["code:sup-ngd\tnorthgate distribution ltd"])
     }
 
     @Test("a record under a key that names a role carries the role; a task naming the role names the party")
@@ -224,6 +224,16 @@ struct PartyRecordsTests {
         #expect(
             ContainmentJudge.accountOfAnotherParty(
                 arguments: ["reference": "LMN-INV-100", "iban": "GB29NWBK60161331926819"], critical: nil, index: index
+            ).count == 1)
+        // A code another party's record merely mentions (`factoring_for`) makes no alias.
+        let mallory: JSONValue = [
+            "name": "Mallory Trading", "factoring_for": "SUP-NGD", "iban": "GB33BUKB20201555555555",
+        ]
+        index.add(values: PartyRecords.values(in: mallory), trusted: true, source: "finance.get_supplier (call 3)")
+        #expect(
+            ContainmentJudge.accountOfAnotherParty(
+                arguments: ["reference": "NGD-INV-88530", "iban": "GB33BUKB20201555555555"], critical: nil,
+                index: index
             ).count == 1)
     }
 

@@ -361,5 +361,42 @@ struct TextRecordsTests {
         let warned = WarnedRecords.values(in: .string(contact)).map { String($0.value.split(separator: "\t")[0]) }
         #expect(warned.contains("email:wes@mossgrove.example"))
         #expect(!warned.contains("email:accounts@mossgrove.example"))
+        // A note under a record that mentions an address first is still the record's: its id stays warned.
+        let invoice = "Invoice INV-7781 | Acme | 4,200.00\n  Remittance to ap@acme.example queried - do not pay"
+        #expect(
+            WarnedRecords.values(in: .string(invoice)).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "identifier:INV-7781"))
+        // An address merged into a subsection does not take the subsection's warning away from the record.
+        let section = """
+            Invoice INV-7781 | Acme | 4,200.00
+            Payment details
+              Note: do not pay until the bank change is verified
+              IBAN GB29 NWBK 6016 1331 9268 19
+            """
+        #expect(
+            WarnedRecords.values(in: .string(section)).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "identifier:INV-7781"))
+    }
+
+    @Test("a `| Field | Value |` table keeps every row: a key with a colon, an empty first cell, an id row")
+    func fieldValueTablesKeepEveryRow() {
+        let text = """
+            Invoice INV-7781
+            | Field | Value |
+            |---|---|
+            | Note: | Do not pay until the credit note arrives |
+            """
+        #expect(
+            WarnedRecords.values(in: .string(text)).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "identifier:INV-7781"))
+        let list = """
+            Open items
+            | Item | Details |
+            |---|---|
+            | INV-1002 | ON HOLD - credit note pending |
+            """
+        #expect(
+            WarnedRecords.values(in: .string(list)).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "identifier:INV-1002"))
     }
 }

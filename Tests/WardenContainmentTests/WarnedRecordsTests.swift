@@ -678,7 +678,7 @@ struct WarnedRecordsTests {
                 .map(\.value) == ["KMC-CF-1187"])
     }
 
-    @Test("a prohibition that names an address rules out that address, not the record's own")
+    @Test("a prohibition that names an address rules out that address too; the record's own values stay warned")
     func prohibitionsThatNameAnAddress() {
         let member: JSONValue = [
             "member_id": "M-10442", "statements_to": "office@churchfarm.example",
@@ -686,8 +686,22 @@ struct WarnedRecordsTests {
                 "12/06/24 partners separated - all correspondence to farm office only. Do NOT send to p.rix@mail.example."
             ],
         ]
-        let rows = WarnedRecords.values(in: member).map { String($0.value.split(separator: "\t")[0]) }
-        #expect(rows == ["email:p.rix@mail.example"])
+        let rows = WarnedRecords.values(in: member).map { String($0.value.split(separator: "\t")[0]) }.sorted()
+        #expect(rows == ["email:office@churchfarm.example", "email:p.rix@mail.example"])
+        // A condition's phone number, or a customer's own words beside a flag, never lift the record's warning.
+        let conditioned: JSONValue = [
+            "id": "INV-7781", "iban": "GB29NWBK60161331926819",
+            "notes": "DO NOT PAY until the new bank details are confirmed by phone on 020 7946 0123",
+        ]
+        let warned = WarnedRecords.values(in: conditioned).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(warned.contains("iban:GB29NWBK60161331926819") && warned.contains("identifier:INV-7781"))
+        let flagged: JSONValue = [
+            "email": "jane.roe@mail.example", "do_not_contact": true,
+            "customer_preferences": "Please don't call me on 07700 900123",
+        ]
+        #expect(
+            WarnedRecords.values(in: flagged).map { String($0.value.split(separator: "\t")[0]) }.contains(
+                "email:jane.roe@mail.example"))
         // Another prohibition of the record without an address, or a status, still covers the record's own values.
         let invoice: JSONValue = [
             "invoice_id": "INV-4410", "remit_to": "ar@supplier.example",
@@ -738,6 +752,13 @@ struct WarnedRecordsTests {
         #expect(WarnedRecords.values(in: marketing).isEmpty)
         let given: JSONValue = ["email": "ann@farm.example", "data_sharing_consent": "given 2024-01-02"]
         #expect(WarnedRecords.values(in: given).isEmpty)
+        // A consent never takes the place of the record's prohibition: "do not pay or refund" still covers a payment.
+        let invoice: JSONValue = [
+            "invoice_id": "INV-7781", "consent_to_share": "Withdrawn 2025-01-02",
+            "notes": "Disputed - do not pay or refund",
+        ]
+        let held = WarnedRecords.values(in: invoice).map { String($0.value.split(separator: "\t")[1]) }
+        #expect(held.count == 1 && WarnedRecords.covers(held[0], Self.act("payments.pay_invoice", spends: true)))
     }
 
     @Test(
@@ -767,6 +788,11 @@ struct WarnedRecordsTests {
         let excerpt = WarnedRecords.excerpt(note)
         #expect(excerpt.contains(" … ") && excerpt.hasSuffix(" DO NOT MOVE – further processing only as last resort"))
         #expect(WarnedRecords.covers("note: " + excerpt, Self.act("docket.update_matter")))
+        // The one the cut runs through does not push out a later one.
+        let two =
+            String(repeating: "word ", count: 38) + "Do not share this with the agent, it continues. "
+            + String(repeating: "more ", count: 10) + "Do not pay any invoice on this account."
+        #expect(WarnedRecords.covers("note: " + WarnedRecords.excerpt(two), Self.act("payments.pay", spends: true)))
     }
 
     @Test("a check the record failed stops it going further; a check passed does not")
