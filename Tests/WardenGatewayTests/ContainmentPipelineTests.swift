@@ -222,7 +222,9 @@ struct ContainmentPipelineTests {
             store: try SQLiteRunStore(path: CellLayout(dataDirectory: directory.path).runs), audit: audit,
             settings: delivery, channel: nil, tenant: "acme", logger: Logger(label: "test"))
         let pipeline = ToolCallPipeline(
-            gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(5), runs: runs,
+            // The stub answers in milliseconds: the deadline only guards a hung test. A loaded CI host once turned the
+            // concurrent-repeat test's 300-ms answer into a timeout at 5 s (nothing executed, so no repeat to hold).
+            gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(60), runs: runs,
             logger: Logger(label: "test"))
         return Fixture(
             pipeline: pipeline, audit: audit, upstream: upstream, approvals: approvals, runs: runs,
