@@ -332,9 +332,7 @@ public enum WarnedRecords {
             let texts =
                 record[key]?.stringValue.map { [$0] } ?? record[key]?.arrayValue?.compactMap(\.stringValue) ?? []
             for text in texts where text.count <= 4_000 {
-                for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
-                    $0.components(separatedBy: ". ")
-                }) where prohibits(words(sentence)) {
+                for sentence in noteSentences(text) where prohibits(words(sentence)) {
                     for value in ValueExtractor.values(inText: sentence) where addressing.contains(value.kind) {
                         found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text)
                     }
@@ -406,15 +404,19 @@ public enum WarnedRecords {
         return found
     }
 
+    /// A note's sentences as the id and address readers split it: at a line break, "!", "?", ";" or ". " (an id's or
+    /// an address's dots stay).
+    static func noteSentences(_ text: String) -> [String] {
+        text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap { $0.components(separatedBy: ". ") }
+    }
+
     /// The ids a text names as what a prohibition or a hold is about, sentence by sentence: the object of a
     /// prohibition ("do NOT pay PI-55190", not "do not pay until PO-7 arrives") or the subject of a hold or an end
     /// ("HB-118 is on hold", "INV-20 was cancelled").
     static func namedIds(in text: String) -> Set<TaggedValue> {
         guard text.count <= 4_000 else { return [] }
         var found: Set<TaggedValue> = []
-        for sentence in text.split(whereSeparator: { "!?;\n".contains($0) }).flatMap({
-            $0.components(separatedBy: ". ")
-        }) {
+        for sentence in noteSentences(text) {
             let tokens = sentence.split(whereSeparator: \.isWhitespace).map(String.init)
             for (position, token) in tokens.enumerated() {
                 let ids = ValueExtractor.values(inText: token).filter {
