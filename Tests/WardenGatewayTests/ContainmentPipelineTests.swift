@@ -164,7 +164,7 @@ struct ContainmentPipelineTests {
             [ContainmentGate(), ApprovalGate(store: store, ledger: ledger, effects: [])]
         },
         policy: String? = nil, trustedValues: [String] = [], delivery: DeliverySettings = DeliverySettings(),
-        roles: [String: Set<EffectClass>] = ["ap": [.read, .spend, .send]]
+        roles: [String: Set<EffectClass>] = ["ap": [.read, .spend, .send]], upstreamTimeout: Duration = .seconds(60)
     ) async throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("containment-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -224,7 +224,7 @@ struct ContainmentPipelineTests {
         let pipeline = ToolCallPipeline(
             // The stub answers in milliseconds: the deadline only guards a hung test. A loaded CI host once turned the
             // concurrent-repeat test's 300-ms answer into a timeout at 5 s (nothing executed, so no repeat to hold).
-            gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: .seconds(60), runs: runs,
+            gatekeeper: gatekeeper, registry: registry, audit: audit, upstreamTimeout: upstreamTimeout, runs: runs,
             logger: Logger(label: "test"))
         return Fixture(
             pipeline: pipeline, audit: audit, upstream: upstream, approvals: approvals, runs: runs,
@@ -306,6 +306,27 @@ struct ContainmentPipelineTests {
         #expect(outcomes.compactMap(rule) == ["containment.repeated-action"])
         // Both finished: the run is free again.
         #expect(f.runs.actions.heldCount == 0)
+    }
+
+    @Test("a payment the upstream did not answer in time may have been made: the same payment again needs a person")
+    func timedOutPaymentCountsAsMade() async throws {
+        let f = try await Self.fixture(upstreamTimeout: .milliseconds(50))
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        await f.readStatementAndVendorMaster()
+        let payment: [String: JSONValue] = [
+            "iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12400, "memo": "slow",
+        ]
+        guard case .upstreamFailed = await f.call("ap.pay", payment) else {
+            Issue.record("the slow payment should time out")
+            return
+        }
+        // The retry answers at once, but the first may have gone through: it is a repeat.
+        let again = await f.call("ap.pay", payment.merging(["memo": "retry"]) { $1 })
+        #expect(rule(again) == "containment.repeated-action")
+        if case .held(let refusal) = again { #expect(refusal.message.contains("(ap.pay (call 3, no answer))")) }
+        // Another payment (another amount) is no repeat.
+        let other = await f.call("ap.pay", ["iban": .string(ContainmentUpstream.vendorIBAN), "amount": 12401])
+        #expect(rule(other) != "containment.repeated-action")
     }
 
     @Test("after content that tries to steer the agent, even a payment with trusted values needs a person")

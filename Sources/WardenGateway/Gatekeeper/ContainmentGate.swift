@@ -287,6 +287,8 @@ public struct ContainmentRules: Sendable {
 /// How sources are named in the index: `server.tool (call N)` for a tool's output, `description of server.tool`.
 enum ContainmentSource {
     static func output(tool: String, call: Int) -> String { "\(tool) (call \(call))" }
+    /// A consequential call that failed or timed out: it may have acted all the same.
+    static func unanswered(tool: String, call: Int) -> String { "\(tool) (call \(call), no answer)" }
     static func description(tool: String) -> String { "description of \(tool)" }
 
     static func tool(of source: String) -> String {

@@ -264,6 +264,27 @@ public struct ToolCallPipeline: Sendable {
             guard await recordOrFail(.toolExecuted(record, outcome: .upstreamError, resultDigest: nil)) else {
                 return .notRecorded(nothingDone: false)
             }
+            // No answer is no proof that nothing was done: a consequential call that failed or timed out may have
+            // acted upstream, so it is remembered as made, and the same call again in a tainted run needs a person.
+            if let runs, let effect = entry.effect, effect != .read {
+                let source = ContainmentSource.unanswered(tool: entry.name.description, call: call.run.calls + 1)
+                let known = provenance?.index ?? ProvenanceIndex()
+                let rows = ContainmentRules.executedRows(entry: entry, arguments: call.arguments).filter {
+                    if case .unknown = known.provenance(of: [$0]) { return true } else { return false }
+                }
+                if !rows.isEmpty {
+                    do {
+                        try await runs.recordRead(
+                            runID: call.run.id, tool: entry.name.description, trusted: true,
+                            entries: rows.map { IndexEntry(value: $0, trusted: true, source: source) }, signals: [])
+                    } catch {
+                        logger.error(
+                            "failed call not remembered by its run",
+                            metadata: ["rule": "containment.repeated-action", "error": "\(LogSafe.describe(error))"])
+                        return .notRecorded(nothingDone: false)
+                    }
+                }
+            }
             return .upstreamFailed(entry: entry)
         }
         CallTiming.current?.addUpstream(.now - upstreamStarted)
