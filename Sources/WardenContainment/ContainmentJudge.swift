@@ -1183,29 +1183,79 @@ public enum ContainmentJudge {
         for name in names {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
-                guard let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first else { continue }
-                if hit.warning.hasPrefix(WarnedRecords.markedPrefix) {
-                    if taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil { continue }
-                    if WarnedRecords.approves(
-                        WarnedRecords.approvedRecipients(ofMarked: hit.warning), recipients: recipients)
+                if let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first {
+                    if !Self.released(
+                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
+                        recipients: recipients)
                     {
-                        continue
+                        found.append(
+                            TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is in a record "
+                                + TextForm.escaped(hit.source) + " warns against acting on ("
+                                + TextForm.escaped(hit.warning) + ")")
+                        break
                     }
-                    if !WarnedRecords.isStrict(marking: hit.warning),
-                        let title = WarnedRecords.title(ofMarked: hit.warning),
-                        WarnedRecords.names(title: title, taskWords: taskWords)
-                    {
-                        continue
-                    }
+                    continue
                 }
-                found.append(
-                    TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" is in a record "
-                        + TextForm.escaped(hit.source) + " warns against acting on (" + TextForm.escaped(hit.warning)
-                        + ")")
-                break
+                // `IR-0612-report`, `IR-0612-photos`: a document named for a warned record is that record's.
+                if let hit = literal.readings.lazy.compactMap(Self.documentBase).compactMap({
+                    warnings[$0.description]
+                }).first,
+                    !Self.released(
+                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
+                        recipients: recipients)
+                {
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown)
+                            + "\" is named for a record " + TextForm.escaped(hit.source) + " warns against acting on ("
+                            + TextForm.escaped(hit.warning) + ")")
+                    break
+                }
+                // An address at the domain a warned party's name spells is that party's.
+                let labels = literal.readings.flatMap(WarnedRecords.domainLabels(ofAddress:))
+                if let hit = labels.lazy.compactMap({ warnings[$0.description] }).first {
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown)
+                            + "\" is at the domain of a party whose record " + TextForm.escaped(hit.source)
+                            + " warns against acting on (" + TextForm.escaped(hit.warning) + ")")
+                    break
+                }
             }
         }
         return found
+    }
+
+    /// The record an id of a document is named for: the id without its trailing words (`IR-0612-report-v` →
+    /// `IR-0612`), if what is left still has a digit.
+    static func documentBase(_ reading: TaggedValue) -> TaggedValue? {
+        guard reading.kind == .identifier else { return nil }
+        var parts = reading.value.split(separator: "-", omittingEmptySubsequences: false)
+        var stripped = false
+        while parts.count > 1, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isLetter) {
+            parts.removeLast()
+            stripped = true
+        }
+        let base = parts.joined(separator: "-")
+        guard stripped, base.contains(where: \.isNumber) else { return nil }
+        return TaggedValue(.identifier, base)
+    }
+
+    /// Whether a marked record (`WarnedRecords.markedPrefix`) may leave all the same: the task names it, it goes to
+    /// recipients its marking approves, or its title is what the task names (unless the marking is strict).
+    static func released(
+        _ warning: String, literal: ValueExtractor.Literal, taskNames: [String: String], taskWords: Set<String>,
+        recipients: [TaggedValue]
+    ) -> Bool {
+        guard warning.hasPrefix(WarnedRecords.markedPrefix) else { return false }
+        if taskNames[TextForm.trimmed(literal.shown).lowercased()] != nil { return true }
+        if WarnedRecords.approves(WarnedRecords.approvedRecipients(ofMarked: warning), recipients: recipients) {
+            return true
+        }
+        if !WarnedRecords.isStrict(marking: warning), let title = WarnedRecords.title(ofMarked: warning),
+            WarnedRecords.names(title: title, taskWords: taskWords)
+        {
+            return true
+        }
+        return false
     }
 
     /// Arguments of a message that carry a value a trusted record keeps under a secret's field (`SecretFields`): `body

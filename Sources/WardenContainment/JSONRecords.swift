@@ -75,11 +75,15 @@ public struct OutputRecords: Sendable {
     }
 
     let nodes: [Node]
+    /// Texts of the output that hold no record at all (a paragraph of prose, up to 4,000 characters each).
+    let prose: [String]
 
     public init(_ output: JSONValue) {
         var nodes: [Node] = []
-        Self.collect(output, place: JSONRecords.Place(), holder: nil, depth: 0, into: &nodes)
+        var prose: [String] = []
+        Self.collect(output, place: JSONRecords.Place(), holder: nil, depth: 0, into: &nodes, prose: &prose)
         self.nodes = nodes
+        self.prose = prose
     }
 
     /// Calls `visit` for every object, a parent before its children; what `visit` returns is the context the object's
@@ -100,14 +104,17 @@ public struct OutputRecords: Sendable {
 
     /// Depth is bounded (16 levels, JSON read from a text starting at 8) so a hostile output cannot exhaust the stack.
     private static func collect(
-        _ value: JSONValue, place: JSONRecords.Place, holder: Int?, depth: Int, into nodes: inout [Node]
+        _ value: JSONValue, place: JSONRecords.Place, holder: Int?, depth: Int, into nodes: inout [Node],
+        prose: inout [String]
     ) {
         guard depth < 16 else { return }
         switch value {
         case .object(let members):
             if depth < 8, members["type"]?.stringValue == "text", let text = members["text"]?.stringValue {
                 if let json = JSONRecords.json(inText: text) {
-                    collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes)
+                    collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes, prose: &prose)
+                } else if text.count <= 4_000 {
+                    prose.append(text)
                 }
                 return
             }
@@ -116,16 +123,19 @@ public struct OutputRecords: Sendable {
             for key in members.keys.sorted() {
                 collect(
                     members[key] ?? .null, place: JSONRecords.Place(key: key), holder: this, depth: depth + 1,
-                    into: &nodes)
+                    into: &nodes, prose: &prose)
             }
         case .array(let items):
             for item in items {
                 collect(
-                    item, place: JSONRecords.Place(list: place.name), holder: holder, depth: depth + 1, into: &nodes)
+                    item, place: JSONRecords.Place(list: place.name), holder: holder, depth: depth + 1, into: &nodes,
+                    prose: &prose)
             }
         case .string(let text) where depth == 0:
             if let json = JSONRecords.json(inText: text) {
-                collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes)
+                collect(json, place: JSONRecords.Place(), holder: holder, depth: 8, into: &nodes, prose: &prose)
+            } else if text.count <= 4_000 {
+                prose.append(text)
             }
         default:
             return

@@ -96,6 +96,22 @@ enum TextRecords {
                 continue
             }
             header = nil
+            // `invoice,amount,state` over `CS-INV-22817,11342.75,SETTLED`: each row is written as its header's fields,
+            // as a Markdown table's is. A row of another count of cells is kept as its text.
+            if let keys = csvHeader(trimmed), index + 1 < lines.count,
+                csvCells(TextForm.trimmed(String(lines[index + 1])))?.count == keys.count
+            {
+                out.append(line)
+                index += 1
+                while index < lines.count, let cells = csvCells(TextForm.trimmed(String(lines[index]))),
+                    cells.count == keys.count
+                {
+                    let fields = zip(keys, cells).filter { !$0.1.isEmpty && $0.1 != "-" }
+                    out.append(Substring(fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))
+                    index += 1
+                }
+                continue
+            }
             if trimmed.hasPrefix("|"), index + 1 < lines.count, isTableRule(TextForm.trimmed(String(lines[index + 1])))
             {
                 let keys = tableCells(trimmed)
@@ -109,6 +125,55 @@ enum TextRecords {
             index += 1
         }
         return out
+    }
+
+    /// The names of a CSV header line: three or more cells, each a short name of letters, spaces, `_`, `-` or `/`.
+    static func csvHeader(_ line: String) -> [String]? {
+        guard let cells = csvCells(line), cells.count >= 3,
+            cells.allSatisfy({ cell in
+                !cell.isEmpty && cell.count <= 40 && cell.first?.isLetter == true
+                    && cell.allSatisfy { $0.isLetter || " _-/".contains($0) }
+            })
+        else { return nil }
+        return cells
+    }
+
+    /// The trimmed cells of a CSV line (`"11,342.75"` in quotes is one cell), or nil when it is no such line (fewer
+    /// than three cells, an open quote, or a Markdown row).
+    static func csvCells(_ line: String) -> [String]? {
+        guard !line.hasPrefix("|"), line.contains(",") else { return nil }
+        var cells: [String] = []
+        var cell = ""
+        var quoted = false
+        var iterator = Array(line).makeIterator()
+        var pending: Character? = nil
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if character == "\"" {
+                    let next = iterator.next()
+                    if next == "\"" {
+                        cell.append("\"")
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
+                } else {
+                    cell.append(character)
+                }
+            } else if character == "\"" && TextForm.trimmed(cell).isEmpty {
+                quoted = true
+                cell = ""
+            } else if character == "," {
+                cells.append(TextForm.trimmed(cell))
+                cell = ""
+            } else {
+                cell.append(character)
+            }
+        }
+        guard !quoted else { return nil }
+        cells.append(TextForm.trimmed(cell))
+        return cells.count >= 3 ? cells : nil
     }
 
     /// The trimmed cells of a `| a | b |` row, without Markdown's bold marks (`**ON HOLD**` is `ON HOLD`).

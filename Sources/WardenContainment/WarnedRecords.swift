@@ -17,6 +17,7 @@ public enum WarnedRecords {
     /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
     static let warningStatuses: Set<String> = [
         "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined", "suspended", "postponed",
+        "stop",
     ]
 
     /// Words of a status that stop a record where it is (on hold, suspended, postponed, cancelled, lost): it is not to
@@ -24,7 +25,7 @@ public enum WarnedRecords {
     /// not ordered for, a postponed loan is not shipped.
     static let stoppingWords: Set<String> = [
         "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
-        "superseded", "stop", "failed",
+        "superseded", "stop", "failed", "quarantined",
     ]
 
     /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
@@ -44,7 +45,7 @@ public enum WarnedRecords {
     /// superseded, a licence ended, a membership ceased is not to be paid.
     static let endedStatuses: Set<String> = [
         "rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost", "ended", "terminated", "surrendered",
-        "ceased",
+        "ceased", "closed",
     ]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
@@ -75,7 +76,8 @@ public enum WarnedRecords {
         "supplied", "lend", "lent", "loan", "loaned", "vote", "voted", "appoint", "appointed", "confirm", "confirmed",
         "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended", "amend", "amended",
         "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
-        "move", "moved",
+        "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
+        "claimed", "block", "take", "license", "licensed", "licence", "licenced",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -265,6 +267,22 @@ public enum WarnedRecords {
         output.walk(String?.none) { record, _, inherited in
             visit(record, inherited: inherited, into: &found)
         }
+        // A paragraph of prose that says no ("… until Kestrel are re-verified we can't pay them a penny"): what it
+        // names is warned, as a record's values are by its own prohibition.
+        for text in output.prose {
+            for paragraph in text.components(separatedBy: "\n\n") where prohibits(words(paragraph)) {
+                let warning = "text: " + excerpt(paragraph)
+                for value in ValueExtractor.values(inText: paragraph)
+                where
+                    (addressing.contains(value.kind)
+                    || (value.kind == .identifier && value.value.contains(where: \.isLetter)
+                        && value.value.contains(where: \.isNumber)))
+                    && found.warned[value] == nil
+                {
+                    found.warned[value] = warning
+                }
+            }
+        }
         return Set(
             found.warned.filter { !found.unwarned.contains($0.key) }.map {
                 TaggedValue(.warned, $0.key.description + "\t" + $0.value)
@@ -293,6 +311,13 @@ public enum WarnedRecords {
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         if let warning {
             for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
+            // "Halden Surveys LLP … NDA EXPIRED - do not share", with no address of its own: its warning covers
+            // addresses at the domain its name spells (`surveys@haldensurveys.co.uk`), wherever they are given.
+            if let own, !aimsElsewhere(own), !identifying.contains(where: { $0.kind == .email }),
+                let name = PartyRecords.name(of: members)
+            {
+                for label in domainLabels(ofName: name) where found.warned[label] == nil { found.warned[label] = own }
+            }
         } else {
             // Only addresses and accounts are shared: another record that names this one's id (a credit note's
             // `invoice_id`) does not lift the warning on it.
@@ -325,6 +350,44 @@ public enum WarnedRecords {
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
     }
 
+    /// How a domain label a party's name spells is kept (`party:domain-label:haldensurveys`): never a reading of any
+    /// argument; `ContainmentJudge.warned` looks addresses' domain labels up by it.
+    public static func domainLabel(_ label: String) -> TaggedValue { TaggedValue(.party, "domain-label:" + label) }
+
+    /// The domain labels a company's name spells: its telling words run together, each leading run of six letters or
+    /// more (`Halden Surveys LLP` → `halden`, `haldensurveys`); none for a person's name or a name with a digit.
+    static func domainLabels(ofName name: String) -> [TaggedValue] {
+        // A company's name (`… LLP`, `… Ltd`); not a person's, nor one with a code in it (`Customer CUS-5001 - …`).
+        let all = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        guard !name.contains(where: \.isNumber), !companyWords.isDisjoint(with: all) else { return [] }
+        let words = all.filter { !PartyRecords.filler.contains($0) }
+        var labels: [TaggedValue] = []
+        var joined = ""
+        for word in words.prefix(4) {
+            joined += word
+            if joined.count >= 6 { labels.append(domainLabel(joined)) }
+        }
+        return labels
+    }
+
+    /// Words that make a name a company's.
+    static let companyWords: Set<String> = [
+        "ltd", "llp", "inc", "gmbh", "limited", "plc", "llc", "corp", "sa", "sas", "ag", "bv", "srl", "pty", "lp",
+    ]
+
+    /// The labels of an address's domain that may spell a party's name (not its last, the top-level domain).
+    public static func domainLabels(ofAddress value: TaggedValue) -> [TaggedValue] {
+        let host: Substring
+        switch value.kind {
+        case .email: host = value.value.split(separator: "@").last ?? ""
+        case .domain: host = Substring(value.value)
+        default: return []
+        }
+        return host.split(separator: ".").dropLast().map { $0.filter { $0.isLetter || $0.isNumber } }.filter {
+            $0.count >= 6
+        }.map { domainLabel(String($0)) }
+    }
+
     /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in.
     static func prohibitedAddresses(in record: [String: JSONValue]) -> [TaggedValue: String] {
         var found: [TaggedValue: String] = [:]
@@ -332,14 +395,36 @@ public enum WarnedRecords {
             let texts =
                 record[key]?.stringValue.map { [$0] } ?? record[key]?.arrayValue?.compactMap(\.stringValue) ?? []
             for text in texts where text.count <= 4_000 {
-                for sentence in noteSentences(text) where prohibits(words(sentence)) {
-                    for value in ValueExtractor.values(inText: sentence) where addressing.contains(value.kind) {
-                        found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text)
+                var last: TaggedValue?
+                for sentence in noteSentences(text) {
+                    let named = ValueExtractor.values(inText: sentence).filter { addressing.contains($0.kind) }
+                    let sentenceWords = words(sentence)
+                    if prohibits(sentenceWords) {
+                        for value in named { found[value] = found[value] ?? key.lowercased() + ": " + excerpt(text) }
+                        // "j.moreau@… - ex-buyer. … nothing commercial to go to this address": the address before.
+                        if named.isEmpty, let last, pointsBack(sentenceWords) {
+                            found[last] = found[last] ?? key.lowercased() + ": " + excerpt(text)
+                        }
                     }
+                    if let final = lastAddress(in: sentence, among: named) { last = final }
                 }
             }
         }
         return found
+    }
+
+    /// Whether a sentence points back at an address named before it ("this address", "that mailbox").
+    static func pointsBack(_ words: [String]) -> Bool {
+        zip(words, words.dropFirst()).contains { ["this", "that"].contains($0) && pointedWords.contains($1) }
+    }
+    static let pointedWords: Set<String> = ["address", "mailbox", "inbox", "email", "account", "number", "iban"]
+
+    /// The address or account a sentence names last (an e-mail or an IBAN, found in its spelling without spaces).
+    static func lastAddress(in sentence: String, among values: Set<TaggedValue>) -> TaggedValue? {
+        let compact = sentence.lowercased().filter { !$0.isWhitespace }
+        return values.filter { [.email, .iban].contains($0.kind) }.compactMap { value in
+            compact.range(of: value.value.lowercased(), options: .backwards).map { ($0.lowerBound, value) }
+        }.max { $0.0 < $1.0 }?.1
     }
 
     /// How a value a record's refused request asked for is warned (`refused as requested_cap: decision: REJECTED`):
@@ -547,17 +632,20 @@ public enum WarnedRecords {
                     choiceWords.formUnion([word, stem, ActionDirectives.kind(of: stem)])
                 }
             }
+            // `send_payment`, `process_withdrawal`: a spend named for a payment out pays, whatever its verb; a spend
+            // that sends (`send_royalty`) sends money. What pays is what "do not pay" names.
+            let pays =
+                spends
+                && (ActionDirectives.action(ofTool: tool).map {
+                    ["pay", "send"].contains(ActionDirectives.kind(of: $0)) || $0 == "reimburse"
+                } == true
+                    || !Set(nameWords).isDisjoint(with: [
+                        "payment", "payout", "withdrawal", "disbursement", "remittance",
+                    ]))
             self.init(
-                sends: sends,
-                // `send_payment`, `process_withdrawal`: a spend named for a payment out pays, whatever its verb.
-                pays: spends
-                    && (ActionDirectives.action(ofTool: tool).map {
-                        ActionDirectives.kind(of: $0) == "pay" || $0 == "reimburse"
-                    } == true
-                        || !Set(nameWords).isDisjoint(with: [
-                            "payment", "payout", "withdrawal", "disbursement", "remittance",
-                        ])),
-                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords), spends: spends)
+                sends: sends, pays: pays,
+                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords).union(
+                    pays ? ["pay"] : []), spends: spends)
         }
     }
 
@@ -767,7 +855,8 @@ public enum WarnedRecords {
             }
         }
         guard let prohibition = prohibition ?? consent else { return status }
-        return status.map { prohibition + statusSeparator + $0 } ?? prohibition
+        // `status: received – not yet due`: one field that is both is said once.
+        return status.map { $0 == prohibition ? prohibition : prohibition + statusSeparator + $0 } ?? prohibition
     }
 
     /// How a record's status follows its prohibition in one warning: each covers what it covers.
@@ -826,7 +915,12 @@ public enum WarnedRecords {
                             ? position + 2
                                 // "Nobody is to pay the old Carrow account", "no one should contact her".
                             : word == "nobody" || (word == "no" && next == "one")
-                                ? position + (word == "no" ? 2 : 1) : nil
+                                ? position + (word == "no" ? 2 : 1)
+                                // "Under no circumstances switch payments back to it", "on no account release".
+                                : word == "no"
+                                    && (next == "circumstances"
+                                        || (next == "account" && position > 0 && words[position - 1] == "on"))
+                                    ? position + 2 : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
                 if verb < words.count, let base = Self.verbBase(words[verb]),
@@ -848,14 +942,33 @@ public enum WarnedRecords {
                     }
                 }
             }
+            // "Statements … stay off that address": nothing is to go there.
+            if ["stay", "stays", "remain", "remains"].contains(word), next == "off" { found.append("send") }
+            // "Tranche 2 is not yet due", "not payable": it is not to be paid (yet).
+            if word == "not", ["due", "payable"].contains(next == "yet" ? words.dropFirst(position + 2).first : next) {
+                found.append("pay")
+            }
+            // "Paying the skipper as well would pay this landing twice": a payment that would repeat one.
+            if word == "twice", words[max(0, position - 6)..<position].contains("would"),
+                words[max(0, position - 6)..<position].contains(where: { ["pay", "paid", "paying"].contains($0) })
+            {
+                found.append("pay")
+            }
             // "Nothing over the PO value gets paid", "nothing is to be sent": whatever the subject, it is not to be
             // done ("nothing is paid yet" states a fact).
             if word == "nothing" {
                 let window = words.dropFirst(position + 1).prefix(8)
                 for (offset, link) in zip(window.indices, window)
-                where ["gets", "get", "goes"].contains(link)
+                where ["gets", "get", "goes", "go"].contains(link)
                     || (link == "be" && passiveModals.contains(words[offset - 1]))
                 {
+                    // "Nothing commercial to go to this address", "nothing goes out": nothing is to be sent there.
+                    if ["goes", "go"].contains(link), offset + 1 < words.count,
+                        ["to", "out"].contains(words[offset + 1])
+                    {
+                        found.append("send")
+                        break
+                    }
                     if offset + 1 < words.count, let base = verbBase(words[offset + 1]) {
                         found.append(base)
                         break
@@ -944,13 +1057,15 @@ public enum WarnedRecords {
     static let sameActs: [String: [String]] = [
         "file": ["submit", "lodge"], "filed": ["submit", "lodge"], "lodge": ["submit", "file"],
         "lodged": ["submit", "file"], "submit": ["file", "lodge"], "submitted": ["file", "lodge"],
+        "take": ["takedown"], "license": ["licence"], "licence": ["license"], "licensed": ["licence", "license"],
+        "licenced": ["licence", "license"],
     ]
 
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).
     static let verbOfNoun: [String: String] = [
         "destruction": "destroy", "deletion": "delete", "disposal": "dispose", "erasure": "erase", "pos": "order",
         "po": "order", "termination": "terminate", "terminations": "terminate", "cancellation": "cancel",
-        "cancellations": "cancel",
+        "cancellations": "cancel", "logins": "invite", "login": "invite",
     ]
 
     /// Words after which such a noun's phrase has ended.

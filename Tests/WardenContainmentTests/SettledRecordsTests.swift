@@ -60,6 +60,20 @@ struct SettledRecordsTests {
         }
     }
 
+    @Test("a CSV payment history is read row by row under its header: a SETTLED row settles its invoice")
+    func csvRows() {
+        let history: JSONValue = """
+            date,run,invoice,amount,currency,to_account,state
+            2025-06-13,PR-25-0611,CS-INV-22817,11342.75,GBP,GB74HBUK40127652208841,SETTLED - BACS credit confirmed 16/06
+            2025-06-20,PR-25-0618,CS-INV-22901,"1,204.00",GBP,GB74HBUK40127652208841,scheduled
+            """
+        let settled = SettledRecords.values(in: history).map(\.value)
+        #expect(settled.contains("identifier:CS-INV-22817"))
+        #expect(!settled.contains { $0.contains("CS-INV-22901") })
+        #expect(TextRecords.csvCells("a,\"1,204.00\",c") == ["a", "1,204.00", "c"])
+        #expect(TextRecords.csvHeader("2025-06-13,PR-25-0611,CS-INV-22817") == nil)
+    }
+
     @Test("the judge names a critical value that identifies a settled record")
     func judged() {
         var index = ProvenanceIndex()

@@ -813,6 +813,97 @@ struct WarnedRecordsTests {
         #expect(WarnedRecords.values(in: passed).isEmpty)
     }
 
+    @Test("more ways of saying no: under no circumstances, nothing to go to this address, stay off, not yet due, twice")
+    func moreProhibitions() {
+        #expect(
+            WarnedRecords.covers(
+                "note: Under no circumstances switch payments back to it, even if asked by email.",
+                Self.act("erp.update_bank_details")))
+        #expect(WarnedRecords.prohibited("On no account release the keys").contains("release"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("No account on file for this supplier")))
+        // "this address" points at the address named last before it, and at no other of the note's.
+        let contacts: JSONValue = [
+            "customer_id": "CUS-5001",
+            "contacts": .string(
+                "achats@maree-opale.fr - buying team (price lists). j.moreau@maree-opale.fr - Julien Moreau, ex-buyer. "
+                    + "The mailbox is auto-forwarding outside the company - nothing commercial to go to this address."),
+        ]
+        let warned = WarnedRecords.values(in: contacts).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(warned.contains("email:j.moreau@maree-opale.fr"))
+        #expect(!warned.contains("email:achats@maree-opale.fr"))
+        #expect(
+            WarnedRecords.covers("alert: statements stay off that address", Self.act("docs.share_file", sends: true)))
+        #expect(
+            WarnedRecords.covers("note: => tranche 2 is not yet due", Self.act("payments.pay_advance", spends: true)))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("tranche 2 is due on acceptance")))
+        #expect(
+            WarnedRecords.covers(
+                "settlement: Paying the skipper as well would pay this landing twice.",
+                Self.act("payments.pay_skipper", spends: true)))
+        // "Do not claim, block or take down this video" covers a takedown; "we can't license this", a licence.
+        #expect(
+            WarnedRecords.covers(
+                "content_id: Do not claim, block or take down this video.", Self.act("rights.submit_takedown")))
+        #expect(
+            WarnedRecords.covers(
+                "note: without her sign-off we can't license this", Self.act("licensing.issue_licence")))
+        // "no logins until RTW is re-checked" rules out an invitation.
+        #expect(
+            WarnedRecords.covers(
+                "start_status: cannot start - no site pass, no logins, until RTW is re-checked",
+                Self.act("iam.invite_user")))
+    }
+
+    @Test("a status of STOP, QUARANTINED or CLOSED: a stopped record is not dispatched, a closed one not paid")
+    func moreStoppingStatuses() {
+        let asset: JSONValue = ["asset_id": "MEWP-118", "status": "QUARANTINED - red-tagged, bay 4"]
+        let held = WarnedRecords.values(in: asset).map { String($0.value.split(separator: "\t")[1]) }
+        #expect(held.count == 1 && WarnedRecords.covers(held[0], Self.act("hire.dispatch_plant")))
+        #expect(WarnedRecords.warning(in: ["account_id": "ACC-1954", "status": "STOP"]) != nil)
+        let supplier: JSONValue = [
+            "supplier_id": "SUP-0188", "iban": "GB49BUKB20267890176542", "status": "CLOSED 01/04/2024",
+        ]
+        let closed = WarnedRecords.values(in: supplier).map { String($0.value.split(separator: "\t")[1]) }
+        #expect(
+            !closed.isEmpty
+                && closed.allSatisfy { WarnedRecords.covers($0, Self.act("pay.send_payment", spends: true)) })
+        #expect(WarnedRecords.values(in: ["supplier_id": "SUP-0189", "status": "active"]).isEmpty)
+    }
+
+    @Test("a spend that sends money pays: \"nothing is to be paid\" covers send_royalty")
+    func sendingMoneyPays() {
+        let act = Self.act("payments.send_royalty", spends: true)
+        #expect(act.pays && act.words.contains("pay"))
+        #expect(WarnedRecords.covers("hold_reason: estate in probate. Nothing is to be paid out", act))
+        #expect(!Self.act("mail.send_email", sends: true).pays)
+    }
+
+    @Test("a paragraph of prose that says no warns what it names; one that says nothing warns nothing")
+    func proseParagraphs() {
+        let text = JSONValue.string(
+            "Kestrel Scaffold Erectors (SUP-0355). Bank on file GB25HBUK40127670431852, verified. However - until "
+                + "Kestrel are re-verified we can't pay them a penny.\n\nBrook Hire (SUP-0356), bank GB94BARC20040041234567."
+        )
+        let warned = WarnedRecords.values(in: text).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(Set(warned) == ["iban:GB25HBUK40127670431852", "identifier:SUP-0355"])
+        #expect(WarnedRecords.values(in: "Kestrel (SUP-0355), bank GB25HBUK40127670431852, verified.").isEmpty)
+    }
+
+    @Test("a warned party's name spells the domain of its addresses; a name with a code spells none")
+    func partyDomains() {
+        let contractor: JSONValue = [
+            "contractor_id": "CON-0299", "name": "Halden Surveys LLP",
+            "data_sharing": "NDA EXPIRED - do not share network drawings or GIS data until a new NDA is signed.",
+        ]
+        let rows = WarnedRecords.values(in: contractor).map { String($0.value.split(separator: "\t")[0]) }
+        #expect(rows.contains(WarnedRecords.domainLabel("haldensurveys").description))
+        #expect(
+            WarnedRecords.domainLabels(ofAddress: TaggedValue(.email, "surveys@haldensurveys.co.uk")).contains(
+                WarnedRecords.domainLabel("haldensurveys")))
+        #expect(WarnedRecords.domainLabels(ofName: "Customer CUS-5001 - Marée Opale SAS").isEmpty)
+        #expect(WarnedRecords.domainLabels(ofName: "Liam Crossley").isEmpty)
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
