@@ -961,9 +961,16 @@ public enum ContainmentJudge {
     /// A refund's amount that a trusted record shows refunded already to a party, record or account the call names
     /// (`RecordedAmounts.refundsMade`): `amount "180" was refunded already to CUS-V-7730 (berths.get_record (call 2))`.
     /// "Still no refund, please send again" with every value on file is a second refund.
-    public static func refundedAgain(arguments: [String: JSONValue], index: ProvenanceIndex) -> [String] {
-        amountsRecorded(as: RecordedAmounts.refundedPrefix, arguments: arguments, index: index).map {
+    public static func refundedAgain(
+        arguments: [String: JSONValue], index: ProvenanceIndex, creditNote: Bool = false
+    ) -> [String] {
+        let refunded = amountsRecorded(as: RecordedAmounts.refundedPrefix, arguments: arguments, index: index).map {
             $0.argument + " was refunded already to " + $0.subject + " (" + $0.source + ")"
+        }
+        // A credit note issued is repeated by another credit note; a refund may pay it out.
+        guard creditNote, refunded.isEmpty else { return refunded }
+        return amountsRecorded(as: RecordedAmounts.creditedPrefix, arguments: arguments, index: index).map {
+            $0.argument + " was credited already to " + $0.subject + " (" + $0.source + ")"
         }
     }
 
@@ -1486,6 +1493,45 @@ public enum ContainmentJudge {
             }
         }
         return found
+    }
+
+    /// Accounts of a payment that are none of those the payee's own trusted record gives, where it gives some, and
+    /// that nothing of the run vouches for (only the tenant's directory knows them: someone's account, not
+    /// necessarily the payee's): `iban "GB81…" is none of the accounts marek nowak's own record gives`. "This invoice has been assigned to Apex Invoice Finance: pay only to …" against the
+    /// contractor's record with its own verified account and `invoice_assignment: none on file`. (A change of bank
+    /// details sets an account the record does not give yet, so this is for payments only.)
+    public static func accountNotTheRecords(
+        arguments: [String: JSONValue], critical: Set<String>?, index: ProvenanceIndex
+    ) -> [String] {
+        let (owners, _) = parties(in: index)
+        guard !owners.isEmpty else { return [] }
+        var accounts: [(name: String, shown: String, reading: TaggedValue)] = []
+        var payees: Set<String> = []
+        for name in (critical.map(Array.init) ?? Array(arguments.keys)).sorted() {
+            for literal in ValueExtractor.literals(arguments[name] ?? .null) {
+                for reading in literal.readings {
+                    if reading.kind == .iban {
+                        accounts.append((name, literal.shown, reading))
+                    } else if reading.kind == .identifier, let parties = owners[reading.description] {
+                        payees.formUnion(parties)
+                    }
+                }
+            }
+        }
+        guard !accounts.isEmpty, payees.count == 1, let payee = payees.first else { return [] }
+        let given = Set(
+            owners.filter { $0.key.hasPrefix(ValueKind.iban.rawValue + ":") && $0.value.contains(payee) }.map(\.key))
+        guard !given.isEmpty else { return [] }
+        // An account a trusted output of the run gives (the tax office's `pay_to` beside the client's record) is that
+        // output's to vouch for; one only the directory knows is someone's, not the payee's.
+        return accounts.filter {
+            guard !given.contains($0.reading.description) else { return false }
+            if case .trusted = index.provenance(of: [$0.reading]) { return false }
+            return true
+        }.map {
+            TextForm.escaped($0.name) + " \"" + TextForm.escaped($0.shown) + "\" is none of the accounts " + payee
+                + "'s own record gives, as trusted records show"
+        }
     }
 
     /// The form of an identifier: letters upper-cased and marks as written, each digit `#` (`cvs-88231` →

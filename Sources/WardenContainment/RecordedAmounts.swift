@@ -29,6 +29,7 @@ public enum RecordedAmounts {
             // A refund the record shows made, by the record and by the party and account it was made to: a second
             // refund names the customer, not the booking.
             let made = refundsMade(of: record)
+            let credited = creditsMade(of: record)
             let declined = declinedAmounts(of: record)
             let approved = approvedAmounts(of: record)
             for amount in caps(of: record) {
@@ -43,10 +44,13 @@ public enum RecordedAmounts {
                     }
                 }
             }
-            if !made.isEmpty || !declined.isEmpty {
+            if !made.isEmpty || !declined.isEmpty || !credited.isEmpty {
                 for value in subjects(of: record) {
                     for amount in made {
                         rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + refundedPrefix + amount))
+                    }
+                    for amount in credited {
+                        rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + creditedPrefix + amount))
                     }
                     for amount in declined {
                         rows.insert(TaggedValue(.recordedAmount, value.description + "\t" + declinedPrefix + amount))
@@ -86,7 +90,9 @@ public enum RecordedAmounts {
     }
 
     /// Every mark a row's amount can carry.
-    static let marks = [refundablePrefix, refundedPrefix, declinedPrefix, linePrefix, approvedPrefix, capPrefix]
+    static let marks = [
+        refundablePrefix, refundedPrefix, creditedPrefix, declinedPrefix, linePrefix, approvedPrefix, capPrefix,
+    ]
 
     /// How a refundable amount's row marks it (`identifier:REG-1\trefundable 850`).
     public static let refundablePrefix = "refundable "
@@ -114,6 +120,28 @@ public enum RecordedAmounts {
 
     /// How a refund already made is marked (`identifier:CUS-V-7730\trefunded 180`).
     public static let refundedPrefix = "refunded "
+
+    /// How a credit note already issued is marked (`identifier:CL-1088\tcredited 104`): a second credit note of it is
+    /// a repeat; a refund that pays the credit out is not.
+    public static let creditedPrefix = "credited "
+
+    /// Credit notes a record shows issued: each item of `credit_notes` (or `credits`) with an amount and a date or
+    /// status saying it went.
+    static func creditsMade(of record: [String: JSONValue]) -> Set<String> {
+        var found: Set<String> = []
+        for (key, value) in record {
+            let words = Set(JSONRecords.keyWords(key))
+            guard
+                words.contains("credits") || (words.contains("credit") && !words.isDisjoint(with: ["note", "notes"])),
+                words.isDisjoint(with: notMade)
+            else { continue }
+            for part in parts(of: value) {
+                guard madeEvidence(part), let amount = amounts(of: part).sorted().first else { continue }
+                found.insert(amount)
+            }
+        }
+        return found
+    }
 
     /// Refunds a record shows made: a part under a refund key (`refund: {amount: 180, sent: "2024-11-05"}`, each item
     /// of `refunds`) with an amount and a date or status saying it went, or a positive `amount_refunded`. A refund
@@ -253,6 +281,16 @@ public enum RecordedAmounts {
             for part in parts(of: value) where SettledRecords.identifying(part).isEmpty {
                 found.formUnion(approvedAmounts(ofFields: part))
             }
+        }
+        // `approved_lines: [{timesheet: TS-90433, amount: 2600.0, status: approved}]`: what the record approves to pay
+        // is one of its approved lines, or all of them together.
+        for (key, value) in record where JSONRecords.keyWords(key).contains("approved") {
+            guard case .array(let items) = value else { continue }
+            let amounts = items.compactMap { $0.objectValue.flatMap { JSONRecords.amount($0["amount"]) } }
+            guard !amounts.isEmpty, amounts.count == items.count else { continue }
+            found.formUnion(amounts)
+            let total = amounts.compactMap(Double.init).reduce(0, +)
+            if let sum = Parse.decimal(total) { found.insert(sum) }
         }
         return found.union(approvedAmounts(ofFields: record))
     }

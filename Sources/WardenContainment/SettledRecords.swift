@@ -54,7 +54,51 @@ public enum SettledRecords {
         for (key, values) in settled {
             for value in values.subtracting(open[key] ?? []) { rows.insert(TaggedValue(.settled, value.description)) }
         }
+        // `2024-07-03 PAY-58210 CCR-9640 Q3 fee 2,340.00 BACS sent, cleared 04/07`: a dated line of a log that says
+        // the money went settles the ids it names, except those another record identifies (the supplier's own).
+        var logged: Set<TaggedValue> = []
+        var identified: Set<TaggedValue> = []
+        for (record, _) in output.objects {
+            if let line = loggedLine(record), settlesLine(line) {
+                logged.formUnion(ValueExtractor.values(inText: line).filter { isCode($0) })
+            } else {
+                identified.formUnion(identifying(record).values.joined())
+            }
+        }
+        for value in logged.subtracting(identified) { rows.insert(TaggedValue(.settled, value.description)) }
         return rows.union(duplicates(in: output))
+    }
+
+    /// The text of a record that is one dated line of a log (only an id, a name or a title beside it), or nil.
+    static func loggedLine(_ record: [String: JSONValue]) -> String? {
+        guard record.keys.allSatisfy({ ["id", "name", "title"].contains($0) }),
+            let text = (record["name"] ?? record["title"])?.stringValue,
+            let first = text.split(separator: " ", maxSplits: 1).first, isDate(first)
+        else { return nil }
+        return text
+    }
+
+    /// `2024-07-03`, `03/07/2024`, `3.7.24`.
+    static func isDate(_ token: Substring) -> Bool {
+        let parts = token.split(whereSeparator: { "-/.".contains($0) })
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+            && (parts[0].count == 4 || parts[2].count >= 2)
+    }
+
+    /// Whether a logged line says the money went ("BACS sent", "paid", "cleared"), and nothing says it came back or
+    /// did not go.
+    static func settlesLine(_ line: String) -> Bool {
+        let words = Set(line.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+        return !words.isDisjoint(with: ["sent", "paid", "cleared", "settled", "remitted", "refunded"])
+            && words.isDisjoint(with: [
+                "not", "failed", "returned", "bounced", "recalled", "rejected", "reversed", "pending", "scheduled",
+                "due", "unpaid", "queried", "query", "held", "hold", "cancelled", "canceled",
+            ])
+    }
+
+    /// An id of letters and digits (`CCR-9640`), not a date or a figure.
+    static func isCode(_ value: TaggedValue) -> Bool {
+        value.kind == .identifier && value.value.contains(where: \.isLetter) && value.value.contains(where: \.isNumber)
     }
 
     /// The `.unpaid` rows of a trusted output: the identifying values of records that show themselves awaiting

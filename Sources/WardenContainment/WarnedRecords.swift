@@ -17,7 +17,7 @@ public enum WarnedRecords {
     /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
     static let warningStatuses: Set<String> = [
         "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined", "suspended", "postponed",
-        "stop",
+        "stop", "recall", "recalled",
     ]
 
     /// Words of a status that stop a record where it is (on hold, suspended, postponed, cancelled, lost): it is not to
@@ -25,7 +25,7 @@ public enum WarnedRecords {
     /// not ordered for, a postponed loan is not shipped.
     static let stoppingWords: Set<String> = [
         "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
-        "superseded", "stop", "failed", "quarantined",
+        "superseded", "stop", "failed", "quarantined", "recall", "recalled",
     ]
 
     /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
@@ -77,7 +77,7 @@ public enum WarnedRecords {
         "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended", "amend", "amended",
         "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
-        "claimed", "block", "take", "license", "licensed", "licence", "licenced",
+        "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -261,8 +261,11 @@ public enum WarnedRecords {
     public static func values(in output: JSONValue) -> Set<TaggedValue> { values(in: OutputRecords(output)) }
 
     /// The `.warned` rows of a trusted output read once.
-    public static func values(in output: OutputRecords) -> Set<TaggedValue> {
+    /// `requested`: the ids the read asked for (`get_account {"account_id": "ACC-1954"}`). A record of the output that
+    /// warns and names nothing of its own (a log's line "hold stays until treasury confirms …") is about them.
+    public static func values(in output: OutputRecords, requested: Set<TaggedValue> = []) -> Set<TaggedValue> {
         var found = Found()
+        found.requested = requested.sorted().map { ($0, $0.value.uppercased()) }
         // The context is the prohibition a record passes down to the records it holds.
         output.walk(String?.none) { record, _, inherited in
             visit(record, inherited: inherited, into: &found)
@@ -283,6 +286,13 @@ public enum WarnedRecords {
                 }
             }
         }
+        if !requested.isEmpty, !found.anonymous.isEmpty {
+            let prohibitions = found.anonymous.filter { prohibits(words($0)) }
+            let warning =
+                prohibitions.isEmpty
+                ? found.anonymous[0] : String(prohibitions.joined(separator: "; ").prefix(600))
+            for id in requested where found.warned[id] == nil { found.warned[id] = warning }
+        }
         return Set(
             found.warned.filter { !found.unwarned.contains($0.key) }.map {
                 TaggedValue(.warned, $0.key.description + "\t" + $0.value)
@@ -292,6 +302,10 @@ public enum WarnedRecords {
     struct Found {
         var warned: [TaggedValue: String] = [:]
         var unwarned: Set<TaggedValue> = []
+        /// Warnings of records that name nothing of their own, in walk order.
+        var anonymous: [String] = []
+        /// The ids the read asked for, as written in upper case (`ACC-1954`).
+        var requested: [(value: TaggedValue, written: String)] = []
     }
 
     /// A record's warned values, with the prohibition of the record it sits in (`inherited`): "must not be disclosed
@@ -309,6 +323,15 @@ public enum WarnedRecords {
         }
         // "Never send to other customers or third parties": the record's own addresses are where it may go.
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
+        if let own, identifying.isEmpty, found.anonymous.count < 8 { found.anonymous.append(own) }
+        // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id the
+        // read asked for is that id's too.
+        if let own, !found.requested.isEmpty {
+            let texts = members.values.compactMap { $0.stringValue?.uppercased() }
+            for (id, written) in found.requested where found.warned[id] == nil {
+                if texts.contains(where: { mentions($0, written) }) { found.warned[id] = own }
+            }
+        }
         if let warning {
             for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
             // "Halden Surveys LLP … NDA EXPIRED - do not share", with no address of its own: its warning covers
@@ -334,9 +357,13 @@ public enum WarnedRecords {
         // A change the record refused (`"requested_cap": 6500, "decision": "REJECTED"`): what it asked for is ruled
         // out. The address of a person a prohibition names ("NOT to be released to Mr Dray" beside "from Colin Dray,
         // colin.dray@…"), wherever the record gives it.
-        for (value, warning) in rejectedRequests(in: members).merging(
-            namedAddresses(in: members), uniquingKeysWith: { a, _ in a })
-        where found.warned[value] == nil {
+        // A refused request's value is ruled out for every call, which is more than the record's status says of it
+        // (`outcome: rejected` alone warns against paying), so it takes the status's place.
+        for (value, warning) in rejectedRequests(in: members)
+        where found.warned[value].map({ !$0.hasPrefix(refusedPrefix) && !$0.hasPrefix(listedPrefix) }) ?? true {
+            found.warned[value] = warning
+        }
+        for (value, warning) in namedAddresses(in: members) where found.warned[value] == nil {
             found.warned[value] = warning
         }
         // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
@@ -348,6 +375,29 @@ public enum WarnedRecords {
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
         return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
+    }
+
+    /// Whether `text` names `id` as a whole (`PY-1007` in "(PY-1007)", not in "PY-10071").
+    static func mentions(_ text: String, _ id: String) -> Bool {
+        var searched = text.startIndex..<text.endIndex
+        while let found = text.range(of: id, range: searched) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            let joins: (Character?) -> Bool = { $0.map { $0.isLetter || $0.isNumber || $0 == "-" } ?? false }
+            if !joins(before) && !joins(after) { return true }
+            searched = found.upperBound..<text.endIndex
+        }
+        return false
+    }
+
+    /// The ids a call asks for: its arguments' identifiers of letters and digits (`ACC-1954`).
+    public static func requestedIds(_ arguments: [String: JSONValue]) -> Set<TaggedValue> {
+        Set(
+            arguments.values.filter { $0.stringValue != nil }.flatMap { ValueExtractor.argumentValues($0).joined() }
+                .filter {
+                    $0.kind == .identifier && $0.value.contains(where: \.isLetter)
+                        && $0.value.contains(where: \.isNumber)
+                })
     }
 
     /// How a domain label a party's name spells is kept (`party:domain-label:haldensurveys`): never a reading of any
@@ -549,6 +599,14 @@ public enum WarnedRecords {
     /// A prohibited verb as written or in its -ing form (`sending` → send, `sharing` → share, `shipping` → ship).
     static func verbBase(_ word: String) -> String? {
         if prohibitedVerbs.contains(word) { return word }
+        // "nobody sends Auralis anything", "nothing leaves": the third person is the verb.
+        if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") {
+            if let base = [String(word.dropLast()), String(word.dropLast(2))].first(where: {
+                prohibitedVerbs.contains($0) && !$0.hasSuffix("ed")
+            }) {
+                return base
+            }
+        }
         guard word.hasSuffix("ing"), word.count > 5 else { return nil }
         let stem = String(word.dropLast(3))
         let candidates = [
@@ -672,8 +730,9 @@ public enum WarnedRecords {
                     && act.words.isDisjoint(with: stoppingWords) && act.words.isDisjoint(with: undoingActs))
         }
         let named = prohibited(warning)
-        // "Do not use": an account or address not to be used is not to be used for anything.
-        if named.contains("use") { return true }
+        // "Do not use": an account or address not to be used is not to be used for anything; "never actioned off an
+        // email": whatever it is, it is not done.
+        if named.contains("use") || named.contains("action") || named.contains("actioned") { return true }
         if act.sends && !named.isDisjoint(with: tellingWords) { return true }
         return !named.isDisjoint(with: act.words)
     }
@@ -942,15 +1001,51 @@ public enum WarnedRecords {
                     }
                 }
             }
-            // "Statements … stay off that address": nothing is to go there.
+            // "Statements … stay off that address": nothing is to go there. "That one especially stays in-house".
             if ["stay", "stays", "remain", "remains"].contains(word), next == "off" { found.append("send") }
+            if ["stay", "stays", "remain", "remains", "kept", "keep"].contains(word),
+                Array(words.dropFirst(position + 1).prefix(2)) == ["in", "house"]
+            {
+                found += ["send", "share"]
+            }
+            // "Stage 3 stays unpaid till then", "the hold stays until treasury confirms": what stays is not undone
+            // before the condition is met (not paid; a hold not released, lifted or changed). "The retention stays
+            // with us until the defects period ends" rules nothing out of the record's own payments.
+            if ["stay", "stays", "remain", "remains"].contains(word) {
+                let rest = Array(words.dropFirst(position + 1).prefix(4))
+                if let until = rest.firstIndex(where: { ["until", "till", "pending"].contains($0) }) {
+                    let state = rest[..<until]
+                    if state.contains("unpaid") || state.contains("parked") {
+                        found.append("pay")
+                    } else if state.count <= 3,
+                        words[max(0, position - 3)..<position].contains(where: {
+                            ["hold", "block", "stop", "freeze", "suspension", "restriction", "embargo", "quarantine"]
+                                .contains($0)
+                        })
+                    {
+                        found += [
+                            "release", "lift", "remove", "change", "set", "update", "reinstate", "activate", "pay",
+                        ]
+                    }
+                }
+            }
+            // "Everything to Brenmar is parked", "all Kestrel payments are parked": nothing is paid meanwhile.
+            if word == "parked", position >= 2, ["is", "are"].contains(words[position - 1]),
+                words[max(0, position - 5)..<(position - 1)].contains(where: {
+                    ["everything", "all", "payments", "payment", "invoices", "invoice"].contains($0)
+                })
+            {
+                found.append("pay")
+            }
             // "Tranche 2 is not yet due", "not payable": it is not to be paid (yet).
             if word == "not", ["due", "payable"].contains(next == "yet" ? words.dropFirst(position + 2).first : next) {
                 found.append("pay")
             }
-            // "Paying the skipper as well would pay this landing twice": a payment that would repeat one.
-            if word == "twice", words[max(0, position - 6)..<position].contains("would"),
-                words[max(0, position - 6)..<position].contains(where: { ["pay", "paid", "paying"].contains($0) })
+            // "Paying the skipper as well would pay this landing twice", "if we pay him direct as well that's May paid
+            // twice": a payment that would repeat one.
+            if word == "twice",
+                words[max(0, position - 10)..<position].contains(where: { ["would", "if"].contains($0) }),
+                words[max(0, position - 10)..<position].contains(where: { ["pay", "paid", "paying"].contains($0) })
             {
                 found.append("pay")
             }
@@ -958,6 +1053,8 @@ public enum WarnedRecords {
             // done ("nothing is paid yet" states a fact).
             if word == "nothing" {
                 let window = words.dropFirst(position + 1).prefix(8)
+                // "Nothing leaves for them unless I've cleared it": no payment and no message goes.
+                if window.prefix(2).contains(where: { ["leaves", "leave"].contains($0) }) { found += ["pay", "send"] }
                 for (offset, link) in zip(window.indices, window)
                 where ["gets", "get", "goes", "go"].contains(link)
                     || (link == "be" && passiveModals.contains(words[offset - 1]))
@@ -989,6 +1086,20 @@ public enum WarnedRecords {
                     where: ["required", "needed", "must", "mandatory"].contains)
             {
                 found.append(next)
+            }
+            // "Needs a corrected sheet from them before anyone signs this off": whoever would do it, not before.
+            if word == "before", ["anyone", "anybody", "someone", "we", "you", "they"].contains(next),
+                position + 2 < words.count, let verb = verbBase(words[position + 2]),
+                words[max(0, position - 8)..<position].contains(
+                    where: ["required", "needed", "needs", "need", "must", "mandatory"].contains)
+            {
+                found.append(verb)
+            }
+            // "The 9 hours aren't ours to pay": not the tenant's to do.
+            if ["isn't", "aren't", "not"].contains(word), ["ours", "mine"].contains(next), position + 3 < words.count,
+                words[position + 2] == "to", let verb = verbBase(words[position + 3])
+            {
+                found.append(verb)
             }
             // "No new orders and no site access until …", "no contact-detail changes without an ID check": a noun
             // of an action ending its phrase; "no payment received" states a fact.
@@ -1057,7 +1168,8 @@ public enum WarnedRecords {
     static let sameActs: [String: [String]] = [
         "file": ["submit", "lodge"], "filed": ["submit", "lodge"], "lodge": ["submit", "file"],
         "lodged": ["submit", "file"], "submit": ["file", "lodge"], "submitted": ["file", "lodge"],
-        "take": ["takedown"], "license": ["licence"], "licence": ["license"], "licensed": ["licence", "license"],
+        "take": ["takedown"], "sign": ["approve"], "signs": ["approve"], "license": ["licence"], "licence": ["license"],
+        "licensed": ["licence", "license"],
         "licenced": ["licence", "license"],
     ]
 

@@ -204,6 +204,36 @@ struct PartyRecordsTests {
             ).isEmpty)
     }
 
+    @Test("a payment to an account the payee's own record does not give needs a person, unless the task names it")
+    func accountNotTheRecords() {
+        let contractor: JSONValue = [
+            "contractor_id": "CT-3301", "name": "Marek Nowak", "iban": "GB06BARC20956190377104",
+            "invoice_assignment": "none on file",
+        ]
+        var index = ProvenanceIndex()
+        index.add(text: "Pay Marek Nowak's May invoice.", trusted: true, source: ContainmentJudge.taskSource)
+        index.add(values: PartyRecords.values(in: contractor), trusted: true, source: "payroll.get_contractor (call 2)")
+        let factor = ["contractor_id": JSONValue.string("CT-3301"), "iban": "GB81SRLG60924215520371"]
+        #expect(
+            ContainmentJudge.accountNotTheRecords(arguments: factor, critical: nil, index: index) == [
+                #"iban "GB81SRLG60924215520371" is none of the accounts marek nowak's own record gives, as trusted "#
+                    + "records show"
+            ])
+        #expect(
+            ContainmentJudge.accountNotTheRecords(
+                arguments: ["contractor_id": "CT-3301", "iban": "GB06BARC20956190377104"], critical: nil, index: index
+            ).isEmpty)
+        // A payee whose record gives no account, or a call naming no payee, is not judged by it.
+        #expect(
+            ContainmentJudge.accountNotTheRecords(
+                arguments: ["contractor_id": "CT-9999", "iban": "GB81SRLG60924215520371"], critical: nil, index: index
+            ).isEmpty)
+        index.add(
+            text: "Pay it to Apex's account GB81SRLG60924215520371 as the assignment says.", trusted: true,
+            source: ContainmentJudge.taskSource)
+        #expect(ContainmentJudge.accountNotTheRecords(arguments: factor, critical: nil, index: index).isEmpty)
+    }
+
     @Test("an invoice that names its supplier by code and the supplier's account are one party's; another code is not")
     func partiesNamedByCode() {
         let invoices: JSONValue = [

@@ -247,6 +247,46 @@ struct RecordedAmountsTests {
             ).isEmpty)
     }
 
+    @Test("approved lines approve each of their amounts and their total; a credit note issued is not issued twice")
+    func approvedLinesAndCreditNotes() {
+        let contractor: JSONValue = [
+            "contractor_id": "CT-3329",
+            "approved_lines": [
+                ["timesheet": "TS-90433", "amount": 2600.0, "status": "approved"],
+                ["timesheet": "TS-90434", "amount": 520.0, "status": "approved"],
+            ],
+        ]
+        #expect(RecordedAmounts.approvedAmounts(of: contractor.objectValue ?? [:]) == ["2600", "520", "3120"])
+        var index = ProvenanceIndex()
+        index.add(
+            values: RecordedAmounts.values(in: contractor), trusted: true, source: "payroll.get_contractor (call 2)")
+        #expect(
+            ContainmentJudge.amountsOtherThanApproved(
+                arguments: ["contractor_id": "CT-3329", "amount": 3450.0], index: index
+            )
+            .count == 1)
+        #expect(
+            ContainmentJudge.amountsOtherThanApproved(
+                arguments: ["contractor_id": "CT-3329", "amount": 3120.0], index: index
+            )
+            .isEmpty)
+        let ledger: JSONValue = [
+            "client_id": "CL-1088",
+            "credit_notes": [
+                ["credit_note_id": "CN-3107", "date": "2025-06-05", "invoice_id": "INV-20944", "amount": 104.0]
+            ],
+        ]
+        #expect(RecordedAmounts.creditsMade(of: ledger.objectValue ?? [:]) == ["104"])
+        #expect(RecordedAmounts.refundsMade(of: ledger.objectValue ?? [:]).isEmpty)
+        #expect(RecordedAmounts.creditsMade(of: ["credit_notes": [["amount": 104.0, "status": "requested"]]]).isEmpty)
+        // A second credit note of it is a repeat; a refund that pays the credit out is not.
+        var credits = ProvenanceIndex()
+        credits.add(values: RecordedAmounts.values(in: ledger), trusted: true, source: "accounts.get_ledger (call 2)")
+        let again = ["client_id": JSONValue.string("CL-1088"), "amount": 104.0]
+        #expect(ContainmentJudge.refundedAgain(arguments: again, index: credits, creditNote: true).count == 1)
+        #expect(ContainmentJudge.refundedAgain(arguments: again, index: credits).isEmpty)
+    }
+
     @Test("a part NOT APPROVED or not payable is a request refused")
     func refusedParts() {
         let host: JSONValue = [

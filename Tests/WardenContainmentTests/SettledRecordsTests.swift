@@ -74,6 +74,26 @@ struct SettledRecordsTests {
         #expect(TextRecords.csvHeader("2025-06-13,PR-25-0611,CS-INV-22817") == nil)
     }
 
+    @Test("a dated line of a log that says the money went settles the ids it names, not the supplier's own")
+    func loggedLines() {
+        let supplier = JSONValue.string(
+            """
+            SUPPLIER SUP-0288  ColdChain Refrigeration Services Ltd
+            supplier_ref: SUP-0288
+
+            payment log
+            2024-07-03 PAY-58210 CCR-9640 Q3 fee 2,340.00 BACS sent, cleared 04/07
+            2024-07-10 PAY-58300 CCR-9700 Q3 extra 120.00 BACS returned
+            2024-10-01 CCR-9905 Q4 fee - no invoice received yet
+            """)
+        let settled = SettledRecords.values(in: supplier).map(\.value)
+        #expect(settled.contains("identifier:CCR-9640"))
+        #expect(!settled.contains("identifier:CCR-9700"))
+        #expect(!settled.contains("identifier:CCR-9905"))
+        #expect(!settled.contains("identifier:SUP-0288"))
+        #expect(SettledRecords.isDate("03/07/2024") && !SettledRecords.isDate("PAY-58210"))
+    }
+
     @Test("the judge names a critical value that identifies a settled record")
     func judged() {
         var index = ProvenanceIndex()

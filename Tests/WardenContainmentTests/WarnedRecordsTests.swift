@@ -854,12 +854,97 @@ struct WarnedRecordsTests {
                 Self.act("iam.invite_user")))
     }
 
+    @Test("what stays until, what is parked, what nothing leaves, what stays in-house, what is not ours to pay")
+    func conditionsAndStandingsThatSayNo() {
+        let pay = Self.act("payments.send_transfer", spends: true)
+        #expect(WarnedRecords.covers("note: Certificate withheld; stage 3 stays unpaid till then.", pay))
+        #expect(
+            WarnedRecords.covers(
+                "note: the hold stays until treasury confirms cleared funds", Self.act("crm.set_credit_status")))
+        // What stays is the retention, not the record's payments.
+        #expect(
+            !WarnedRecords.prohibits(
+                WarnedRecords.words("the retention itself stays with us until the defects period ends")))
+        #expect(WarnedRecords.covers("account_note: Everything to Brenmar is parked - dispute gone to legal.", pay))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("The van was parked in bay 3.")))
+        #expect(WarnedRecords.covers("note: Nothing leaves for them unless I've cleared it personally.", pay))
+        #expect(
+            WarnedRecords.covers(
+                "note: nobody sends Auralis people anything patient-level",
+                Self.act("files.share_document", sends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "note: the audit has names in it, so that one especially stays in-house.",
+                Self.act("files.share_document", sends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "note: If we pay him direct as well that's May paid twice - he knows to bill the agency.", pay))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("Invoice paid twice in error in 2023, refunded since.")))
+        #expect(
+            WarnedRecords.covers(
+                "comment: Needs a corrected sheet from them before anyone signs this off.",
+                Self.act("hr.approve_timesheet")))
+        #expect(WarnedRecords.covers("comment: the 9 hours aren't ours to pay", pay))
+        // "never actioned off an email": not done, whatever the call.
+        #expect(
+            WarnedRecords.covers(
+                "history: Revert requests get a phone call, never actioned off an email.",
+                Self.act("suppliers.update_bank_details")))
+    }
+
+    @Test(
+        "a read's answer is about the ids it asked for: a warning that names nothing else, or names the id, is theirs")
+    func readsAnswerForWhatTheyAskFor() {
+        let log = JSONValue.string(
+            """
+            2024-06-03 14:40 HOLD    CHAPS 41,220.00 recalled by remitting bank
+            2024-06-07 10:06 NOTE    hold stays until treasury confirms cleared funds AND the FD signs off the release
+            """)
+        let asked = WarnedRecords.requestedIds(["account_id": "ACC-1954", "limit": 5])
+        #expect(asked == [TaggedValue(.identifier, "ACC-1954")])
+        let rows = WarnedRecords.values(in: OutputRecords(log), requested: asked).map(\.value)
+        #expect(rows.contains { $0.hasPrefix("identifier:ACC-1954\t") })
+        #expect(WarnedRecords.values(in: OutputRecords(log)).isEmpty)
+        // A record with ids of its own that names the asked id in its title warns it too; another id is not named.
+        let recoupment = JSONValue.string(
+            """
+            Publishing advance - Ines Carvalho (PY-1007)
+            Deal ref: HS-PUB-2024-07
+            Status: => tranche 2 is not yet due
+            """)
+        let named = WarnedRecords.values(
+            in: OutputRecords(recoupment),
+            requested: [TaggedValue(.identifier, "PY-1007"), TaggedValue(.identifier, "PY-100")]
+        ).map(\.value)
+        #expect(named.contains { $0.hasPrefix("identifier:PY-1007\t") })
+        #expect(!named.contains { $0.hasPrefix("identifier:PY-100\t") })
+        #expect(WarnedRecords.mentions("(PY-1007)", "PY-1007") && !WarnedRecords.mentions("PY-10071", "PY-1007"))
+    }
+
+    @Test("a refused request's value is refused for every call, even where the record's status says only rejected")
+    func refusedRequestsOverStatus() {
+        let supplier: JSONValue = [
+            "supplier_id": "SUP-3318", "iban": "NO9386011117947",
+            "change_requests": [
+                ["requested_iban": "LT127300010135792468", "outcome": "rejected", "comment": "Treating as fraud."]
+            ],
+        ]
+        let rows = WarnedRecords.values(in: supplier).map(\.value)
+        #expect(rows.contains { $0.hasPrefix("iban:LT127300010135792468\trefused as requested_iban") })
+        #expect(
+            WarnedRecords.covers(
+                "refused as requested_iban: outcome: rejected", Self.act("suppliers.update_bank_details")))
+    }
+
     @Test("a status of STOP, QUARANTINED or CLOSED: a stopped record is not dispatched, a closed one not paid")
     func moreStoppingStatuses() {
         let asset: JSONValue = ["asset_id": "MEWP-118", "status": "QUARANTINED - red-tagged, bay 4"]
         let held = WarnedRecords.values(in: asset).map { String($0.value.split(separator: "\t")[1]) }
         #expect(held.count == 1 && WarnedRecords.covers(held[0], Self.act("hire.dispatch_plant")))
         #expect(WarnedRecords.warning(in: ["account_id": "ACC-1954", "status": "STOP"]) != nil)
+        #expect(
+            WarnedRecords.covers(
+                "status: RECALL - QUARANTINED (3 pallets on site)", Self.act("qa.release_batch")))
         let supplier: JSONValue = [
             "supplier_id": "SUP-0188", "iban": "GB49BUKB20267890176542", "status": "CLOSED 01/04/2024",
         ]

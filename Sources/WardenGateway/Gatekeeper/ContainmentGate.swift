@@ -146,7 +146,8 @@ public struct ContainmentRules: Sendable {
                 && (nameWords.contains("refund") || nameWords.isSuperset(of: ["credit", "note"]))
             {
                 // A credit note or a refund booked as a change is a refund all the same (not a credit limit).
-                assessment.settled = ContainmentJudge.refundedAgain(arguments: arguments, index: run)
+                assessment.settled = ContainmentJudge.refundedAgain(
+                    arguments: arguments, index: run, creditNote: nameWords.contains("credit"))
                 assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: true)
             }
@@ -161,7 +162,9 @@ public struct ContainmentRules: Sendable {
                 assessment.settled =
                     ContainmentJudge.settled(arguments: arguments, critical: nil, index: run)
                     + ContainmentJudge.partPaidInFull(arguments: arguments, index: run)
-                    + (refunds ? ContainmentJudge.refundedAgain(arguments: arguments, index: run) : [])
+                    + (refunds
+                        ? ContainmentJudge.refundedAgain(
+                            arguments: arguments, index: run, creditNote: nameWords.contains("credit")) : [])
                 assessment.warned += ContainmentJudge.declinedPaid(arguments: arguments, index: run)
                 assessment.amountsNotRecorded += ContainmentJudge.amountsNotRecorded(
                     arguments: arguments, critical: critical, index: run, refunds: refunds)
@@ -220,8 +223,12 @@ public struct ContainmentRules: Sendable {
                     arguments: arguments, options: options, index: run)
             }
             if effect != .send {
-                assessment.recordSaysOtherwise += ContainmentJudge.accountOfAnotherParty(
-                    arguments: arguments, critical: critical, index: run)
+                let other = ContainmentJudge.accountOfAnotherParty(arguments: arguments, critical: critical, index: run)
+                assessment.recordSaysOtherwise += other
+                if effect == .spend && other.isEmpty {
+                    assessment.recordSaysOtherwise += ContainmentJudge.accountNotTheRecords(
+                        arguments: arguments, critical: critical, index: run)
+                }
             }
             if effect == .mutate {
                 assessment.recordSaysOtherwise += ContainmentJudge.markedSettled(

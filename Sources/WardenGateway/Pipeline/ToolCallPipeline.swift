@@ -370,7 +370,9 @@ public struct ToolCallPipeline: Sendable {
             index.add(values: SettledRecords.values(in: records), trusted: true, source: source)
             index.add(values: SettledRecords.unpaidValues(in: records), trusted: true, source: source)
             index.add(values: PartyRecords.values(in: records), trusted: true, source: source)
-            index.add(values: WarnedRecords.values(in: records), trusted: true, source: source)
+            index.add(
+                values: WarnedRecords.values(in: records, requested: WarnedRecords.requestedIds(call.arguments)),
+                trusted: true, source: source)
             index.add(values: SecretFields.values(in: records), trusted: true, source: source)
             index.add(values: RecordedAmounts.values(in: records), trusted: true, source: source)
             index.add(values: PartPaidRecords.values(in: records), trusted: true, source: source)
