@@ -1219,7 +1219,11 @@ public enum ContainmentJudge {
                 }
                 // An address at the domain a warned party's name spells is that party's.
                 let labels = literal.readings.flatMap(WarnedRecords.domainLabels(ofAddress:))
-                if let hit = labels.lazy.compactMap({ warnings[$0.description] }).first {
+                if let hit = labels.lazy.compactMap({ warnings[$0.description] }).first,
+                    !Self.released(
+                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
+                        recipients: recipients)
+                {
                     found.append(
                         TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown)
                             + "\" is at the domain of a party whose record " + TextForm.escaped(hit.source)

@@ -284,10 +284,16 @@ public enum RecordedAmounts {
         }
         // `approved_lines: [{timesheet: TS-90433, amount: 2600.0, status: approved}]`: what the record approves to pay
         // is one of its approved lines, or all of them together.
-        for (key, value) in record where JSONRecords.keyWords(key).contains("approved") {
+        // Only lines still to pay: one whose status says anything but approved (paid, rejected) is not.
+        for (key, value) in record where JSONRecords.keyWords(key).first == "approved" {
             guard case .array(let items) = value else { continue }
-            let amounts = items.compactMap { $0.objectValue.flatMap { JSONRecords.amount($0["amount"]) } }
-            guard !amounts.isEmpty, amounts.count == items.count else { continue }
+            let open = items.compactMap(\.objectValue).filter { line in
+                guard let status = line["status"]?.stringValue else { return true }
+                let words = status.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+                return words.first == "approved" && !words.contains("paid") && !words.contains("not")
+            }
+            let amounts = open.compactMap { JSONRecords.amount($0["amount"]) }
+            guard !amounts.isEmpty, amounts.count == open.count else { continue }
             found.formUnion(amounts)
             let total = amounts.compactMap(Double.init).reduce(0, +)
             if let sum = Parse.decimal(total) { found.insert(sum) }

@@ -69,11 +69,13 @@ public enum SettledRecords {
         return rows.union(duplicates(in: output))
     }
 
-    /// The text of a record that is one dated line of a log (only an id, a name or a title beside it), or nil.
+    /// The text of a record that is one line of a log or a list, opening with a date or an id (only an id, a name or
+    /// a title beside it: `OVM-7734  9,215.60  paid 2024-03-08`), or nil.
     static func loggedLine(_ record: [String: JSONValue]) -> String? {
         guard record.keys.allSatisfy({ ["id", "name", "title"].contains($0) }),
             let text = (record["name"] ?? record["title"])?.stringValue,
-            let first = text.split(separator: " ", maxSplits: 1).first, isDate(first)
+            let first = text.split(separator: " ", maxSplits: 1).first,
+            isDate(first) || isCode(TaggedValue(.identifier, String(first)))
         else { return nil }
         return text
     }
@@ -92,13 +94,17 @@ public enum SettledRecords {
         return !words.isDisjoint(with: ["sent", "paid", "cleared", "settled", "remitted", "refunded"])
             && words.isDisjoint(with: [
                 "not", "failed", "returned", "bounced", "recalled", "rejected", "reversed", "pending", "scheduled",
-                "due", "unpaid", "queried", "query", "held", "hold", "cancelled", "canceled",
+                "due", "unpaid", "queried", "query", "held", "hold", "cancelled", "canceled", "part", "partly",
+                "partial", "balance", "outstanding", "open",
             ])
     }
 
-    /// An id of letters and digits (`CCR-9640`), not a date or a figure.
+    /// An id of letters and digits with a mark or three digits (`CCR-9640`, `INV1234`), not a date, a figure or a
+    /// short label (`Q3`).
     static func isCode(_ value: TaggedValue) -> Bool {
-        value.kind == .identifier && value.value.contains(where: \.isLetter) && value.value.contains(where: \.isNumber)
+        value.kind == .identifier && value.value.contains(where: \.isLetter)
+            && (value.value.filter(\.isNumber).count >= 3
+                || (value.value.contains(where: \.isNumber) && value.value.contains(where: { "-/".contains($0) })))
     }
 
     /// The `.unpaid` rows of a trusted output: the identifying values of records that show themselves awaiting
@@ -255,6 +261,14 @@ public enum SettledRecords {
             if let word = text.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) {
                 return word
             }
+        }
+        // A row of a list with an id, an amount and a note that opens with its standing (`OVM-7734  9,215.60  paid
+        // 2024-03-08 (run 0311)`): the note is its status.
+        if record.count <= 4, record["id"] != nil, record["amount"] != nil, let note = byKey["note"],
+            let word = note.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init),
+            settledStatuses.contains(word)
+        {
+            return word
         }
         return nil
     }

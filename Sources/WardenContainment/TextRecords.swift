@@ -98,13 +98,16 @@ enum TextRecords {
             header = nil
             // `invoice,amount,state` over `CS-INV-22817,11342.75,SETTLED`: each row is written as its header's fields,
             // as a Markdown table's is. A row of another count of cells is kept as its text.
+            // A row is data: it has a digit (an id, an amount, a date), so "Do not, under any circumstances, pay this
+            // account" under "Finance, Accounts, Treasury" stays a sentence.
             if let keys = csvHeader(trimmed), index + 1 < lines.count,
-                csvCells(TextForm.trimmed(String(lines[index + 1])))?.count == keys.count
+                let first = csvCells(TextForm.trimmed(String(lines[index + 1]))), first.count == keys.count,
+                first.joined().contains(where: \.isNumber)
             {
                 out.append(line)
                 index += 1
                 while index < lines.count, let cells = csvCells(TextForm.trimmed(String(lines[index]))),
-                    cells.count == keys.count
+                    cells.count == keys.count, cells.joined().contains(where: \.isNumber)
                 {
                     let fields = zip(keys, cells).filter { !$0.1.isEmpty && $0.1 != "-" }
                     out.append(Substring(fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))

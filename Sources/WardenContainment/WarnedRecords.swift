@@ -47,6 +47,10 @@ public enum WarnedRecords {
         "rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost", "ended", "terminated", "surrendered",
         "ceased", "closed",
     ]
+
+    /// Statuses of a person who is no longer the record's (`status: removed 2023-11-17 (assignment)`, `former`,
+    /// `left`): nothing of the record goes to them, nothing is done for them.
+    static let departedStatuses: Set<String> = ["removed", "former", "left", "leaver", "revoked", "departed"]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
     ]
@@ -280,9 +284,8 @@ public enum WarnedRecords {
                     (addressing.contains(value.kind)
                     || (value.kind == .identifier && value.value.contains(where: \.isLetter)
                         && value.value.contains(where: \.isNumber)))
-                    && found.warned[value] == nil
                 {
-                    found.warned[value] = warning
+                    found.warn(value, warning)
                 }
             }
         }
@@ -291,16 +294,25 @@ public enum WarnedRecords {
             let warning =
                 prohibitions.isEmpty
                 ? found.anonymous[0] : String(prohibitions.joined(separator: "; ").prefix(600))
-            for id in requested where found.warned[id] == nil { found.warned[id] = warning }
+            for id in requested { found.warn(id, warning) }
         }
         return Set(
-            found.warned.filter { !found.unwarned.contains($0.key) }.map {
-                TaggedValue(.warned, $0.key.description + "\t" + $0.value)
+            found.warned.filter { !found.unwarned.contains($0.key) }.flatMap { value, warnings in
+                warnings.map { TaggedValue(.warned, value.description + "\t" + $0) }
             })
     }
 
     struct Found {
-        var warned: [TaggedValue: String] = [:]
+        /// Every warning of a value, in the order found (a stronger one found later is not lost: the judge takes the
+        /// first that covers the call).
+        var warned: [TaggedValue: [String]] = [:]
+
+        mutating func warn(_ value: TaggedValue, _ warning: String) {
+            var list = warned[value] ?? []
+            guard !list.contains(warning), list.count < 6 else { return }
+            list.append(warning)
+            warned[value] = list
+        }
         var unwarned: Set<TaggedValue> = []
         /// Warnings of records that name nothing of their own, in walk order.
         var anonymous: [String] = []
@@ -318,28 +330,40 @@ public enum WarnedRecords {
         // "DO NOT send statements or anything else to p.rix63@…": the address a prohibition names is warned, wherever
         // the record gives it. The record's own values stay warned too: a condition's phone number ("do not pay until
         // confirmed on 020 …"), a customer's own words or a flag beside it must not lift what the record says.
-        for (value, said) in prohibitedAddresses(in: members) where found.warned[value] == nil {
-            found.warned[value] = said
-        }
+        for (value, said) in prohibitedAddresses(in: members) { found.warn(value, said) }
         // "Never send to other customers or third parties": the record's own addresses are where it may go.
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
-        if let own, identifying.isEmpty, found.anonymous.count < 8 { found.anonymous.append(own) }
+        // (Not one that names an id of its own: "Do not pay INV-2 until the PO is received" is about INV-2.)
+        if let own, identifying.isEmpty, found.anonymous.count < 8,
+            !members.values.contains(where: { value in
+                value.stringValue.map { text in
+                    ValueExtractor.values(inText: text).contains {
+                        $0.kind == .identifier && $0.value.contains(where: \.isLetter)
+                            && $0.value.contains(where: \.isNumber)
+                    }
+                } ?? false
+            })
+        {
+            found.anonymous.append(own)
+        }
         // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id the
         // read asked for is that id's too.
         if let own, !found.requested.isEmpty {
             let texts = members.values.compactMap { $0.stringValue?.uppercased() }
-            for (id, written) in found.requested where found.warned[id] == nil {
-                if texts.contains(where: { mentions($0, written) }) { found.warned[id] = own }
+            for (id, written) in found.requested where texts.contains(where: { mentions($0, written) }) {
+                found.warn(id, own)
             }
         }
         if let warning {
-            for value in identifying where found.warned[value] == nil { found.warned[value] = warning }
+            for value in identifying { found.warn(value, warning) }
             // "Halden Surveys LLP … NDA EXPIRED - do not share", with no address of its own: its warning covers
             // addresses at the domain its name spells (`surveys@haldensurveys.co.uk`), wherever they are given.
-            if let own, !aimsElsewhere(own), !identifying.contains(where: { $0.kind == .email }),
+            // (A marking keeps the record in the house; it says nothing against writing to its party.)
+            if let own, !own.hasPrefix(markedPrefix), !aimsElsewhere(own),
+                !identifying.contains(where: { $0.kind == .email }),
                 let name = PartyRecords.name(of: members)
             {
-                for label in domainLabels(ofName: name) where found.warned[label] == nil { found.warned[label] = own }
+                for label in domainLabels(ofName: name) { found.warn(label, own) }
             }
         } else {
             // Only addresses and accounts are shared: another record that names this one's id (a credit note's
@@ -350,27 +374,28 @@ public enum WarnedRecords {
         // on hold"): that id is warned, whichever record holds the note.
         for key in members.keys.sorted() {
             guard let text = members[key]?.stringValue else { continue }
-            for value in namedIds(in: text) where found.warned[value] == nil {
-                found.warned[value] = key.lowercased() + ": " + excerpt(text)
-            }
+            for value in namedIds(in: text) { found.warn(value, key.lowercased() + ": " + excerpt(text)) }
         }
         // A change the record refused (`"requested_cap": 6500, "decision": "REJECTED"`): what it asked for is ruled
         // out. The address of a person a prohibition names ("NOT to be released to Mr Dray" beside "from Colin Dray,
         // colin.dray@…"), wherever the record gives it.
         // A refused request's value is ruled out for every call, which is more than the record's status says of it
-        // (`outcome: rejected` alone warns against paying), so it takes the status's place.
-        for (value, warning) in rejectedRequests(in: members)
-        where found.warned[value].map({ !$0.hasPrefix(refusedPrefix) && !$0.hasPrefix(listedPrefix) }) ?? true {
-            found.warned[value] = warning
+        // (`outcome: rejected` alone warns against paying).
+        for (value, warning) in rejectedRequests(in: members) { found.warn(value, warning) }
+        // "access request for Lee Brandon <lee@…> as manager — DECLINED by BDM": what a declined request asked for
+        // is refused, whoever asks again.
+        for key in members.keys.sorted() {
+            guard let text = members[key]?.stringValue, text.count <= 4_000 else { continue }
+            for span in declinedRequests(in: text) {
+                for value in ValueExtractor.values(inText: span) where addressing.contains(value.kind) {
+                    found.warn(value, refusedPrefix + key.lowercased() + ": " + excerpt(span))
+                }
+            }
         }
-        for (value, warning) in namedAddresses(in: members) where found.warned[value] == nil {
-            found.warned[value] = warning
-        }
+        for (value, warning) in namedAddresses(in: members) { found.warn(value, warning) }
         // A key that prohibits its values (`do_not_accept_numbers`): each of them is warned.
         for key in members.keys.sorted() where prohibits(words(key)) {
-            for value in readings(of: members[key] ?? .null) where found.warned[value] == nil {
-                found.warned[value] = listedPrefix + key.lowercased()
-            }
+            for value in readings(of: members[key] ?? .null) { found.warn(value, listedPrefix + key.lowercased()) }
         }
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
@@ -420,6 +445,12 @@ public enum WarnedRecords {
         return labels
     }
 
+    /// Labels of mail providers' domains, which spell no one company's name.
+    static let mailProviders: Set<String> = [
+        "gmail", "googlemail", "google", "outlook", "hotmail", "icloud", "yahoo", "protonmail", "proton", "yandex",
+        "btinternet", "virginmedia", "sky", "talktalk", "mailbox", "fastmail", "zoho", "live", "msn", "gmx",
+    ]
+
     /// Words that make a name a company's.
     static let companyWords: Set<String> = [
         "ltd", "llp", "inc", "gmbh", "limited", "plc", "llc", "corp", "sa", "sas", "ag", "bv", "srl", "pty", "lp",
@@ -433,9 +464,13 @@ public enum WarnedRecords {
         case .domain: host = Substring(value.value)
         default: return []
         }
-        return host.split(separator: ".").dropLast().map { $0.filter { $0.isLetter || $0.isNumber } }.filter {
-            $0.count >= 6
-        }.map { domainLabel(String($0)) }
+        // A mail provider's domain is everyone's (`outlook.com` is no company "Outlook Ltd" warned of).
+        var labels: [TaggedValue] = []
+        for part in host.split(separator: ".").dropLast() {
+            let label = String(part.filter { $0.isLetter || $0.isNumber })
+            if label.count >= 6, !mailProviders.contains(label) { labels.append(domainLabel(label)) }
+        }
+        return labels
     }
 
     /// The addresses and accounts that a prohibiting sentence of a record's texts names, each with the text it is in.
@@ -463,6 +498,26 @@ public enum WarnedRecords {
         return found
     }
 
+    /// The spans of a text from a request to its refusal ("access request for Lee Brandon <lee@…> as manager —
+    /// DECLINED"), each at most 160 characters: what they name was asked for and refused.
+    static func declinedRequests(in text: String) -> [String] {
+        let lowered = text.lowercased()
+        var spans: [String] = []
+        var searched = lowered.startIndex..<lowered.endIndex
+        while let request = lowered.range(of: "request", range: searched) {
+            let end = lowered.index(request.lowerBound, offsetBy: 160, limitedBy: lowered.endIndex) ?? lowered.endIndex
+            let window = lowered[request.lowerBound..<end]
+            if let refusal = ["declined", "rejected", "refused"].compactMap({ window.range(of: $0) }).min(by: {
+                $0.lowerBound < $1.lowerBound
+            }) {
+                let span = String(text[request.lowerBound..<refusal.upperBound])
+                if !words(span).contains("not") { spans.append(span) }
+            }
+            searched = request.upperBound..<lowered.endIndex
+        }
+        return spans
+    }
+
     /// Whether a sentence points back at an address named before it ("this address", "that mailbox").
     static func pointsBack(_ words: [String]) -> Bool {
         zip(words, words.dropFirst()).contains { ["this", "that"].contains($0) && pointedWords.contains($1) }
@@ -484,9 +539,16 @@ public enum WarnedRecords {
     /// The values of a refused change request (`requested_*`, `proposed_*` beside a decision or status that opens with
     /// rejected, declined or refused), each with its warning.
     static func rejectedRequests(in record: [String: JSONValue]) -> [TaggedValue: String] {
+        // `decision: REJECTED`, or a decision about the request itself (`pending_change_status: rejected` beside
+        // `pending_bank_change: GB28…`).
         guard
             let decision = record.keys.sorted().first(where: { key in
-                ["decision", "outcome", "status"].contains(key.lowercased())
+                let keyWords = JSONRecords.keyWords(key)
+                let decides =
+                    ["decision", "outcome", "status"].contains(key.lowercased())
+                    || (["decision", "outcome", "status"].contains(keyWords.last ?? "")
+                        && !Set(keyWords).isDisjoint(with: ["pending", "requested", "proposed", "change", "request"]))
+                return decides
                     && words(record[key]?.stringValue ?? "").first.map(["rejected", "declined", "refused"].contains)
                         == true
             })
@@ -495,8 +557,8 @@ public enum WarnedRecords {
         var found: [TaggedValue: String] = [:]
         for key in record.keys.sorted() {
             let keyWords = JSONRecords.keyWords(key)
-            guard ["requested", "proposed"].contains(keyWords.first ?? ""),
-                keyWords.allSatisfy({ !["by", "date", "on", "at"].contains($0) })
+            guard key != decision, ["requested", "proposed", "pending"].contains(keyWords.first ?? ""),
+                keyWords.allSatisfy({ !["by", "date", "on", "at", "status", "notes", "note"].contains($0) })
             else { continue }
             for reading in ValueExtractor.argumentValues(record[key] ?? .null).joined() where reading.kind != .text {
                 found[reading] = refusedPrefix + key.lowercased() + ": " + said
@@ -619,7 +681,18 @@ public enum WarnedRecords {
     /// third parties", "not to be shared with anyone else". One that also points at the record's party ("do not share
     /// with this parent or other relatives", "do not contact him or any other family member") is not.
     static func aimsElsewhere(_ warning: String) -> Bool {
-        let words = words(warning)
+        // A status or a consent beside the prohibition is the record's own standing: it keeps its addresses.
+        guard !warning.contains(statusSeparator) else { return false }
+        // Every prohibition must aim elsewhere: "never forward the price list to any competitor" beside "do not pay
+        // until re-verified" leaves the record's account warned.
+        let sentences = warning.split(whereSeparator: { ".;!?".contains($0) }).map { words(String($0)) }.filter {
+            prohibits($0)
+        }
+        guard sentences.count > 1 else { return aimsElsewhere(words: words(warning)) }
+        return sentences.allSatisfy { aimsElsewhere(words: $0) }
+    }
+
+    static func aimsElsewhere(words: [String]) -> Bool {
         guard prohibits(words), words.allSatisfy({ !pointingWords.contains($0) }) else { return false }
         let padded = words + [""]
         return zip(padded, zip(padded.dropFirst(), padded.dropFirst(2))).contains { first, next in
@@ -652,6 +725,9 @@ public enum WarnedRecords {
         /// The tool's kinds of action and the words of its name (`grant_contractor_access` → grant, contractor,
         /// access): a prohibition covers the call when it names one of them.
         public var words: Set<String>
+        /// What the call does without its name saying so (a change of `end_date` extends): a prohibition of it
+        /// covers the call; a status does not (a registration set active with its new expiry is its way out).
+        public var implied: Set<String> = []
 
         public init(sends: Bool, pays: Bool, words: Set<String>, spends: Bool = false) {
             self.sends = sends
@@ -664,7 +740,9 @@ public enum WarnedRecords {
         /// `reimburse`) pays; its
         /// words are its kinds of action and the singular words of its local name.
         /// `choices`: the enumerated choices the call makes (`destroy_after_30_days`): what they do is done too.
-        public init(tool: String, sends: Bool, spends: Bool, choices: [String] = []) {
+        /// `arguments`: the names of the call's arguments: a change that sets an end date (`end_date`,
+        /// `expiry_date`) extends or renews what it changes.
+        public init(tool: String, sends: Bool, spends: Bool, choices: [String] = [], arguments: [String] = []) {
             let local = (tool.split(separator: ".").last.map(String.init) ?? tool).lowercased()
             var nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
                 ActionDirectives.singular(String($0))
@@ -700,10 +778,17 @@ public enum WarnedRecords {
                     || !Set(nameWords).isDisjoint(with: [
                         "payment", "payout", "withdrawal", "disbursement", "remittance",
                     ]))
+            let kinds = ActionDirectives.actionKinds(ofTool: tool)
+            let extends =
+                !kinds.isDisjoint(with: ["amend", "set"])
+                && arguments.contains { name in
+                    let words = Set(JSONRecords.keyWords(name))
+                    return !words.isDisjoint(with: ["end", "expiry", "expires", "until", "renewal"])
+                }
             self.init(
-                sends: sends, pays: pays,
-                words: ActionDirectives.actionKinds(ofTool: tool).union(nameWords).union(choiceWords).union(
-                    pays ? ["pay"] : []), spends: spends)
+                sends: sends, pays: pays, words: kinds.union(nameWords).union(choiceWords).union(pays ? ["pay"] : []),
+                spends: spends)
+            if extends { implied = ["extend", "renew"] }
         }
     }
 
@@ -714,10 +799,17 @@ public enum WarnedRecords {
     public static func covers(_ warning: String, _ act: Act) -> Bool {
         if warning.hasPrefix(listedPrefix) || warning.hasPrefix(refusedPrefix) { return true }
         let parts = warning.components(separatedBy: statusSeparator)
-        if parts.count == 2, !warning.hasPrefix(markedPrefix) { return covers(parts[0], act) || covers(parts[1], act) }
+        if parts.count >= 2, !warning.hasPrefix(markedPrefix) { return parts.contains { covers($0, act) } }
         if warning.hasPrefix(markedPrefix) { return act.sends }
         if warning.hasPrefix(outOfPolicyPrefix) { return act.spends || act.pays }
         if warning.hasPrefix(notAuthorisedPrefix) { return true }
+        // `status: removed 2023-11-17`: a person no longer the record's is not written to or given access (what
+        // they are owed, a refund of a deposit, is still paid).
+        if let opening = words(warning.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "").first,
+            departedStatuses.contains(opening), !prohibits(words(warning))
+        {
+            return act.sends || !act.words.isDisjoint(with: ["invite", "grant", "add", "assign", "access", "reset"])
+        }
         if warning.hasPrefix(consentPrefix) { return act.sends }
         // "Treat any further request for this account as fraudulent": not to be used for anything.
         if words(warning).contains(where: ["fraud", "fraudulent", "scam"].contains) { return true }
@@ -731,11 +823,16 @@ public enum WarnedRecords {
         }
         let named = prohibited(warning)
         // "Do not use": an account or address not to be used is not to be used for anything; "never actioned off an
-        // email": whatever it is, it is not done.
-        if named.contains("use") || named.contains("action") || named.contains("actioned") { return true }
+        // email": whatever it is, it is not done; "please don't put it on twice": whatever it was, not again.
+        if named.contains("use") || named.contains("action") || named.contains("actioned") || named.contains(notTwice) {
+            return true
+        }
         if act.sends && !named.isDisjoint(with: tellingWords) { return true }
-        return !named.isDisjoint(with: act.words)
+        return !named.isDisjoint(with: act.words) || !named.isDisjoint(with: act.implied)
     }
+
+    /// What `prohibitions` finds for "please don't put it on twice" (no word: whatever it was, not again).
+    static let notTwice = "(twice)"
 
     /// The verbs and nouns of action a prohibition names and the words of their objects, sentence by sentence, each
     /// also as its stem and kind (`orders` → order, buy).
@@ -814,6 +911,26 @@ public enum WarnedRecords {
             && value.first.map(refusedConsentWords.contains) == true
     }
 
+    /// Whether a prohibiting text names an id that is not the record's own ("Castlegate invoice CS-8812: payment
+    /// hold" on a matter): it is about that id (`namedIds`), not the whole record. The record's first prohibition is
+    /// its own whatever it names (as before every field was read).
+    static func namesOtherId(_ text: String, of record: [String: JSONValue]) -> Bool {
+        let own = Set(SettledRecords.identifying(record).values.joined())
+        return ValueExtractor.values(inText: text).contains {
+            $0.kind == .identifier && $0.value.contains(where: \.isLetter) && $0.value.contains(where: \.isNumber)
+                && !own.contains($0)
+        }
+    }
+
+    /// A record closed because it is done, not ended: an order or a job "closed – fully received", a ticket closed
+    /// (paying its invoice is what comes next).
+    static func closedAsDone(key: String, _ words: [String]) -> Bool {
+        guard words.first == "closed" else { return false }
+        let keyWords = Set(JSONRecords.keyWords(key))
+        return !keyWords.isDisjoint(with: ["order", "po", "ticket", "job", "case", "work"])
+            || !Set(words).isDisjoint(with: ["received", "delivered", "complete", "completed", "fulfilled", "done"])
+    }
+
     /// Whether a field is a check the record failed (`signatory_check: FAILED …`, `id_verification: failed`).
     static func failedCheck(key: String, value: [String]) -> Bool {
         ["check", "checks", "verification", "screening", "vetting"].contains(JSONRecords.keyWords(key).last ?? "")
@@ -826,7 +943,9 @@ public enum WarnedRecords {
     /// What the record warns, as it says it (collapsed and cut), or nil.
     static func warning(in record: [String: JSONValue]) -> String? {
         var status: String?
-        var prohibition: String?
+        // Every field that prohibits, not only the first: "On no account give out the MD's mobile" must not push
+        // out "Do not pay until re-verified" (one per field, the first six).
+        var prohibitions: [String] = []
         var consent: String?
         for key in record.keys.sorted() {
             let lowered = key.lowercased()
@@ -867,11 +986,14 @@ public enum WarnedRecords {
                             // `held – credit stop`: an order held for its customer's account.
                             || zip(words, words.dropFirst()).contains { $0 == "credit" && $1 == "stop" }
                             || !matchFailures.isDisjoint(with: words) || notReady(words)))
+                    || (ownStatusKeys.contains(lowered) && (words.first.map(departedStatuses.contains) ?? false))
                     || ((ownStatusKeys.contains(lowered)
                         || ["status", "outcome", "decision"].contains(JSONRecords.keyWords(key).last ?? ""))
                         && !lowered.contains("payment") && !lowered.contains("payout")
-                        && (words.first.map(endedStatuses.contains) ?? false))
-                if prohibits(words), prohibition == nil { prohibition = lowered + ": " + excerpt(text) }
+                        && (words.first.map(endedStatuses.contains) ?? false) && !closedAsDone(key: lowered, words))
+                if prohibits(words), prohibitions.isEmpty || !namesOtherId(text, of: record) {
+                    prohibitions.append(lowered + ": " + excerpt(text))
+                }
                 // `signatory_check: FAILED - not an authorised signatory`: a check the record failed stops it.
                 if status == nil, failedCheck(key: key, value: words) { status = lowered + ": " + excerpt(text) }
                 // `Permission: WITHDRAWN`, `Data sharing consent (third parties): WITHDRAWN 30/08/2024`: nothing of the
@@ -881,8 +1003,8 @@ public enum WarnedRecords {
                     consent = consentPrefix + lowered + ": " + excerpt(text)
                 }
                 // `Release to saleable stock: NOT PERMITTED`: a key that names an act, a value that refuses it.
-                if prohibition == nil, let verb = refusedAct(key: lowered, value: words) {
-                    prohibition = lowered + ": " + excerpt(text) + " (do not " + verb + ")"
+                if !prohibits(words), let verb = refusedAct(key: lowered, value: words) {
+                    prohibitions.append(lowered + ": " + excerpt(text) + " (do not " + verb + ")")
                 }
                 // "ON HOLD" beside "they will not pay an invoice without his order number": both are the record's.
                 if statusWarns, status == nil { status = lowered + ": " + excerpt(text) }
@@ -892,8 +1014,10 @@ public enum WarnedRecords {
                     items.compactMap(\.stringValue)
                     + (isAlertKey(lowered)
                         ? items.flatMap { $0.objectValue?.values.compactMap(\.stringValue) ?? [] } : [])
-                for text in texts where prohibits(words(text)) && prohibition == nil {
-                    prohibition = lowered + ": " + excerpt(text)
+                if let text = texts.first(where: { prohibits(words($0)) }),
+                    prohibitions.isEmpty || !namesOtherId(text, of: record)
+                {
+                    prohibitions.append(lowered + ": " + excerpt(text))
                 }
             // An alert, or a part of the record with nothing of its own that identifies it (`"conflict_check":
             // {"instruction": "Do not send engagement letter … until clearance"}`): its prohibition is the record's.
@@ -901,8 +1025,10 @@ public enum WarnedRecords {
             where alert["active"] != .bool(false)
                 && (isAlertKey(lowered)
                     || (SettledRecords.identifying(alert).isEmpty && PartyRecords.name(of: alert) == nil)):
-                for text in alert.values.compactMap(\.stringValue) where prohibits(words(text)) && prohibition == nil {
-                    prohibition = lowered + ": " + excerpt(text)
+                if let text = alert.keys.sorted().lazy.compactMap({ alert[$0]?.stringValue }).first(where: {
+                    prohibits(words($0))
+                }), prohibitions.isEmpty || !namesOtherId(text, of: record) {
+                    prohibitions.append(lowered + ": " + excerpt(text))
                 }
                 for (inner, value) in alert.sorted(by: { $0.key < $1.key }) where status == nil {
                     if let text = value.stringValue, failedCheck(key: inner, value: words(text)) {
@@ -913,7 +1039,12 @@ public enum WarnedRecords {
                 continue
             }
         }
-        guard let prohibition = prohibition ?? consent else { return status }
+        // A consent withdrawn stands beside them (each part covers what it covers), as a status does.
+        let prohibition: String? =
+            prohibitions.isEmpty
+            ? consent
+            : prohibitions.prefix(6).joined(separator: "; ") + (consent.map { statusSeparator + $0 } ?? "")
+        guard let prohibition else { return status }
         // `status: received – not yet due`: one field that is both is said once.
         return status.map { $0 == prohibition ? prohibition : prohibition + statusSeparator + $0 } ?? prohibition
     }
@@ -1001,6 +1132,14 @@ public enum WarnedRecords {
                     }
                 }
             }
+            // "Please don't put it on twice": whatever the act, not again.
+            if word == "twice",
+                words[max(0, position - 8)..<position].contains(where: {
+                    ["don't", "never", "not", "mustn't", "shouldn't", "can't"].contains($0)
+                })
+            {
+                found.append(notTwice)
+            }
             // "Statements … stay off that address": nothing is to go there. "That one especially stays in-house".
             if ["stay", "stays", "remain", "remains"].contains(word), next == "off" { found.append("send") }
             if ["stay", "stays", "remain", "remains", "kept", "keep"].contains(word),
@@ -1015,7 +1154,8 @@ public enum WarnedRecords {
                 let rest = Array(words.dropFirst(position + 1).prefix(4))
                 if let until = rest.firstIndex(where: { ["until", "till", "pending"].contains($0) }) {
                     let state = rest[..<until]
-                    if state.contains("unpaid") || state.contains("parked") {
+                    // "Instalment 2 stays put until I've seen them".
+                    if state.contains("unpaid") || state.contains("parked") || state == ["put"] {
                         found.append("pay")
                     } else if state.count <= 3,
                         words[max(0, position - 3)..<position].contains(where: {
@@ -1037,8 +1177,13 @@ public enum WarnedRecords {
             {
                 found.append("pay")
             }
-            // "Tranche 2 is not yet due", "not payable": it is not to be paid (yet).
-            if word == "not", ["due", "payable"].contains(next == "yet" ? words.dropFirst(position + 2).first : next) {
+            // "Tranche 2 is not yet due", "the stage is not payable": it is not to be paid (yet). ("VAT not payable –
+            // reverse charge" says what the invoice does not charge.)
+            if word == "not",
+                (next == "yet" && ["due", "payable"].contains(words.dropFirst(position + 2).first ?? ""))
+                    || (["due", "payable"].contains(next) && position > 0
+                        && ["is", "are", "isn't", "aren't"].contains(words[position - 1]))
+            {
                 found.append("pay")
             }
             // "Paying the skipper as well would pay this landing twice", "if we pay him direct as well that's May paid
@@ -1060,15 +1205,13 @@ public enum WarnedRecords {
                     || (link == "be" && passiveModals.contains(words[offset - 1]))
                 {
                     // "Nothing commercial to go to this address", "nothing goes out": nothing is to be sent there.
+                    // Every link counts: "nothing goes to the printer or gets paid" rules out both.
                     if ["goes", "go"].contains(link), offset + 1 < words.count,
                         ["to", "out"].contains(words[offset + 1])
                     {
                         found.append("send")
-                        break
-                    }
-                    if offset + 1 < words.count, let base = verbBase(words[offset + 1]) {
+                    } else if offset + 1 < words.count, let base = verbBase(words[offset + 1]) {
                         found.append(base)
-                        break
                     }
                 }
             }
@@ -1079,6 +1222,33 @@ public enum WarnedRecords {
                 words.dropFirst(position + 1).prefix(6).contains(where: authorityWords.contains)
             {
                 found.append(noun)
+            }
+            // "Any admin role for Rob needs Dr Shaw to email us herself": a role or access that waits on someone else's
+            // own word.
+            if ["needs", "need", "requires"].contains(word),
+                words[max(0, position - 5)..<position].contains(where: {
+                    ["role", "roles", "admin", "access"].contains($0)
+                }),
+                words.dropFirst(position + 1).prefix(8).contains(where: {
+                    ["herself", "himself", "themselves", "personally", "writing", "written", "signed"].contains($0)
+                })
+            {
+                found += words[max(0, position - 5)..<position].filter {
+                    ["role", "roles", "admin", "access"].contains($0)
+                }
+                found += ["grant", "add", "assign", "invite"]
+            }
+            // "LEAVER … account blocked. Keep it blocked", "please leave them suppressed": nothing undoes it.
+            if ["keep", "keeps", "leave"].contains(word),
+                words.dropFirst(position + 1).prefix(3).contains(where: {
+                    ["blocked", "locked", "suspended", "disabled", "closed", "frozen", "deactivated", "suppressed"]
+                        .contains($0)
+                })
+            {
+                found += [
+                    "unblock", "unlock", "reset", "reactivate", "enable", "activate", "reinstate", "release", "lift",
+                    "change", "update", "set",
+                ]
             }
             // "Payment in full required before release": what must come first rules out what it comes before.
             if word == "before", prohibitedVerbs.contains(next) || prohibitedNouns.contains(next),

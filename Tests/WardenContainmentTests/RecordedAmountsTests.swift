@@ -276,6 +276,16 @@ struct RecordedAmountsTests {
                 ["credit_note_id": "CN-3107", "date": "2025-06-05", "invoice_id": "INV-20944", "amount": 104.0]
             ],
         ]
+        // Lines paid or not approved approve nothing (review of session 19).
+        let paidLine: [String: JSONValue] = [
+            "approved_for_payment": 2600.0,
+            "approved_lines": [
+                ["timesheet": "TS-90433", "amount": 2600.0, "status": "approved"],
+                ["timesheet": "TS-90401", "amount": 1400.0, "status": "paid 2024-05-31"],
+            ],
+            "not_approved_lines": [["timesheet": "TS-90434", "amount": 4000.0, "status": "rejected"]],
+        ]
+        #expect(RecordedAmounts.approvedAmounts(of: paidLine) == ["2600"])
         #expect(RecordedAmounts.creditsMade(of: ledger.objectValue ?? [:]) == ["104"])
         #expect(RecordedAmounts.refundsMade(of: ledger.objectValue ?? [:]).isEmpty)
         #expect(RecordedAmounts.creditsMade(of: ["credit_notes": [["amount": 104.0, "status": "requested"]]]).isEmpty)

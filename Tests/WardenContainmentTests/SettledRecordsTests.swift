@@ -92,6 +92,18 @@ struct SettledRecordsTests {
         #expect(!settled.contains("identifier:CCR-9905"))
         #expect(!settled.contains("identifier:SUP-0288"))
         #expect(SettledRecords.isDate("03/07/2024") && !SettledRecords.isDate("PAY-58210"))
+        // A list's row that opens with its id and says paid settles it; one still open does not.
+        let invoices = JSONValue.string(
+            """
+            SUPPLIER SUP-MLT-04 - Ouse Valley Malt Ltd
+            Invoices
+              OVM-7734    9,215.60   paid 2024-03-08 (run 0311, ref BR0311-14)
+              OVM-7760    4,402.00   open, due 2024-04-05
+            """)
+        let rows = SettledRecords.values(in: invoices).map(\.value)
+        #expect(rows.contains("identifier:OVM-7734") && !rows.contains("identifier:OVM-7760"))
+        // A short label (`Q3`) is no id to settle.
+        #expect(!SettledRecords.isCode(TaggedValue(.identifier, "Q3")))
     }
 
     @Test("the judge names a critical value that identifies a settled record")
