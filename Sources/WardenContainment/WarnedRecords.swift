@@ -49,7 +49,8 @@ public enum WarnedRecords {
     ]
 
     /// Statuses of a person who is no longer the record's (`status: removed 2023-11-17 (assignment)`, `former`,
-    /// `left`): nothing of the record goes to them, nothing is done for them.
+    /// `left`): nothing of the record goes to them and they are given no access (`covers`); what they are owed is
+    /// still paid.
     static let departedStatuses: Set<String> = ["removed", "former", "left", "leaver", "revoked", "departed"]
     static let ownStatusKeys: Set<String> = [
         "status", "state", "invoice_status", "claim_status", "order_status", "booking_status", "approval_status",
@@ -913,7 +914,7 @@ public enum WarnedRecords {
 
     /// Whether a prohibiting text names an id that is not the record's own ("Castlegate invoice CS-8812: payment
     /// hold" on a matter): it is about that id (`namedIds`), not the whole record. The record's first prohibition is
-    /// its own whatever it names (as before every field was read).
+    /// its own whatever it names.
     static func namesOtherId(_ text: String, of record: [String: JSONValue]) -> Bool {
         let own = Set(SettledRecords.identifying(record).values.joined())
         return ValueExtractor.values(inText: text).contains {
