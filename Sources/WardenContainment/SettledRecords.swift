@@ -280,7 +280,7 @@ public enum SettledRecords {
     static func referenceCodes(_ value: JSONValue?) -> Set<TaggedValue> {
         guard let text = value?.stringValue, text.contains(" "), text.count <= 40 else { return [] }
         return ValueExtractor.values(inText: text).filter {
-            $0.kind == .identifier && $0.value.contains(where: \.isLetter) && $0.value.contains(where: \.isNumber)
+            $0.isLetterDigitId
         }
     }
 

@@ -64,4 +64,9 @@ public struct TaggedValue: Sendable, Hashable, Comparable, Codable, CustomString
     }
 
     public var description: String { "\(kind.rawValue):\(value)" }
+
+    /// An identifier of letters and digits (`ACC-1954`, `CCR-9640`): a record's id, not a date, a figure or a word.
+    var isLetterDigitId: Bool {
+        kind == .identifier && value.contains(where: \.isLetter) && value.contains(where: \.isNumber)
+    }
 }

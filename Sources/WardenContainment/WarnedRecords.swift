@@ -283,8 +283,7 @@ public enum WarnedRecords {
                 for value in ValueExtractor.values(inText: paragraph)
                 where
                     (addressing.contains(value.kind)
-                    || (value.kind == .identifier && value.value.contains(where: \.isLetter)
-                        && value.value.contains(where: \.isNumber)))
+                    || value.isLetterDigitId)
                 {
                     found.warn(value, warning)
                 }
@@ -339,8 +338,7 @@ public enum WarnedRecords {
             !members.values.contains(where: { value in
                 value.stringValue.map { text in
                     ValueExtractor.values(inText: text).contains {
-                        $0.kind == .identifier && $0.value.contains(where: \.isLetter)
-                            && $0.value.contains(where: \.isNumber)
+                        $0.isLetterDigitId
                     }
                 } ?? false
             })
@@ -421,8 +419,7 @@ public enum WarnedRecords {
         Set(
             arguments.values.filter { $0.stringValue != nil }.flatMap { ValueExtractor.argumentValues($0).joined() }
                 .filter {
-                    $0.kind == .identifier && $0.value.contains(where: \.isLetter)
-                        && $0.value.contains(where: \.isNumber)
+                    $0.isLetterDigitId
                 })
     }
 
@@ -832,6 +829,9 @@ public enum WarnedRecords {
         return !named.isDisjoint(with: act.words) || !named.isDisjoint(with: act.implied)
     }
 
+    /// Verbs of staying ("stays unpaid till", "stay off that address", "stays in-house").
+    static let stayingWords: Set<String> = ["stay", "stays", "remain", "remains"]
+
     /// What `prohibitions` finds for "please don't put it on twice" (no word: whatever it was, not again).
     static let notTwice = "(twice)"
 
@@ -918,7 +918,7 @@ public enum WarnedRecords {
     static func namesOtherId(_ text: String, of record: [String: JSONValue]) -> Bool {
         let own = Set(SettledRecords.identifying(record).values.joined())
         return ValueExtractor.values(inText: text).contains {
-            $0.kind == .identifier && $0.value.contains(where: \.isLetter) && $0.value.contains(where: \.isNumber)
+            $0.isLetterDigitId
                 && !own.contains($0)
         }
     }
@@ -1142,8 +1142,8 @@ public enum WarnedRecords {
                 found.append(notTwice)
             }
             // "Statements … stay off that address": nothing is to go there. "That one especially stays in-house".
-            if ["stay", "stays", "remain", "remains"].contains(word), next == "off" { found.append("send") }
-            if ["stay", "stays", "remain", "remains", "kept", "keep"].contains(word),
+            if stayingWords.contains(word), next == "off" { found.append("send") }
+            if stayingWords.contains(word) || ["kept", "keep"].contains(word),
                 Array(words.dropFirst(position + 1).prefix(2)) == ["in", "house"]
             {
                 found += ["send", "share"]
@@ -1151,7 +1151,7 @@ public enum WarnedRecords {
             // "Stage 3 stays unpaid till then", "the hold stays until treasury confirms": what stays is not undone
             // before the condition is met (not paid; a hold not released, lifted or changed). "The retention stays
             // with us until the defects period ends" rules nothing out of the record's own payments.
-            if ["stay", "stays", "remain", "remains"].contains(word) {
+            if stayingWords.contains(word) {
                 let rest = Array(words.dropFirst(position + 1).prefix(4))
                 if let until = rest.firstIndex(where: { ["until", "till", "pending"].contains($0) }) {
                     let state = rest[..<until]
