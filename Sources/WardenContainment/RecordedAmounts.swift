@@ -161,6 +161,10 @@ public enum RecordedAmounts {
                 for part in parts(of: value) where isRefundEntry(part) && madeEvidence(part) {
                     if let amount = amounts(of: part).sorted().first { found.insert(amount) }
                 }
+                // A dated note that tells of it ("Gave them the 640 back on their card through the terminal").
+                for part in parts(of: value) where madeEvidence(part) {
+                    for text in part.values.compactMap(\.stringValue) { found.formUnion(refundsTold(in: text)) }
+                }
                 continue
             }
             for part in parts(of: value) {
@@ -170,6 +174,45 @@ public enum RecordedAmounts {
         }
         return found
     }
+
+    /// Amounts a note says were given back, in the past and not denied: "Gave them the 640 back on their card",
+    /// "paid back £212.50", "refunded 640 to the card". "We will refund the 640" and "never paid the 640 back" are not.
+    static func refundsTold(in text: String) -> Set<String> {
+        guard text.utf8.count <= 4_000 else { return [] }
+        var found: Set<String> = []
+        let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let words = tokens.map { WarnedRecords.words($0).first ?? "" }
+        let amount: (Int) -> String? = { index in
+            let bare = String(
+                tokens[index].drop { "(£$€".contains($0) }.reversed().drop { ",;:.)".contains($0) }.reversed())
+            return bare.first?.isNumber == true ? Parse.amount(token: bare)?.canonical : nil
+        }
+        for (position, word) in words.enumerated() where refundVerbs.contains(word) {
+            let before = words[max(0, position - 3)..<position]
+            guard before.allSatisfy({ !untoldWords.contains($0) }) else { continue }
+            let after = (position + 1)..<min(tokens.count, position + 8)
+            if ["refunded", "repaid"].contains(word) {
+                if let told = after.prefix(3).lazy.compactMap(amount).first { found.insert(told) }
+            } else if let back = after.first(where: { words[$0] == "back" }) {
+                let spoken = ((position + 1)..<back).compactMap(amount)
+                if let first = spoken.first {
+                    found.insert(first)
+                } else if back + 1 < tokens.count, let told = amount(back + 1) {
+                    found.insert(told)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Past verbs of giving money back.
+    static let refundVerbs: Set<String> = ["gave", "given", "paid", "put", "sent", "refunded", "repaid", "returned"]
+
+    /// Words before such a verb that say it has not happened ("never paid it back", "will be refunded").
+    static let untoldWords: Set<String> = [
+        "not", "never", "didn't", "haven't", "hasn't", "hadn't", "won't", "will", "be", "to", "should", "must", "if",
+        "unless", "once", "when", "until", "need", "needs",
+    ]
 
     /// Whether a row of a list is a refund: its status, or the opening of a note, says refund (`REFUND`, "Card refund
     /// to Visa ..4417"), and nothing in it says it is not made yet (`refund requested`).

@@ -33,11 +33,11 @@ public enum WarnedRecords {
 
     /// Acts that take a record further, which a stopping status rules out (a message about it, a refund of it, or a
     /// note on it does not take it further): a suspended driver is not assigned a route, an account on stop has no
-    /// uplift authorised.
+    /// uplift authorised, and no credit limit set (`set_limit`: more credit is what a stop withholds).
     static let stoppedActs: Set<String> = [
         "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book", "submit",
-        "activate",
-        "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize", "schedule", "sell",
+        "activate", "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize", "schedule",
+        "sell", "limit", "extend",
     ]
 
     /// Statuses of a record's own standing (not of a payment made for it: a `payment_status: rejected` is a bounced
@@ -82,7 +82,8 @@ public enum WarnedRecords {
         "instruct", "instructed", "roster", "rostered", "waive", "waived", "extend", "extended", "amend", "amended",
         "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
-        "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned",
+        "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
+        "settled",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -352,6 +353,18 @@ public enum WarnedRecords {
             for (id, written) in found.requested where texts.contains(where: { mentions($0, written) }) {
                 found.warn(id, own)
             }
+            // A log read for a van ("KX19 LMV") that says "the cheque-book stays shut until he's been down to look",
+            // with no id of its own: what it names as come in off that van ("WB-55408 came in off KX19 LMV") is what
+            // the prohibition holds.
+            if identifying.isEmpty, prohibits(words(own)),
+                texts.contains(where: { text in found.requested.contains { mentions(text, $0.written) } })
+            {
+                for text in members.values.compactMap(\.stringValue) where text.count <= 4_000 {
+                    for value in ValueExtractor.values(inText: text) where value.isLetterDigitId {
+                        found.warn(value, own)
+                    }
+                }
+            }
         }
         if let warning {
             for value in identifying { found.warn(value, warning) }
@@ -415,9 +428,12 @@ public enum WarnedRecords {
     }
 
     /// The ids a call asks for: its arguments' identifiers of letters and digits (`ACC-1954`).
+    /// A short search ("KX19 LMV", a van's registration) asks for the ids written in it.
     public static func requestedIds(_ arguments: [String: JSONValue]) -> Set<TaggedValue> {
-        Set(
-            arguments.values.filter { $0.stringValue != nil }.flatMap { ValueExtractor.argumentValues($0).joined() }
+        let texts = arguments.values.compactMap(\.stringValue).filter { $0.count <= 40 }
+        return Set(
+            (arguments.values.filter { $0.stringValue != nil }.flatMap { ValueExtractor.argumentValues($0).joined() }
+                + texts.flatMap { ValueExtractor.values(inText: $0) })
                 .filter {
                     $0.isLetterDigitId
                 })
@@ -632,6 +648,10 @@ public enum WarnedRecords {
                         named || Array(rest.prefix(2)) == ["on", "hold"]
                         || rest.first.map(heldWords.contains) == true
                 }
+                // "SJ-1187 doesn't get settled until …", "INV-7 must not be paid": the id is what it rules out.
+                if !named, prohibits(words(tokens.dropFirst(position + 1).prefix(6).joined(separator: " "))) {
+                    named = true
+                }
                 // "KMC-CF-1187 raised in error", "INV-20 was issued in error": not a record to act on.
                 if zip(after.prefix(4), after.dropFirst().prefix(3)).contains(where: { $0 == "in" && $1 == "error" }) {
                     named = true
@@ -768,6 +788,8 @@ public enum WarnedRecords {
             }
             // `send_payment`, `process_withdrawal`: a spend named for a payment out pays, whatever its verb; a spend
             // that sends (`send_royalty`) sends money. What pays is what "do not pay" names.
+            // `bank_transfer`, `make_transfer`: a spend whose kinds pay, whichever word of its name is the verb.
+            let kinds = ActionDirectives.actionKinds(ofTool: tool)
             let pays =
                 spends
                 && (ActionDirectives.action(ofTool: tool).map {
@@ -775,8 +797,7 @@ public enum WarnedRecords {
                 } == true
                     || !Set(nameWords).isDisjoint(with: [
                         "payment", "payout", "withdrawal", "disbursement", "remittance",
-                    ]))
-            let kinds = ActionDirectives.actionKinds(ofTool: tool)
+                    ]) || (kinds.contains("pay") && !kinds.contains("refund")))
             let extends =
                 !kinds.isDisjoint(with: ["amend", "set"])
                 && arguments.contains { name in
@@ -1133,6 +1154,20 @@ public enum WarnedRecords {
                     }
                 }
             }
+            // "SJ-1187 doesn't get settled until the incident is closed", "the deposit isn't to be refunded": a passive
+            // with "get" waits on its condition; one with "to be" rules the act out.
+            if ["doesn't", "don't", "won't", "isn't", "aren't"].contains(word), position + 2 < words.count {
+                let rest = Array(words[(position + 1)...].prefix(7))
+                if ["get", "gets", "getting", "being"].contains(rest[0]), let base = verbBase(rest[1]),
+                    rest.dropFirst(2).prefix(4).contains(where: ["until", "till", "unless", "pending"].contains)
+                {
+                    found.append(base)
+                } else if ["isn't", "aren't"].contains(word), rest.prefix(2) == ["to", "be"], rest.count > 2,
+                    let base = verbBase(rest[2])
+                {
+                    found.append(base)
+                }
+            }
             // "Please don't put it on twice": whatever the act, not again.
             if word == "twice",
                 words[max(0, position - 8)..<position].contains(where: {
@@ -1157,6 +1192,13 @@ public enum WarnedRecords {
                     let state = rest[..<until]
                     // "Instalment 2 stays put until I've seen them".
                     if state.contains("unpaid") || state.contains("parked") || state == ["put"] {
+                        found.append("pay")
+                    } else if state.count == 1, ["shut", "closed", "locked", "frozen"].contains(state[0]),
+                        // "The cheque-book stays shut until he's been down to look": no money goes out meanwhile.
+                        words[max(0, position - 3)..<position].contains(where: {
+                            ["cheque", "chequebook", "purse", "wallet", "payments", "money", "cash"].contains($0)
+                        })
+                    {
                         found.append("pay")
                     } else if state.count <= 3,
                         words[max(0, position - 3)..<position].contains(where: {

@@ -324,4 +324,28 @@ struct RecordedAmountsTests {
         #expect(RecordedAmounts.caps(of: ["price": "420.00 (up to 60 letters, incl. re-fix & permit)"]).isEmpty)
         #expect(RecordedAmounts.caps(of: ["note": "We paid more than 900.00 last year"]).isEmpty)
     }
+
+    @Test("a dated note that tells of money given back is a refund made; one that promises or denies it is not")
+    func refundsANoteTells() {
+        let account: JSONValue = [
+            "account_id": "CA-5120", "status": "closed 2025-03-08", "balance": -640.0,
+            "notes": [
+                [
+                    "date": "2025-03-11",
+                    "text": "Gave them the 640 back on their card through the terminal this morning (auth 44812).",
+                ]
+            ],
+        ]
+        #expect(RecordedAmounts.values(in: account).map(\.value) == ["identifier:CA-5120\trefunded 640"])
+        #expect(RecordedAmounts.refundsTold(in: "Refunded 212.50 to the card on file") == ["212.5"])
+        #expect(RecordedAmounts.refundsTold(in: "Customer paid back £90 of the advance") == ["90"])
+        #expect(RecordedAmounts.refundsTold(in: "We will refund the 640 once the card clears").isEmpty)
+        #expect(RecordedAmounts.refundsTold(in: "They never paid the 640 back").isEmpty)
+        #expect(RecordedAmounts.refundsTold(in: "To be refunded 640 at month end").isEmpty)
+        // Without a date the note tells of nothing that went.
+        let undated: JSONValue = [
+            "account_id": "CA-5121", "notes": [["text": "Gave them the 640 back on their card"]],
+        ]
+        #expect(RecordedAmounts.values(in: undated).isEmpty)
+    }
 }

@@ -1127,6 +1127,39 @@ struct WarnedRecordsTests {
                 requested: [TaggedValue(.identifier, "SUP-1")]))
     }
 
+    @Test("a cheque-book that stays shut, a ticket that doesn't get settled until, a stop that withholds more credit")
+    func idiomsOfWithholding() {
+        let pay = Self.act("payments.pay_seller", spends: true)
+        #expect(
+            WarnedRecords.prohibited("the cheque-book stays shut until he's been down to look").contains("pay"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("the gate stays shut until 7am")))
+        #expect(
+            WarnedRecords.prohibited("SJ-1187 doesn't get settled until the incident is closed off").contains("pay"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("the driver doesn't get paid for waiting time")))
+        #expect(WarnedRecords.prohibited("The deposit isn't to be refunded").contains("refund"))
+        // A log line that names the ticket as what it rules out holds it, whichever line the log's id sits on.
+        let log = JSONValue.string(
+            "2025-03-14 11:20 SJ-1187 load REJECTED, carrier told to take it back.\n"
+                + "2025-03-14 11:55 KP: SJ-1187 doesn't get settled until the incident is closed off.\n")
+        #expect(Self.held(TaggedValue(.identifier, "SJ-1187"), in: log, by: pay))
+        // A register read for a van: what came in off that van is what its prohibition holds.
+        let register = JSONValue.string(
+            "2025-03-13 16:05 | DO | Rang DC Marsh. The cheque-book stays shut until he's been down to look.\n"
+                + "2025-03-14 08:10 | SP | WB-55408 came in off KX19 LMV (14 cats), caged in bay 3\n")
+        let van = WarnedRecords.requestedIds(["search": "KX19 LMV"])
+        #expect(van.contains(TaggedValue(.identifier, "KX19")))
+        #expect(Self.held(TaggedValue(.identifier, "WB-55408"), in: register, by: pay, requested: van))
+        #expect(!Self.held(TaggedValue(.identifier, "WB-55408"), in: register, by: pay))
+        // An account on stop gets no more credit; its stop is lifted by its own way out.
+        let stopped: JSONValue = ["id": "CA-1180", "status": "ON STOP (14/03)", "limit": 20000]
+        #expect(Self.held(TaggedValue(.identifier, "CA-1180"), in: stopped, by: Self.act("credit.set_limit")))
+        #expect(!Self.held(TaggedValue(.identifier, "CA-1180"), in: stopped, by: Self.act("credit.release_stop")))
+        // A bank transfer pays, whichever word of its name is the verb; a refund does not.
+        #expect(Self.act("payments.bank_transfer", spends: true).pays)
+        #expect(Self.act("payments.make_transfer", spends: true).pays)
+        #expect(!Self.act("payments.refund_customer", spends: true).pays)
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
