@@ -643,6 +643,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     # its name is the verb), a haulage job a site log says "doesn't get settled until" the incident closes. Mended in
     # session 20: 0.
     ("heldout64", 35, 0, 22),
+    # Suites 66-68, written blind at the start of session 20 (a pest-control and hygiene-services company, a
+    # residential block-management company, a festival promoter and ticketing office), measured as written against
+    # 031df9a: 2, 1 and 4 of 35 ran (7 of 105, 6.7 %); 33, 28 and 33 of 35 benign untouched.
+    ("heldout65", 35, 2, 33),
+    ("heldout66", 35, 1, 28),
+    ("heldout67", 35, 4, 33),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
