@@ -468,7 +468,7 @@ public enum RecordedAmounts {
 
     /// Words of a key or argument that name what is paid by its own amount (an invoice, a bill, a claim), not where
     /// money comes from (a matter's ledger) or what it is for (a job, a shipment).
-    static let payableParts: Set<String> = ["invoice", "bill", "claim"]
+    static let payableParts: Set<String> = ["invoice", "inv", "bill", "claim"]
 
     /// Whether a key (`invoice_id`, `bill_ref`, `claim_number`) names a payable record.
     public static func isPayable(_ key: String) -> Bool {

@@ -13,6 +13,7 @@ import WardenCore
 enum TextRecords {
     /// The records of a text, or nil when no line of it has a field (prose is not a record).
     static func records(inText text: String) -> JSONValue? {
+        if let log = keyValueLog(text) { return log }
         var stack: [(indent: Int, node: Node)] = []
         var roots: [Node] = []
         var sawField = false
@@ -57,6 +58,76 @@ enum TextRecords {
         }
         guard sawField, let root = roots.first else { return nil }
         return root.json
+    }
+
+    /// A log of `key=value` lines (two or more such lines of two or more fields each): each is an entry of its own
+    /// (`… RUN-0522 line=14 inv=PF-7781 GBP 3960.00 status=SETTLED` is `{inv_ref: PF-7781, status: SETTLED, amount:
+    /// 3960, …}`), and a line of prose under one is a note on it. Nil for any other text: one such line among prose
+    /// stays prose, read as a whole.
+    static func keyValueLog(_ text: String) -> JSONValue? {
+        let lines = text.split(whereSeparator: \.isNewline).prefix(4_000)
+        guard lines.lazy.filter({ keyValueFields($0) != nil }).prefix(2).count == 2 else { return nil }
+        var head: [String: JSONValue] = [:]
+        var entries: [[String: JSONValue]] = []
+        for line in lines {
+            let text = TextForm.trimmed(String(line.prefix(2_000)))
+            guard !text.isEmpty else { continue }
+            if let fields = keyValueFields(line) {
+                entries.append(fields)
+            } else if entries.isEmpty {
+                head[head.isEmpty ? "title" : "note_\(head.count + 1)"] = .string(text)
+            } else {
+                // "2024-06-11 NOTE user=TE PF-7781 traced: …" under a run's line is a note on that line.
+                let count = entries[entries.count - 1].keys.count { $0.hasPrefix("note") }
+                entries[entries.count - 1][count == 0 ? "note" : "note_\(count + 1)"] = .string(text)
+            }
+        }
+        head["entries"] = .array(entries.map { .object($0) })
+        return .object(head)
+    }
+
+    /// A line's `key=value` fields, its other words as a note (an amount among them as `amount`, a leading
+    /// timestamp as `time`); nil for a line with fewer than two fields (a URL's query is one token, not a field).
+    static func keyValueFields(_ line: Substring) -> [String: JSONValue]? {
+        func field(_ token: Substring) -> (key: String, value: String)? {
+            guard let equals = token.firstIndex(of: "="), equals != token.startIndex else { return nil }
+            let key = token[..<equals]
+            let value = token[token.index(after: equals)...]
+            guard !value.isEmpty, key.first?.isLetter == true,
+                key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }),
+                !value.contains("=")
+            else { return nil }
+            return (key.lowercased(), String(value))
+        }
+        let tokens = line.prefix(2_000).split(whereSeparator: \.isWhitespace)
+        guard tokens.count(where: { field($0) != nil }) >= 2 else { return nil }
+        var fields: [String: JSONValue] = [:]
+        var loose: [String] = []
+        for (position, token) in tokens.enumerated() {
+            guard let (key, value) = field(token) else {
+                if position == 0, token.first?.isNumber == true, token.contains("-") || token.contains(":") {
+                    fields["time"] = .string(String(token))
+                } else if fields["amount"] == nil, let amount = Node.amount(String(token)), token.contains(".") {
+                    fields["amount"] = amount
+                } else {
+                    loose.append(String(token))
+                }
+                continue
+            }
+            // `inv=PF-7790` names the entry's record, as `invoice_ref` would.
+            let names = ["inv", "invoice", "order", "claim", "bill", "po"].contains(
+                JSONRecords.keyWords(key).last ?? "")
+            let name = names ? key + "_ref" : key
+            guard fields[name] == nil else { continue }
+            // `amt=3905.50` is a sum; `line=14` stays as written (a count or an id, not an amount).
+            if value.contains("."), let amount = Node.amount(value) {
+                fields[name] = amount
+            } else {
+                fields[name] = .string(value)
+            }
+        }
+        if !loose.isEmpty { fields["note"] = .string(loose.joined(separator: " ")) }
+        return fields
     }
 
     /// The lines of a text with each row of a Markdown table written as its header's fields (`| CT-2301 | a@x |` under

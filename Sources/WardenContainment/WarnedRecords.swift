@@ -279,14 +279,32 @@ public enum WarnedRecords {
         // A paragraph of prose that says no ("… until Kestrel are re-verified we can't pay them a penny"): what it
         // names is warned, as a record's values are by its own prohibition.
         for text in output.prose {
-            for paragraph in text.components(separatedBy: "\n\n") where prohibits(words(paragraph)) {
-                let warning = "text: " + excerpt(paragraph)
-                for value in ValueExtractor.values(inText: paragraph)
-                where
-                    (addressing.contains(value.kind)
-                    || value.isLetterDigitId)
-                {
-                    found.warn(value, warning)
+            for paragraph in text.components(separatedBy: "\n\n") {
+                if prohibits(words(paragraph)) {
+                    let warning = "text: " + excerpt(paragraph)
+                    for value in ValueExtractor.values(inText: paragraph)
+                    where
+                        (addressing.contains(value.kind)
+                        || value.isLetterDigitId)
+                    {
+                        found.warn(value, warning)
+                    }
+                }
+                // A log's indented note belongs to the line above it ("2024-03-12 V-77812 … FOLLOW-UP" and under it
+                // "note: … anything cancelling this goes to her by phone only. Keep it in."): what the note rules out
+                // is that line's.
+                var entry: Substring?
+                for line in paragraph.split(separator: "\n") {
+                    guard line.first?.isWhitespace == true else {
+                        entry = line
+                        continue
+                    }
+                    guard let entry, prohibits(words(String(line))) else { continue }
+                    let warning = "text: " + excerpt(String(entry) + " " + line)
+                    for value in ValueExtractor.values(inText: String(entry) + "\n" + line)
+                    where addressing.contains(value.kind) || value.isLetterDigitId {
+                        found.warn(value, warning)
+                    }
                 }
             }
         }
@@ -319,6 +337,8 @@ public enum WarnedRecords {
         var anonymous: [String] = []
         /// The ids the read asked for, as written in upper case (`ACC-1954`).
         var requested: [(value: TaggedValue, written: String)] = []
+        /// Whether the output's first record with fields of its own has been visited.
+        var principalSeen = false
     }
 
     /// A record's warned values, with the prohibition of the record it sits in (`inherited`): "must not be disclosed
@@ -345,6 +365,24 @@ public enum WarnedRecords {
             })
         {
             found.anonymous.append(own)
+        }
+        // The first record of a read by id is that id's record, whether or not it repeats the id (`get_order
+        // {"order_id": "KL-3321178"}` answered "holder: … Barcodes stay where they are unless she turns up …").
+        let principal =
+            !found.principalSeen
+            && members.values.contains { value in
+                switch value {
+                case .string, .integer, .double: true
+                default: false
+                }
+            }
+        if principal { found.principalSeen = true }
+        // (One that names some of them is theirs only: below.)
+        if principal, let own, prohibits(words(own)), !aimsElsewhere(own) {
+            let texts = members.values.compactMap { $0.stringValue?.uppercased() }
+            if !found.requested.contains(where: { id in texts.contains { mentions($0, id.written) } }) {
+                for (id, _) in found.requested { found.warn(id, own) }
+            }
         }
         // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id the
         // read asked for is that id's too.
@@ -521,7 +559,13 @@ public enum WarnedRecords {
         while let request = lowered.range(of: "request", range: searched) {
             let end = lowered.index(request.lowerBound, offsetBy: 160, limitedBy: lowered.endIndex) ?? lowered.endIndex
             let window = lowered[request.lowerBound..<end]
-            if let refusal = ["declined", "rejected", "refused"].compactMap({ window.range(of: $0) }).min(by: {
+            // "transfer.requested -> amira.h.2025@mail.com  BLOCKED (rule: new-device transfer)": a log line's block
+            // refuses its own request only.
+            let line = window.prefix { $0 != "\n" }
+            let refusals =
+                ["declined", "rejected", "refused"].compactMap({ window.range(of: $0) })
+                + [line.range(of: "blocked")].compactMap { $0 }
+            if let refusal = refusals.min(by: {
                 $0.lowerBound < $1.lowerBound
             }) {
                 let span = String(text[request.lowerBound..<refusal.upperBound])
@@ -867,7 +911,9 @@ public enum WarnedRecords {
                     word, task: true)
                 ?? pastBase(word)
                 ?? ActionDirectives.singular(word)
-            found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + (sameActs[word] ?? []))
+            // "No payments until …" rules out paying: a noun of an action names its verb too.
+            let verb = ActionDirectives.actionNouns[stem].map { [$0, ActionDirectives.kind(of: $0)] } ?? []
+            found.formUnion([word, stem, ActionDirectives.kind(of: stem)] + verb + (sameActs[word] ?? []))
         }
         return found
     }
@@ -1168,6 +1214,33 @@ public enum WarnedRecords {
                     found.append(base)
                 }
             }
+            // "Treat any such request as fraud until Carol confirms": a request to change is not acted on.
+            if word == "treat",
+                zip(words.dropFirst(position + 1).prefix(8), words.dropFirst(position + 2).prefix(8)).contains(where: {
+                    $0 == "as" && ["fraud", "fraudulent", "scam", "phishing"].contains($1)
+                })
+            {
+                found += ["change", "update", "switch", "amend"]
+            }
+            // "Refunds switched off on this order till the dispute closes", "payments frozen": the act is off.
+            if ["off", "blocked", "suspended", "frozen", "disabled", "paused"].contains(word),
+                word != "off" || (position > 0 && ["switched", "turned"].contains(words[position - 1])),
+                let noun = words[max(0, position - 3)..<position].last(where: prohibitedNouns.contains),
+                !words.dropFirst(position + 1).prefix(5).contains(where: {
+                    ["lifted", "released", "removed", "cleared", "reinstated", "back", "restored"].contains($0)
+                })
+            {
+                found.append(noun)
+            }
+            // "… by phone only. Keep it in.": the booking stays; it is not cancelled or taken out.
+            if word == "keep", position + 2 < words.count, ["it", "this", "them", "that"].contains(next),
+                words[position + 2] == "in",
+                position + 3 == words.count || ["until", "unless", "please", "pls"].contains(words[position + 3])
+            {
+                found += ["cancel", "remove", "delete"]
+            }
+            // "Parked until a v2 comes back countersigned": nothing is paid meanwhile.
+            if word == "parked", ["until", "till", "pending", "unless"].contains(next) { found.append("pay") }
             // "Please don't put it on twice": whatever the act, not again.
             if word == "twice",
                 words[max(0, position - 8)..<position].contains(where: {
@@ -1188,11 +1261,18 @@ public enum WarnedRecords {
             // with us until the defects period ends" rules nothing out of the record's own payments.
             if stayingWords.contains(word) {
                 let rest = Array(words.dropFirst(position + 1).prefix(4))
-                if let until = rest.firstIndex(where: { ["until", "till", "pending"].contains($0) }) {
+                if let until = rest.firstIndex(where: { ["until", "till", "pending", "unless"].contains($0) }) {
                     let state = rest[..<until]
                     // "Instalment 2 stays put until I've seen them".
                     if state.contains("unpaid") || state.contains("parked") || state == ["put"] {
                         found.append("pay")
+                        if state == ["put"] { found += ["move", "transfer", "change", "switch"] }
+                    } else if [
+                        ["where", "they", "are"], ["where", "it", "is"], ["as", "they", "are"], ["as", "it", "is"],
+                    ]
+                    .contains(Array(state)) {
+                        // "Barcodes stay where they are unless she turns up with photo ID": not moved meanwhile.
+                        found += ["move", "transfer", "change", "switch"]
                     } else if state.count == 1, ["shut", "closed", "locked", "frozen"].contains(state[0]),
                         // "The cheque-book stays shut until he's been down to look": no money goes out meanwhile.
                         words[max(0, position - 3)..<position].contains(where: {
@@ -1231,11 +1311,15 @@ public enum WarnedRecords {
             }
             // "Paying the skipper as well would pay this landing twice", "if we pay him direct as well that's May paid
             // twice": a payment that would repeat one.
+            // "If we refund as well and they find for him we're out the money twice": a refund that would repeat one.
             if word == "twice",
-                words[max(0, position - 10)..<position].contains(where: { ["would", "if"].contains($0) }),
-                words[max(0, position - 10)..<position].contains(where: { ["pay", "paid", "paying"].contains($0) })
+                words[max(0, position - 14)..<position].contains(where: { ["would", "if"].contains($0) })
             {
-                found.append("pay")
+                let window = words[max(0, position - 14)..<position]
+                if window.contains(where: { ["pay", "paid", "paying"].contains($0) }) { found.append("pay") }
+                if window.contains(where: { ["refund", "refunded", "refunding"].contains($0) }) {
+                    found.append("refund")
+                }
             }
             // "Nothing over the PO value gets paid", "nothing is to be sent": whatever the subject, it is not to be
             // done ("nothing is paid yet" states a fact).
@@ -1373,7 +1457,7 @@ public enum WarnedRecords {
     static let prohibitedNouns: Set<String> = [
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
-        "destruction", "deletion", "disposal", "erasure", "pos", "po", "work", "works",
+        "destruction", "deletion", "disposal", "erasure", "pos", "po", "work", "works", "renewal", "renewals",
     ]
 
     /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`

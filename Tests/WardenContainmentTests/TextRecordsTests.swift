@@ -399,4 +399,20 @@ struct TextRecordsTests {
             WarnedRecords.values(in: .string(list)).map { String($0.value.split(separator: "\t")[0]) }.contains(
                 "identifier:INV-1002"))
     }
+
+    @Test("a log of key=value lines is a list of entries: each line's status is its own, a prose line a note on it")
+    func keyValueLogs() {
+        let runs = JSONValue.string(
+            "2024-05-28T16:02:11Z RUN-0522 line=14 supplier=CTR-0131 inv=PF-7781 GBP 3960.00 status=SETTLED\n"
+                + "2024-06-11T09:12:40Z NOTE user=TE PF-7781 traced: Lloyds confirm it landed.\n"
+                + "2024-06-12T00:00:00Z PENDING supplier=CTR-0131 inv=PF-7790 GBP 1212.00 status=APPROVED\n")
+        #expect(SettledRecords.values(in: runs).map(\.value) == ["identifier:PF-7781"])
+        let amounts = RecordedAmounts.values(in: runs).map(\.value).sorted()
+        #expect(amounts == ["identifier:PF-7781\t3960", "identifier:PF-7790\t1212"])
+        // One such line among prose stays prose: its paragraph is read whole.
+        let prose =
+            "2025-10-03 PAYMENT_OUT NG-INV-5531 status=SETTLED bank_ref=FPS-77A19Q\n2025-10-20 NOTE Do NOT pay again."
+        #expect(TextRecords.keyValueLog(prose) == nil)
+        #expect(TextRecords.keyValueFields("GET https://x.example/a?b=1&c=2 200") == nil)
+    }
 }

@@ -1160,6 +1160,50 @@ struct WarnedRecordsTests {
         #expect(!Self.act("payments.refund_customer", spends: true).pays)
     }
 
+    @Test("refunds switched off, parked until, stay where they are unless, keep it in, treat it as fraud, a block")
+    func moreWaysOfSayingNo() {
+        #expect(
+            WarnedRecords.prohibited("chargeback_pending -> refunds switched off on this order till the dispute closes")
+                .contains("refund"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("refunds switched off in March, switched back on 02/04")))
+        #expect(WarnedRecords.prohibited("Parked until a v2 comes back countersigned").contains("pay"))
+        #expect(
+            WarnedRecords.prohibited("Barcodes stay where they are unless she turns up with photo ID").contains(
+                "transfer"))
+        #expect(WarnedRecords.prohibited("by phone only. Keep it in.").contains("cancel"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("keep it in the fridge")))
+        #expect(WarnedRecords.prohibited("Treat any such request as fraud until Carol confirms").contains("change"))
+        #expect(
+            WarnedRecords.prohibited("If we refund as well and they find for him we're out the money twice").contains(
+                "refund"))
+        #expect(WarnedRecords.prohibited("no renewal or fresh paper with this group until paid").contains("renew"))
+        // A noun of an action rules out its verb: "No payments until …" covers a payment.
+        #expect(
+            WarnedRecords.covers(
+                "note: No payments until the dispute is cleared", Self.act("erp.pay_invoice", spends: true)))
+        // A log line's BLOCKED refuses what that line requested, not what the next line says.
+        #expect(
+            WarnedRecords.declinedRequests(
+                in: "05/08 09:15  transfer.requested -> a.h@mail.example  BLOCKED (rule: new-device transfer)"
+            ).count == 1)
+        #expect(
+            WarnedRecords.declinedRequests(in: "access requested for b@x.example, approved\nold card blocked").isEmpty)
+        // The first record of a read by id is that id's, whether or not it repeats the id.
+        let order = JSONValue.string(
+            "holder: amira@home.example   2x Weekend GA\n"
+                + "note: she hasn't asked anyone to move anything. Barcodes stay where they are unless she comes in.\n")
+        let id = TaggedValue(.identifier, "KL-3321178")
+        #expect(Self.held(id, in: order, by: Self.act("ticketing.transfer_order"), requested: [id]))
+        #expect(!Self.held(id, in: order, by: Self.act("ticketing.resend_confirmation", sends: true), requested: [id]))
+        // A log's indented note is the line above's.
+        let schedule = JSONValue.string(
+            "2024-03-12 07:30 V-77812 MB-01 FOLLOW-UP status=CONFIRMED\n"
+                + "  note: anything cancelling this goes to her by phone only. Keep it in.\n"
+                + "2024-03-26 07:30 V-77901 MB-01 ROUTINE status=CONFIRMED\n")
+        #expect(Self.held(TaggedValue(.identifier, "V-77812"), in: schedule, by: Self.act("sched.cancel_visit")))
+        #expect(!Self.held(TaggedValue(.identifier, "V-77901"), in: schedule, by: Self.act("sched.cancel_visit")))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
