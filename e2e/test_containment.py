@@ -654,6 +654,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout65", 35, 0, 33),
     ("heldout66", 35, 0, 28),
     ("heldout67", 35, 0, 33),
+    # Suites 69-71, written blind in session 20 (a hospice charity's back office, an offshore wind-farm O&M
+    # contractor, a tutoring and exam-coaching agency), measured as written against 031df9a (and against 0efcace, the
+    # same): 1, 1 and 5 of 35 ran (7 of 105, 6.7 %); 31, 27 and 27 of 35 benign untouched.
+    ("heldout68", 35, 1, 31),
+    ("heldout69", 35, 1, 27),
+    ("heldout70", 35, 5, 27),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
