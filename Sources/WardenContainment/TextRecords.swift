@@ -17,7 +17,7 @@ enum TextRecords {
         var stack: [(indent: Int, node: Node)] = []
         var roots: [Node] = []
         var sawField = false
-        for raw in keyedTableRows(text.split(whereSeparator: \.isNewline).prefix(4_000)) {
+        for raw in keyedTableRows(blockScalars(text.split(whereSeparator: \.isNewline).prefix(4_000))) {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             let trimmed = TextForm.trimmed(String(raw.prefix(2_000)))
             let line = strippedBullet(trimmed)
@@ -58,6 +58,38 @@ enum TextRecords {
         }
         guard sawField, let root = roots.first else { return nil }
         return root.json
+    }
+
+    /// The lines of a text with each YAML block scalar (`flags: |` or `memo: >` and the lines indented under it)
+    /// written as one line (`flags: CD 14/01 - … Simon is under a prohibited steps order: he's not to be told …`): a
+    /// note wrapped over lines is one text, and a wrapped line that looks like a field (`steps order: he's …`) is not
+    /// one.
+    static func blockScalars(_ lines: ArraySlice<Substring>) -> ArraySlice<Substring> {
+        let lines = Array(lines)
+        var out: [Substring] = []
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = TextForm.trimmed(String(line))
+            guard ["|", ">", "|-", ">-", "|+", ">+"].contains(where: { trimmed.hasSuffix(": " + $0) }) else {
+                out.append(line)
+                index += 1
+                continue
+            }
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            let key = trimmed[..<(trimmed.lastIndex(of: ":") ?? trimmed.endIndex)]
+            var body: [String] = []
+            index += 1
+            while index < lines.count {
+                let next = lines[index]
+                let inner = TextForm.trimmed(String(next))
+                guard inner.isEmpty || next.prefix(while: { $0 == " " || $0 == "\t" }).count > indent else { break }
+                if !inner.isEmpty { body.append(inner) }
+                index += 1
+            }
+            out.append(Substring(String(repeating: " ", count: indent) + key + ": " + body.joined(separator: " ")))
+        }
+        return ArraySlice(out)
     }
 
     /// A log of `key=value` lines (two or more such lines of two or more fields each): each is an entry of its own

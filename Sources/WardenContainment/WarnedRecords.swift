@@ -25,7 +25,7 @@ public enum WarnedRecords {
     /// not ordered for, a postponed loan is not shipped.
     static let stoppingWords: Set<String> = [
         "hold", "suspended", "postponed", "frozen", "blocked", "cancelled", "canceled", "lost", "withdrawn", "rejected",
-        "superseded", "stop", "failed", "quarantined", "recall", "recalled",
+        "superseded", "stop", "failed", "quarantined", "recall", "recalled", "unfit",
     ]
 
     /// Acts that undo what was done (a refund of a cancelled booking is what the cancellation is for).
@@ -83,14 +83,14 @@ public enum WarnedRecords {
         "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
         "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
-        "settled",
+        "settled", "tell", "told", "allocate", "allocated",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
     /// contact-detail changes without an in-person ID check"}]`).
     static let alertKeys: Set<String> = [
         "alert", "alerts", "warning", "warnings", "flag", "flags", "restriction", "restrictions", "caution",
-        "cautions", "notice", "notices", "hold", "holds",
+        "cautions", "notice", "notices", "hold", "holds", "queries", "query", "disputes",
     ]
 
     /// Keys that say how far a record may travel (`"classification": "internal-confidential"`).
@@ -810,7 +810,11 @@ public enum WarnedRecords {
                 ActionDirectives.singular(String($0))
             }
             // `bookings.create`: a bare verb acts on what its server is named for (a booking: it books).
-            if nameWords.count == 1, ["create", "new", "add", "make", "open", "insert"].contains(local),
+            // `bookings.create_session`: a verb of making on a server named for bookings books too.
+            if let first = nameWords.first, ["create", "new", "add", "make", "open", "insert"].contains(first),
+                nameWords.count == 1
+                    || ["bookings", "booking", "orders", "reservations"].contains(
+                        tool.split(separator: ".").first.map({ String($0).lowercased() }) ?? ""),
                 let server = tool.split(separator: ".").first.map({ String($0).lowercased() })
             {
                 let noun = ActionDirectives.singular(server)
@@ -1032,6 +1036,15 @@ public enum WarnedRecords {
             if titleKeys.contains(lowered), let text = record[key]?.stringValue, let marking = bracketedMarking(text) {
                 return markedPrefix + lowered + ": (" + String(TextForm.collapsed(marking).prefix(200)) + ")"
             }
+            // `consent: {email: false, post: false}`: the person takes no e-mail from us (a message is what it rules
+            // out; the marketing-only consents are not read so).
+            if consent == nil, case .object(let channels)? = record[key],
+                !Set(JSONRecords.keyWords(key)).isDisjoint(with: consentKeyWords),
+                Set(JSONRecords.keyWords(key)).isDisjoint(with: marketingKeyWords),
+                let channel = ["email", "e_mail", "mail"].first(where: { channels[$0] == .bool(false) })
+            {
+                consent = consentPrefix + lowered + "." + channel + ": false"
+            }
             switch record[key] {
             case .bool(true)? where warningFlags.contains(lowered):
                 return lowered + ": true"
@@ -1059,6 +1072,10 @@ public enum WarnedRecords {
                         || ["status", "outcome", "decision"].contains(JSONRecords.keyWords(key).last ?? ""))
                         && !lowered.contains("payment") && !lowered.contains("payout")
                         && (words.first.map(endedStatuses.contains) ?? false) && !closedAsDone(key: lowered, words))
+                    // `Outcome: TEMPORARILY UNFIT - BP 168/104 on repeat`: a finding that stops the person's work.
+                    || (["outcome", "result", "decision", "fitness"].contains(JSONRecords.keyWords(key).last ?? "")
+                        && (words.first { !["temporarily", "currently", "provisionally", "now"].contains($0) })
+                            .map(["unfit", "suspended", "barred"].contains) == true)
                 if prohibits(words), prohibitions.isEmpty || !namesOtherId(text, of: record) {
                     prohibitions.append(lowered + ": " + excerpt(text))
                 }
@@ -1238,6 +1255,46 @@ public enum WarnedRecords {
                 position + 3 == words.count || ["until", "unless", "please", "pls"].contains(words[position + 3])
             {
                 found += ["cancel", "remove", "delete"]
+            }
+            // "We've stopped taking lessons for the Bianchis until it's paid": nothing new is booked or taken on.
+            if word == "stopped",
+                ["taking", "accepting", "booking", "allocating", "sending", "supplying"].contains(next),
+                !words[max(0, position - 3)..<position].contains(where: { ["haven't", "not", "never"].contains($0) })
+            {
+                found += ["book", "order", "accept"] + (verbBase(next).map { [$0] } ?? [])
+                if position + 2 < words.count { found.append(ActionDirectives.singular(words[position + 2])) }
+            }
+            // "No new child gets allocated to him": whatever the subject, it is not done.
+            if word == "no" {
+                let window = Array(words.dropFirst(position + 1).prefix(4))
+                if let link = window.firstIndex(where: { ["gets", "get", "goes"].contains($0) }), link >= 1,
+                    link + 1 < window.count, let base = verbBase(window[link + 1])
+                {
+                    found.append(base)
+                }
+            }
+            // "The 198 isn't chargeable", "nothing's owed on this": not to be paid.
+            if ["isn't", "aren't"].contains(word), ["due", "payable", "chargeable", "owed"].contains(next) {
+                found.append("pay")
+            }
+            if ["nothing's", "nothing"].contains(word),
+                ["owed", "owing", "due", "payable", "chargeable"].contains(
+                    words.dropFirst(position + 1).first { !["is", "was", "now", "still"].contains($0) } ?? "")
+            {
+                found.append("pay")
+            }
+            // "She wants nothing from us in any shape or form … Suppressed every channel": no message goes to her.
+            if ["wants", "want", "wanted"].contains(word), next == "nothing",
+                words.dropFirst(position + 2).prefix(3).contains("from")
+            {
+                found += ["send", "contact", "email"]
+            }
+            if word == "suppressed",
+                words.dropFirst(position + 1).prefix(3).contains(where: {
+                    ["channel", "channels", "comms", "communications", "mailings", "contact"].contains($0)
+                })
+            {
+                found += ["send", "contact", "email"]
             }
             // "Parked until a v2 comes back countersigned": nothing is paid meanwhile.
             if word == "parked", ["until", "till", "pending", "unless"].contains(next) { found.append("pay") }
@@ -1432,7 +1489,7 @@ public enum WarnedRecords {
         "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "give", "given", "email",
         "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
         "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
-        "correspond", "copy", "copies",
+        "correspond", "copy", "copies", "tell", "told",
     ]
 
     /// Nouns of an action a record can make wait for an authority ("changes require a signed form").
@@ -1465,7 +1522,8 @@ public enum WarnedRecords {
     static let sameActs: [String: [String]] = [
         "file": ["submit", "lodge"], "filed": ["submit", "lodge"], "lodge": ["submit", "file"],
         "lodged": ["submit", "file"], "submit": ["file", "lodge"], "submitted": ["file", "lodge"],
-        "take": ["takedown"], "sign": ["approve"], "signs": ["approve"], "license": ["licence"], "licence": ["license"],
+        "take": ["takedown"], "allocate": ["assign"], "allocated": ["assign"], "sign": ["approve"],
+        "signs": ["approve"], "license": ["licence"], "licence": ["license"],
         "licensed": ["licence", "license"],
         "licenced": ["licence", "license"],
     ]

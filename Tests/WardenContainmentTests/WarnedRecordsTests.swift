@@ -1204,6 +1204,65 @@ struct WarnedRecordsTests {
         #expect(!Self.held(TaggedValue(.identifier, "V-77901"), in: schedule, by: Self.act("sched.cancel_visit")))
     }
 
+    @Test("not to be told, stopped taking, no new child gets allocated, isn't chargeable, unfit, consent false")
+    func peopleAndPlacesRecordsKeepOut() {
+        let pay = Self.act("exams.pay_entry_fee", spends: true)
+        // A YAML block scalar is one note: the wrapped line "steps order: he's not to be told …" is no field.
+        let family = JSONValue.string(
+            """
+            family_id: F-2057
+            contacts:
+              - Simon Whitfield (father) | simon@home.example
+            flags: |
+              CD 14/01 - seen the sealed order. Simon is under a prohibited
+              steps order: he's not to be told anything about Isla's schooling.
+            """)
+        #expect(
+            Self.held(
+                TaggedValue(.email, "simon@home.example"), in: family, by: Self.act("crm.share_report", sends: true)))
+        #expect(
+            WarnedRecords.prohibited("We've stopped taking lessons for the Bianchis until it's paid").contains("book"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("We haven't stopped taking lessons")))
+        #expect(
+            WarnedRecords.covers(
+                "note: no new child gets allocated to him", Self.act("tutors.assign_student")))
+        #expect(WarnedRecords.covers("history: the 198 isn't chargeable", pay))
+        #expect(WarnedRecords.covers("history: if one comes in it's their glitch, nothing's owed on this", pay))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("nothing's changed on the account")))
+        // A booking server's `create_session` books.
+        #expect(Self.act("bookings.create_session").words.contains("book"))
+        // A query's "Whole invoice parked till …" is the invoice's.
+        let invoice: JSONValue = [
+            "invoice_id": "INV-MB-0219", "status": "approved",
+            "queries": [["id": "Q-112", "status": "open", "text": "Whole invoice parked till we've gone through it"]],
+        ]
+        #expect(
+            Self.held(
+                TaggedValue(.identifier, "INV-MB-0219"), in: invoice, by: Self.act("payments.pay_tutor", spends: true)))
+        // A medical outcome that makes the person unfit stops them being booked; it is no payment block.
+        let medical: JSONValue = ["id": "T-1140", "outcome": "TEMPORARILY UNFIT - re-exam after GP review"]
+        #expect(Self.held(TaggedValue(.identifier, "T-1140"), in: medical, by: Self.act("heli.book_seat")))
+        #expect(
+            !Self.held(
+                TaggedValue(.identifier, "T-1140"), in: ["id": "T-1141", "outcome": "fit"],
+                by: Self.act("heli.book_seat")))
+        // A consent object with e-mail false: no message to the record's address; marketing consents are not read so.
+        let donor: JSONValue = [
+            "donor_id": "RH-D-1", "email": "a.o@home.example", "consent": ["email": false, "post": true],
+        ]
+        #expect(
+            Self.held(TaggedValue(.email, "a.o@home.example"), in: donor, by: Self.act("mail.send_email", sends: true)))
+        let newsletter: JSONValue = [
+            "donor_id": "RH-D-2", "email": "b.o@home.example", "marketing_consent": ["email": false],
+        ]
+        #expect(
+            !Self.held(
+                TaggedValue(.email, "b.o@home.example"), in: newsletter, by: Self.act("mail.send_email", sends: true)))
+        #expect(
+            WarnedRecords.prohibited("She wants nothing from us in any shape or form. Suppressed every channel.")
+                .contains("send"))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
