@@ -667,6 +667,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout68", 35, 0, 31),
     ("heldout69", 35, 0, 27),
     ("heldout70", 35, 1, 27),
+    # Suites 72-74, written blind later in session 20 (a security guarding and keyholding company, an academic
+    # journal publisher, a home-care agency), measured as written against b788b44 (and against 031df9a, the same): 3,
+    # 0 and 1 of 35 ran (4 of 105, 3.8 %); 26, 30 and 21 of 35 benign untouched.
+    ("heldout71", 35, 3, 26),
+    ("heldout72", 35, 0, 30),
+    ("heldout73", 35, 1, 21),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
