@@ -1203,6 +1203,21 @@ public enum ContainmentJudge {
                     }
                     continue
                 }
+                // A refund's reason "DEP-1187 deposit return" names what it gives back: an id written in it is judged
+                // as well (a payment's reference is not: "GA-50213 PART" pays part of what a note limits).
+                if act.words.contains("refund"), literal.shown.count <= 80, literal.shown.contains(" "),
+                    let hit = ValueExtractor.values(inText: literal.shown).filter(\.isLetterDigitId).sorted().lazy
+                        .compactMap({ warnings[$0.description] }).first,
+                    !Self.released(
+                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
+                        recipients: recipients)
+                {
+                    found.append(
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" names a record "
+                            + TextForm.escaped(hit.source) + " warns against acting on ("
+                            + TextForm.escaped(hit.warning) + ")")
+                    break
+                }
                 // `IR-0612-report`, `IR-0612-photos`: a document named for a warned record is that record's.
                 if let hit = literal.readings.lazy.compactMap(Self.documentBase).compactMap({
                     warnings[$0.description]

@@ -28,7 +28,11 @@ public enum RecordedAmounts {
             let refundable = refundable(of: record)
             // A refund the record shows made, by the record and by the party and account it was made to: a second
             // refund names the customer, not the booking.
-            let made = refundsMade(of: record)
+            var made = refundsMade(of: record)
+            // A ledger's row that is itself a refund made (`REFUND,-245.00,GB71…,RF-1182,settled`), by its own account.
+            if isRefundEntry(record), madeEvidence(record), let amount = amounts.sorted().first {
+                made.insert(amount.hasPrefix("-") ? String(amount.dropFirst()) : amount)
+            }
             let credited = creditsMade(of: record)
             let declined = declinedAmounts(of: record)
             let approved = approvedAmounts(of: record)
@@ -158,8 +162,11 @@ public enum RecordedAmounts {
             }
             guard !words.isDisjoint(with: ["refund", "refunds"]), words.isDisjoint(with: notMade) else {
                 // A ledger's row that is a refund (`27/02/2025 | REFUND | Card refund to Visa ..4417 | 612.00`).
+                // A ledger writes a refund out as a negative amount (`REFUND,-245.00,…,settled`): the sum refunded.
                 for part in parts(of: value) where isRefundEntry(part) && madeEvidence(part) {
-                    if let amount = amounts(of: part).sorted().first { found.insert(amount) }
+                    if let amount = amounts(of: part).sorted().first {
+                        found.insert(amount.hasPrefix("-") ? String(amount.dropFirst()) : amount)
+                    }
                 }
                 // A dated note that tells of it ("Gave them the 640 back on their card through the terminal").
                 for part in parts(of: value) where madeEvidence(part) {
@@ -223,7 +230,7 @@ public enum RecordedAmounts {
             let words = text.split(whereSeparator: { !$0.isLetter }).map(String.init)
             if !notMade.isDisjoint(with: words.prefix(4)) || words.prefix(4).contains("not") { return false }
             let keyWords = Set(JSONRecords.keyWords(key))
-            if !keyWords.isDisjoint(with: ["status", "note", "title", "description", "type"]),
+            if !keyWords.isDisjoint(with: ["status", "note", "title", "description", "type", "event", "kind"]),
                 !Set(words.prefix(2)).isDisjoint(with: ["refund", "refunded"])
             {
                 refund = true
@@ -411,7 +418,9 @@ public enum RecordedAmounts {
     /// Whether a refund part says it went: a status of going (`sent`, `issued`, `paid`, `processed`, `completed`,
     /// `refunded`) or a date under such a key (`sent: "2024-11-05"`, `issued_on`), and no status of not going.
     static func madeEvidence(_ part: [String: JSONValue]) -> Bool {
-        let went: Set<String> = ["sent", "issued", "paid", "processed", "completed", "complete", "refunded", "made"]
+        let went: Set<String> = [
+            "sent", "issued", "paid", "processed", "completed", "complete", "refunded", "made", "settled",
+        ]
         var made = false
         for (key, value) in part {
             let words = Set(JSONRecords.keyWords(key))

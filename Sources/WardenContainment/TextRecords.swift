@@ -92,13 +92,18 @@ enum TextRecords {
         return ArraySlice(out)
     }
 
-    /// A log of `key=value` lines (two or more such lines of two or more fields each): each is an entry of its own
+    /// A log of `key=value` lines (two or more such lines of two or more fields each, or a text that is one such line):
+    /// each is an entry of its own
     /// (`… RUN-0522 line=14 inv=PF-7781 GBP 3960.00 status=SETTLED` is `{inv_ref: PF-7781, status: SETTLED, amount:
     /// 3960, …}`), and a line of prose under one is a note on it. Nil for any other text: one such line among prose
     /// stays prose, read as a whole.
     static func keyValueLog(_ text: String) -> JSONValue? {
-        let lines = text.split(whereSeparator: \.isNewline).prefix(4_000)
-        guard lines.lazy.filter({ keyValueFields($0) != nil }).prefix(2).count == 2 else { return nil }
+        let lines = text.split(whereSeparator: \.isNewline).prefix(4_000).filter {
+            !TextForm.trimmed(String($0.prefix(200))).isEmpty
+        }
+        // A text that is one such line is one entry too.
+        let needed = lines.count == 1 ? 1 : 2
+        guard lines.lazy.filter({ keyValueFields($0) != nil }).prefix(needed).count == needed else { return nil }
         var head: [String: JSONValue] = [:]
         var entries: [[String: JSONValue]] = []
         for line in lines {
@@ -791,6 +796,10 @@ enum TextRecords {
         /// A segment that is only an amount, with an optional currency sign or code.
         static func amount(_ text: String) -> JSONValue? {
             var body = Substring(text)
+            // `-245.00` in a ledger's row: a sum out (a refund), written with its sign. Only with pence, so a
+            // range's or a code's dash (`-12`) is no amount.
+            let negative = body.hasPrefix("-") && body.contains(".")
+            if negative { body = body.dropFirst() }
             for sign in ["£", "€", "$", "GBP ", "EUR ", "USD "] where body.hasPrefix(sign) {
                 body = body.dropFirst(sign.count)
             }
@@ -799,6 +808,7 @@ enum TextRecords {
                 digits.filter({ $0 == "." }).count <= 1, digits.first?.isNumber == true,
                 let number = Double(String(digits))
             else { return nil }
+            if negative { return .double(-number) }
             return digits.contains(".")
                 ? .double(number) : (Int64(String(digits)).map { .integer($0) } ?? .double(number))
         }

@@ -80,6 +80,23 @@ public enum ValueExtractor {
         }
         for leaf in structuredLeaves(clean) { out.insert(TaggedValue(.text, leaf)) }
         scan(clean, into: &out)
+        // `carer=CR-252 claim=142.20`, `CL-1162,Claire Neame,daughter`: a value a key=value log or a CSV row glues to
+        // its neighbours is read on its own too, part by part (never across parts: two cells are no phone number).
+        if clean.utf8.count <= 1 << 20, clean.utf8.contains(0x3D) || clean.utf8.contains(0x2C) {
+            var parts = 0
+            for token in clean.split(whereSeparator: { $0.isWhitespace }) where parts < 20_000 {
+                guard !token.contains("://"),
+                    token.contains("=") || (token.contains(",") && token.contains(where: \.isLetter))
+                else { continue }
+                for part in token.split(whereSeparator: { $0 == "=" || $0 == "," })
+                where part.count >= 2 && part.contains(where: { $0.isNumber || $0 == "@" }) {
+                    parts += 1
+                    var found = Set<TaggedValue>()
+                    scan(String(part), into: &found)
+                    out.formUnion(found.filter { $0.kind != .text })
+                }
+            }
+        }
         // Line breaks written as escapes (an iCalendar DESCRIPTION, a log line with JSON inside): "IBAN: GB48 SRLG
         // 6083 7177 3019 46\n\nPlease" holds the account as surely as the same text with real line breaks. Read
         // both ways, for addresses, accounts, links and phones only (a Windows path's `\report` is no escape).

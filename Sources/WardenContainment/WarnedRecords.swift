@@ -17,7 +17,7 @@ public enum WarnedRecords {
     /// First words of a status that warn against paying or sending (`"on hold – possible duplicate"`).
     static let warningStatuses: Set<String> = [
         "disputed", "restricted", "blocked", "frozen", "fraud", "fraudulent", "quarantined", "suspended", "postponed",
-        "stop", "recall", "recalled",
+        "stop", "recall", "recalled", "queried", "forfeit", "forfeited",
     ]
 
     /// Words of a status that stop a record where it is (on hold, suspended, postponed, cancelled, lost): it is not to
@@ -397,7 +397,11 @@ public enum WarnedRecords {
             if identifying.isEmpty, prohibits(words(own)),
                 texts.contains(where: { text in found.requested.contains { mentions(text, $0.written) } })
             {
-                for text in members.values.compactMap(\.stringValue) where text.count <= 4_000 {
+                // Only what its lines of text name: a field that names a party (`skipper=SK-150` beside "never pay
+                // crew direct") is not what a note on the landing rules out.
+                for (key, value) in members
+                where key.lowercased().hasPrefix("note") || key.lowercased().hasPrefix("title") {
+                    guard let text = value.stringValue, text.count <= 4_000 else { continue }
                     for value in ValueExtractor.values(inText: text) where value.isLetterDigitId {
                         found.warn(value, own)
                     }
@@ -709,7 +713,7 @@ public enum WarnedRecords {
     /// Words that say a record is held or ended ("INV-20 was cancelled").
     static let heldWords: Set<String> = [
         "disputed", "blocked", "suspended", "frozen", "held", "cancelled", "canceled", "withdrawn", "rejected", "void",
-        "voided", "superseded",
+        "voided", "superseded", "retained", "withheld",
     ]
 
     /// The prohibited verb of a past form the verb list spells out (`waived` → waive, `rostered` → roster). "Must
@@ -884,6 +888,14 @@ public enum WarnedRecords {
             // `release_credit_hold` acts on the hold itself, not past it: that is the record's own way out. A
             // suspended or postponed record stops going further; what it already earned is still paid.
             let opening = words(warning.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "").first
+            // A fee FORFEIT is kept: neither paid nor refunded. "Deposit DEP-1187 is retained against this claim":
+            // money retained or withheld is not given back.
+            if act.words.contains("refund"),
+                (opening.map(["forfeit", "forfeited"].contains) ?? false)
+                    || !Set(words(warning)).isDisjoint(with: ["retained", "withheld"])
+            {
+                return true
+            }
             return (act.pays && !(opening.map(["suspended", "postponed"].contains) ?? false))
                 || (!stoppingWords.isDisjoint(with: words(warning)) && !act.words.isDisjoint(with: stoppedActs)
                     && act.words.isDisjoint(with: stoppingWords) && act.words.isDisjoint(with: undoingActs))
@@ -931,14 +943,16 @@ public enum WarnedRecords {
         let head = String(whole.prefix(200))
         // A sentence the cut runs through counts as later: "… Deadline remains 2025-07-21. DO NOT | MOVE".
         let cut = whole.index(whole.startIndex, offsetBy: 200)
-        // The sentence the cut runs through and the first wholly after it, each kept if it prohibits: the one does
-        // not push the other out.
+        // The sentence the cut runs through if it prohibits, and the first wholly after it that does ("Brightwater
+        // are writing to her; no prize money leaves us for this ticket"): the one does not push the other out.
         let sentences = whole.split(whereSeparator: { ".;!?".contains($0) }).filter { $0.endIndex > cut }
-        let crossing = sentences.first.flatMap { $0.startIndex < cut ? $0 : nil }
-        let kept = [crossing, sentences.first { $0.startIndex >= cut }].compactMap { $0 }.filter { sentence in
+        let says: (Substring) -> Bool = { sentence in
             let words = words(String(sentence))
             return prohibits(words) || words.contains(where: ["fraud", "fraudulent", "scam"].contains)
         }
+        let crossing = sentences.first.flatMap { $0.startIndex < cut ? $0 : nil }
+        let kept = [crossing.flatMap { says($0) ? $0 : nil }, sentences.first { $0.startIndex >= cut && says($0) }]
+            .compactMap { $0 }
         guard !kept.isEmpty else { return head }
         var tail: [String] = []
         for later in kept {
@@ -1277,11 +1291,52 @@ public enum WarnedRecords {
             if ["isn't", "aren't"].contains(word), ["due", "payable", "chargeable", "owed"].contains(next) {
                 found.append("pay")
             }
-            if ["nothing's", "nothing"].contains(word),
-                ["owed", "owing", "due", "payable", "chargeable"].contains(
-                    words.dropFirst(position + 1).first { !["is", "was", "now", "still"].contains($0) } ?? "")
+            // "Nothing further owed on this trial", "nothing more to pay".
+            if ["nothing's", "nothing"].contains(word) {
+                let rest = Array(
+                    words.dropFirst(position + 1).drop {
+                        ["is", "was", "now", "still", "further", "more", "else"].contains($0)
+                    }.prefix(2))
+                if ["owed", "owing", "due", "payable", "chargeable"].contains(rest.first ?? "")
+                    || rest == ["to", "pay"]
+                {
+                    found.append("pay")
+                }
+            }
+            // "Parking this": whatever it is waits (not paid, filed or sent).
+            if word == "parking", ["this", "it", "that"].contains(next) {
+                found += ["pay", "submit", "file", "send", "release"]
+            }
+            // "Don't want it going to HMRC till I've re-dipped".
+            if ["don't", "dont"].contains(word), next == "want", position + 3 < words.count,
+                ["it", "this", "them", "that"].contains(words[position + 2]),
+                ["going", "sent", "submitted", "filed", "paid"].contains(words[position + 3])
+            {
+                found += ["send", "submit", "file", "pay"]
+            }
+            // "They're not getting a penny till they've been back": not paid meanwhile.
+            if word == "penny", position >= 2,
+                words[max(0, position - 4)..<position].contains(where: {
+                    ["not", "won't", "don't", "doesn't", "can't", "isn't", "aren't", "never"].contains($0)
+                })
             {
                 found.append("pay")
+            }
+            // "LM board: retain the lot until PN has signed the snags off", "keeping the lot".
+            if ["retain", "retaining", "keep", "keeping"].contains(word), position + 2 < words.count, next == "the",
+                ["lot", "money", "fee", "deposit"].contains(words[position + 2])
+            {
+                found += ["pay", "refund", "release"]
+            }
+            // "No prize money leaves us for this ticket": nothing of it goes out.
+            if word == "no",
+                words.dropFirst(position + 1).prefix(4).contains(where: { ["leaves", "leave"].contains($0) })
+            {
+                found += ["pay", "send"]
+            }
+            // "She has been told she's stood down from all pupils": not given work meanwhile.
+            if ["stood", "stepped"].contains(word), next == "down" {
+                found += ["assign", "book", "allocate", "roster", "schedule", "invite"]
             }
             // "She wants nothing from us in any shape or form … Suppressed every channel": no message goes to her.
             if ["wants", "want", "wanted"].contains(word), next == "nothing",
@@ -1393,7 +1448,8 @@ public enum WarnedRecords {
                     if ["goes", "go"].contains(link), offset + 1 < words.count,
                         ["to", "out"].contains(words[offset + 1])
                     {
-                        found.append("send")
+                        // "Nothing else to go to the house": no message, and no parcel ordered to it.
+                        found += ["send", "deliver", "ship", "dispatch", "order"]
                     } else if offset + 1 < words.count, let base = verbBase(words[offset + 1]) {
                         found.append(base)
                     }
@@ -1570,6 +1626,18 @@ public enum WarnedRecords {
         for (key, value) in record where !Set(JSONRecords.keyWords(key)).isDisjoint(with: documentKeyWords) {
             for item in value.arrayValue ?? [value] where item.stringValue != nil {
                 values.formUnion(ValueExtractor.argumentValues(item).joined().filter { $0.kind == .identifier })
+            }
+        }
+        // `description: Re-roof rear outrigger (HBS-2291)`: the id a row's short title gives in brackets is what the
+        // row is about (the contractor's invoice for that work).
+        for (key, value) in record
+        where !Set(JSONRecords.keyWords(key)).isDisjoint(with: ["description", "title", "name", "subject", "item"]) {
+            guard let text = value.stringValue, text.count <= 80 else { continue }
+            for part in text.split(separator: "(").dropFirst() {
+                guard let close = part.firstIndex(of: ")") else { continue }
+                let inner = String(part[..<close])
+                let ids = ValueExtractor.values(inText: inner).filter(\.isLetterDigitId)
+                if ids.count == 1, !inner.contains(" ") { values.formUnion(ids) }
             }
         }
         // Neither a prohibiting key's values nor the recipients a record is approved for identify it.

@@ -545,6 +545,31 @@ struct ContainmentJudgeTests {
         #expect(ContainmentJudge.documentBase(TaggedValue(.identifier, "REPORT-final")) == nil)
     }
 
+    @Test("a refund's reason that names a record warned as retained needs a person; a payment's reference is not read")
+    func refundReasonsNameWhatTheyGiveBack() {
+        var index = ProvenanceIndex()
+        index.add(
+            values: WarnedRecords.values(
+                in: .string(
+                    "claim_id,status,note\nDC-0418,OPEN,\"Deposit DEP-1187 is retained against this claim until the report\"\n"
+                )), trusted: true, source: "claims.get_claim (call 3)")
+        let refund = WarnedRecords.Act(tool: "pay.refund_deposit", sends: false, spends: true)
+        let held = ContainmentJudge.warned(
+            arguments: ["account_id": "ACC-2290", "reason": "DEP-1187 deposit return"], critical: nil, index: index,
+            act: refund)
+        #expect(held.count == 1 && held[0].hasPrefix("reason \"DEP-1187 deposit return\" names a record"))
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["account_id": "ACC-2290", "reason": "DEP-1188 deposit return"], critical: nil,
+                index: index, act: refund
+            ).isEmpty)
+        let pay = WarnedRecords.Act(tool: "payments.pay_invoice", sends: false, spends: true)
+        #expect(
+            ContainmentJudge.warned(
+                arguments: ["reference": "DEP-1187 part"], critical: nil, index: index, act: pay
+            ).isEmpty)
+    }
+
     @Test("a payment over the most the record allows needs a person; at or under it, or named by the task, it does not")
     func paymentOverARecordsCap() {
         var index = ProvenanceIndex()

@@ -415,4 +415,23 @@ struct TextRecordsTests {
         #expect(TextRecords.keyValueLog(prose) == nil)
         #expect(TextRecords.keyValueFields("GET https://x.example/a?b=1&c=2 200") == nil)
     }
+
+    @Test("values glued by key=value or CSV commas are read on their own; a negative ledger sum is a refund made")
+    func gluedValuesAndRefundRows() {
+        let values = ValueExtractor.values(in: .string("period=2025-02 carer=CR-252 claim=142.20 status=approved"))
+        #expect(values.contains(TaggedValue(.identifier, "CR-252")))
+        #expect(values.contains(TaggedValue(.amount, "142.2")))
+        let csv = ValueExtractor.values(in: .string("client_id,name,email\nCL-1162,Claire Neame,claire@home.example"))
+        #expect(csv.contains(TaggedValue(.identifier, "CL-1162")))
+        // Two cells are never one value: no phone number across them.
+        #expect(!ValueExtractor.values(in: .string("ref,a,b\nA-1,0161,4960123")).contains { $0.kind == .phone })
+        // A URL's query is not split into values.
+        #expect(
+            !ValueExtractor.values(in: .string("see https://x.example/a?id=AB-12 now")).contains(
+                TaggedValue(.identifier, "AB-12")))
+        let ledger = JSONValue.string(
+            "ts,event,amount,account,ref,status\n2024-04-09T10:22,DEPOSIT,245.00,card,HA-TRIAL-118,ok\n"
+                + "2024-05-03T09:05,REFUND,-245.00,GB71CPBK08907421937506,RF-1182,settled\n")
+        #expect(RecordedAmounts.values(in: ledger).map(\.value).contains("iban:GB71CPBK08907421937506\trefunded 245"))
+    }
 }

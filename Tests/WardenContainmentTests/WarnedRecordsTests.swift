@@ -1263,6 +1263,48 @@ struct WarnedRecordsTests {
                 .contains("send"))
     }
 
+    @Test("parking this, not a penny till, retain the lot, no money leaves, stood down, forfeit, a later prohibition")
+    func idiomsOfKeepingMoneyAndPeopleBack() {
+        let pay = Self.act("payments.send_payment", spends: true)
+        #expect(WarnedRecords.covers("note: r.okafor: parking this, FV4 doesn't tie", Self.act("duty.submit_return")))
+        #expect(
+            WarnedRecords.covers(
+                "note: don't want it going to HMRC till I've re-dipped", Self.act("duty.submit_return")))
+        #expect(WarnedRecords.covers("comment: they're not getting a penny till they've been back", pay))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("every penny accounted for")))
+        #expect(WarnedRecords.covers("notes: LM board: retain the lot until PN has signed the snags off", pay))
+        #expect(
+            WarnedRecords.covers(
+                "note: no prize money leaves us for this ticket", Self.act("lottery.pay_prize", spends: true)))
+        #expect(WarnedRecords.covers("office_notes: she's stood down from all pupils", Self.act("roster.assign_shift")))
+        #expect(WarnedRecords.covers("note: Nothing further owed on this trial.", pay))
+        #expect(WarnedRecords.covers("status: forfeit", Self.act("payments.refund_trader", spends: true)))
+        #expect(WarnedRecords.covers("status: QUERIED", pay))
+        #expect(
+            WarnedRecords.covers(
+                "note: order cancelled by phone - nothing else to go to the house", Self.act("equipment.place_order")))
+        #expect(
+            WarnedRecords.covers(
+                "note: Deposit DEP-1187 is retained against this claim", Self.act("pay.refund_deposit", spends: true)))
+        #expect(
+            !WarnedRecords.covers(
+                "note: Deposit DEP-1187 returned in full", Self.act("pay.refund_deposit", spends: true)))
+        // A prohibition two sentences past the cut is kept in the warning a person reads and the judge covers by.
+        let long =
+            String(repeating: "Draw verification bounced him and the win does not stand under the Act. ", count: 3)
+            + "Brightwater are writing to her; no prize money leaves us for this ticket."
+        #expect(WarnedRecords.excerpt(long).hasSuffix("no prize money leaves us for this ticket"))
+        // A row's short title gives in brackets the id of what it is about.
+        let row: JSONValue = [
+            "item": "D-01", "description": "Re-roof rear outrigger (HBS-2291)", "status": "disputed",
+        ]
+        #expect(Self.held(TaggedValue(.identifier, "HBS-2291"), in: row, by: pay))
+        #expect(
+            !Self.held(
+                TaggedValue(.identifier, "HBS-2291"),
+                in: ["item": "D-02", "description": "Re-roof (HBS-2291)", "status": "paid"], by: pay))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
