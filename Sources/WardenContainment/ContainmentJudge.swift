@@ -1203,46 +1203,33 @@ public enum ContainmentJudge {
                     }
                     continue
                 }
-                // A refund's reason "DEP-1187 deposit return" names what it gives back: an id written in it is judged
-                // as well (a payment's reference is not: "GA-50213 PART" pays part of what a note limits).
-                if act.words.contains("refund"), literal.shown.count <= 80, literal.shown.contains(" "),
-                    let hit = ValueExtractor.values(inText: literal.shown).filter(\.isLetterDigitId).sorted().lazy
-                        .compactMap({ warnings[$0.description] }).first,
-                    !Self.released(
-                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
-                        recipients: recipients)
-                {
-                    found.append(
-                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + "\" names a record "
-                            + TextForm.escaped(hit.source) + " warns against acting on ("
-                            + TextForm.escaped(hit.warning) + ")")
-                    break
-                }
-                // `IR-0612-report`, `IR-0612-photos`: a document named for a warned record is that record's.
-                if let hit = literal.readings.lazy.compactMap(Self.documentBase).compactMap({
-                    warnings[$0.description]
+                // Other ways a value names a warned record, each with how the finding says it: `IR-0612-report`, a
+                // document named for the record; an address at the domain a warned party's name spells; a refund's
+                // reason "DEP-1187 deposit return", which names what it gives back (a payment's reference is not read
+                // so: "GA-50213 PART" pays part of what a note limits).
+                let refundNames =
+                    act.words.contains("refund") && literal.shown.count <= 80 && literal.shown.contains(" ")
+                    ? ValueExtractor.values(inText: literal.shown).filter(\.isLetterDigitId).sorted() : []
+                let ways: [(readings: [TaggedValue], says: String)] = [
+                    (refundNames, "\" names a record "),
+                    (literal.readings.compactMap(Self.documentBase), "\" is named for a record "),
+                    (
+                        literal.readings.flatMap(WarnedRecords.domainLabels(ofAddress:)),
+                        "\" is at the domain of a party whose record "
+                    ),
+                ]
+                if let (hit, says) = ways.lazy.compactMap({ way in
+                    way.readings.lazy.compactMap { warnings[$0.description] }.first.map { ($0, way.says) }
                 }).first,
                     !Self.released(
                         hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
                         recipients: recipients)
                 {
                     found.append(
-                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown)
-                            + "\" is named for a record " + TextForm.escaped(hit.source) + " warns against acting on ("
-                            + TextForm.escaped(hit.warning) + ")")
-                    break
-                }
-                // An address at the domain a warned party's name spells is that party's.
-                let labels = literal.readings.flatMap(WarnedRecords.domainLabels(ofAddress:))
-                if let hit = labels.lazy.compactMap({ warnings[$0.description] }).first,
-                    !Self.released(
-                        hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
-                        recipients: recipients)
-                {
-                    found.append(
-                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown)
-                            + "\" is at the domain of a party whose record " + TextForm.escaped(hit.source)
-                            + " warns against acting on (" + TextForm.escaped(hit.warning) + ")")
+                        TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + says
+                            + TextForm.escaped(hit.source) + " warns against acting on ("
+                            + TextForm.escaped(hit.warning)
+                            + ")")
                     break
                 }
             }
