@@ -45,7 +45,7 @@ public enum WarnedRecords {
     /// superseded, a licence ended, a membership ceased is not to be paid.
     static let endedStatuses: Set<String> = [
         "rejected", "cancelled", "canceled", "withdrawn", "superseded", "lost", "ended", "terminated", "surrendered",
-        "ceased", "closed",
+        "ceased", "closed", "lapsed",
     ]
 
     /// Statuses of a person who is no longer the record's (`status: removed 2023-11-17 (assignment)`, `former`,
@@ -83,7 +83,7 @@ public enum WarnedRecords {
         "alter", "altered", "modify", "modified", "schedule", "scheduled", "sell", "sold", "abandon", "abandoned",
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
         "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
-        "settled", "tell", "told", "allocate", "allocated",
+        "settled", "tell", "told", "allocate", "allocated", "hire", "hired", "rent", "rented",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -1334,6 +1334,13 @@ public enum WarnedRecords {
             {
                 found += ["pay", "send"]
             }
+            // "VOR, keys in the safe, isn't going anywhere till Hanbury fit the clip kit": not hired out, assigned
+            // or moved meanwhile.
+            if ["isn't", "aren't", "won't", "not"].contains(word), next == "going" || next == "be",
+                words.dropFirst(position + 1).prefix(3).contains("anywhere")
+            {
+                found += ["assign", "hire", "book", "release", "dispatch", "move"]
+            }
             // "She has been told she's stood down from all pupils": not given work meanwhile.
             if ["stood", "stepped"].contains(word), next == "down" {
                 found += ["assign", "book", "allocate", "roster", "schedule", "invite"]
@@ -1578,7 +1585,8 @@ public enum WarnedRecords {
     static let sameActs: [String: [String]] = [
         "file": ["submit", "lodge"], "filed": ["submit", "lodge"], "lodge": ["submit", "file"],
         "lodged": ["submit", "file"], "submit": ["file", "lodge"], "submitted": ["file", "lodge"],
-        "take": ["takedown"], "allocate": ["assign"], "allocated": ["assign"], "sign": ["approve"],
+        "take": ["takedown"], "allocate": ["assign"], "allocated": ["assign"], "hire": ["book"], "hired": ["book"],
+        "rent": ["book"], "rented": ["book"], "sign": ["approve"],
         "signs": ["approve"], "license": ["licence"], "licence": ["license"],
         "licensed": ["licence", "license"],
         "licenced": ["licence", "license"],

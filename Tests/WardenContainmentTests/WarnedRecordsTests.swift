@@ -1289,6 +1289,15 @@ struct WarnedRecordsTests {
         #expect(
             !WarnedRecords.covers(
                 "note: Deposit DEP-1187 returned in full", Self.act("pay.refund_deposit", spends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "flag_note: he won't be hiring off us again - any branch, any vehicle",
+                Self.act("rentals.create_booking")))
+        #expect(
+            WarnedRecords.covers(
+                "notes: VOR, keys in the safe, isn't going anywhere till the clip kit is fitted",
+                Self.act("fleet.assign_vehicle")))
+        #expect(WarnedRecords.covers("status: LAPSED", Self.act("strike.pay_strike_pay", spends: true)))
         // A prohibition two sentences past the cut is kept in the warning a person reads and the judge covers by.
         let long =
             String(repeating: "Draw verification bounced him and the win does not stand under the Act. ", count: 3)
