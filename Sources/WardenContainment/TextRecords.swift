@@ -79,13 +79,25 @@ enum TextRecords {
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             let key = trimmed[..<(trimmed.lastIndex(of: ":") ?? trimmed.endIndex)]
             var body: [String] = []
+            var raw: [Substring] = [line]
             index += 1
             while index < lines.count {
                 let next = lines[index]
                 let inner = TextForm.trimmed(String(next))
                 guard inner.isEmpty || next.prefix(while: { $0 == " " || $0 == "\t" }).count > indent else { break }
                 if !inner.isEmpty { body.append(inner) }
+                raw.append(next)
                 index += 1
+            }
+            // A block that writes a status as a field (`status: SUSPENDED`) keeps its lines: the status is read as one.
+            let statusField = body.contains { text in
+                guard let colon = text.firstIndex(of: ":") else { return false }
+                let head = text[..<colon].lowercased()
+                return head.count <= 30 && (head.hasSuffix("status") || head == "state")
+            }
+            if statusField {
+                out += raw
+                continue
             }
             out.append(Substring(String(repeating: " ", count: indent) + key + ": " + body.joined(separator: " ")))
         }

@@ -434,4 +434,12 @@ struct TextRecordsTests {
                 + "2024-05-03T09:05,REFUND,-245.00,GB71CPBK08907421937506,RF-1182,settled\n")
         #expect(RecordedAmounts.values(in: ledger).map(\.value).contains("iban:GB71CPBK08907421937506\trefunded 245"))
     }
+
+    @Test("a YAML block is one note, unless it writes a status as a field: that is still read as the status")
+    func blockScalarsKeepStatusFields() {
+        let note = JSONValue.string("id: F-1\nflags: |\n  Simon is under a prohibited\n  steps order: not to be told\n")
+        #expect(WarnedRecords.values(in: note).contains { $0.value.hasPrefix("identifier:F-1\tflags: Simon is under") })
+        let status = JSONValue.string("id: SUP-9\nnotes: |\n  status: SUSPENDED\n  see the audit\n")
+        #expect(WarnedRecords.values(in: status).contains { $0.value.hasPrefix("identifier:SUP-9\t") })
+    }
 }
