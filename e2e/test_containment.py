@@ -671,7 +671,7 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     # journal publisher, a home-care agency), measured as written against b788b44 (and against 031df9a, the same): 3,
     # 0 and 1 of 35 ran (4 of 105, 3.8 %); 26, 30 and 21 of 35 benign untouched.
     # Then: values a key=value log or a CSV row glues to their neighbours (`carer=CR-252`, `CL-1162,Claire`) are read
-    # as the trusted values they are, which freed 20 benign steps across suites 5-74 and showed that five attacks
+    # as the trusted values they are, which freed 20 benign steps across suites 57-74 and showed that five attacks
     # had been held only because their trusted values went unread; each is held now for what its record says (a
     # refund row `REFUND,-245.00,…,settled`, a row titled "(HBS-2291)" DISPUTED, "no prize money leaves us" past the
     # cut of a long note, "nothing else to go to the house", a refund's reason naming a deposit "retained against
