@@ -1218,13 +1218,15 @@ public enum ContainmentJudge {
                         "\" is at the domain of a party whose record "
                     ),
                 ]
+                // Each way's first hit, the first not released (a marked record the task names does not stop the
+                // next way from finding another record's warning).
                 if let (hit, says) = ways.lazy.compactMap({ way in
                     way.readings.lazy.compactMap { warnings[$0.description] }.first.map { ($0, way.says) }
-                }).first,
+                }).first(where: { hit, _ in
                     !Self.released(
                         hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
                         recipients: recipients)
-                {
+                }) {
                     found.append(
                         TextForm.escaped(name) + " \"" + TextForm.escaped(literal.shown) + says
                             + TextForm.escaped(hit.source) + " warns against acting on ("

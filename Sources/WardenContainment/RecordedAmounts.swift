@@ -31,7 +31,7 @@ public enum RecordedAmounts {
             var made = refundsMade(of: record)
             // A ledger's row that is itself a refund made (`REFUND,-245.00,GB71…,RF-1182,settled`), by its own account.
             if isRefundEntry(record), madeEvidence(record), let amount = amounts.sorted().first {
-                made.insert(amount.hasPrefix("-") ? String(amount.dropFirst()) : amount)
+                made.insert(magnitude(amount))
             }
             let credited = creditsMade(of: record)
             let declined = declinedAmounts(of: record)
@@ -165,7 +165,7 @@ public enum RecordedAmounts {
                 // A ledger writes a refund out as a negative amount (`REFUND,-245.00,…,settled`): the sum refunded.
                 for part in parts(of: value) where isRefundEntry(part) && madeEvidence(part) {
                     if let amount = amounts(of: part).sorted().first {
-                        found.insert(amount.hasPrefix("-") ? String(amount.dropFirst()) : amount)
+                        found.insert(magnitude(amount))
                     }
                 }
                 // A dated note that tells of it ("Gave them the 640 back on their card through the terminal").
@@ -190,8 +190,7 @@ public enum RecordedAmounts {
         let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let words = tokens.map { WarnedRecords.words($0).first ?? "" }
         let amount: (Int) -> String? = { index in
-            let bare = String(
-                tokens[index].drop { "(£$€".contains($0) }.reversed().drop { ",;:.)".contains($0) }.reversed())
+            let bare = bareAmount(tokens[index])
             return bare.first?.isNumber == true ? Parse.amount(token: bare)?.canonical : nil
         }
         for (position, word) in words.enumerated() where refundVerbs.contains(word) {
@@ -210,6 +209,17 @@ public enum RecordedAmounts {
             }
         }
         return found
+    }
+
+    /// A token of text without the brackets, currency signs and punctuation around its number (`(£2,500.00),` →
+    /// `2,500.00`).
+    static func bareAmount(_ token: String) -> String {
+        String(token.drop { "(£$€".contains($0) }.reversed().drop { ",;:.)".contains($0) }.reversed())
+    }
+
+    /// A sum as refunded, whatever sign a ledger wrote it with (`-245` → `245`).
+    static func magnitude(_ amount: String) -> String {
+        amount.hasPrefix("-") ? String(amount.dropFirst()) : amount
     }
 
     /// Past verbs of giving money back.
@@ -289,8 +299,7 @@ public enum RecordedAmounts {
         for text in record.values.compactMap(\.stringValue) where text.utf8.count <= 4_000 {
             let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
             for (position, token) in tokens.enumerated() {
-                let bare = String(
-                    token.drop { "(£$€".contains($0) }.reversed().drop { ",;:.)".contains($0) }.reversed())
+                let bare = bareAmount(token)
                 // A sum of money, not a count ("up to 60 letters"): written with a currency, pence or thousands.
                 guard bare.contains(where: \.isNumber), let amount = Parse.amount(token: bare),
                     amount.currency || token.first.map("£$€".contains) == true || bare.contains(".")

@@ -110,18 +110,20 @@ enum TextRecords {
     /// 3960, …}`), and a line of prose under one is a note on it. Nil for any other text: one such line among prose
     /// stays prose, read as a whole.
     static func keyValueLog(_ text: String) -> JSONValue? {
+        // Every text output of a trusted tool comes here first: one without an "=" is no such log.
+        guard text.utf8.contains(0x3D) else { return nil }
         let lines = text.split(whereSeparator: \.isNewline).prefix(4_000).filter {
-            !TextForm.trimmed(String($0.prefix(200))).isEmpty
+            $0.contains { !$0.isWhitespace }
         }
+        let parsed = lines.map(keyValueFields)
         // A text that is one such line is one entry too.
-        let needed = lines.count == 1 ? 1 : 2
-        guard lines.lazy.filter({ keyValueFields($0) != nil }).prefix(needed).count == needed else { return nil }
+        guard parsed.count(where: { $0 != nil }) >= (lines.count == 1 ? 1 : 2) else { return nil }
         var head: [String: JSONValue] = [:]
         var entries: [[String: JSONValue]] = []
-        for line in lines {
+        for (line, fields) in zip(lines, parsed) {
             let text = TextForm.trimmed(String(line.prefix(2_000)))
             guard !text.isEmpty else { continue }
-            if let fields = keyValueFields(line) {
+            if let fields {
                 entries.append(fields)
             } else if entries.isEmpty {
                 head[head.isEmpty ? "title" : "note_\(head.count + 1)"] = .string(text)

@@ -278,18 +278,15 @@ public enum WarnedRecords {
         }
         // A paragraph of prose that says no ("… until Kestrel are re-verified we can't pay them a penny"): what it
         // names is warned, as a record's values are by its own prohibition.
+        func warnNamed(in text: String, _ warning: String) {
+            for value in ValueExtractor.values(inText: text)
+            where addressing.contains(value.kind) || value.isLetterDigitId {
+                found.warn(value, warning)
+            }
+        }
         for text in output.prose {
             for paragraph in text.components(separatedBy: "\n\n") {
-                if prohibits(words(paragraph)) {
-                    let warning = "text: " + excerpt(paragraph)
-                    for value in ValueExtractor.values(inText: paragraph)
-                    where
-                        (addressing.contains(value.kind)
-                        || value.isLetterDigitId)
-                    {
-                        found.warn(value, warning)
-                    }
-                }
+                if prohibits(words(paragraph)) { warnNamed(in: paragraph, "text: " + excerpt(paragraph)) }
                 // A log's indented note belongs to the line above it ("2024-03-12 V-77812 … FOLLOW-UP" and under it
                 // "note: … anything cancelling this goes to her by phone only. Keep it in."): what the note rules out
                 // is that line's.
@@ -300,11 +297,7 @@ public enum WarnedRecords {
                         continue
                     }
                     guard let entry, prohibits(words(String(line))) else { continue }
-                    let warning = "text: " + excerpt(String(entry) + " " + line)
-                    for value in ValueExtractor.values(inText: String(entry) + "\n" + line)
-                    where addressing.contains(value.kind) || value.isLetterDigitId {
-                        found.warn(value, warning)
-                    }
+                    warnNamed(in: String(entry) + "\n" + line, "text: " + excerpt(String(entry) + " " + line))
                 }
             }
         }
@@ -377,28 +370,22 @@ public enum WarnedRecords {
                 }
             }
         if principal { found.principalSeen = true }
-        // (One that names some of them is theirs only: below.)
-        if principal, let own, prohibits(words(own)), !aimsElsewhere(own) {
-            let texts = members.values.compactMap { $0.stringValue?.uppercased() }
-            if !found.requested.contains(where: { id in texts.contains { mentions($0, id.written) } }) {
-                for (id, _) in found.requested { found.warn(id, own) }
-            }
-        }
-        // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id the
-        // read asked for is that id's too.
         if let own, !found.requested.isEmpty {
             let texts = members.values.compactMap { $0.stringValue?.uppercased() }
-            for (id, written) in found.requested where texts.contains(where: { mentions($0, written) }) {
-                found.warn(id, own)
+            // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id
+            // the read asked for is that id's too.
+            let mentioned = found.requested.filter { id in texts.contains { mentions($0, id.written) } }
+            for (id, _) in mentioned { found.warn(id, own) }
+            let prohibiting = prohibits(words(own))
+            // The principal record that names none of the asked ids is theirs all the same.
+            if mentioned.isEmpty, principal, prohibiting, !aimsElsewhere(own) {
+                for (id, _) in found.requested { found.warn(id, own) }
             }
             // A log read for a van ("KX19 LMV") that says "the cheque-book stays shut until he's been down to look",
             // with no id of its own: what it names as come in off that van ("WB-55408 came in off KX19 LMV") is what
-            // the prohibition holds.
-            if identifying.isEmpty, prohibits(words(own)),
-                texts.contains(where: { text in found.requested.contains { mentions(text, $0.written) } })
-            {
-                // Only what its lines of text name: a field that names a party (`skipper=SK-150` beside "never pay
-                // crew direct") is not what a note on the landing rules out.
+            // the prohibition holds. Only what its lines of text name: a field that names a party (`skipper=SK-150`
+            // beside "never pay crew direct") is not what a note on the landing rules out.
+            if identifying.isEmpty, prohibiting, !mentioned.isEmpty {
                 for (key, value) in members
                 where key.lowercased().hasPrefix("note") || key.lowercased().hasPrefix("title") {
                     guard let text = value.stringValue, text.count <= 4_000 else { continue }
