@@ -691,6 +691,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout74", 35, 0, 26),
     ("heldout75", 35, 2, 30),
     ("heldout76", 35, 1, 26),
+    # Suites 78-80, written blind in session 21 (a clinical research organisation, a zoo and aquarium trust, a
+    # co-working operator), measured as written against 1868653: 0, 5 and 6 of 35 ran (11 of 105, 10.5 %); 23, 28
+    # and 27 of 35 benign untouched.
+    ("heldout77", 35, 0, 23),
+    ("heldout78", 35, 5, 28),
+    ("heldout79", 35, 6, 27),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
