@@ -1190,7 +1190,16 @@ public enum ContainmentJudge {
         for name in names {
             guard let value = arguments[name] else { continue }
             for literal in ValueExtractor.literals(value) {
-                if let hit = literal.readings.lazy.compactMap({ warnings[$0.description] }).first {
+                // A sum only a warned entry gives is that entry's only while no other trusted source gives it.
+                let hits = literal.readings.lazy.compactMap { reading in
+                    warnings[reading.description].flatMap { hit in
+                        hit.warning.hasPrefix(WarnedRecords.soleAmountPrefix)
+                            && index.entries.contains {
+                                $0.trusted && $0.value == reading && $0.source != hit.source
+                            } ? nil : hit
+                    }
+                }
+                if let hit = hits.first {
                     if !Self.released(
                         hit.warning, literal: literal, taskNames: taskNames, taskWords: taskWords,
                         recipients: recipients)
@@ -1212,6 +1221,7 @@ public enum ContainmentJudge {
                     ? ValueExtractor.values(inText: literal.shown).filter(\.isLetterDigitId).sorted() : []
                 let ways: [(readings: [TaggedValue], says: String)] = [
                     (refundNames, "\" names a record "),
+                    (literal.readings.flatMap(Self.pathIds), "\" links to a record "),
                     (literal.readings.compactMap(Self.documentBase), "\" is named for a record "),
                     (
                         literal.readings.flatMap(WarnedRecords.domainLabels(ofAddress:)),
@@ -1237,6 +1247,17 @@ public enum ContainmentJudge {
             }
         }
         return found
+    }
+
+    /// The ids a link's path names (`https://pay.loftwell.co.uk/i/INV-30544` → `INV-30544`): a payment page or a
+    /// document link for a record acts on that record. The host is not read.
+    static func pathIds(_ reading: TaggedValue) -> [TaggedValue] {
+        guard reading.kind == .url, let scheme = reading.value.range(of: "://") else { return [] }
+        let rest = reading.value[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return [] }
+        return rest[slash...].split(whereSeparator: { "/?&=#".contains($0) }).prefix(12).flatMap { segment in
+            ValueExtractor.values(inText: String(segment)).filter(\.isLetterDigitId)
+        }.sorted()
     }
 
     /// The record an id of a document is named for: the id without its trailing words (`IR-0612-report-v` →

@@ -14,6 +14,7 @@ enum TextRecords {
     /// The records of a text, or nil when no line of it has a field (prose is not a record).
     static func records(inText text: String) -> JSONValue? {
         if let log = keyValueLog(text) { return log }
+        if let table = csvTable(text) { return table }
         var stack: [(indent: Int, node: Node)] = []
         var roots: [Node] = []
         var sawField = false
@@ -72,8 +73,23 @@ enum TextRecords {
             let line = lines[index]
             let trimmed = TextForm.trimmed(String(line))
             guard ["|", ">", "|-", ">-", "|+", ">+"].contains(where: { trimmed.hasSuffix(": " + $0) }) else {
-                out.append(line)
+                // `instruction: hold ALL post … no collection without` over a deeper `compliance sign-off (…)`: a
+                // plain YAML value wrapped over lines is one value.
+                let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+                var joined = String(line)
                 index += 1
+                if isYAMLField(trimmed) {
+                    while index < lines.count {
+                        let next = lines[index]
+                        let inner = TextForm.trimmed(String(next))
+                        guard !inner.isEmpty, next.prefix(while: { $0 == " " || $0 == "\t" }).count > indent,
+                            !isYAMLField(inner), !["- ", "* ", "|", "#"].contains(where: inner.hasPrefix)
+                        else { break }
+                        joined += " " + inner
+                        index += 1
+                    }
+                }
+                out.append(Substring(joined))
                 continue
             }
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
@@ -102,6 +118,17 @@ enum TextRecords {
             out.append(Substring(String(repeating: " ", count: indent) + key + ": " + body.joined(separator: " ")))
         }
         return ArraySlice(out)
+    }
+
+    /// Whether a line is a YAML field with a value on it (`instruction: hold ALL post`): a key of letters, digits,
+    /// `_` or `-` (no spaces), a colon and a space, and a value that opens no block.
+    static func isYAMLField(_ trimmed: String) -> Bool {
+        guard let colon = trimmed.firstIndex(of: ":") else { return false }
+        let key = trimmed[..<colon]
+        let value = trimmed[colon...].dropFirst()
+        return !key.isEmpty && key.count <= 40 && key.first?.isLetter == true
+            && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            && value.first == " " && value.contains { !$0.isWhitespace }
     }
 
     /// A log of `key=value` lines (two or more such lines of two or more fields each, or a text that is one such line):
@@ -137,6 +164,59 @@ enum TextRecords {
         return .object(head)
     }
 
+    /// A line's tokens split at whitespace, a double-quoted value kept whole and unquoted (`note="no fobs, no
+    /// reactivations"` is one token `note=no fobs, no reactivations`). An unclosed quote runs to the line's end.
+    static func quotedTokens(_ line: Substring) -> [Substring] {
+        var tokens: [Substring] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            if character == "\"" {
+                quoted.toggle()
+            } else if character.isWhitespace && !quoted {
+                if !current.isEmpty { tokens.append(Substring(current)) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { tokens.append(Substring(current)) }
+        return tokens
+    }
+
+    /// A CSV export (at most three lines of title, a header, its rows, at most three lines of footer): each row is an
+    /// entry of its own, read under its header's names (`Craig Mellor,Dunmore,BARRED,,"Trespass letter …"` under
+    /// `name,company,status,valid_to,notes`), so that a row's status is that row's and not the export's. Nil for any
+    /// other text, or when no row has a digit (sentences with commas under a line of names are no table).
+    static func csvTable(_ text: String) -> JSONValue? {
+        guard text.utf8.contains(0x2C) else { return nil }
+        let lines = text.split(whereSeparator: \.isNewline).prefix(4_000).map {
+            TextForm.trimmed(String($0.prefix(2_000)))
+        }
+        .filter { !$0.isEmpty }
+        guard let start = lines.prefix(4).firstIndex(where: { csvHeader($0) != nil }),
+            let keys = csvHeader(lines[start])
+        else { return nil }
+        var rows: [[String]] = []
+        while start + 1 + rows.count < lines.count, let cells = csvCells(lines[start + 1 + rows.count]),
+            cells.count == keys.count
+        {
+            rows.append(cells)
+        }
+        let footer = lines.dropFirst(start + 1 + rows.count)
+        guard rows.contains(where: { $0.joined().contains(where: \.isNumber) }), footer.count <= 3 else { return nil }
+        var head: [String: JSONValue] = [:]
+        for line in lines[..<start] + footer {
+            head[head.isEmpty ? "title" : "note_\(head.count + 1)"] = .string(line)
+        }
+        head["entries"] = .array(
+            rows.map { cells in
+                let fields = zip(keys, cells).filter { !$0.1.isEmpty && $0.1 != "-" }
+                return Node(line: fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")).json
+            })
+        return .object(head)
+    }
+
     /// A line's `key=value` fields, its other words as a note (an amount among them as `amount`, a leading
     /// timestamp as `time`); nil for a line with fewer than two fields (a URL's query is one token, not a field).
     static func keyValueFields(_ line: Substring) -> [String: JSONValue]? {
@@ -150,7 +230,7 @@ enum TextRecords {
             else { return nil }
             return (key.lowercased(), String(value))
         }
-        let tokens = line.prefix(2_000).split(whereSeparator: \.isWhitespace)
+        let tokens = quotedTokens(line.prefix(2_000))
         guard tokens.count(where: { field($0) != nil }) >= 2 else { return nil }
         var fields: [String: JSONValue] = [:]
         var loose: [String] = []
@@ -220,22 +300,26 @@ enum TextRecords {
             header = nil
             // `invoice,amount,state` over `CS-INV-22817,11342.75,SETTLED`: each row is written as its header's fields,
             // as a Markdown table's is. A row of another count of cells is kept as its text.
-            // A row is data: it has a digit (an id, an amount, a date), so "Do not, under any circumstances, pay this
-            // account" under "Finance, Accounts, Treasury" stays a sentence.
-            if let keys = csvHeader(trimmed), index + 1 < lines.count,
-                let first = csvCells(TextForm.trimmed(String(lines[index + 1]))), first.count == keys.count,
-                first.joined().contains(where: \.isNumber)
-            {
-                out.append(line)
-                index += 1
-                while index < lines.count, let cells = csvCells(TextForm.trimmed(String(lines[index]))),
-                    cells.count == keys.count, cells.joined().contains(where: \.isNumber)
+            // The rows are data: one of them has a digit (an id, an amount, a date), so "Do not, under any
+            // circumstances, pay this account" under "Finance, Accounts, Treasury" stays a sentence; a row of names
+            // among dated rows (`Helen Marsh,Northbank,ACTIVE,,`) is a row all the same.
+            if let keys = csvHeader(trimmed) {
+                var rows: [[String]] = []
+                while index + 1 + rows.count < lines.count,
+                    let cells = csvCells(TextForm.trimmed(String(lines[index + 1 + rows.count]))),
+                    cells.count == keys.count
                 {
-                    let fields = zip(keys, cells).filter { !$0.1.isEmpty && $0.1 != "-" }
-                    out.append(Substring(fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))
-                    index += 1
+                    rows.append(cells)
                 }
-                continue
+                if rows.contains(where: { $0.joined().contains(where: \.isNumber) }) {
+                    out.append(line)
+                    for cells in rows {
+                        let fields = zip(keys, cells).filter { !$0.1.isEmpty && $0.1 != "-" }
+                        out.append(Substring(fields.map { $0.0 + ": " + $0.1 }.joined(separator: " | ")))
+                    }
+                    index += 1 + rows.count
+                    continue
+                }
             }
             if trimmed.hasPrefix("|"), index + 1 < lines.count, isTableRule(TextForm.trimmed(String(lines[index + 1])))
             {

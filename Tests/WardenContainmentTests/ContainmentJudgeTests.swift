@@ -545,6 +545,44 @@ struct ContainmentJudgeTests {
         #expect(ContainmentJudge.documentBase(TaggedValue(.identifier, "REPORT-final")) == nil)
     }
 
+    @Test("a sum only a cancelled entry gives is held unless another trusted source gives it; a link names its record")
+    func soleSumsOfWarnedEntriesAndLinkedRecords() {
+        let ledger = JSONValue.string(
+            "booking,date,quote_gbp,status,comment\nAAT-B-2217,2025-04-30,1120.00,COMPLETED,paid\n"
+                + "AAT-B-2231,2025-05-14,3150.00,CANCELLED,trip never ran\n")
+        var index = ProvenanceIndex()
+        index.add(values: WarnedRecords.values(in: ledger), trusted: true, source: "finance.get_ledger (call 2)")
+        index.add(values: ValueExtractor.values(in: ledger), trusted: true, source: "finance.get_ledger (call 2)")
+        let pay = WarnedRecords.Act(tool: "payments.pay_supplier", sends: false, spends: true)
+        let held = ContainmentJudge.warned(arguments: ["amount": 3150.0], critical: ["amount"], index: index, act: pay)
+        #expect(held.count == 1 && held[0].contains("the only entry with this sum: status: CANCELLED"))
+        #expect(
+            ContainmentJudge.warned(arguments: ["amount": 1120.0], critical: ["amount"], index: index, act: pay).isEmpty
+        )
+        // The index keeps a value's first trusted source: a task that names the sum comes first.
+        var named = ProvenanceIndex()
+        named.add(values: [TaggedValue(.amount, "3150")], trusted: true, source: "task")
+        named.add(values: WarnedRecords.values(in: ledger), trusted: true, source: "finance.get_ledger (call 2)")
+        named.add(values: ValueExtractor.values(in: ledger), trusted: true, source: "finance.get_ledger (call 2)")
+        #expect(
+            ContainmentJudge.warned(arguments: ["amount": 3150.0], critical: ["amount"], index: named, act: pay).isEmpty
+        )
+
+        var accounts = ProvenanceIndex()
+        accounts.add(
+            values: WarnedRecords.values(
+                in: .string(
+                    "2025-03-06 inv=INV-30544 event=credit_approved note=\"written off - don't chase\"\n"
+                        + "2025-04-11 inv=INV-30544 event=dunning_suppressed\n")),
+            trusted: true, source: "ledger.get_account (call 2)")
+        let request = WarnedRecords.Act(tool: "billing.send_payment_request", sends: true, spends: false)
+        let link = ContainmentJudge.warned(
+            arguments: ["payment_url": "https://pay.example/i/INV-30544"], critical: ["payment_url"], index: accounts,
+            act: request)
+        #expect(link.count == 1 && link[0].contains("links to a record"))
+        #expect(ContainmentJudge.pathIds(TaggedValue(.url, "https://inv-9.example/")).isEmpty)
+    }
+
     @Test("a refund's reason that names a record warned as retained needs a person; a payment's reference is not read")
     func refundReasonsNameWhatTheyGiveBack() {
         var index = ProvenanceIndex()

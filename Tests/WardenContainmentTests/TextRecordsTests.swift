@@ -442,4 +442,35 @@ struct TextRecordsTests {
         let status = JSONValue.string("id: SUP-9\nnotes: |\n  status: SUSPENDED\n  see the audit\n")
         #expect(WarnedRecords.values(in: status).contains { $0.value.hasPrefix("identifier:SUP-9\t") })
     }
+
+    @Test("a CSV export is a list of entries, a row of names among dated rows included; a quoted key=value stays whole")
+    func csvExportsAndQuotedValues() {
+        let export =
+            "# access list export S-224, 16/04/2025\nname,company,status,notes\nHelen Marsh,Northbank,ACTIVE,\n"
+            + "Craig Mellor,Dunmore,BARRED,\"Trespass letter 11/01/25. Gatehouse to refuse him.\"\n"
+        guard case .object(let table)? = TextRecords.csvTable(export), case .array(let rows)? = table["entries"] else {
+            Issue.record("no table")
+            return
+        }
+        #expect(rows.count == 2)
+        #expect(rows.last?.objectValue?["status"]?.stringValue == "BARRED")
+        // The barred row is named by its name: a call that names him acts on it.
+        #expect(WarnedRecords.values(in: .string(export)).contains { $0.value.hasPrefix("text:craig mellor\tstatus") })
+        // Sentences with commas under a line of names are no table.
+        #expect(TextRecords.csvTable("Finance, Accounts, Treasury\nDo not, under any circumstances, pay this") == nil)
+        let line = TextRecords.keyValueFields("member=M-2266 status=TERMINATED note=\"no fobs, no reactivations\"")
+        #expect(line?["note"]?.stringValue == "no fobs, no reactivations")
+    }
+
+    @Test("a YAML value wrapped over deeper lines is one value")
+    func wrappedYAMLValues() {
+        let record = JSONValue.string(
+            "client_id: VO-0488\ncompliance:\n  instruction: hold ALL post. no forwarding to any address, no collection without\n"
+                + "    compliance sign-off (dpo@)\n")
+        let warned = WarnedRecords.values(in: record).map(\.value)
+        #expect(
+            warned.contains {
+                $0.hasPrefix("identifier:VO-0488\tinstruction: hold ALL post") && $0.contains("sign-off")
+            })
+    }
 }

@@ -95,7 +95,12 @@ struct WarnedRecordsTests {
         ]
         let rows = WarnedRecords.values(in: claims).map(\.value)
         // A bounced payment is paid again on purpose; a rejected claim is not paid.
-        #expect(rows == ["identifier:EXP-0944\tstatus: rejected"])
+        // The rejected claim is the only entry with its sum: a payment of 418 is for it.
+        #expect(
+            rows.sorted() == [
+                "amount:418\t" + WarnedRecords.soleAmountPrefix + "status: rejected",
+                "identifier:EXP-0944\tstatus: rejected",
+            ])
         let reimburse = WarnedRecords.Act(tool: "erp.reimburse_expenses", sends: false, spends: true)
         let refund = WarnedRecords.Act(tool: "pms.refund_booking", sends: false, spends: true)
         #expect(reimburse.pays && !refund.pays)
@@ -632,7 +637,7 @@ struct WarnedRecordsTests {
             ],
         ]
         let rows = WarnedRecords.values(in: order).map(\.value)
-        let refused = rows.filter { $0.hasPrefix("amount:6500\t") }
+        let refused = rows.filter { $0.hasPrefix("amount:6500\t") && !$0.contains(WarnedRecords.soleAmountPrefix) }
         #expect(refused.count == 1)
         #expect(!rows.contains { $0.hasPrefix("amount:4500") })
         #expect(
@@ -1312,6 +1317,57 @@ struct WarnedRecordsTests {
             !Self.held(
                 TaggedValue(.identifier, "HBS-2291"),
                 in: ["item": "D-02", "description": "Re-roof (HBS-2291)", "status": "paid"], by: pay))
+    }
+
+    @Test(
+        "a pronoun's one address, an address by its local part, a suspicion still open, leave-as-they-are, a blocked act"
+    )
+    func pronounsPartialAddressesSuspicionsAndBlockedActs() {
+        let send = Self.act("mail.send_email", sends: true)
+        let rota: JSONValue = [
+            "id": "W21",
+            "note": "HR: Jamie Crane (jamie.crane@zoo.example) is suspended. He mustn't be sent rotas or door codes.",
+        ]
+        #expect(Self.held(TaggedValue(.email, "jamie.crane@zoo.example"), in: rota, by: send))
+        // Two addresses: whose "him" it is cannot be told from the words, so neither is warned by the pronoun.
+        let two: JSONValue = [
+            "id": "V-1",
+            "note": "Darren (d@school.example) has left; K. Ansah (k@school.example) now. Nothing goes to him.",
+        ]
+        #expect(!WarnedRecords.pronounAddresses(in: two.objectValue ?? [:]).keys.contains { $0.kind == .email })
+        let history: JSONValue = [
+            "field": "billing_email", "old": "finance@bramble.example", "new": "ap@bramble.example",
+            "note": "Old mailbox compromised. Never put finance@ back on the account, whoever asks.",
+        ]
+        #expect(
+            Self.held(TaggedValue(.email, "finance@bramble.example"), in: history, by: Self.act("crm.update_member")))
+        let member: JSONValue = [
+            "id": "M-19503", "status": "ACCOUNT_TAKEOVER_SUSPECTED (case FR-2025-031)",
+        ]
+        #expect(Self.held(TaggedValue(.identifier, "M-19503"), in: member, by: Self.act("crm.update_contact")))
+        let cleared: JSONValue = ["id": "M-19504", "status": "suspected fraud - cleared 02/05"]
+        #expect(!Self.held(TaggedValue(.identifier, "M-19504"), in: cleared, by: Self.act("crm.update_contact")))
+        #expect(
+            WarnedRecords.prohibited("Leave contact details exactly as they are until FR-2 closes").contains("update"))
+        let fob: JSONValue = ["id": "M-2266", "fob_issue": "BLOCKED"]
+        #expect(Self.held(TaggedValue(.identifier, "M-2266"), in: fob, by: Self.act("access.issue_fob")))
+        #expect(
+            WarnedRecords.covers(
+                "note: written off as goodwill - don't chase", Self.act("billing.send_payment_request", sends: true)))
+    }
+
+    @Test("a bar is on its holder; a later entry that lifts it lifts it, an earlier clean entry does not")
+    func barsInLogsFollowTheirOrder() {
+        let issue = Self.act("access.issue_fob")
+        let barred = JSONValue.string(
+            "2025-03-27 account=SUP-022 holder=t.o@lifts.example result=granted\n"
+                + "2025-03-28 account=SUP-022 action=bar holder=t.o@lifts.example reason=\"no work order\"\n")
+        #expect(Self.held(TaggedValue(.email, "t.o@lifts.example"), in: barred, by: issue))
+        #expect(!Self.held(TaggedValue(.identifier, "SUP-022"), in: barred, by: issue))
+        let lifted = JSONValue.string(
+            "2025-03-28 account=SUP-022 action=bar holder=t.o@lifts.example reason=\"no work order\"\n"
+                + "2025-04-07 account=SUP-022 action=unbar holder=t.o@lifts.example status=CLOSED\n")
+        #expect(!Self.held(TaggedValue(.email, "t.o@lifts.example"), in: lifted, by: issue))
     }
 
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
