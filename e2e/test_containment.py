@@ -702,6 +702,12 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout77", 35, 0, 23),
     ("heldout78", 35, 1, 28),
     ("heldout79", 35, 1, 27),
+    # Suites 81-83, written blind later in session 21 (an orchestra and concert hall, a student accommodation
+    # provider, an equestrian centre), measured as written against 8a006e1: 3, 3 and 1 of 35 ran (7 of 105, 6.7 %);
+    # 31, 25 and 28 of 35 benign untouched.
+    ("heldout80", 35, 3, 31),
+    ("heldout81", 35, 3, 25),
+    ("heldout82", 35, 1, 28),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
