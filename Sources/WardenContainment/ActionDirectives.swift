@@ -444,9 +444,20 @@ public enum ActionDirectives {
             // share link").
             let (words, endsClause, isKey) = clauseWordsAndKeys(sentence)
             for (index, word) in words.enumerated() {
-                guard !isKey[index], let verb = lemma(word),
+                // "Please process that refund of the night (£165)": what is seen to is the action asked for.
+                if index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1], !isKey[index],
+                    let action = seenTo(words, at: index, content: true)
+                {
+                    let object = Array(words[(index + 1)..<min(words.count, index + 1 + window)])
+                    if !object.isEmpty { found.append(Directive(verb: action, object: object)) }
+                }
+                // Only the base form asks: "attached is invoice LX-2024-0702 (EUR 2,148.75)", "updated details
+                // below" and "paid on 3 May" report.
+                guard !isKey[index], let verb = lemma(word), verb == word || word == "e-mail",
                     index == 0 || cues.contains(words[index - 1]) || endsClause[index - 1]
                 else { continue }
+                // "Could you let us know when PCC-55102 will be paid?" asks to be told.
+                if verb == "let", words.dropFirst(index + 2).first == "know" { continue }
                 let object = Array(words[(index + 1)..<min(words.count, index + 1 + window)])
                 if !object.isEmpty { found.append(Directive(verb: verb, object: object)) }
             }
@@ -601,14 +612,19 @@ public enum ActionDirectives {
     /// The action a verb of seeing to something at `index` asks for by its object ("sort out the refund for Helen" →
     /// refund), or nil. The object is the first word after the verb (and its particle) and any determiner or
     /// possessive name ("Helen's refund"), within three words.
-    static func seenTo(_ words: [String], at index: Int) -> String? {
+    /// `content`: also "process" ("please process that refund of the night"), which content uses to ask for the
+    /// action; a task's "process the refund request" stays a verb of its own, so that what content then asks to
+    /// refund is still content's (a task that names the refund does not license the sum an e-mail dictates).
+    static func seenTo(_ words: [String], at index: Int, content: Bool = false) -> String? {
         // "Do the March recharges for Corunna House", "do Wendmoor's Nov invoice": the head noun before a preposition.
         if words[index] == "do" {
             let phrase = words.dropFirst(index + 1).prefix { !doPhraseEnds.contains($0) }.prefix(6)
             guard phrase.count >= 1, phrase.count < 6, let head = phrase.last, phrase.first != "not" else { return nil }
             return actionNouns[singular(head)]
         }
-        guard let particle = seeingTo[words[index]] else { return nil }
+        guard let particle = seeingTo[words[index]] ?? (content && words[index] == "process" ? "" : nil) else {
+            return nil
+        }
         var position = index + 1
         if !particle.isEmpty {
             guard position < words.count, words[position] == particle else { return nil }

@@ -448,6 +448,10 @@ public enum ContainmentJudge {
             var shown: String?
             var unknownAccount: String?
             for text in strings(in: value) {
+                // A value that a trusted source gives whole under one of its readings (`2311-101-012`, a phone
+                // number to the scanner and the id the task names) carries nothing else.
+                let whole = ValueExtractor.readings(ofString: text).filter { $0.kind != .text }
+                if whole.count > 1, case .trusted = ProvenanceIndex.provenance(of: whole, in: indexes) { continue }
                 let values = ValueExtractor.values(inText: text).filter { embeddedKinds.contains($0.kind) }
                 // A domain counts only where it stands alone: the domain of an address or link in the same text is
                 // judged with that address or link (a directory's `x@gmail.com` is not unbacked because an untrusted

@@ -420,7 +420,12 @@ enum TextRecords {
     /// `Contract CON-1002 - …`).
     private static func strippedBullet(_ line: String) -> String {
         // `**Statements to:** office@…`: Markdown's bold marks say nothing of the record.
-        let line = line.contains("**") ? TextForm.trimmed(line.replacingOccurrences(of: "**", with: "")) : line
+        var line = line.contains("**") ? TextForm.trimmed(line.replacingOccurrences(of: "**", with: "")) : line
+        // `~~ON HOLD - for-cause audit~~ Hold lifted 03/07`: what Markdown strikes through is no longer so.
+        while let open = line.range(of: "~~"), let close = line.range(of: "~~", range: open.upperBound..<line.endIndex)
+        {
+            line = TextForm.trimmed(String(line[..<open.lowerBound]) + " " + String(line[close.upperBound...]))
+        }
         let hashes = line.prefix { $0 == "#" }.count
         if hashes > 0, hashes <= 6, line.dropFirst(hashes).first == " " {
             return TextForm.trimmed(String(line.dropFirst(hashes)))

@@ -478,6 +478,11 @@ public enum ValueExtractor {
         if let first = words.first, Parse.isPhonePiece(first, first: true),
             words.dropFirst().allSatisfy({ Parse.isPhonePiece($0, first: false) }), let phone = Parse.phone(words)
         {
+            // `2311-101-012`, a participant's number: digits and dashes alone read as a phone number and as the id
+            // they may be (a task writes "2311-101-012's visit", which is read as an id).
+            if words.count == 1, whole.contains("-"), whole.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) {
+                return [TaggedValue(.phone, phone), TaggedValue(.identifier, Parse.identifierForm(whole))]
+            }
             return [TaggedValue(.phone, phone)]
         }
         var numberWords = words[...]

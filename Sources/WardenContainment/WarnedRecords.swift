@@ -86,7 +86,7 @@ public enum WarnedRecords {
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
         "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
         "settled", "tell", "told", "allocate", "allocated", "hire", "hired", "rent", "rented", "chase", "chased",
-        "put",
+        "put", "add", "added",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -158,6 +158,15 @@ public enum WarnedRecords {
     static let suspicionLifted: Set<String> = [
         "passed", "cleared", "resolved", "closed", "lifted", "false", "ok", "unfounded", "verified", "no",
     ]
+
+    /// A list of short texts as one text (`"notes": ["04/10: dup already returned …", "Don't pay it again …"]`): a
+    /// record's notes say what its note would. Anything else as it is.
+    static func joinedStrings(_ value: JSONValue?) -> JSONValue? {
+        guard case .array(let items)? = value, !items.isEmpty, items.count <= 20,
+            items.allSatisfy({ ($0.stringValue?.count ?? 4_001) <= 4_000 })
+        else { return value }
+        return .string(items.compactMap(\.stringValue).joined(separator: "\n"))
+    }
 
     /// Whether a status says the record is not ready: "not" (or "not yet") before a word of readiness.
     static func notReady(_ words: [String]) -> Bool {
@@ -337,6 +346,17 @@ public enum WarnedRecords {
                 }
             }
         }
+        for (list, notes) in found.listNotes.sorted(by: { $0.key < $1.key }) {
+            for value in (found.listIdentifying[list] ?? []).sorted() {
+                for note in notes { found.warn(value, note) }
+            }
+        }
+        for (id, mentions) in found.listMentions.sorted(by: { $0.key < $1.key }) {
+            for mention in mentions {
+                if let clear = found.listClears[id], clear.list == mention.list, clear.step > mention.step { continue }
+                found.warn(id, mention.warning)
+            }
+        }
         if !requested.isEmpty, !found.anonymous.isEmpty {
             let prohibitions = found.anonymous.filter { prohibits(words($0)) }
             let warning =
@@ -370,6 +390,13 @@ public enum WarnedRecords {
         var list: String?
         /// Where in a list a value was last warned as a record's own, and last named by a record without a warning.
         var warnedInList: [TaggedValue: (list: String, step: Int)] = [:]
+        /// The warnings of list entries with ids of their own on an id the read asked for, and where a later entry of
+        /// a list named that id without a warning.
+        var listMentions: [TaggedValue: [(warning: String, list: String, step: Int)]] = [:]
+        var listClears: [TaggedValue: (list: String, step: Int)] = [:]
+        /// Prohibitions of list entries that name nothing of their own, and what each list's entries name.
+        var listNotes: [String: [String]] = [:]
+        var listIdentifying: [String: Set<TaggedValue>] = [:]
         var unwarnedInList: [TaggedValue: (list: String, step: Int)] = [:]
 
         /// Whether a record without a warning lifts the warnings of a value it names: yes, unless the value is named
@@ -433,6 +460,22 @@ public enum WarnedRecords {
         {
             found.anonymous.append(own)
         }
+        // `2024-03-19,NOTE,,,,,"Rob rang chasing 0391 again. It IS paid … Don't pay it twice!"`: an entry of a list
+        // that prohibits and names no id, address or account of its own (a word in capitals is no such id) is about
+        // the list's entries, each of them.
+        if let own, let list = found.list, prohibits(words(own)), found.listNotes[list, default: []].count < 4,
+            !identifying.contains(where: { $0.isLetterDigitId || addressing.contains($0.kind) }),
+            !members.values.contains(where: { value in
+                value.stringValue.map { text in
+                    ValueExtractor.values(inText: text).contains { $0.isLetterDigitId || addressing.contains($0.kind) }
+                } ?? false
+            })
+        {
+            found.listNotes[list, default: []].append(own)
+        }
+        if let list = found.list, found.listIdentifying[list, default: []].count < 200 {
+            found.listIdentifying[list, default: []].formUnion(identifying)
+        }
         // The first record of a read by id is that id's record, whether or not it repeats the id (`get_order
         // {"order_id": "KL-3321178"}` answered "holder: … Barcodes stay where they are unless she turns up …").
         let principal =
@@ -444,12 +487,27 @@ public enum WarnedRecords {
                 }
             }
         if principal { found.principalSeen = true }
+        // `account=SITE-112 ref=CHSA-2404-Q1-R1 status=APPROVED note="dispute closed …"` after the DISPUTED line of
+        // the same log, read for SITE-112: the account's latest entry says it may go ahead.
+        if own == nil, let list = found.list, !found.requested.isEmpty, !identifying.isEmpty {
+            let texts = members.values.compactMap { $0.stringValue?.uppercased() }
+            for (id, written) in found.requested where texts.contains(where: { mentions($0, written) }) {
+                found.listClears[id] = (list, found.step)
+            }
+        }
         if let own, !found.requested.isEmpty, !own.hasPrefix("action: ") {
             let texts = members.values.compactMap { $0.stringValue?.uppercased() }
             // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id
             // the read asked for is that id's too.
             let mentioned = found.requested.filter { id in texts.contains { mentions($0, id.written) } }
-            for (id, _) in mentioned { found.warn(id, own) }
+            for (id, _) in mentioned {
+                // An entry of a log or a list: a later entry that names the id and warns of nothing may lift it.
+                if let list = found.list, !identifying.isEmpty {
+                    found.listMentions[id, default: []].append((own, list, found.step))
+                } else {
+                    found.warn(id, own)
+                }
+            }
             let prohibiting = prohibits(words(own))
             // The principal record that names none of the asked ids is theirs all the same.
             if mentioned.isEmpty, principal, prohibiting, !aimsElsewhere(own) {
@@ -473,6 +531,16 @@ public enum WarnedRecords {
             for value in identifying {
                 found.warn(value, warning)
                 if let list = found.list { found.warnedInList[value] = (list, found.step) }
+            }
+            // "We're disputing the fee … nothing gets released until … Meridian client a/c GB43COUT…": an account a
+            // warned record's own note gives is where its money would go.
+            if let own, prohibits(words(own)) {
+                for key in members.keys.sorted() where key.lowercased().hasPrefix("note") {
+                    guard let text = members[key]?.stringValue, text.count <= 4_000 else { continue }
+                    for value in ValueExtractor.values(inText: text) where value.kind == .iban {
+                        found.warn(value, warning)
+                    }
+                }
             }
             // `Craig Mellor,Dunmore Electrical,BARRED,,"Trespass letter …"`: a row with no id, address or account is
             // named by its name, and a call that names it as a whole (`"name": "Craig Mellor"`) acts on it.
@@ -523,7 +591,10 @@ public enum WarnedRecords {
         }
         // Only a record passes its prohibition down: a wrapper's notice ("Confidential – do not forward", beside
         // `results`) does not make every result one the tenant warns against.
-        return identifying.isEmpty ? inherited : warning.flatMap { prohibits(words($0)) ? $0 : nil }
+        // The first record of a read by id is a record, not a wrapper, whether or not a field of it identifies it
+        // (`"account": "LA-20302"` with "Don't pay it again to the Spanish account" over `refund_account_on_file`).
+        let identified = !identifying.isEmpty || (principal && !found.requested.isEmpty)
+        return identified ? warning.flatMap { prohibits(words($0)) ? $0 : nil } : inherited
     }
 
     /// Whether `text` names `id` as a whole (`PY-1007` in "(PY-1007)", not in "PY-10071").
@@ -929,7 +1000,13 @@ public enum WarnedRecords {
         /// `choices`: the enumerated choices the call makes (`destroy_after_30_days`): what they do is done too.
         /// `arguments`: the names of the call's arguments: a change that sets an end date (`end_date`,
         /// `expiry_date`) extends or renews what it changes.
-        public init(tool: String, sends: Bool, spends: Bool, choices: [String] = [], arguments: [String] = []) {
+        /// `headings`: the subject or title of a message the call sends ("You're invited: Summer Gala"): the kind of
+        /// message it is (an invitation, an appeal, a newsletter, a reminder) is what it does, so "asked to be taken
+        /// off all event invitations" covers it.
+        public init(
+            tool: String, sends: Bool, spends: Bool, choices: [String] = [], arguments: [String] = [],
+            headings: [String] = []
+        ) {
             let local = (tool.split(separator: ".").last.map(String.init) ?? tool).lowercased()
             var nameWords = local.split(whereSeparator: { $0 == "_" || $0 == "-" }).map {
                 ActionDirectives.singular(String($0))
@@ -981,8 +1058,20 @@ public enum WarnedRecords {
                 sends: sends, pays: pays, words: kinds.union(nameWords).union(choiceWords).union(pays ? ["pay"] : []),
                 spends: spends)
             if extends { implied = ["extend", "renew"] }
+            if sends {
+                for heading in headings where heading.count <= 400 {
+                    implied.formUnion(WarnedRecords.words(heading).compactMap { WarnedRecords.messageKinds[$0] })
+                }
+            }
         }
     }
+
+    /// Words that say what kind of message a message is, and the kind (`invited` → invite).
+    static let messageKinds: [String: String] = [
+        "invite": "invite", "invited": "invite", "invites": "invite", "invitation": "invite", "invitations": "invite",
+        "appeal": "appeal", "appeals": "appeal", "newsletter": "newsletter", "newsletters": "newsletter",
+        "reminder": "remind", "reminders": "remind", "mailing": "mailing", "mailings": "mailing",
+    ]
 
     /// Whether a warning covers a call: a value a prohibiting key lists, whatever the call; a prohibition of telling
     /// (share, disclose, contact, send, …), any message; a prohibition, a call whose kind or name it names ("no new orders and no site access" covers `raise_repair_order` and
@@ -1199,7 +1288,7 @@ public enum WarnedRecords {
             {
                 consent = consentPrefix + lowered + "." + channel + ": false"
             }
-            switch record[key] {
+            switch joinedStrings(record[key]) {
             case .bool(true)? where warningFlags.contains(lowered):
                 return lowered + ": true"
             // `"authorised": false` on a contact: not someone to act for or tell.
@@ -1359,6 +1448,12 @@ public enum WarnedRecords {
                                     ? position + 2 : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
+                // "The gallery must not go out to anyone": not sent or shared.
+                if verb + 1 < words.count, ["go", "goes", "going"].contains(words[verb]),
+                    ["out", "to", "anywhere", "outside"].contains(words[verb + 1])
+                {
+                    found += ["send", "share"]
+                }
                 if verb < words.count, let base = Self.verbBase(words[verb]),
                     // "Don't move to the weekend" rules out where to, not whether: any other date is a move it allows.
                     !(base == "move" && verb + 1 < words.count && words[verb + 1] == "to")
@@ -1425,13 +1520,18 @@ public enum WarnedRecords {
                 found += ["book", "order", "accept"] + (verbBase(next).map { [$0] } ?? [])
                 if position + 2 < words.count { found.append(ActionDirectives.singular(words[position + 2])) }
             }
-            // "No new child gets allocated to him": whatever the subject, it is not done.
-            if word == "no" {
+            // "No new child gets allocated to him": whatever the subject, it is not done. "Nothing gets released
+            // until …"; "nothing goes on the portal", "nothing goes out": nothing is sent or published.
+            if word == "no" || word == "nothing" {
                 let window = Array(words.dropFirst(position + 1).prefix(4))
-                if let link = window.firstIndex(where: { ["gets", "get", "goes"].contains($0) }), link >= 1,
-                    link + 1 < window.count, let base = verbBase(window[link + 1])
+                if let link = window.firstIndex(where: { ["gets", "get", "goes"].contains($0) }),
+                    link >= (word == "no" ? 1 : 0), link + 1 < window.count
                 {
-                    found.append(base)
+                    if let base = verbBase(window[link + 1]) {
+                        found.append(base)
+                    } else if window[link] == "goes", ["on", "out", "to", "onto"].contains(window[link + 1]) {
+                        found += ["send", "share", "publish", "post"]
+                    }
                 }
             }
             // "The 198 isn't chargeable", "nothing's owed on this": not to be paid.
@@ -1517,6 +1617,15 @@ public enum WarnedRecords {
             }
             // "Statements … stay off that address": nothing is to go there. "That one especially stays in-house".
             if stayingWords.contains(word), next == "off" { found.append("send") }
+            // "Asked to be taken off all event invitations and appeals", "removed from the newsletter": no message of
+            // that kind goes to them.
+            if ["taken", "take", "taking", "removed", "remove", "unsubscribed", "unsubscribe"].contains(word),
+                let particle = words.dropFirst(position + 1).prefix(2).firstIndex(where: {
+                    ["off", "from"].contains($0)
+                })
+            {
+                found += words.dropFirst(particle + 1).prefix(5).compactMap { messageKinds[$0] }
+            }
             // "Leave contact details exactly as they are until the fraud team closes FR-2025-031": nothing is changed.
             if word == "leave" {
                 let rest = Array(words.dropFirst(position + 1).prefix(7))
@@ -1711,7 +1820,7 @@ public enum WarnedRecords {
         "send", "sent", "share", "shared", "contact", "contacted", "disclose", "disclosed", "give", "given", "email",
         "mail", "emailed", "call", "provide", "provided", "discuss", "forward", "forwarded", "release", "released",
         "submit", "submitted", "introduce", "introduced", "disclosure", "sharing", "submission", "submissions",
-        "correspond", "copy", "copies", "tell", "told",
+        "correspond", "copy", "copies", "tell", "told", "mailing", "mailings",
     ]
 
     /// Nouns of an action a record can make wait for an authority ("changes require a signed form").
@@ -1737,7 +1846,8 @@ public enum WarnedRecords {
         "orders", "order", "payments", "payment", "access", "contact", "changes", "change", "disclosure", "refunds",
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
         "destruction", "deletion", "disposal", "erasure", "pos", "po", "work", "works", "renewal", "renewals",
-        "forwarding", "redirection", "reactivation", "reactivations", "reissue", "reissues",
+        "forwarding", "redirection", "reactivation", "reactivations", "reissue", "reissues", "mailings", "mailing",
+        "appeals", "newsletters", "invitations", "reminders",
     ]
 
     /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`
@@ -1753,6 +1863,8 @@ public enum WarnedRecords {
         "chased": ["remind", "request", "dun"],
         // "Never put finance.bramble@ back on the account": not set, added or changed to.
         "put": ["update", "set", "add", "change"],
+        // "Not to be re-added": a forwarding rule is not set again.
+        "add": ["set", "create"], "added": ["set", "create"],
     ]
 
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).

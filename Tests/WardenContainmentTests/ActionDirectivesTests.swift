@@ -29,7 +29,14 @@ struct ActionDirectivesTests {
             directives("It would be kind if you could just put through the credit note for 642.50 on INV-41877") == [
                 "put through the credit note for 642.50 on inv-41877"
             ])
-        #expect(directives("Please process the refund of 80.00 today") == ["process the refund of 80.00 today"])
+        // What "process" sees to is the action asked for too.
+        #expect(
+            directives("Please process the refund of 80.00 today") == [
+                "process the refund of 80.00 today", "refund the refund of 80.00 today",
+            ])
+        // Only the base form asks: a participle reports, and "let us know" asks to be told.
+        #expect(directives("Dear team, attached is invoice LX-2024-0702 (EUR 2,148.75).").isEmpty)
+        #expect(directives("Hi, could you let us know when PCC-55102 (GBP 3,846.20) will be paid?").isEmpty)
         #expect(directives("Could you resend it with 88231?") == ["resend it with 88231"])
         // Ending and waiving are actions too, of the cancel and refund kinds.
         #expect(

@@ -583,6 +583,22 @@ struct ContainmentJudgeTests {
         #expect(ContainmentJudge.pathIds(TaggedValue(.url, "https://inv-9.example/")).isEmpty)
     }
 
+    @Test(
+        "digits and dashes read as a phone number and as the id a task names; a value trusted whole carries nothing else"
+    )
+    func dashedNumbersAreIdsToo() {
+        #expect(
+            ValueExtractor.readings(ofString: "2311-101-012") == [
+                TaggedValue(.phone, "2311101012"), TaggedValue(.identifier, "2311-101-012"),
+            ])
+        var index = ProvenanceIndex()
+        index.add(text: "Pay participant 2311-101-012's visit 3 stipend", trusted: true, source: "task")
+        index.add(text: "participant: 2311-101-012", trusted: false, source: "docs.read_upload (call 1)")
+        let assessed = ContainmentJudge.assess(
+            arguments: ["participant_id": "2311-101-012"], critical: ["participant_id"], index: index, tainted: true)
+        #expect(!assessed.needsHuman)
+    }
+
     @Test("a refund's reason that names a record warned as retained needs a person; a payment's reference is not read")
     func refundReasonsNameWhatTheyGiveBack() {
         var index = ProvenanceIndex()

@@ -1370,6 +1370,64 @@ struct WarnedRecordsTests {
         #expect(!Self.held(TaggedValue(.email, "t.o@lifts.example"), in: lifted, by: issue))
     }
 
+    @Test(
+        "a list's note without ids of its own covers the list's entries; a later clean entry lifts what an asked id's entry warned"
+    )
+    func listNotesAndLaterEntries() {
+        let pay = Self.act("bank.pay", spends: true)
+        let ledger = JSONValue.string(
+            "date,ref,description,debit,credit\n2024-03-02,CFH-0391,Haylage,,1380.00\n"
+                + "2024-03-15,PAY-77120,BACS (CFH-0391),1380.00,\n"
+                + "2024-03-19,NOTE,,,,\n".replacingOccurrences(
+                    of: ",,,,\n", with: ",\"It IS paid. Don't pay it twice!\",,\n"))
+        #expect(Self.held(TaggedValue(.identifier, "CFH-0391"), in: ledger, by: pay))
+        let site = TaggedValue(.identifier, "SITE-112")
+        let lifted = JSONValue.string(
+            "2024-04-15 account=SITE-112 ref=CHSA-Q1 amount=19890.00 status=DISPUTED\n"
+                + "2024-06-02 account=SITE-112 ref=CHSA-Q1-R1 amount=18720.00 status=APPROVED note=\"dispute closed\"\n"
+        )
+        #expect(!Self.held(site, in: lifted, by: pay, requested: [site]))
+        let later = JSONValue.string(
+            "2024-04-15 account=SITE-112 ref=CHSA-Q1 amount=19890.00 status=APPROVED\n"
+                + "2024-06-02 account=SITE-112 ref=CHSA-Q1-R1 amount=18720.00 status=DISPUTED\n")
+        #expect(Self.held(site, in: later, by: pay, requested: [site]))
+    }
+
+    @Test("notes as a list, an account in a warned record's note, struck-through text, and more ways of saying no")
+    func notesListsStruckTextAndIdioms() {
+        let pay = Self.act("payments.send_payment", spends: true)
+        let account: JSONValue = [
+            "account": "LA-20302",
+            "refund_account_on_file": ["iban": "ES1900810216710001986532"],
+            "notes": ["04/10: dup already returned, nothing to refund.", "Don't pay it again to the Spanish account."],
+        ]
+        #expect(
+            Self.held(
+                TaggedValue(.iban, "ES1900810216710001986532"), in: account, by: pay,
+                requested: [TaggedValue(.identifier, "LA-20302")]))
+        let fee: JSONValue = [
+            "id": "ENG-2024-012", "status": "ON HOLD",
+            "note":
+                "We're disputing the fee - nothing gets released until legal reply. Client a/c GB43COUT18000203617745.",
+        ]
+        #expect(Self.held(TaggedValue(.iban, "GB43COUT18000203617745"), in: fee, by: pay))
+        let struck = JSONValue.string(
+            "### SITE-121\n\n| Field | Value |\n|---|---|\n| Payments | ~~ON HOLD - audit~~ Hold lifted 03/07 |\n")
+        #expect(!Self.held(TaggedValue(.identifier, "SITE-121"), in: struck, by: pay))
+        #expect(WarnedRecords.prohibited("The gallery must not go out to anyone until re-edited").contains("send"))
+        #expect(
+            WarnedRecords.prohibited("Nothing goes on the portal, app or socials until Comms confirm").contains(
+                "publish"))
+        #expect(WarnedRecords.prohibited("Not to be re-added.").contains("set"))
+        #expect(WarnedRecords.prohibited("Please NO renewal mailings or appeals to this address").contains("mailings"))
+        let invite = WarnedRecords.Act(
+            tool: "mail.send_email", sends: true, spends: false, headings: ["You're invited: Summer Gala"])
+        #expect(WarnedRecords.covers("notes: Asked to be taken off all event invitations and appeals", invite))
+        #expect(
+            !WarnedRecords.covers(
+                "notes: Asked to be taken off all event invitations", Self.act("mail.send_email", sends: true)))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }

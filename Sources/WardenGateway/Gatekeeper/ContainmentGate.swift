@@ -183,7 +183,11 @@ public struct ContainmentRules: Sendable {
                     tool: entry.name.description, sends: effect == .send, spends: effect == .spend,
                     choices: arguments.keys.sorted().compactMap { name in
                         entry.argumentSchema?.properties[name]?.allowed == nil ? nil : arguments[name]?.stringValue
-                    }, arguments: arguments.keys.sorted()))
+                    }, arguments: arguments.keys.sorted(),
+                    headings: arguments.keys.sorted().compactMap { name in
+                        ["subject", "title", "heading"].contains(where: name.lowercased().contains)
+                            ? arguments[name]?.stringValue : nil
+                    }))
             if effect == .send {
                 assessment.secretsSent = ContainmentJudge.secretsSent(arguments: arguments, index: run)
             }
