@@ -205,6 +205,14 @@ enum TextRecords {
         }
         let footer = lines.dropFirst(start + 1 + rows.count)
         guard rows.contains(where: { $0.joined().contains(where: \.isNumber) }), footer.count <= 3 else { return nil }
+        // "Do not pay any of these until the audit closes" above or under the rows is about every row: such a text is
+        // read whole, as one record, as it was before exports were read row by row.
+        guard
+            !(lines[..<start] + footer).contains(where: {
+                WarnedRecords.prohibits(WarnedRecords.words($0))
+                    || WarnedRecords.warning(in: ["status": .string($0)]) != nil
+            })
+        else { return nil }
         var head: [String: JSONValue] = [:]
         for line in lines[..<start] + footer {
             head[head.isEmpty ? "title" : "note_\(head.count + 1)"] = .string(line)

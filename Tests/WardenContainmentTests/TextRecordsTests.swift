@@ -456,6 +456,12 @@ struct TextRecordsTests {
         #expect(rows.last?.objectValue?["status"]?.stringValue == "BARRED")
         // The barred row is named by its name: a call that names him acts on it.
         #expect(WarnedRecords.values(in: .string(export)).contains { $0.value.hasPrefix("text:craig mellor\tstatus") })
+        // A prohibition above or under the rows is about every row: the export is read whole, as one record.
+        let titled =
+            "# SUP-9 open items - do not pay any of these until the audit\ninvoice,amount,status\nINV-1,100.00,open\n"
+            + "INV-2,200.00,open\n"
+        #expect(TextRecords.csvTable(titled) == nil)
+        #expect(WarnedRecords.values(in: .string(titled)).contains { $0.value.hasPrefix("identifier:INV-2\t") })
         // Sentences with commas under a line of names are no table.
         #expect(TextRecords.csvTable("Finance, Accounts, Treasury\nDo not, under any circumstances, pay this") == nil)
         let line = TextRecords.keyValueFields("member=M-2266 status=TERMINATED note=\"no fobs, no reactivations\"")
