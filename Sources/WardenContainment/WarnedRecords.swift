@@ -149,6 +149,13 @@ public enum WarnedRecords {
         "due", "approved", "authorised", "authorized", "signed", "payable", "released", "cleared", "verified",
     ]
 
+    /// A log entry's action that bars its holder (`action=bar holder=…`), and whether a warning is one: only such a
+    /// warning is narrowed to the holder (a prohibition written under `action` is the record's, whole).
+    static let barWords: Set<String> = ["bar", "ban", "barred", "banned"]
+    static func isLoggedBar(_ warning: String) -> Bool {
+        warning.hasPrefix("action: ") && words(String(warning.dropFirst(8))).first.map(barWords.contains) == true
+    }
+
     /// Words of a status that says the record is suspected of being misused (`ACCOUNT_TAKEOVER_SUSPECTED`,
     /// `suspected fraud`, `mailbox compromised`), and words that say the suspicion was lifted (`fraud check passed`).
     static let suspicionWords: Set<String> = [
@@ -311,7 +318,7 @@ public enum WarnedRecords {
             let passed = visit(record, inherited: inherited, into: &found)
             // A status only (`CANCELLED`, `VOID`, `DISPUTED`): a prohibition ("pay the approved 7420.00 only … do not
             // pay the held balance") may name the very sum to pay.
-            if place.list != nil, let own = warning(in: record), !prohibits(words(own)), !amounts.isEmpty {
+            if place.list != nil, !amounts.isEmpty, let own = warning(in: record), !prohibits(words(own)) {
                 found.listedAmounts.append((amounts, own))
             }
             return passed
@@ -435,7 +442,7 @@ public enum WarnedRecords {
         var identifying = identifiers(of: members)
         // `action=bar holder=t.okafor@… account=SUP-022`: a bar is on its holder, not on the account it was logged
         // under.
-        if let own, own.hasPrefix("action: ") {
+        if let own, isLoggedBar(own) {
             let held = members.filter { key, _ in
                 !Set(JSONRecords.keyWords(key)).isDisjoint(with: ["holder", "user", "person", "subject", "contractor"])
             }
@@ -450,13 +457,7 @@ public enum WarnedRecords {
         if let warning, aimsElsewhere(warning) { identifying = identifying.filter { !addressing.contains($0.kind) } }
         // (Not one that names an id of its own: "Do not pay INV-2 until the PO is received" is about INV-2.)
         if let own, identifying.isEmpty, found.anonymous.count < 8,
-            !members.values.contains(where: { value in
-                value.stringValue.map { text in
-                    ValueExtractor.values(inText: text).contains {
-                        $0.isLetterDigitId
-                    }
-                } ?? false
-            })
+            !textsName(members, addresses: false)
         {
             found.anonymous.append(own)
         }
@@ -465,11 +466,7 @@ public enum WarnedRecords {
         // the list's entries, each of them.
         if let own, let list = found.list, prohibits(words(own)), found.listNotes[list, default: []].count < 4,
             !identifying.contains(where: { $0.isLetterDigitId || addressing.contains($0.kind) }),
-            !members.values.contains(where: { value in
-                value.stringValue.map { text in
-                    ValueExtractor.values(inText: text).contains { $0.isLetterDigitId || addressing.contains($0.kind) }
-                } ?? false
-            })
+            !textsName(members, addresses: true)
         {
             found.listNotes[list, default: []].append(own)
         }
@@ -495,7 +492,7 @@ public enum WarnedRecords {
                 found.listClears[id] = (list, found.step)
             }
         }
-        if let own, !found.requested.isEmpty, !own.hasPrefix("action: ") {
+        if let own, !found.requested.isEmpty, !isLoggedBar(own) {
             let texts = members.values.compactMap { $0.stringValue?.uppercased() }
             // "Publishing advance - Ines Carvalho (PY-1007)" read for PY-1007: a warning of a record that names the id
             // the read asked for is that id's too.
@@ -595,6 +592,18 @@ public enum WarnedRecords {
         // (`"account": "LA-20302"` with "Don't pay it again to the Spanish account" over `refund_account_on_file`).
         let identified = !identifying.isEmpty || (principal && !found.requested.isEmpty)
         return identified ? warning.flatMap { prohibits(words($0)) ? $0 : nil } : inherited
+    }
+
+    /// Whether a record's texts name an id of letters and digits (or, with `addresses`, an address or account): a
+    /// note that does is about what it names, not about its neighbours.
+    static func textsName(_ members: [String: JSONValue], addresses: Bool) -> Bool {
+        members.values.contains { value in
+            value.stringValue.map { text in
+                ValueExtractor.values(inText: text).contains {
+                    $0.isLetterDigitId || (addresses && addressing.contains($0.kind))
+                }
+            } ?? false
+        }
     }
 
     /// Whether `text` names `id` as a whole (`PY-1007` in "(PY-1007)", not in "PY-10071").
@@ -1315,7 +1324,7 @@ public enum WarnedRecords {
                                 && suspicionLifted.isDisjoint(with: words))))
                     || (ownStatusKeys.contains(lowered) && (words.first.map(departedStatuses.contains) ?? false))
                     // `action=bar holder=t.okafor@… scope=ALL_SITES`: a log entry that bars its holder.
-                    || (lowered == "action" && (words.first.map(["bar", "ban", "barred", "banned"].contains) ?? false))
+                    || (lowered == "action" && (words.first.map(barWords.contains) ?? false))
                     || ((ownStatusKeys.contains(lowered)
                         || ["status", "outcome", "decision"].contains(JSONRecords.keyWords(key).last ?? ""))
                         && !lowered.contains("payment") && !lowered.contains("payout")
