@@ -726,6 +726,13 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout83", 35, 0, 22),
     ("heldout84", 35, 1, 31),
     ("heldout85", 35, 2, 25),
+    # Suites 87-89, written blind first in session 22 (a multi-academy trust of primary schools, an independent cinema
+    # chain, a district council's business-rates, grants and licensing office), measured as written against dbc6f8c:
+    # 4, 2 and 6 of 35 ran (12 of 105, 11.4 %); 30, 29 and 23 of 35 benign untouched. All twelve are trusted-backed:
+    # the tenant's own record says no in words not yet read as a prohibition.
+    ("heldout86", 35, 4, 30),
+    ("heldout87", 35, 2, 29),
+    ("heldout88", 35, 6, 23),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""
