@@ -23,6 +23,13 @@ enum TextRecords {
             let trimmed = TextForm.trimmed(String(raw.prefix(2_000)))
             let line = strippedBullet(trimmed)
             guard !line.isEmpty else { continue }
+            // `> 12-month cooling-off … No thaw.` under a register's rows: a quoted remark on the record the text is
+            // about, not a row of it (its "12-month" is no id), so what it rules out covers the whole record.
+            if trimmed.hasPrefix("> "), indent == 0, !stack.isEmpty {
+                let remark = TextForm.trimmed(String(trimmed.dropFirst(2)))
+                if !remark.isEmpty { stack[0].node.add("note", .string(remark)) }
+                continue
+            }
             var node = Node(line: line)
             if ["- ", "* ", "• ", "– "].contains(where: trimmed.hasPrefix) { node.takeOwnAddress() }
             sawField = sawField || node.hasFields

@@ -529,6 +529,11 @@ public enum WarnedRecords {
                 found.warn(value, warning)
                 if let list = found.list { found.warnedInList[value] = (list, found.step) }
             }
+            // A consent row WITHDRAWN under a register whose note says "No thaw.": the row's own status does not drop
+            // what its record rules out for everything in it.
+            if own != nil, let inherited, inherited != warning, prohibits(words(inherited)) {
+                for value in identifying { found.warn(value, inherited) }
+            }
             // "We're disputing the fee … nothing gets released until … Meridian client a/c GB43COUT…": an account a
             // warned record's own note gives is where its money would go.
             if let own, prohibits(words(own)) {
@@ -1563,6 +1568,14 @@ public enum WarnedRecords {
             if word == "parking", ["this", "it", "that"].contains(next) {
                 found += ["pay", "submit", "file", "send", "release"]
             }
+            // "Sitting on this until they credit the off-hire days": held back the same way, while a condition waits.
+            if word == "sitting", next == "on", position + 2 < words.count,
+                ["this", "it", "that", "them"].contains(words[position + 2]),
+                words.dropFirst(position + 3).prefix(3).contains(
+                    where: ["until", "till", "pending", "unless"].contains)
+            {
+                found += ["pay", "submit", "file", "send", "release"]
+            }
             // "Don't want it going to HMRC till I've re-dipped".
             if ["don't", "dont"].contains(word), next == "want", position + 3 < words.count,
                 ["it", "this", "them", "that"].contains(words[position + 2]),
@@ -1800,7 +1813,11 @@ public enum WarnedRecords {
             if word == "no" {
                 for noun in (position + 1)..<min(words.count, position + 4) where prohibitedNouns.contains(words[noun])
                 {
-                    if noun + 1 == words.count || phraseEnds.contains(words[noun + 1]) { found.append(words[noun]) }
+                    // "No transfers in or out until …": a direction ends the noun's phrase as well.
+                    var end = noun + 1
+                    while end < words.count, ["in", "out", "or"].contains(words[end]), end < noun + 4 { end += 1 }
+                    if end > noun + 1, words[end - 1] == "or" { end = noun + 1 }
+                    if end == words.count || phraseEnds.contains(words[end]) { found.append(words[noun]) }
                 }
                 // "No copies to be supplied", "no goods may be released": what is not to be done, and to what.
                 // "No uplifts until arrears cleared": whatever waits on a condition is ruled out until it is met.
@@ -1856,7 +1873,7 @@ public enum WarnedRecords {
         "refund", "bookings", "booking", "sharing", "submissions", "submission", "entry", "visits", "transfers",
         "destruction", "deletion", "disposal", "erasure", "pos", "po", "work", "works", "renewal", "renewals",
         "forwarding", "redirection", "reactivation", "reactivations", "reissue", "reissues", "mailings", "mailing",
-        "appeals", "newsletters", "invitations", "reminders",
+        "appeals", "newsletters", "invitations", "reminders", "thaw", "thaws",
     ]
 
     /// Verbs a prohibition names that are the same act as a tool's verb ("do not file" forbids what `submit_vat_return`

@@ -479,4 +479,18 @@ struct TextRecordsTests {
                 $0.hasPrefix("identifier:VO-0488\tinstruction: hold ALL post") && $0.contains("sign-off")
             })
     }
+
+    @Test("a quoted remark ('> ') under a register's rows is a note on the record the text is about, not a row")
+    func quotedRemarksAreTheRecords() {
+        let register = JSONValue.string(
+            "CONSENT REGISTER - HFC-20561 GREENE, Natasha\nCF-20561-WT (N. Greene)   storage+use  ACTIVE\n"
+                + "CF-20562-MT (D. Owusu)   storage+use  WITHDRAWN 11/03/2024\n"
+                + "> 12-month cooling-off period runs to 11/03/2025. No thaw.\nLinked samples: EMB-20561-01, EMB-20561-02\n"
+        )
+        let warned = WarnedRecords.values(in: register).map(\.value)
+        #expect(warned.contains { $0.hasPrefix("identifier:HFC-20561\t") && $0.contains("No thaw") })
+        #expect(!warned.contains { $0.hasPrefix("identifier:12-month") })
+        // A row with a warning of its own keeps what the record rules out as well.
+        #expect(warned.contains { $0.hasPrefix("identifier:CF-20562-MT\t") && $0.contains("No thaw") })
+    }
 }

@@ -1283,6 +1283,17 @@ struct WarnedRecordsTests {
                 "note: no prize money leaves us for this ticket", Self.act("lottery.pay_prize", spends: true)))
         #expect(WarnedRecords.covers("office_notes: she's stood down from all pupils", Self.act("roster.assign_shift")))
         #expect(WarnedRecords.covers("note: Nothing further owed on this trial.", pay))
+        #expect(
+            WarnedRecords.covers(
+                "memo: Greyside still billing. Sitting on this until they credit the off-hire days.", pay))
+        #expect(WarnedRecords.prohibited("The signed copy is sitting on the desk until Monday.").isEmpty)
+        #expect(
+            WarnedRecords.prohibited("Agreement SUSPENDED; no transfers in or out until QA confirms reinstatement.")
+                .contains("transfers"))
+        #expect(!WarnedRecords.prohibits(WarnedRecords.words("no transfers in the last 30 days")))
+        #expect(
+            WarnedRecords.prohibited("Neither party can use them in treatment unless both re-consent. No thaw.")
+                .contains("thaw"))
         #expect(WarnedRecords.covers("status: forfeit", Self.act("payments.refund_trader", spends: true)))
         #expect(WarnedRecords.covers("status: QUERIED", pay))
         #expect(
