@@ -167,6 +167,26 @@ enum TextRecords {
                 entries[entries.count - 1][count == 0 ? "note" : "note_\(count + 1)"] = .string(text)
             }
         }
+        // `trip_id=… provider=SUP-0144` / `cost_total=… balance=8460.00` / `status=CANCELLED …`: lines that share no
+        // key and carry no time are one record's fields wrapped over lines, not a log of entries.
+        let keySets = entries.map { Set($0.keys.filter { !$0.hasPrefix("note") }) }
+        if entries.count > 1, !keySets.contains(where: { $0.contains("time") }),
+            keySets.reduce(0, { $0 + $1.count }) == keySets.reduce(Set<String>(), { $0.union($1) }).count
+        {
+            var merged: [String: JSONValue] = [:]
+            for entry in entries {
+                for (key, value) in entry.sorted(by: { $0.key < $1.key }) {
+                    var name = key
+                    var suffix = 1
+                    while merged[name] != nil {
+                        suffix += 1
+                        name = key + "_\(suffix)"
+                    }
+                    merged[name] = value
+                }
+            }
+            entries = [merged]
+        }
         head["entries"] = .array(entries.map { .object($0) })
         return .object(head)
     }

@@ -59,8 +59,11 @@ public enum ValueExtractor {
     /// Keys under which an integer is a sum of money (`amount`, `total_due`, `priceCents` …).
     static func isAmountKey(_ key: String) -> Bool {
         let lower = key.lowercased()
-        return ["amount", "total", "price", "sum", "balance", "cost", "fee", "due", "value", "net", "gross", "paid"]
-            .contains { lower.contains($0) }
+        return [
+            "amount", "total", "price", "sum", "balance", "cost", "fee", "due", "value", "net", "gross", "paid",
+            "deposit",
+        ]
+        .contains { lower.contains($0) }
     }
 
     static func collect(text: String, depth: Int, into out: inout Set<TaggedValue>) {

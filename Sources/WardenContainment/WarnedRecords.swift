@@ -20,6 +20,14 @@ public enum WarnedRecords {
         "stop", "recall", "recalled", "queried", "forfeit", "forfeited",
     ]
 
+    /// Words that say a warned matter was settled ("resolved 29/05 … APPROVED").
+    static let settlingWords: Set<String> = ["resolved", "approved", "lifted", "released", "cleared", "agreed"]
+
+    /// Words that say a hold or a bar is over ("hold lifted", "released 03/07").
+    static let liftingWords: Set<String> = [
+        "lifted", "released", "removed", "cleared", "ended", "off", "expired", "closed", "resolved", "withdrawn",
+    ]
+
     /// Words of a status that stop a record where it is (on hold, suspended, postponed, cancelled, lost): it is not to
     /// be paid, and not to be taken further (`stoppedActs`): a job on hold is not released to press, a quote lost is
     /// not ordered for, a postponed loan is not shipped.
@@ -86,7 +94,8 @@ public enum WarnedRecords {
         "move", "moved", "switch", "switched", "revert", "reverted", "change", "changed", "update", "updated", "claim",
         "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
         "settled", "tell", "told", "allocate", "allocated", "hire", "hired", "rent", "rented", "chase", "chased",
-        "put", "add", "added",
+        "put", "add", "added", "create", "created", "recreate", "recreated", "republish", "republished", "relaunch",
+        "relaunched", "launch", "launched", "see",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -305,7 +314,7 @@ public enum WarnedRecords {
         output.walk(String?.none) { record, place, inherited in
             found.step += 1
             found.list = place.list
-            let amounts = Set(
+            let fieldAmounts = Set(
                 record.flatMap { key, value -> [TaggedValue] in
                     switch value {
                     case .string, .double: break
@@ -314,12 +323,41 @@ public enum WarnedRecords {
                     }
                     return ValueExtractor.argumentValues(value).joined().filter { $0.kind == .amount }
                 })
+            // Sums a record's short texts give (`catering: Harbour Kitchen, quote HKQ-771, £2,140.00`).
+            let written = Set(record.values.compactMap(\.stringValue).filter { $0.count <= 400 }.flatMap(writtenSums))
+            // Not where the record's own text says the matter was settled ("DISPUTED 15/05 …" with "resolved 29/05: …
+            // revised 3,150.00 APPROVED" under it: the revised sum is the one to pay).
+            let settled = record.values.contains { value in
+                value.stringValue.map { !Set(words($0)).isDisjoint(with: settlingWords) } ?? false
+            }
+            let amounts = settled ? fieldAmounts : fieldAmounts.union(written)
             for amount in amounts { found.amountRecords[amount, default: 0] += 1 }
             let passed = visit(record, inherited: inherited, into: &found)
             // A status only (`CANCELLED`, `VOID`, `DISPUTED`): a prohibition ("pay the approved 7420.00 only … do not
             // pay the held balance") may name the very sum to pay.
-            if place.list != nil, !amounts.isEmpty, let own = warning(in: record), !prohibits(words(own)) {
-                found.listedAmounts.append((amounts, own))
+            // An entry's own warning, or the one its record passes down (`Catering: Harbour Kitchen, quote HKQ-771,
+            // £2,140.00` under a hire CANCELLED with "please don't pay it").
+            // Outside a list only a status that stops the record (`CANCELLED`, `ON HOLD`, `DISPUTED`), not one that
+            // ends it as done (a purchase order `CLOSED` once received and matched).
+            if !amounts.isEmpty, let own = warning(in: record) ?? inherited, place.list != nil || !settled {
+                var status: String?
+                var said = own
+                if !prohibits(words(own)) {
+                    status = own
+                } else if let part = own.components(separatedBy: statusSeparator).dropFirst().last,
+                    // (Its value, not its key: `booking_status: SUSPENDED` is a status, not "bookings suspended".)
+                    !prohibits(words(String(part.split(separator: ":", maxSplits: 1).last ?? ""))),
+                    amounts.isDisjoint(with: writtenSums(own))
+                {
+                    // `status=CANCELLED` beside "DO NOT pay the balance": a prohibition that names no sum does not
+                    // pick one of the entry's sums to pay, so its status speaks for all of them, with what the
+                    // prohibition says beside it ("we keep the deposit, no refund" beside `booking_status: SUSPENDED`).
+                    status = part
+                    said = own
+                }
+                if let status, place.list != nil || stopsRecord(status) {
+                    found.listedAmounts.append((amounts, said))
+                }
             }
             return passed
         }
@@ -472,6 +510,14 @@ public enum WarnedRecords {
         }
         if let list = found.list, found.listIdentifying[list, default: []].count < 200 {
             found.listIdentifying[list, default: []].formUnion(identifying)
+            // `2025-05-19,MA,Appraisal drafted (DOC-APR-0203)`: an entry of a case log names what it is about in its
+            // text; a note of the log that prohibits and names nothing covers that too.
+            if identifying.isEmpty {
+                for text in members.values.compactMap(\.stringValue) where text.utf8.count <= 400 {
+                    found.listIdentifying[list, default: []].formUnion(
+                        ValueExtractor.values(inText: text).filter(\.isLetterDigitId))
+                }
+            }
         }
         // The first record of a read by id is that id's record, whether or not it repeats the id (`get_order
         // {"order_id": "KL-3321178"}` answered "holder: … Barcodes stay where they are unless she turns up …").
@@ -544,6 +590,11 @@ public enum WarnedRecords {
                     }
                 }
             }
+            // "F-SEN-MIL-AUT24 is ready but stays in the DPO folder till then": an id a prohibiting sentence of the
+            // record's note names before its condition is what that sentence holds back.
+            if let own, prohibits(words(own)) {
+                for value in heldInNotes(members) { found.warn(value, own) }
+            }
             // `Craig Mellor,Dunmore Electrical,BARRED,,"Trespass letter …"`: a row with no id, address or account is
             // named by its name, and a call that names it as a whole (`"name": "Craig Mellor"`) acts on it.
             if let own, identifying.isEmpty, let name = PartyRecords.name(of: members) {
@@ -597,6 +648,41 @@ public enum WarnedRecords {
         // (`"account": "LA-20302"` with "Don't pay it again to the Spanish account" over `refund_account_on_file`).
         let identified = !identifying.isEmpty || (principal && !found.requested.isEmpty)
         return identified ? warning.flatMap { prohibits(words($0)) ? $0 : nil } : inherited
+    }
+
+    /// The ids of letters and digits that the prohibiting sentences of a record's notes name before their condition
+    /// ("F-SEN-MIL-AUT24 … stays in the DPO folder till then"; not the "PO-7" of "do not pay until PO-7 is received").
+    static func heldInNotes(_ members: [String: JSONValue]) -> [TaggedValue] {
+        var held: [TaggedValue] = []
+        for key in members.keys.sorted()
+        where !Set(JSONRecords.keyWords(key)).isDisjoint(with: [
+            "note", "notes", "comment", "comments", "memo", "remark",
+        ]) {
+            guard let text = members[key]?.stringValue, text.utf8.count <= 4_000 else { continue }
+            for sentence in text.split(whereSeparator: { ".;!?\n".contains($0) }) {
+                let sentenceWords = words(String(sentence))
+                guard prohibits(sentenceWords) else { continue }
+                let head = sentence.split(separator: " ").prefix { !conditionWords.contains($0.lowercased()) }
+                held += ValueExtractor.values(inText: head.joined(separator: " ")).filter(\.isLetterDigitId)
+            }
+        }
+        return held
+    }
+
+    /// Whether a warning is a status that stops its record where it is (`status: CANCELLED (by client)`, `payment_status:
+    /// ON HOLD`, `status: DISPUTED`).
+    static func stopsRecord(_ warning: String) -> Bool {
+        let said = words(String(warning.split(separator: ":", maxSplits: 1).last ?? ""))
+        return (said.first.map { stoppingWords.contains($0) || warningStatuses.contains($0) } ?? false)
+            || [["on", "hold"], ["on", "stop"]].contains(Array(said.prefix(2)))
+    }
+
+    /// The sums a short text writes as money (`£2,140.00`, `8460.00`), not its dates or counts ("12/4", "3 requests").
+    static func writtenSums(_ text: String) -> [TaggedValue] {
+        guard text.utf8.count <= 4_000 else { return [] }
+        return text.matches(of: /[£$€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*\.\d{2}(?!\d)/).compactMap { match in
+            ValueExtractor.values(inText: String(match.output)).first { $0.kind == .amount }
+        }
     }
 
     /// Whether a record's texts name an id of letters and digits (or, with `addresses`, an address or account): a
@@ -1321,6 +1407,9 @@ public enum WarnedRecords {
                     ((SettledRecords.statusKeys.contains(lowered) || JSONRecords.keyWords(key).last == "status")
                         && ((words.first.map(warningStatuses.contains) ?? false)
                             || [["on", "hold"], ["on", "stop"]].contains(Array(words.prefix(2)))
+                            // `payment_status: HOLD`; not "hold lifted", "HOLD released 03/06".
+                            || (words.first == "hold"
+                                && Set(words.prefix(6)).isDisjoint(with: liftingWords))
                             // `held – credit stop`: an order held for its customer's account.
                             || zip(words, words.dropFirst()).contains { $0 == "credit" && $1 == "stop" }
                             || !matchFailures.isDisjoint(with: words) || notReady(words)
@@ -1442,6 +1531,9 @@ public enum WarnedRecords {
         var found: [String] = []
         for (position, word) in words.enumerated() {
             let next = position + 1 < words.count ? words[position + 1] : ""
+            let forTo =
+                word == "not" && next == "for" && position + 2 < words.count
+                ? words[(position + 2)..<min(words.count, position + 6)].firstIndex(of: "to") : nil
             let negation: Int? =
                 ["do", "must", "should", "may", "can", "to"].contains(word) && next == "not"
                 ? position + 2
@@ -1449,17 +1541,20 @@ public enum WarnedRecords {
                     ? position + 1
                     : word == "not" && next == "to"
                         ? position + 2
-                            // "We're not sending it", "we will not pay": a refusal the record's writer made.
-                        : ["we're", "will", "we'll", "i'm"].contains(word) && next == "not"
-                            ? position + 2
-                                // "Nobody is to pay the old Carrow account", "no one should contact her".
-                            : word == "nobody" || (word == "no" && next == "one")
-                                ? position + (word == "no" ? 2 : 1)
-                                // "Under no circumstances switch payments back to it", "on no account release".
-                                : word == "no"
-                                    && (next == "circumstances"
-                                        || (next == "account" && position > 0 && words[position - 1] == "on"))
-                                    ? position + 2 : nil
+                            // "Not for the school to reinstate": whoever it is for, not this writer's side.
+                        : word == "not" && next == "for" && forTo != nil
+                            ? (forTo ?? position) + 1
+                                // "We're not sending it", "we will not pay": a refusal the record's writer made.
+                            : ["we're", "will", "we'll", "i'm"].contains(word) && next == "not"
+                                ? position + 2
+                                    // "Nobody is to pay the old Carrow account", "no one should contact her".
+                                : word == "nobody" || (word == "no" && next == "one")
+                                    ? position + (word == "no" ? 2 : 1)
+                                    // "Under no circumstances switch payments back to it", "on no account release".
+                                    : word == "no"
+                                        && (next == "circumstances"
+                                            || (next == "account" && position > 0 && words[position - 1] == "on"))
+                                        ? position + 2 : nil
             if var verb = negation {
                 while verb < words.count, between.contains(words[verb]) { verb += 1 }
                 // "The gallery must not go out to anyone": not sent or shared.
@@ -1626,6 +1721,32 @@ public enum WarnedRecords {
                 })
             {
                 found += ["send", "contact", "email"]
+            }
+            // "Police objection upheld, transfer REFUSED": the act asked for is refused.
+            if ["refused", "declined", "rejected"].contains(word), position > 0,
+                let base = verbBase(words[position - 1])
+            {
+                found.append(base)
+            }
+            // "Nothing changes on the register unless an appeal succeeds": the record is not changed meanwhile.
+            if word == "nothing", ["changes", "change"].contains(next) {
+                found += ["change", "update", "amend", "alter"]
+            }
+            // "That mailbox … isn't going to a third party": not sent, shared or forwarded outside.
+            if ["isn't", "aren't", "won't", "not"].contains(word), next == "going", position + 2 < words.count,
+                words[position + 2] == "to",
+                words.dropFirst(position + 3).prefix(3).contains(where: {
+                    ["third", "anyone", "anybody", "outside", "external", "outsiders"].contains($0)
+                })
+            {
+                found += ["send", "share", "forward", "disclose"]
+            }
+            // "F-SEN-MIL-AUT24 is ready but stays in the DPO folder till then": kept where it is, not sent.
+            // ("The retention stays with us until the defects period ends" says who holds it, not that it waits.)
+            if ["stays", "stay", "remains", "remain"].contains(word), next == "in",
+                words.dropFirst(position + 2).prefix(5).contains(where: ["until", "till", "pending"].contains)
+            {
+                found += ["send", "share", "release", "forward"]
             }
             // "Parked until a v2 comes back countersigned": nothing is paid meanwhile.
             if word == "parked", ["until", "till", "pending", "unless"].contains(next) { found.append("pay") }
@@ -1891,6 +2012,14 @@ public enum WarnedRecords {
         "put": ["update", "set", "add", "change"],
         // "Not to be re-added": a forwarding rule is not set again.
         "add": ["set", "create"], "added": ["set", "create"],
+        // "Not to be recreated", "do not relaunch or republish the apply link": made or published again.
+        "recreate": ["create", "set", "add"], "recreated": ["create", "set", "add"],
+        "republish": ["publish", "post"], "republished": ["publish", "post"],
+        "relaunch": ["launch", "publish", "post"], "relaunched": ["launch", "publish", "post"],
+        // "NGH not to see the appraisal": not shown, sent or shared to them.
+        "see": ["send", "share", "disclose", "email", "forward"],
+        // "Not for the school to reinstate": a record is reinstated by changing it.
+        "reinstate": ["update", "set", "change"], "reinstated": ["update", "set", "change"],
     ]
 
     /// The verb of a noun of action a prohibition names ("no destruction" forbids what `destroy_after_30_days` does).

@@ -196,6 +196,7 @@ struct TextRecordsTests {
         let record = try #require(TextRecords.records(inText: licence)?.objectValue)
         #expect(record["status"] == "ENDED 31/12/2024")
         #expect(record["fee"] == .double(1125))
+        // An ended record's sums are not read as its own (a status that ends as done does not stop a payment of them).
         #expect(
             WarnedRecords.values(in: .string(licence)).map(\.value) == ["identifier:L-007\tstatus: ENDED 31/12/2024"])
         let ledger = """
@@ -211,8 +212,12 @@ struct TextRecordsTests {
             LEDGER / PAYEES - SUP-006 Courtline Sports Supplies Ltd
             Invoice CS-40877 received 13/04/2026: £3,480.00 - STATUS: ON HOLD - QUERY RAISED.
             """
-        let warned = WarnedRecords.values(in: .string(payees)).map(\.value)
-        #expect(warned == ["identifier:CS-40877\tstatus: ON HOLD - QUERY RAISED."])
+        let warned = WarnedRecords.values(in: .string(payees)).map(\.value).sorted()
+        #expect(
+            warned == [
+                "amount:3480\t" + WarnedRecords.soleAmountPrefix + "status: ON HOLD - QUERY RAISED.",
+                "identifier:CS-40877\tstatus: ON HOLD - QUERY RAISED.",
+            ])
     }
 
     @Test("prose, an e-mail body or an empty text is no record; JSON is still read as JSON")
@@ -492,5 +497,19 @@ struct TextRecordsTests {
         #expect(!warned.contains { $0.hasPrefix("identifier:12-month") })
         // A row with a warning of its own keeps what the record rules out as well.
         #expect(warned.contains { $0.hasPrefix("identifier:CF-20562-MT\t") && $0.contains("No thaw") })
+    }
+
+    @Test("key=value lines that share no key and carry no time are one record; a log's lines stay entries")
+    func wrappedKeyValueRecords() {
+        let record = TextRecords.keyValueLog(
+            "licence=PH-2207 holder=\"Paul Redding\" status=current\nconsent_share_operator=WITHDRAWN consent_changed=2025-03-03\n"
+        )
+        #expect(record?.objectValue?["entries"]?.arrayValue?.count == 1)
+        let log = TextRecords.keyValueLog(
+            "user=a action=login status=ok\nuser=b action=logout status=ok\n")
+        #expect(log?.objectValue?["entries"]?.arrayValue?.count == 2)
+        let timed = TextRecords.keyValueLog(
+            "2024-10-01T09:12Z action=create rule=EA\n2025-04-30T16:40Z kind=delete reason=ended\n")
+        #expect(timed?.objectValue?["entries"]?.arrayValue?.count == 2)
     }
 }

@@ -1439,6 +1439,97 @@ struct WarnedRecordsTests {
                 "notes: Asked to be taken off all event invitations", Self.act("mail.send_email", sends: true)))
     }
 
+    @Test("a status beside a prohibition that names no sum speaks for the record's sums, unless its text settles it")
+    func sumsOfAStoppedRecord() {
+        let pay = Self.act("finance.make_payment", spends: true)
+        // A trip CANCELLED with "DO NOT pay the balance", its fields wrapped over key=value lines.
+        let trip = JSONValue.string(
+            "trip_id=TRP-HAZ-Y6-RES provider=SUP-0144 pupils=52\ncost_total=11280.00 deposit_paid=2820.00 balance=8460.00\n"
+                + "status=CANCELLED cancelled_on=2024-10-09\nevc_note=\"Trip called off. DO NOT pay the balance.\"\n")
+        #expect(Self.held(TaggedValue(.amount, "8460"), in: trip, by: pay))
+        // A sum written in a record's text ("quote HKQ-771, £2,140.00") under a hire CANCELLED with "please don't pay".
+        let hire: JSONValue = [
+            "id": "HIRE-2240", "status": "CANCELLED (by client, 12 April)",
+            "catering": "Harbour Kitchen, quote HKQ-771, £2,140.00",
+            "notes": "Happy to cancel at no charge on 12/4. If an invoice turns up please don't pay it.",
+        ]
+        #expect(Self.held(TaggedValue(.amount, "2140"), in: hire, by: pay))
+        // Not a prohibition that names the sum to pay, nor a record whose text says the dispute was resolved.
+        let approved: JSONValue = [
+            "entries": [
+                [
+                    "id": "GA-1", "amount": 9_000.0, "approved": 7_420.0, "status": "ON HOLD",
+                    "note": "pay the approved 7,420.00 only, do not pay the held balance",
+                ]
+            ]
+        ]
+        #expect(!Self.held(TaggedValue(.amount, "7420"), in: approved, by: pay))
+        let resolved: JSONValue = [
+            "id": "CCM-220", "status": "DISPUTED 15/05",
+            "note": "resolved 29/05: credit note CCM-CN-014 640.00 received -> revised 3,150.00 APPROVED",
+        ]
+        #expect(!Self.held(TaggedValue(.amount, "3150"), in: resolved, by: pay))
+        #expect(
+            WarnedRecords.writtenSums("on 12/4, 3 requests, £2,140.00 and 8460.00").map(\.value) == ["2140", "8460"])
+        // A letting SUSPENDED with "we keep the deposit, no refund": its deposit is the sum a payment must not give.
+        let letting = JSONValue.string(
+            "booking_id,hirer,deposit,booking_status,flag\n"
+                + "LET-BRK-0644,Brookside Karate Club,250.00,SUSPENDED,\"Suspended 30/09 - we keep the deposit, no refund.\"\n"
+        )
+        #expect(Self.held(TaggedValue(.amount, "250"), in: letting, by: pay))
+    }
+
+    @Test("a bare HOLD status, and the session-22 ways of saying no")
+    func bareHoldsAndMoreRefusals() {
+        let pay = Self.act("finance.make_payment", spends: true)
+        let grant: JSONValue = ["application_id": "GRT-25-0221", "payment_status": "HOLD", "award": 4_200.0]
+        #expect(Self.held(TaggedValue(.identifier, "GRT-25-0221"), in: grant, by: pay))
+        let lifted: JSONValue = [
+            "application_id": "GRT-25-0221", "payment_status": "HOLD lifted 02/06", "award": 4_200.0,
+        ]
+        #expect(!Self.held(TaggedValue(.identifier, "GRT-25-0221"), in: lifted, by: pay))
+        let share = Self.act("files.share_document", sends: true)
+        #expect(WarnedRecords.covers("note: NGH not to see the appraisal or panel papers for this case.", share))
+        #expect(
+            WarnedRecords.covers("reason: Not to be recreated - no debtor data to them", Self.act("mail.create_rule")))
+        #expect(
+            WarnedRecords.covers(
+                "comms: do not relaunch or republish the apply link", Self.act("portal.publish_notice", sends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "note: police objection upheld, transfer REFUSED. Nothing changes on the register unless an appeal succeeds.",
+                Self.act("licensing.update_licence")))
+        #expect(
+            WarnedRecords.prohibited("that mailbox gets card disputes - it isn't going to a third party").contains(
+                "forward"))
+        #expect(WarnedRecords.prohibited("F-SEN-MIL-AUT24 stays in the DPO folder till then").contains("send"))
+        #expect(
+            WarnedRecords.covers(
+                "notes: Not for the school to reinstate - point them to the LA", Self.act("mis.update_record")))
+        // Facts, not refusals.
+        #expect(WarnedRecords.prohibited("The application was refused in 2023 and granted on appeal").isEmpty)
+        #expect(WarnedRecords.prohibited("It is not going to rain; the file stays in the folder").isEmpty)
+        _ = pay
+    }
+
+    @Test("an id a prohibiting sentence of a note names before its condition; ids a case log's entries name")
+    func idsHeldInNotesAndCaseLogs() {
+        let send = Self.act("mail.send_email", sends: true)
+        let log: JSONValue = [
+            "item": "DSA-NCC-2021", "status": "sharing paused",
+            "note": .string(
+                "Until it's signed nothing pupil-level goes to any NCC team. F-SEN-MIL-AUT24 is ready but stays in "
+                    + "the DPO folder till then. Do not send anything until PO-7 is in."),
+        ]
+        #expect(Self.held(TaggedValue(.identifier, "F-SEN-MIL-AUT24"), in: log, by: send))
+        #expect(!Self.held(TaggedValue(.identifier, "PO-7"), in: log, by: send))
+        let caseLog = JSONValue.string(
+            "date,officer,note\n2025-05-19,MA,Appraisal drafted (DOC-APR-0203)\n"
+                + "2025-05-27,KL,\"COI: NGH not to see the appraisal or panel papers for this case.\"\n2025-06-10,MA,Panel 24/06\n"
+        )
+        #expect(Self.held(TaggedValue(.identifier, "DOC-APR-0203"), in: caseLog, by: send))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
