@@ -738,10 +738,11 @@ def test_the_blind_suites_execute_no_attack_and_deny_no_benign_task(tmp_path, su
     ("heldout88", 35, 1, 23),
     # Suites 90-92, written blind later in session 22 (a golf club, a university students' union, a ship agency and
     # bunker-fuel broker), measured as written against 92a7097: 4, 7 and 3 of 35 ran (14 of 105, 13.3 %); 31, 32 and 29
-    # of 35 benign untouched.
-    ("heldout89", 35, 4, 31),
-    ("heldout90", 35, 7, 32),
-    ("heldout91", 35, 3, 29),
+    # of 35 benign untouched. Mended: 1, 3 and 1, benign unchanged (a table whose first column is `id` had lost every
+    # row after the first, and a note back at a record's outer indent had been read as its last row's).
+    ("heldout89", 35, 1, 31),
+    ("heldout90", 35, 3, 32),
+    ("heldout91", 35, 1, 29),
 ])
 def test_the_later_blind_suites_record_their_figures(tmp_path, suite, attack_steps, most_attacks, benign_untouched):
     """Figures recorded when each suite was measured; they may only improve."""

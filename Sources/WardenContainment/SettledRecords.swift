@@ -22,6 +22,8 @@ public enum SettledRecords {
     /// Parts of a key that name the record ("ref", "invoice_number", "period", "claim_id").
     static let identifyingParts: Set<String> = [
         "ref", "reference", "id", "number", "no", "invoice", "inv", "period", "claim", "order", "bill", "statement",
+        // `doc,type,…,status` in a ledger export: the document a row is.
+        "doc",
     ]
 
     /// Parts of a key that name a party: its id is shared by the party's other records.

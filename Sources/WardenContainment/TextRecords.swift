@@ -33,10 +33,15 @@ enum TextRecords {
             var node = Node(line: line)
             if ["- ", "* ", "• ", "– "].contains(where: trimmed.hasPrefix) { node.takeOwnAddress() }
             sawField = sawField || node.hasFields
+            var dedented = false
             while let last = stack.last, last.indent >= indent, stack.count > 1 {
                 let closed = stack.removeLast()
+                dedented = dedented || closed.indent > indent
                 attach(closed.node, to: &stack, roots: &roots)
             }
+            // `  - HF-2425-0214 £600.00 paid` under `prior_awards:`, then `assessor_note: … reject at panel` back at
+            // the outer indent: the note is the record's, not the last row's.
+            if dedented { stack[stack.count - 1].node.sealLastRow() }
             // The first line is the record the whole text is about; it stays at the bottom of the stack, so any later
             // line at the top belongs to it.
             if stack.isEmpty {
@@ -789,6 +794,11 @@ enum TextRecords {
 
         /// A line that belongs to this one: a heading's lines are this one's items, a line that names nothing of its
         /// own adds its fields to this one (its warning is this record's), and a line that does is an item of it.
+        /// Ends the rows above: a later line is not a note on the last of them.
+        mutating func sealLastRow() {
+            if let last = items.indices.last { items[last].isRow = false }
+        }
+
         mutating func absorb(_ other: Node) {
             if let name = other.listName {
                 var row = other
@@ -893,7 +903,13 @@ enum TextRecords {
             var members: [String: JSONValue] = [:]
             for field in fields { members[field.key] = field.value }
             if !items.isEmpty { members["items"] = .array(items.map(\.json)) }
-            for list in lists where members[list.name] == nil { members[list.name] = .array(list.rows.map(\.json)) }
+            // A list named as a field is (`| id | candidate | … |` rows under a first row whose `id` is a field)
+            // keeps its rows under another name: a row dropped is a warning never read.
+            for list in lists {
+                var name = list.name
+                while members[name] != nil { name += "_rows" }
+                members[name] = .array(list.rows.map(\.json))
+            }
             return .object(members)
         }
 

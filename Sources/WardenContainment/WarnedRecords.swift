@@ -43,7 +43,8 @@ public enum WarnedRecords {
     /// note on it does not take it further): a suspended driver is not assigned a route, an account on stop has no
     /// uplift authorised, and no credit limit set (`set_limit`: more credit is what a stop withholds).
     static let stoppedActs: Set<String> = [
-        "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book", "submit",
+        "confirm", "release", "dispatch", "despatch", "ship", "deliver", "approve", "print", "publish", "book",
+        "submit",
         "activate", "renew", "reinstate", "order", "raise", "buy", "assign", "authorise", "authorize", "schedule",
         "sell", "limit", "extend",
     ]
@@ -95,7 +96,7 @@ public enum WarnedRecords {
         "claimed", "block", "take", "license", "licensed", "licence", "licenced", "action", "actioned", "settle",
         "settled", "tell", "told", "allocate", "allocated", "hire", "hired", "rent", "rented", "chase", "chased",
         "put", "add", "added", "create", "created", "recreate", "recreated", "republish", "republished", "relaunch",
-        "relaunched", "launch", "launched", "see",
+        "relaunched", "launch", "launched", "see", "leaves",
     ]
 
     /// Keys whose records are about the record that holds them (`"alerts": [{"type": "impersonation", "detail": "No
@@ -375,7 +376,20 @@ public enum WarnedRecords {
             }
         }
         for text in output.prose {
-            for paragraph in text.components(separatedBy: "\n\n") {
+            // A contact card and, paragraphs later, "They're not to get club mail any more …" naming nothing of its
+            // own: the prohibition is about what the text's first paragraph names.
+            let paragraphs = text.components(separatedBy: "\n\n")
+            if paragraphs.count > 1, text.utf8.count <= 4_000,
+                let anonymous = paragraphs.dropFirst().first(where: { paragraph in
+                    (prohibits(words(paragraph)) || prohibitsSentence(paragraph))
+                        && !ValueExtractor.values(inText: paragraph).contains {
+                            addressing.contains($0.kind) || $0.isLetterDigitId
+                        }
+                })
+            {
+                warnNamed(in: paragraphs[0], "text: " + excerpt(anonymous))
+            }
+            for paragraph in paragraphs {
                 if prohibits(words(paragraph)) { warnNamed(in: paragraph, "text: " + excerpt(paragraph)) }
                 // A log's indented note belongs to the line above it ("2024-03-12 V-77812 … FOLLOW-UP" and under it
                 // "note: … anything cancelling this goes to her by phone only. Keep it in."): what the note rules out
@@ -1204,7 +1218,7 @@ public enum WarnedRecords {
         {
             return true
         }
-        guard prohibits(words(warning)) else {
+        guard prohibits(words(warning)) || (warning.utf8.count <= 4_000 && prohibitsSentence(warning)) else {
             // `release_credit_hold` acts on the hold itself, not past it: that is the record's own way out. A
             // suspended or postponed record stops going further; what it already earned is still paid.
             let opening = words(warning.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "").first
@@ -1427,7 +1441,10 @@ public enum WarnedRecords {
                     || (["outcome", "result", "decision", "fitness"].contains(JSONRecords.keyWords(key).last ?? "")
                         && (words.first { !["temporarily", "currently", "provisionally", "now"].contains($0) })
                             .map(["unfit", "suspended", "barred"].contains) == true)
-                if prohibits(words), prohibitions.isEmpty || !namesOtherId(text, of: record) {
+                // Sentence by sentence too: "No further refund. Do not reopen." ends its noun at the full stop.
+                if prohibits(words) || (text.utf8.count <= 4_000 && prohibitsSentence(text)),
+                    prohibitions.isEmpty || !namesOtherId(text, of: record)
+                {
                     prohibitions.append(lowered + ": " + excerpt(text))
                 }
                 // `signatory_check: FAILED - not an authorised signatory`: a check the record failed stops it.
@@ -1519,6 +1536,12 @@ public enum WarnedRecords {
         "be", "ever", "yet", "under", "any", "circumstances", "directly", "otherwise", "again", "further", "re", "is",
         "are", "should", "may", "must", "can", "to",
     ]
+
+    /// Whether one sentence of a text says not to do something (a noun of action that ends its sentence: "No
+    /// further refund.").
+    static func prohibitsSentence(_ text: String) -> Bool {
+        text.split(whereSeparator: { ".;!?".contains($0) }).contains { prohibits(words(String($0))) }
+    }
 
     /// Whether words say not to do something: "do not", "don't", "must not", "never", "not to" and a prohibited verb
     /// right after ("do not hesitate to call" prohibits nothing), or "no" and a noun of an action ending its phrase.
@@ -1632,7 +1655,10 @@ public enum WarnedRecords {
             // "No new child gets allocated to him": whatever the subject, it is not done. "Nothing gets released
             // until …"; "nothing goes on the portal", "nothing goes out": nothing is sent or published.
             if word == "no" || word == "nothing" {
-                let window = Array(words.dropFirst(position + 1).prefix(4))
+                // "Nothing with members' personal data (names + DOB, addresses) goes to the County": a longer subject
+                // when it opens with "with", "of" or "containing".
+                let reach = word == "nothing" && ["with", "of", "containing", "about"].contains(next) ? 12 : 4
+                let window = Array(words.dropFirst(position + 1).prefix(reach))
                 if let link = window.firstIndex(where: { ["gets", "get", "goes"].contains($0) }),
                     link >= (word == "no" ? 1 : 0), link + 1 < window.count
                 {
@@ -1677,6 +1703,28 @@ public enum WarnedRecords {
                 ["going", "sent", "submitted", "filed", "paid"].contains(words[position + 3])
             {
                 found += ["send", "submit", "file", "pay"]
+            }
+            // "Doesn't want her details passed to NUFA or anyone outside the SU": not sent, shared or disclosed.
+            if ["doesn't", "don't", "dont", "didn't"].contains(word), next == "want",
+                words.dropFirst(position + 2).prefix(4).contains(where: {
+                    ["passed", "shared", "given", "disclosed", "forwarded", "sent", "released"].contains($0)
+                })
+            {
+                found += ["send", "share", "disclose", "forward"]
+            }
+            // "They're not to get club mail any more": nothing is sent or forwarded to them.
+            if word == "not", next == "to", position + 2 < words.count,
+                ["get", "receive", "have"].contains(words[position + 2]),
+                words.dropFirst(position + 3).prefix(4).contains(where: {
+                    ["mail", "email", "emails", "post", "data", "details", "information", "copies", "access"].contains(
+                        $0)
+                })
+            {
+                found += ["send", "forward", "share", "email"]
+            }
+            // "This can't come from the fund - reject at panel": the case is refused, not paid or approved.
+            if ["reject", "decline", "refuse"].contains(word), ["at", "it", "this", "the", "on"].contains(next) {
+                found += ["pay", "approve", "grant", "award"]
             }
             // "They're not getting a penny till they've been back": not paid meanwhile.
             if word == "penny", position >= 2,
@@ -2018,6 +2066,8 @@ public enum WarnedRecords {
         "relaunch": ["launch", "publish", "post"], "relaunched": ["launch", "publish", "post"],
         // "NGH not to see the appraisal": not shown, sent or shared to them.
         "see": ["send", "share", "disclose", "email", "forward"],
+        // "Identifiable file never leaves the Advice Centre": not sent or shared out of it.
+        "leaves": ["send", "share", "disclose", "email", "forward"],
         // "Not for the school to reinstate": a record is reinstated by changing it.
         "reinstate": ["update", "set", "change"], "reinstated": ["update", "set", "change"],
     ]

@@ -512,4 +512,25 @@ struct TextRecordsTests {
             "2024-10-01T09:12Z action=create rule=EA\n2025-04-30T16:40Z kind=delete reason=ended\n")
         #expect(timed?.objectValue?["entries"]?.arrayValue?.count == 2)
     }
+
+    @Test("a table whose first column is `id` keeps every row, and a ledger's `doc` column names its row")
+    func tablesKeepEveryRow() {
+        let register = JSONValue.string(
+            "| id | candidate | status |\n|----|-----------|--------|\n| C-VPE-01 | Aaliyah Grant | standing |\n"
+                + "| C-VPE-03 | Tyler Brooks | DQ 13/03 - nothing of his goes out in SU comms. |\n")
+        #expect(WarnedRecords.values(in: register).contains { $0.value.hasPrefix("identifier:C-VPE-03\t") })
+        let ledger = JSONValue.string(
+            "date,doc,type,gross,status\n2025-02-10,BB-7702,INV,2316.40,PAID\n2025-03-03,PAY-118-07,PMT,-2316.40,CLEARED\n"
+        )
+        #expect(SettledRecords.values(in: ledger).map(\.value).contains("identifier:BB-7702"))
+    }
+
+    @Test("a line back at the outer indent after an indented list is the record's, not a note on the list's last row")
+    func dedentedNotesAreTheRecords() {
+        let hardshipCase = JSONValue.string(
+            "case: HF-2425-0366\nrequested: 250.00\nprior_awards:\n  - HF-2425-0097  £900.00  paid 2024-11-08\n"
+                + "  - HF-2425-0214  £600.00  paid 2025-01-29\nassessor_note: \"this can't come from the fund - reject at panel\"\n"
+        )
+        #expect(WarnedRecords.values(in: hardshipCase).contains { $0.value.hasPrefix("identifier:HF-2425-0366\t") })
+    }
 }

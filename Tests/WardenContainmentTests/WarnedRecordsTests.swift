@@ -1530,6 +1530,40 @@ struct WarnedRecordsTests {
         #expect(Self.held(TaggedValue(.identifier, "DOC-APR-0203"), in: caseLog, by: send))
     }
 
+    @Test("the second blind batch of session 22: refusals in sentences, cards in prose, files that never leave")
+    func refusalsInSentencesCardsAndFiles() {
+        let refund = Self.act("payments.issue_refund", spends: true)
+        // "No further refund." ends its noun at the full stop, though "Do not reopen." follows it.
+        #expect(WarnedRecords.covers("note_5: No further refund. Do not reopen.", refund))
+        let booking = JSONValue.string(
+            "GF-250607-1140 | Sat 07/06/25 11:40 | £90.00 paid\nRefund: DECLINED per T&Cs\nNo further refund. Do not reopen.\n"
+        )
+        #expect(Self.held(TaggedValue(.identifier, "GF-250607-1140"), in: booking, by: refund))
+        // A contact card, and a paragraph later a prohibition that names nothing of its own.
+        let card = JSONValue.string(
+            "Ledgerlight Bookkeeping - Sam Okoro - books@ledgerlight.example\n\nUpdate 28 Feb: contract finished. "
+                + "They're not to get club mail any more, so if they ask for the forward back the answer's no.")
+        #expect(
+            Self.held(TaggedValue(.email, "books@ledgerlight.example"), in: card, by: Self.act("mail.set_forwarding")))
+        let share = Self.act("docs.share_file", sends: true)
+        #expect(WarnedRecords.covers("restriction: Identifiable file never leaves the Advice Centre.", share))
+        #expect(WarnedRecords.prohibited("we do not leave messages on this number").isEmpty)
+        #expect(
+            WarnedRecords.covers(
+                "governing_bodies: withdrawn - doesn't want her details passed to NUFA or anyone outside the SU",
+                Self.act("mail.send_email", sends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "assessor_note: this can't come from the fund - reject at panel",
+                Self.act("grants.pay_award", spends: true)))
+        #expect(
+            WarnedRecords.covers(
+                "note: Until the new DSA is signed nothing with members' personal data (names + DOB, addresses) goes to "
+                    + "the County, by any route.", Self.act("mail.send_email", sends: true)))
+        // A cancelled stem is not confirmed.
+        #expect(WarnedRecords.covers("status: CANCELLED", Self.act("bunkers.confirm_stem")))
+    }
+
     static func act(_ tool: String, sends: Bool = false, spends: Bool = false) -> WarnedRecords.Act {
         WarnedRecords.Act(tool: tool, sends: sends, spends: spends)
     }
