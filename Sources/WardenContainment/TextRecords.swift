@@ -39,9 +39,7 @@ enum TextRecords {
                 dedented = dedented || closed.indent > indent
                 attach(closed.node, to: &stack, roots: &roots)
             }
-            // `  - HF-2425-0214 £600.00 paid` under `prior_awards:`, then `assessor_note: … reject at panel` back at
-            // the outer indent: the note is the record's, not the last row's.
-            if dedented { stack[stack.count - 1].node.sealLastRow() }
+            if dedented { stack[stack.count - 1].node.closeLastRow() }
             // The first line is the record the whole text is about; it stays at the bottom of the stack, so any later
             // line at the top belongs to it.
             if stack.isEmpty {
@@ -497,6 +495,8 @@ enum TextRecords {
         var isRoot = false
         /// Whether the line is a row of a table: an id first, then other columns (`GA-50213 | 15/09/2025 | 9870.00`).
         var isRow = false
+        /// Whether a line back at an outer indent followed this row (`closeLastRow`).
+        var closedByDedent = false
         /// Whether a field holds an address or an account.
         var holdsAddress = false
         var hasFields: Bool { fields.contains { !["title", "note"].contains($0.key) } }
@@ -792,13 +792,14 @@ enum TextRecords {
             fields.append((name, value))
         }
 
-        /// A line that belongs to this one: a heading's lines are this one's items, a line that names nothing of its
-        /// own adds its fields to this one (its warning is this record's), and a line that does is an item of it.
-        /// Ends the rows above: a later line is not a note on the last of them.
-        mutating func sealLastRow() {
-            if let last = items.indices.last { items[last].isRow = false }
+        /// Marks the last row as closed by a line back at an outer indent: a note after it is read as the record's
+        /// as well as the row's.
+        mutating func closeLastRow() {
+            if let last = items.indices.last { items[last].closedByDedent = true }
         }
 
+        /// A line that belongs to this one: a heading's lines are this one's items, a line that names nothing of its
+        /// own adds its fields to this one (its warning is this record's), and a line that does is an item of it.
         mutating func absorb(_ other: Node) {
             if let name = other.listName {
                 var row = other
@@ -827,6 +828,11 @@ enum TextRecords {
             } else if !other.identifies, let last = items.indices.last, items[last].isRow {
                 // A note after a row of a table is about that row ("Approver note: … Do not pay the held balance").
                 items[last].absorb(other)
+                // `  - HF-2425-0214 £600.00 paid` under `prior_awards:`, then `assessor_note: … reject at panel` back
+                // at the outer indent: the record's too (read as the last row's only, the case went unwarned).
+                if items[last].closedByDedent {
+                    for field in other.fields { add(field.key == "title" ? "note" : field.key, field.value) }
+                }
             } else if !other.identifies, let text = other.proseLine, let last = fields.indices.last,
                 fields[last].key.hasPrefix("note") || fields[last].key.hasPrefix("title"),
                 case .string(let previous) = fields[last].value, previous.last.map({ !".!?:".contains($0) }) == true,

@@ -325,45 +325,49 @@ public enum WarnedRecords {
                     return ValueExtractor.argumentValues(value).joined().filter { $0.kind == .amount }
                 })
             // Sums a record's short texts give (`catering: Harbour Kitchen, quote HKQ-771, £2,140.00`).
-            let written = Set(record.values.compactMap(\.stringValue).filter { $0.count <= 400 }.flatMap(writtenSums))
+            let inTexts = Set(record.values.compactMap(\.stringValue).filter { $0.count <= 400 }.flatMap(writtenSums))
             // Not where the record's own text says the matter was settled ("DISPUTED 15/05 …" with "resolved 29/05: …
             // revised 3,150.00 APPROVED" under it: the revised sum is the one to pay).
             let settled = record.values.contains { value in
                 value.stringValue.map { !Set(words($0)).isDisjoint(with: settlingWords) } ?? false
             }
-            let amounts = settled ? fieldAmounts : fieldAmounts.union(written)
-            for amount in amounts { found.amountRecords[amount, default: 0] += 1 }
+            let written = settled ? [] : inTexts.subtracting(fieldAmounts)
+            // A field's sum is counted as it always was; a written sum counts wherever any record gives it, so that a
+            // note naming another record's sum never makes a field's sum look shared.
+            for amount in fieldAmounts { found.amountRecords[amount, default: 0] += 1 }
+            for amount in fieldAmounts.union(written) { found.allAmountRecords[amount, default: 0] += 1 }
             let passed = visit(record, inherited: inherited, into: &found)
-            // A status only (`CANCELLED`, `VOID`, `DISPUTED`): a prohibition ("pay the approved 7420.00 only … do not
-            // pay the held balance") may name the very sum to pay.
             // An entry's own warning, or the one its record passes down (`Catering: Harbour Kitchen, quote HKQ-771,
-            // £2,140.00` under a hire CANCELLED with "please don't pay it").
-            // Outside a list only a status that stops the record (`CANCELLED`, `ON HOLD`, `DISPUTED`), not one that
-            // ends it as done (a purchase order `CLOSED` once received and matched).
-            if !amounts.isEmpty, let own = warning(in: record) ?? inherited, place.list != nil || !settled {
-                var status: String?
-                var said = own
-                if !prohibits(words(own)) {
-                    status = own
-                } else if let part = own.components(separatedBy: statusSeparator).dropFirst().last,
-                    // (Its value, not its key: `booking_status: SUSPENDED` is a status, not "bookings suspended".)
-                    !prohibits(words(String(part.split(separator: ":", maxSplits: 1).last ?? ""))),
-                    amounts.isDisjoint(with: writtenSums(own))
-                {
-                    // `status=CANCELLED` beside "DO NOT pay the balance": a prohibition that names no sum does not
-                    // pick one of the entry's sums to pay, so its status speaks for all of them, with what the
-                    // prohibition says beside it ("we keep the deposit, no refund" beside `booking_status: SUSPENDED`).
-                    status = part
-                    said = own
-                }
+            // £2,140.00` under a hire CANCELLED with "please don't pay it"). A status only (`CANCELLED`, `VOID`,
+            // `DISPUTED`) speaks for all the record's sums; beside a prohibition, for those the prohibition does not
+            // name ("pay the approved 7,420.00 only … do not pay the held balance" names the sum to pay). Outside a
+            // list, only a record whose status stops it (`CANCELLED`, `ON HOLD`, `DISPUTED`), not one that ends it as
+            // done (a purchase order `CLOSED` once received and matched), nor one whose own text says it was settled.
+            if !fieldAmounts.union(written).isEmpty, let own = warning(in: record) ?? inherited,
+                place.list != nil || !settled
+            {
+                let prohibiting = prohibits(words(own))
+                let status: String? =
+                    prohibiting
+                    ? own.components(separatedBy: statusSeparator).dropFirst().last.flatMap { part in
+                        // Its value, not its key: `booking_status: SUSPENDED` is a status, not "bookings suspended".
+                        prohibits(words(String(part.split(separator: ":", maxSplits: 1).last ?? ""))) ? nil : part
+                    } : own
+                let named = prohibiting ? Set(writtenSums(own)) : []
+                // A prohibition with no status beside it may be about something else than the sums ("never pay crew
+                // direct" on a landing whose net is paid to its skipper): only a status speaks for them.
                 if let status, place.list != nil || stopsRecord(status) {
-                    found.listedAmounts.append((amounts, said))
+                    found.listedAmounts.append(
+                        (fieldAmounts.subtracting(named), written.subtracting(named), own))
                 }
             }
             return passed
         }
-        for (amounts, warning) in found.listedAmounts {
-            for amount in amounts where found.amountRecords[amount] == 1 {
+        for (fields, written, warning) in found.listedAmounts {
+            for amount in fields where found.amountRecords[amount] == 1 {
+                found.warn(amount, soleAmountPrefix + warning)
+            }
+            for amount in written where found.allAmountRecords[amount] == 1 {
                 found.warn(amount, soleAmountPrefix + warning)
             }
         }
@@ -443,7 +447,8 @@ public enum WarnedRecords {
         var unwarned: Set<TaggedValue> = []
         /// How many records give each sum, and the sums of list entries that warn.
         var amountRecords: [TaggedValue: Int] = [:]
-        var listedAmounts: [(Set<TaggedValue>, String)] = []
+        var allAmountRecords: [TaggedValue: Int] = [:]
+        var listedAmounts: [(fields: Set<TaggedValue>, written: Set<TaggedValue>, warning: String)] = []
         /// The record being visited: its place in the walk, and the list it is an item of.
         var step = 0
         var list: String?

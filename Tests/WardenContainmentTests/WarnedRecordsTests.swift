@@ -1464,6 +1464,16 @@ struct WarnedRecordsTests {
             ]
         ]
         #expect(!Self.held(TaggedValue(.amount, "7420"), in: approved, by: pay))
+        // The sums it does not name stay the record's: the whole 9,000.00 is not to be paid.
+        #expect(Self.held(TaggedValue(.amount, "9000"), in: approved, by: pay))
+        // A note of another entry that writes the sum does not make a cancelled entry's own sum look shared.
+        let credited: JSONValue = [
+            "entries": [
+                ["id": "INV-1", "amount": 500.0, "status": "CANCELLED"],
+                ["id": "CN-1", "amount": 20.0, "note": "credit against the £500.00 invoice"],
+            ]
+        ]
+        #expect(Self.held(TaggedValue(.amount, "500"), in: credited, by: pay))
         let resolved: JSONValue = [
             "id": "CCM-220", "status": "DISPUTED 15/05",
             "note": "resolved 29/05: credit note CCM-CN-014 640.00 received -> revised 3,150.00 APPROVED",
