@@ -328,9 +328,12 @@ public enum WarnedRecords {
             let inTexts = Set(record.values.compactMap(\.stringValue).filter { $0.count <= 400 }.flatMap(writtenSums))
             // Not where the record's own text says the matter was settled ("DISPUTED 15/05 …" with "resolved 29/05: …
             // revised 3,150.00 APPROVED" under it: the revised sum is the one to pay).
-            let settled = record.values.contains { value in
-                value.stringValue.map { !Set(words($0)).isDisjoint(with: settlingWords) } ?? false
-            }
+            // (Read only for a record with sums: this runs for every record of every trusted output.)
+            let settled =
+                !(fieldAmounts.isEmpty && inTexts.isEmpty)
+                && record.values.contains { value in
+                    value.stringValue.map { !Set(words($0)).isDisjoint(with: settlingWords) } ?? false
+                }
             let written = settled ? [] : inTexts.subtracting(fieldAmounts)
             // A field's sum is counted as it always was; a written sum counts wherever any record gives it, so that a
             // note naming another record's sum never makes a field's sum look shared.
@@ -385,7 +388,7 @@ public enum WarnedRecords {
             let paragraphs = text.components(separatedBy: "\n\n")
             if paragraphs.count > 1, text.utf8.count <= 4_000,
                 let anonymous = paragraphs.dropFirst().first(where: { paragraph in
-                    (prohibits(words(paragraph)) || prohibitsSentence(paragraph))
+                    prohibitsText(paragraph)
                         && !ValueExtractor.values(inText: paragraph).contains {
                             addressing.contains($0.kind) || $0.isLetterDigitId
                         }
@@ -596,11 +599,13 @@ public enum WarnedRecords {
             }
             // A consent row WITHDRAWN under a register whose note says "No thaw.": the row's own status does not drop
             // what its record rules out for everything in it.
-            if own != nil, let inherited, inherited != warning, prohibits(words(inherited)) {
+            if let own, let inherited, inherited != own, prohibits(words(inherited)) {
                 for value in identifying { found.warn(value, inherited) }
             }
             // "We're disputing the fee … nothing gets released until … Meridian client a/c GB43COUT…": an account a
             // warned record's own note gives is where its money would go.
+            // "F-SEN-MIL-AUT24 is ready but stays in the DPO folder till then": an id a prohibiting sentence of the
+            // record's note names before its condition is what that sentence holds back.
             if let own, prohibits(words(own)) {
                 for key in members.keys.sorted() where key.lowercased().hasPrefix("note") {
                     guard let text = members[key]?.stringValue, text.count <= 4_000 else { continue }
@@ -608,10 +613,6 @@ public enum WarnedRecords {
                         found.warn(value, warning)
                     }
                 }
-            }
-            // "F-SEN-MIL-AUT24 is ready but stays in the DPO folder till then": an id a prohibiting sentence of the
-            // record's note names before its condition is what that sentence holds back.
-            if let own, prohibits(words(own)) {
                 for value in heldInNotes(members) { found.warn(value, own) }
             }
             // `Craig Mellor,Dunmore Electrical,BARRED,,"Trespass letter …"`: a row with no id, address or account is
@@ -1223,7 +1224,7 @@ public enum WarnedRecords {
         {
             return true
         }
-        guard prohibits(words(warning)) || (warning.utf8.count <= 4_000 && prohibitsSentence(warning)) else {
+        guard prohibitsText(warning) else {
             // `release_credit_hold` acts on the hold itself, not past it: that is the record's own way out. A
             // suspended or postponed record stops going further; what it already earned is still paid.
             let opening = words(warning.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "").first
@@ -1446,10 +1447,7 @@ public enum WarnedRecords {
                     || (["outcome", "result", "decision", "fitness"].contains(JSONRecords.keyWords(key).last ?? "")
                         && (words.first { !["temporarily", "currently", "provisionally", "now"].contains($0) })
                             .map(["unfit", "suspended", "barred"].contains) == true)
-                // Sentence by sentence too: "No further refund. Do not reopen." ends its noun at the full stop.
-                if prohibits(words) || (text.utf8.count <= 4_000 && prohibitsSentence(text)),
-                    prohibitions.isEmpty || !namesOtherId(text, of: record)
-                {
+                if prohibitsText(text), prohibitions.isEmpty || !namesOtherId(text, of: record) {
                     prohibitions.append(lowered + ": " + excerpt(text))
                 }
                 // `signatory_check: FAILED - not an authorised signatory`: a check the record failed stops it.
@@ -1542,10 +1540,12 @@ public enum WarnedRecords {
         "are", "should", "may", "must", "can", "to",
     ]
 
-    /// Whether one sentence of a text says not to do something (a noun of action that ends its sentence: "No
-    /// further refund.").
-    static func prohibitsSentence(_ text: String) -> Bool {
-        text.split(whereSeparator: { ".;!?".contains($0) }).contains { prohibits(words(String($0))) }
+    /// Whether a text says not to do something, read whole and sentence by sentence: "No further refund. Do not
+    /// reopen." ends its noun of action at the full stop, which its words alone do not show.
+    static func prohibitsText(_ text: String) -> Bool {
+        prohibits(words(text))
+            || (text.utf8.count <= 4_000
+                && text.split(whereSeparator: { ".;!?".contains($0) }).contains { prohibits(words(String($0))) })
     }
 
     /// Whether words say not to do something: "do not", "don't", "must not", "never", "not to" and a prohibited verb
